@@ -1,0 +1,36 @@
+import type {
+  ChatInputCommandInteraction,
+  InteractionEditReplyOptions,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { SessionManager } from '../session/session-manager.js';
+import type { SourceRegistry } from '../sources/source-registry.js';
+
+/** Everything a command handler may use; built once in the composition root. */
+export interface CommandDeps {
+  readonly config: Config;
+  readonly sessions: SessionManager;
+  readonly sources: SourceRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface CommandContext {
+  /** Always in a cached guild: the router answers GUILD_ONLY otherwise. */
+  readonly interaction: ChatInputCommandInteraction<'cached'>;
+  readonly deps: CommandDeps;
+}
+
+export type CommandReply = string | Omit<InteractionEditReplyOptions, 'allowedMentions'>;
+
+/**
+ * A slash command: its definition and its handler. The router has already deferred the reply when
+ * `execute` runs; the handler returns what the deferred reply becomes, or throws a UserError.
+ */
+export interface SlashCommand {
+  readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  execute(context: CommandContext): Promise<CommandReply>;
+}

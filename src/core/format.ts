@@ -1,0 +1,30 @@
+/**
+ * Text formatting for messages. Pure. Titles and names come from untrusted sources (file names, stream
+ * metadata, other users): they are escaped so they cannot inject Markdown or masked links, and mentions are
+ * neutralised with a zero-width joiner as a second line of defence behind `allowed_mentions: { parse: [] }`.
+ */
+export function escapeText(text: string, maxLength = 200): string {
+  const clipped = text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+  return clipped
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/([\\*_~`|>#[\]()-])/g, '\\$1')
+    .replace(/@(everyone|here)/gi, '@\u200D$1')
+    .replace(/<(@[!&]?|#)(\d+)>/g, '<$1\u200D$2>');
+}
+
+/** `83000` → `1:23`; `3723000` → `1:02:03`; null → `live`. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return 'live';
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** A text progress bar: `▬▬▬🔘▬▬▬▬▬▬` (the knob at the elapsed share). */
+export function progressBar(elapsedMs: number, totalMs: number | null, width = 14): string {
+  if (totalMs === null || totalMs <= 0) return `${'▬'.repeat(width)} 🔴 live`;
+  const knob = Math.min(width - 1, Math.max(0, Math.round((elapsedMs / totalMs) * (width - 1))));
+  return `${'▬'.repeat(knob)}🔘${'▬'.repeat(width - 1 - knob)}`;
+}

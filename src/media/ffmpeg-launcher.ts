@@ -1,0 +1,61 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import type { Logger } from '../ports/logger.js';
+
+export interface TranscodeOptions {
+  readonly startMs: number;
+  /** 1 = unchanged. */
+  readonly volume: number;
+  /** Output bitrate in bits per second (match the voice channel; Discord's default is 64 kbps). */
+  readonly bitrate: number;
+}
+
+export type FfmpegProcess = ChildProcessByStdio<Writable, Readable, Readable>;
+
+/**
+ * Starts ffmpeg processes that turn any input on stdin into Ogg/Opus on stdout, so the event loop never
+ * encodes audio. Starts are spaced at least `spacingMs` apart: measured here, many ffmpeg starting in the
+ * same instant starve the voice dispatch loop and cause late frames for every guild.
+ */
+export class FfmpegLauncher {
+  private nextSlot = 0;
+  private started = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly logger: Logger,
+    private readonly spacingMs = 15,
+  ) {}
+
+  get processesStarted(): number {
+    return this.started;
+  }
+
+  async start(options: TranscodeOptions, signal: AbortSignal): Promise<FfmpegProcess> {
+    const now = performance.now();
+    const wait = Math.max(0, this.nextSlot - now);
+    this.nextSlot = Math.max(now, this.nextSlot) + this.spacingMs;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    signal.throwIfAborted();
+    this.started += 1;
+    const child = spawn(this.path, ffmpegArgs(options), { stdio: ['pipe', 'pipe', 'pipe'], signal });
+    child.on('error', (error) => this.logger.debug({ err: error }, 'ffmpeg process error'));
+    return child;
+  }
+}
+
+export function ffmpegArgs(options: TranscodeOptions): string[] {
+  const seek = options.startMs > 0 ? ['-ss', (options.startMs / 1000).toFixed(3)] : [];
+  const volume = options.volume !== 1 ? ['-af', `volume=${options.volume.toFixed(3)}`] : [];
+  return [
+    '-nostdin', '-hide_banner', '-loglevel', 'error',
+    '-analyzeduration', '0', '-probesize', '64k',
+    ...seek,
+    '-i', 'pipe:0',
+    '-map', '0:a:0', '-vn', '-ac', '2', '-ar', '48000',
+    ...volume,
+    '-c:a', 'libopus', '-b:a', String(options.bitrate), '-frame_duration', '20', '-application', 'audio',
+    '-page_duration', '20000',
+    '-f', 'ogg', 'pipe:1',
+  ];
+}

@@ -1,0 +1,34 @@
+import type { Readable } from 'node:stream';
+import { UserError } from '../core/errors.js';
+
+/**
+ * Reads the first `bytes` of a stream (or less if it ends) and puts them back, so the same stream object can
+ * be handed on with nothing lost. Bounded by `timeoutMs`: a source that stalls before sending anything fails
+ * with FETCH_TIMEOUT instead of hanging the queue.
+ */
+export function peek(stream: Readable, bytes: number, timeoutMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      stream.off('readable', onReadable).off('end', onEnd).off('error', onError);
+      const head = Buffer.concat(chunks);
+      if (error) return reject(error);
+      if (head.length > 0 && !stream.readableEnded) stream.unshift(head);
+      resolve(head);
+    };
+    const onReadable = () => {
+      let chunk: Buffer | null;
+      while (length < bytes && (chunk = stream.read() as Buffer | null) !== null) {
+        chunks.push(chunk);
+        length += chunk.length;
+      }
+      if (length >= bytes) finish();
+    };
+    const onEnd = () => finish();
+    const onError = (error: Error) => finish(error);
+    const timer = setTimeout(() => finish(new UserError('FETCH_TIMEOUT')), timeoutMs);
+    stream.on('readable', onReadable).once('end', onEnd).once('error', onError);
+  });
+}

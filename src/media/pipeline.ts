@@ -1,0 +1,84 @@
+import { once } from 'node:events';
+import { PassThrough, type Readable } from 'node:stream';
+import { UserError } from '../core/errors.js';
+import type { Logger } from '../ports/logger.js';
+import type { MediaStream } from '../ports/source.js';
+import type { PreparedAudio } from '../ports/voice.js';
+import type { FfmpegLauncher } from './ffmpeg-launcher.js';
+import { peek } from './peek.js';
+import { isPassthrough, isPlayableByFfmpeg, probeContainer, type ContainerKind } from './probe.js';
+
+export interface PipelineOptions {
+  readonly startMs: number;
+  readonly volume: number;
+  readonly bitrate: number;
+  readonly signal: AbortSignal;
+}
+
+const PROBE_BYTES = 4096;
+const PROBE_TIMEOUT_MS = 10_000;
+
+/**
+ * Chooses the cheapest pipeline per track: Ogg/WebM Opus starting at 0 at 100% volume is passed through
+ * untouched; anything else (another codec, a seek, a volume change) goes through ffmpeg to Ogg/Opus.
+ */
+export class AudioPipeline {
+  constructor(
+    private readonly ffmpeg: FfmpegLauncher | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  async prepare(media: MediaStream, options: PipelineOptions): Promise<PreparedAudio> {
+    const head = await peek(media.stream, PROBE_BYTES, PROBE_TIMEOUT_MS);
+    const kind = probeContainer(head);
+    const needsSeek = options.startMs > 0 && !media.seeked;
+    if (isPassthrough(kind) && !needsSeek && options.volume === 1) {
+      return passthrough(media.stream, kind);
+    }
+    if (!isPlayableByFfmpeg(kind, media.contentType)) {
+      media.stream.destroy();
+      throw new UserError(kind === 'empty' ? 'BROKEN_MEDIA' : 'NOT_AUDIO');
+    }
+    if (!this.ffmpeg) {
+      media.stream.destroy();
+      throw new UserError('NOT_AUDIO', 'This server has no ffmpeg, so only Opus (Ogg/WebM) audio can be played.');
+    }
+    return this.transcode(media.stream, kind, { ...options, startMs: needsSeek ? options.startMs : 0 });
+  }
+
+  private async transcode(input: Readable, kind: ContainerKind, options: PipelineOptions): Promise<PreparedAudio> {
+    const launcher = this.ffmpeg as FfmpegLauncher;
+    const child = await launcher.start(options, options.signal);
+    const stderr: string[] = [];
+    const output = new PassThrough({ highWaterMark: 64 * 1024 });
+    child.stderr.setEncoding('utf8').on('data', (line: string) => stderr.length < 20 && stderr.push(line));
+    child.stdin.on('error', () => undefined); // EPIPE when ffmpeg exits early is expected
+    input.on('error', () => output.destroy(new UserError('FETCH_FAILED')));
+    input.pipe(child.stdin);
+    child.stdout.pipe(output);
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    void exited.then(([code]) => {
+      if (code !== 0 && code !== null && !options.signal.aborted) {
+        this.logger.info({ code, kind, stderr: stderr.join('').slice(0, 500) }, 'ffmpeg failed');
+        output.destroy(new UserError('BROKEN_MEDIA'));
+      }
+    });
+    // Wait for the first Ogg page so a file ffmpeg can't decode fails here, not silently later.
+    const first = await peek(output, 4, PROBE_TIMEOUT_MS).catch((error: unknown) => {
+      child.kill('SIGKILL');
+      throw error;
+    });
+    if (first.length === 0) throw new UserError('BROKEN_MEDIA');
+    const dispose = () => {
+      input.unpipe(child.stdin);
+      input.destroy();
+      output.destroy();
+      if (child.exitCode === null) child.kill('SIGKILL');
+    };
+    return { stream: output, container: 'ogg-opus', pipeline: 'ffmpeg', dispose };
+  }
+}
+
+function passthrough(stream: Readable, kind: 'ogg-opus' | 'webm-opus'): PreparedAudio {
+  return { stream, container: kind, pipeline: 'passthrough', dispose: () => stream.destroy() };
+}

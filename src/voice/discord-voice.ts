@@ -1,0 +1,173 @@
+import {
+  AudioPlayerStatus,
+  createAudioPlayer,
+  createAudioResource,
+  entersState,
+  joinVoiceChannel,
+  NoSubscriberBehavior,
+  StreamType,
+  VoiceConnectionDisconnectReason,
+  VoiceConnectionStatus,
+  type AudioPlayer,
+  type AudioPlayerState,
+  type AudioResource,
+  type VoiceConnection,
+  type VoiceConnectionState,
+} from '@discordjs/voice';
+import type { Client } from 'discord.js';
+import { EventEmitter } from 'node:events';
+import { UserError } from '../core/errors.js';
+import type { Logger } from '../ports/logger.js';
+import type { PreparedAudio, VoiceLink, VoiceLinkEvents, VoicePort } from '../ports/voice.js';
+
+const READY_TIMEOUT_MS = 20_000;
+/** After a 4014 close Discord may be moving us: give it this long to start connecting again. */
+const MOVE_GRACE_MS = 5_000;
+const MAX_REJOINS = 3;
+/** A source may stall briefly (network hiccup) without the track ending: 5 s of missed 20 ms frames. */
+const MAX_MISSED_FRAMES = 250;
+
+/** The voice port on @discordjs/voice. DAVE (E2EE) stays on: the library loads @snazzah/davey itself. */
+export class DiscordVoice implements VoicePort {
+  constructor(
+    private readonly client: Client,
+    private readonly logger: Logger,
+  ) {}
+
+  async join(guildId: string, channelId: string, signal?: AbortSignal): Promise<VoiceLink> {
+    const guild = this.client.guilds.cache.get(guildId);
+    if (!guild) throw new UserError('VOICE_CONNECT_FAILED');
+    const connection = joinVoiceChannel({
+      guildId,
+      channelId,
+      adapterCreator: guild.voiceAdapterCreator,
+      selfDeaf: true,
+      daveEncryption: true,
+    });
+    try {
+      await entersState(connection, VoiceConnectionStatus.Ready, signal ?? READY_TIMEOUT_MS);
+    } catch (error) {
+      connection.destroy();
+      this.logger.warn({ guildId, err: error }, 'voice connection did not become ready');
+      throw new UserError('VOICE_CONNECT_FAILED');
+    }
+    return new DiscordVoiceLink(guildId, connection, this.logger.child({ guildId }));
+  }
+}
+
+class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLink {
+  private readonly player: AudioPlayer;
+  private current: { resource: AudioResource; audio: PreparedAudio; error?: Error } | undefined;
+  private lastChannelId: string;
+  private destroyed = false;
+
+  constructor(
+    readonly guildId: string,
+    private readonly connection: VoiceConnection,
+    private readonly logger: Logger,
+  ) {
+    super();
+    this.lastChannelId = connection.joinConfig.channelId ?? '';
+    this.player = createAudioPlayer({
+      behaviors: { noSubscriber: NoSubscriberBehavior.Pause, maxMissedFrames: MAX_MISSED_FRAMES },
+    });
+    this.player.on('stateChange', this.onPlayerState);
+    this.player.on('error', (error) => {
+      if (this.current) this.current.error = error;
+    });
+    connection.subscribe(this.player);
+    connection.on('stateChange', this.onConnectionState);
+  }
+
+  channelId(): string {
+    return this.connection.joinConfig.channelId ?? this.lastChannelId;
+  }
+
+  play(audio: PreparedAudio): void {
+    this.releaseCurrent();
+    const inputType = audio.container === 'webm-opus' ? StreamType.WebmOpus : StreamType.OggOpus;
+    const resource = createAudioResource(audio.stream, { inputType });
+    this.current = { resource, audio };
+    this.player.play(resource);
+  }
+
+  stop(): boolean {
+    return this.player.stop(true);
+  }
+
+  pause(): boolean {
+    return this.player.pause(true);
+  }
+
+  resume(): boolean {
+    return this.player.unpause();
+  }
+
+  playbackMs(): number {
+    return this.current?.resource.playbackDuration ?? 0;
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.connection.off('stateChange', this.onConnectionState);
+    this.player.off('stateChange', this.onPlayerState);
+    this.player.stop(true);
+    this.releaseCurrent();
+    if (this.connection.state.status !== VoiceConnectionStatus.Destroyed) this.connection.destroy();
+    this.removeAllListeners();
+  }
+
+  private releaseCurrent(): void {
+    this.current?.audio.dispose();
+    this.current = undefined;
+  }
+
+  private readonly onPlayerState = (oldState: AudioPlayerState, newState: AudioPlayerState): void => {
+    if (newState.status !== AudioPlayerStatus.Idle || oldState.status === AudioPlayerStatus.Idle) return;
+    const error = this.current?.error;
+    this.releaseCurrent();
+    this.emit('idle', error);
+  };
+
+  private readonly onConnectionState = (_old: VoiceConnectionState, state: VoiceConnectionState): void => {
+    const channelId = this.connection.joinConfig.channelId;
+    if (channelId && channelId !== this.lastChannelId) {
+      this.lastChannelId = channelId;
+      this.emit('moved', channelId);
+    }
+    if (state.status === VoiceConnectionStatus.Destroyed && !this.destroyed) this.end('disconnected');
+    if (state.status === VoiceConnectionStatus.Disconnected) void this.recover(state);
+  };
+
+  /** The @discordjs/voice reconnection recipe: 4014 may be a move, anything else gets a few rejoins. */
+  private async recover(state: VoiceConnectionState & { status: VoiceConnectionStatus.Disconnected }): Promise<void> {
+    const kicked = state.reason === VoiceConnectionDisconnectReason.WebSocketClose && state.closeCode === 4014;
+    if (kicked) {
+      try {
+        await entersState(this.connection, VoiceConnectionStatus.Connecting, MOVE_GRACE_MS);
+      } catch {
+        this.end('kicked');
+      }
+      return;
+    }
+    if (state.reason === VoiceConnectionDisconnectReason.Manual) return;
+    if (this.connection.rejoinAttempts < MAX_REJOINS) {
+      await new Promise((resolve) => setTimeout(resolve, (this.connection.rejoinAttempts + 1) * 1000));
+      if (!this.destroyed && this.connection.state.status === VoiceConnectionStatus.Disconnected) {
+        this.logger.info({ attempt: this.connection.rejoinAttempts + 1 }, 'rejoining voice');
+        this.connection.rejoin();
+      }
+      return;
+    }
+    this.end('disconnected');
+  }
+
+  private end(reason: 'kicked' | 'disconnected'): void {
+    if (this.destroyed) return;
+    this.logger.info({ reason }, 'voice link gone');
+    const listeners = this.listeners('gone');
+    this.destroy();
+    for (const listener of listeners) listener(reason);
+  }
+}
