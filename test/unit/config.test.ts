@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, parseDuration } from '../../src/config.js';
+
+const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB';
+
+describe('parseConfig', () => {
+  it('applies documented defaults', () => {
+    const config = parseConfig({ DISCORD_TOKEN: TOKEN });
+    expect(config).toMatchObject({
+      apiUrl: 'https://discord.com/api',
+      dataDir: './data',
+      httpPort: 8080,
+      logLevel: 'info',
+      allowedPrivateHosts: [],
+      maxSessions: 100,
+      idleTimeoutMs: 300_000,
+      aloneTimeoutMs: 120_000,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reports every problem at once, each with what to do', () => {
+    let error: unknown;
+    try {
+      parseConfig({ HTTP_PORT: 'eighty', LOG_LEVEL: 'loud', DISCORD_API_URL: 'ftp://x', IDLE_TIMEOUT: 'soon' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(5);
+    expect(problems[0]).toMatch(/DISCORD_TOKEN is not set.*\.env/);
+    expect(problems.join('\n')).toMatch(/HTTP_PORT.*0 to 65535/);
+    expect(problems.join('\n')).toMatch(/LOG_LEVEL must be one of/);
+    expect(problems.join('\n')).toMatch(/DISCORD_API_URL must be an http\(s\) URL/);
+    expect(problems.join('\n')).toMatch(/IDLE_TIMEOUT must be a duration/);
+  });
+
+  it('strips a pasted "Bot " prefix and trailing slashes, lower-cases allowed hosts', () => {
+    const config = parseConfig({
+      DISCORD_TOKEN: `Bot ${TOKEN}`,
+      DISCORD_API_URL: 'http://127.0.0.1:5000/api/',
+      ALLOWED_PRIVATE_HOSTS: ' NAS.local:8000 , 192.168.1.10 ',
+    });
+    expect(config.token).toBe(TOKEN);
+    expect(config.apiUrl).toBe('http://127.0.0.1:5000/api');
+    expect(config.allowedPrivateHosts).toEqual(['nas.local:8000', '192.168.1.10']);
+  });
+
+  it('rejects something that is not a token', () => {
+    expect(() => parseConfig({ DISCORD_TOKEN: 'hello world' })).toThrow(/does not look like a bot token/);
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['90', 90_000],
+    ['90s', 90_000],
+    ['1500ms', 1500],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['1m30s', 90_000],
+  ])('%s → %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', 'soon', '5 m', '1x', 'm5'])('rejects %j', (text) => expect(parseDuration(text)).toBeUndefined());
+});
