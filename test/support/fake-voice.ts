@@ -1,0 +1,93 @@
+import { EventEmitter } from 'node:events';
+import type { PreparedAudio, VoiceLink, VoiceLinkEvents } from '../../src/ports/voice.js';
+import type { LoadOptions, TrackLoader } from '../../src/session/track-loader.js';
+import type { Track } from '../../src/core/track.js';
+import { PassThrough } from 'node:stream';
+
+/** A VoiceLink that records what it was told to do; tests end tracks with `finish()`. */
+export class FakeLink extends EventEmitter<VoiceLinkEvents> implements VoiceLink {
+  readonly played: PreparedAudio[] = [];
+  playing: PreparedAudio | undefined;
+  paused = false;
+  destroyed = false;
+  position = 0;
+
+  constructor(
+    readonly guildId = 'g1',
+    private channel = 'voice-1',
+  ) {
+    super();
+  }
+
+  channelId(): string {
+    return this.channel;
+  }
+
+  play(audio: PreparedAudio): void {
+    this.playing?.dispose();
+    this.playing = audio;
+    this.played.push(audio);
+    this.paused = false;
+  }
+
+  stop(): boolean {
+    if (!this.playing) return false;
+    this.playing.dispose();
+    this.playing = undefined;
+    this.emit('idle');
+    return true;
+  }
+
+  pause(): boolean {
+    this.paused = true;
+    return true;
+  }
+
+  resume(): boolean {
+    this.paused = false;
+    return true;
+  }
+
+  playbackMs(): number {
+    return this.position;
+  }
+
+  /** The current audio ends by itself (optionally with an error). */
+  finish(error?: Error): void {
+    const audio = this.playing;
+    this.playing = undefined;
+    audio?.dispose();
+    this.emit('idle', error);
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.playing?.dispose();
+    this.playing = undefined;
+  }
+}
+
+/** A loader whose results the test controls per track title. */
+export class FakeLoader implements TrackLoader {
+  readonly loads: { track: Track; options: LoadOptions }[] = [];
+  failing = new Map<string, Error>();
+  delays = new Map<string, Promise<void>>();
+
+  async load(track: Track, options: LoadOptions): Promise<PreparedAudio> {
+    this.loads.push({ track, options });
+    await this.delays.get(track.title);
+    const failure = this.failing.get(track.title);
+    if (failure) throw failure;
+    options.signal.throwIfAborted();
+    const stream = new PassThrough();
+    return { stream, container: 'ogg-opus', pipeline: 'passthrough', dispose: () => stream.destroy(), title: track.title } as PreparedAudio & { title: string };
+  }
+}
+
+export const track = (title: string, durationMs: number | null = 60_000): Track => ({
+  id: `http:https://example.com/${encodeURIComponent(title)}`,
+  source: 'http',
+  title,
+  url: `https://example.com/${encodeURIComponent(title)}`,
+  durationMs,
+});
