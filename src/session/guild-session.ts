@@ -1,15 +1,17 @@
 import { EventEmitter } from 'node:events';
-import { isUserError, UserError } from '../core/errors.js';
-import type { Queue, AddPosition } from '../core/queue.js';
+import { UserError } from '../core/errors.js';
+import type { AddPosition, LoopMode, Queue, QueueSnapshot } from '../core/queue.js';
 import type { QueuedTrack, Requester, Track } from '../core/track.js';
-import { escapeText } from '../core/format.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { VoiceGoneReason, VoiceLink } from '../ports/voice.js';
+import { Playback, type StartOutcome } from './playback.js';
 import { SerialRunner } from './serial.js';
 import { isActive, type EndReason, type SessionState } from './session-state.js';
 import type { TrackLoader } from './track-loader.js';
+
+export type { StartOutcome } from './playback.js';
 
 export interface SessionDeps {
   readonly guildId: string;
@@ -21,10 +23,9 @@ export interface SessionDeps {
   readonly logger: Logger;
   /** Where the queue was started: failures and announcements go here. */
   readonly textChannelId: string;
+  /** 0.0-2.0; 1 keeps Opus passthrough possible. */
+  readonly volume?: number;
 }
-
-/** How the first track of an enqueue ended up, so `/play` can reply accurately. */
-export type StartOutcome = { readonly ok: true } | { readonly ok: false; readonly error: Error };
 
 export interface EnqueueResult {
   readonly added: readonly QueuedTrack[];
@@ -34,184 +35,224 @@ export interface EnqueueResult {
   readonly position?: number;
 }
 
-type Events = { stateChange: [oldState: SessionState, newState: SessionState] };
+/** What survives a restart: enough to rejoin and resume near where playback was. */
+export interface SessionSnapshot {
+  readonly guildId: string;
+  readonly voiceChannelId: string;
+  readonly textChannelId: string;
+  readonly queue: QueueSnapshot;
+  readonly positionMs: number;
+  readonly paused: boolean;
+  readonly volume: number;
+  readonly savedAt: number;
+}
+
+type Events = {
+  stateChange: [oldState: SessionState, newState: SessionState];
+  trackStart: [entry: QueuedTrack, offsetMs: number];
+  /** Queue or settings changed (for persistence). */
+  changed: [];
+};
 
 /**
- * One guild's player: owns its voice link and queue, and is the only thing that changes them. Commands and
- * player events go through one serial runner, so they never interleave. Loading a track happens outside the
- * runner (a slow source must not block `/skip`); its result is committed only if the session is still
- * loading that same entry.
+ * One guild's player: owns its voice link and queue and is the only thing that changes them. Every command
+ * and player event runs through one serial runner, so they never interleave; other guilds have their own.
  */
 export class GuildSession extends EventEmitter<Events> {
   readonly guildId: string;
-  private stateValue: SessionState;
   private readonly serial = new SerialRunner();
-  private volumeValue = 1;
+  private readonly playback: Playback;
+  private volumeValue: number;
+  private lastActivity: number;
 
   constructor(private readonly deps: SessionDeps) {
     super();
     this.guildId = deps.guildId;
-    this.stateValue = { status: 'idle', since: deps.clock.now() };
-    deps.link.on('idle', this.onLinkIdle);
+    this.volumeValue = deps.volume ?? 1;
+    this.lastActivity = deps.clock.now();
+    this.playback = new Playback({
+      ...deps,
+      serial: this.serial,
+      textChannelId: () => deps.textChannelId,
+      volume: () => this.volumeValue,
+    });
+    this.playback.on('stateChange', (old, next) => this.emit('stateChange', old, next));
+    this.playback.on('trackStart', (entry, offset) => this.emit('trackStart', entry, offset));
+    this.playback.on('trackEnd', (_entry, failed) => this.next(this.deps.queue.advance(failed ? 'skipped' : 'finished')));
     deps.link.on('gone', this.onLinkGone);
   }
 
-  get state(): SessionState {
-    return this.stateValue;
-  }
+  get state(): SessionState { return this.playback.state; }
+  get queue(): Queue { return this.deps.queue; }
+  get voiceChannelId(): string { return this.deps.link.channelId(); }
+  get textChannelId(): string { return this.deps.textChannelId; }
+  get volume(): number { return this.volumeValue; }
+  /** Clock time of the last command or track start (for least-recently-used eviction). */
+  get lastActiveAt(): number { return this.lastActivity; }
 
-  get queue(): Queue {
-    return this.deps.queue;
-  }
-
-  get voiceChannelId(): string {
-    return this.deps.link.channelId();
-  }
-
-  get textChannelId(): string {
-    return this.deps.textChannelId;
-  }
-
-  get volume(): number {
-    return this.volumeValue;
-  }
-
-  /** Milliseconds played of the current track. */
   elapsedMs(): number {
-    return isActive(this.stateValue) ? this.deps.link.playbackMs() : 0;
+    return this.playback.elapsedMs();
   }
 
-  enqueue(tracks: readonly Track[], requester: Requester, position: AddPosition = 'end'): Promise<EnqueueResult> {
-    return this.serial.run(() => {
-      this.assertAlive();
-      const added = this.deps.queue.add(tracks, requester, this.deps.clock.now(), position);
-      if (this.stateValue.status !== 'idle' || added.length === 0) {
-        const first = added[0];
-        const index = first ? this.deps.queue.positionOf(first.entryId) : null;
+  enqueue(tracks: readonly Track[], requester: Requester, position: AddPosition | 'now' = 'end'): Promise<EnqueueResult> {
+    return this.command(() => {
+      const now = this.deps.clock.now();
+      if (position === 'now') {
+        const { added, current } = this.deps.queue.addNow(tracks, requester, now);
+        return { added, ...(current ? { started: this.playback.start(current, 0, true) } : {}) };
+      }
+      const added = this.deps.queue.add(tracks, requester, now, position);
+      if (this.state.status !== 'idle' || added.length === 0) {
+        const index = added[0] ? this.deps.queue.positionOf(added[0].entryId) : null;
         return { added, ...(index !== null ? { position: index } : {}) };
       }
       const next = this.deps.queue.advance('skipped');
       // The caller reports this first track's failure itself (in the command reply), so it is quiet here.
-      return { added, started: next ? this.begin(next, 0, true) : Promise.resolve({ ok: true } as const) };
+      return { added, ...(next ? { started: this.playback.start(next, 0, true) } : {}) };
     });
   }
 
-  /** Skips `count` tracks; returns what was skipped (empty when nothing was playing). */
+  /** Skips `count` tracks; returns what was skipped. */
   skip(count = 1): Promise<readonly QueuedTrack[]> {
-    return this.serial.run(() => {
-      this.assertAlive();
-      if (!isActive(this.stateValue)) throw new UserError('NOTHING_PLAYING');
+    return this.command(() => {
+      this.requireActive();
       const { skipped, current } = this.deps.queue.skip(count);
-      this.playOrIdle(current);
+      this.next(current);
       return skipped;
     });
   }
 
-  pause(): Promise<QueuedTrack> {
-    return this.serial.run(() => {
-      const state = this.stateValue;
-      if (state.status === 'paused') throw new UserError('ALREADY_PAUSED');
-      if (state.status !== 'playing') throw new UserError('NOTHING_PLAYING');
-      this.deps.link.pause();
-      this.setState({ ...state, status: 'paused', since: this.deps.clock.now() });
+  skipTo(position: number): Promise<QueuedTrack | null> {
+    return this.command(() => {
+      const { current } = this.deps.queue.skipTo(position);
+      this.next(current);
+      return current;
+    });
+  }
+
+  previous(): Promise<QueuedTrack> {
+    return this.command(() => {
+      const entry = this.deps.queue.previous();
+      if (!entry) throw new UserError('INVALID_ARGUMENT', 'There is no previous track.');
+      void this.playback.start(entry);
+      return entry;
+    });
+  }
+
+  /** Restarts the current track at `ms` (same source, no re-resolve). */
+  seek(ms: number): Promise<QueuedTrack> {
+    return this.command(() => {
+      const state = this.requireActive();
+      const duration = state.entry.durationMs;
+      if (state.entry.isLive === true) throw new UserError('INVALID_ARGUMENT', "You can't seek in a live stream.");
+      if (ms < 0 || (duration !== null && ms >= duration)) {
+        throw new UserError('INVALID_ARGUMENT', 'That position is outside the track.');
+      }
+      void this.playback.start(state.entry, ms);
+      return state.entry;
+    });
+  }
+
+  /** 0-200 %. Anything but 100 % goes through ffmpeg; the current track restarts where it is. */
+  setVolume(percent: number): Promise<void> {
+    return this.command(() => {
+      this.volumeValue = percent / 100;
+      const state = this.state;
+      if (isActive(state) && state.status !== 'loading') void this.playback.start(state.entry, this.elapsedMs());
+    });
+  }
+
+  setLoop(mode: LoopMode): Promise<void> {
+    return this.command(() => {
+      this.deps.queue.loop = mode;
+    });
+  }
+
+  /** Runs a queue edit (remove, move, shuffle, clear) in order with everything else. */
+  editQueue<T>(edit: (queue: Queue) => T): Promise<T> {
+    return this.command(() => edit(this.deps.queue));
+  }
+
+  pause(auto = false): Promise<QueuedTrack> {
+    return this.command(() => {
+      if (this.state.status === 'paused') throw new UserError('ALREADY_PAUSED');
+      const state = this.requireActive();
+      if (!this.playback.pause(auto)) throw new UserError('NOTHING_PLAYING');
       return state.entry;
     });
   }
 
   resume(): Promise<QueuedTrack> {
-    return this.serial.run(() => {
-      const state = this.stateValue;
-      if (state.status === 'playing') throw new UserError('NOT_PAUSED');
-      if (state.status !== 'paused') throw new UserError('NOTHING_PLAYING');
-      this.deps.link.resume();
-      this.setState({ ...state, status: 'playing', startedAt: this.deps.clock.now() });
+    return this.command(() => {
+      const state = this.requireActive();
+      if (!this.playback.resume()) throw new UserError('NOT_PAUSED');
       return state.entry;
     });
   }
 
-  /** Stops playback and clears the queue; the bot stays in the channel until idle eviction. */
+  /** Stops playback and clears the queue; the bot stays until idle eviction. */
   stop(): Promise<void> {
-    return this.serial.run(() => {
-      this.assertAlive();
+    return this.command(() => {
       this.deps.queue.reset();
-      this.setState({ status: 'idle', since: this.deps.clock.now() });
-      this.deps.link.stop();
+      this.playback.toIdle();
     });
+  }
+
+  /** Resumes a snapshot taken before a restart (the queue was restored by the factory). */
+  resumeFrom(snapshot: SessionSnapshot): Promise<StartOutcome | undefined> {
+    return this.command(() => {
+      const current = this.deps.queue.current;
+      if (!current) return undefined;
+      return this.playback.start(current, snapshot.positionMs, true);
+    });
+  }
+
+  snapshot(): SessionSnapshot {
+    const state = this.state;
+    return {
+      guildId: this.guildId,
+      voiceChannelId: this.voiceChannelId,
+      textChannelId: this.textChannelId,
+      queue: this.deps.queue.snapshot(),
+      positionMs: this.elapsedMs(),
+      paused: state.status === 'paused',
+      volume: this.volumeValue,
+      savedAt: this.deps.clock.now(),
+    };
   }
 
   /** Ends the session for good: leaves voice, releases everything. Idempotent. */
   destroy(reason: EndReason): void {
-    if (this.stateValue.status === 'destroyed') return;
-    this.deps.link.off('idle', this.onLinkIdle);
+    if (this.state.status === 'destroyed') return;
     this.deps.link.off('gone', this.onLinkGone);
-    this.setState({ status: 'destroyed', reason });
+    this.playback.destroy(reason);
     this.deps.link.destroy();
   }
 
-  private assertAlive(): void {
-    if (this.stateValue.status === 'destroyed') throw new UserError('VOICE_CONNECT_FAILED');
-  }
-
-  private playOrIdle(next: QueuedTrack | null): void {
-    if (next) void this.begin(next);
-    else this.setState({ status: 'idle', since: this.deps.clock.now() });
-    // Stopping after the state change means the link's idle event finds no playing entry and is ignored.
-    this.deps.link.stop();
-  }
-
-  /** Starts loading `entry`; the returned promise settles when it plays or has failed (and moved on). */
-  private begin(entry: QueuedTrack, startMs = 0, quiet = false): Promise<StartOutcome> {
-    const abort = new AbortController();
-    this.setState({ status: 'loading', entry, abort });
-    const options = { startMs, volume: this.volumeValue, signal: abort.signal };
-    return this.deps.loader.load(entry, options).then(
-      (audio) =>
-        this.serial.run((): StartOutcome => {
-          if (this.stateValue.status !== 'loading' || this.stateValue.abort !== abort) {
-            audio.dispose();
-            return { ok: true };
-          }
-          this.deps.link.play(audio);
-          this.setState({ status: 'playing', entry, abort, pipeline: audio.pipeline, startedAt: this.deps.clock.now() });
-          return { ok: true };
-        }),
-      (error: unknown) => this.serial.run(() => this.onLoadFailed(entry, abort, error, quiet)),
-    );
-  }
-
-  private onLoadFailed(entry: QueuedTrack, abort: AbortController, error: unknown, quiet: boolean): StartOutcome {
-    const failure = error instanceof Error ? error : new Error(String(error));
-    if (this.stateValue.status !== 'loading' || this.stateValue.abort !== abort) return { ok: false, error: failure };
-    if (quiet) this.deps.logger.info({ err: failure, track: entry.id }, 'track failed');
-    else this.reportFailure(entry, failure);
-    this.playOrIdle(this.deps.queue.advance('skipped'));
-    return { ok: false, error: failure };
-  }
-
-  private reportFailure(entry: QueuedTrack, error: Error): void {
-    const reason = isUserError(error) ? error.message : 'Something went wrong while playing it.';
-    this.deps.logger.info({ err: error, track: entry.id }, 'track failed');
-    void this.deps.notifier.send(this.deps.textChannelId, `⚠️ Couldn't play **${escapeText(entry.title)}**. ${reason}`);
-  }
-
-  private readonly onLinkIdle = (error?: Error): void => {
-    void this.serial.run(() => {
-      const state = this.stateValue;
-      if (state.status !== 'playing' && state.status !== 'paused') return; // a stop we caused: already moved on
-      if (error) this.reportFailure(state.entry, error);
-      this.playOrIdle(this.deps.queue.advance(error ? 'skipped' : 'finished'));
+  private command<T>(task: () => T | Promise<T>): Promise<T> {
+    return this.serial.run(async (): Promise<T> => {
+      if (this.state.status === 'destroyed') throw new UserError('VOICE_CONNECT_FAILED');
+      this.lastActivity = this.deps.clock.now();
+      const result = await task();
+      this.emit('changed');
+      return result;
     });
-  };
+  }
+
+  private requireActive() {
+    const state = this.state;
+    if (!isActive(state)) throw new UserError('NOTHING_PLAYING');
+    return state;
+  }
+
+  private next(entry: QueuedTrack | null): void {
+    this.lastActivity = this.deps.clock.now();
+    if (entry) void this.playback.start(entry);
+    else this.playback.toIdle();
+    this.emit('changed');
+  }
 
   private readonly onLinkGone = (reason: VoiceGoneReason): void => {
     this.destroy(reason === 'kicked' ? 'kicked' : 'disconnected');
   };
-
-  private setState(next: SessionState): void {
-    const old = this.stateValue;
-    const keepsStream = isActive(old) && isActive(next) && old.abort === next.abort;
-    if (isActive(old) && !keepsStream) old.abort.abort();
-    this.stateValue = next;
-    this.emit('stateChange', old, next);
-  }
 }

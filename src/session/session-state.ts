@@ -1,29 +1,25 @@
 import type { QueuedTrack } from '../core/track.js';
 
-export type EndReason = 'stopped' | 'kicked' | 'disconnected' | 'idle' | 'alone' | 'evicted' | 'guild-removed' | 'shutdown';
+export type EndReason = 'stopped' | 'left' | 'kicked' | 'disconnected' | 'idle' | 'alone' | 'evicted' | 'guild-removed' | 'shutdown';
+
+interface Active {
+  readonly entry: QueuedTrack;
+  /** Aborting it releases the track's stream (sockets, ffmpeg). */
+  readonly abort: AbortController;
+  /** Where in the track this stream started (seek, resume after restart, recovery). */
+  readonly offsetMs: number;
+}
 
 /**
- * A guild session's state, one discriminated union (the @discordjs/voice pattern). Each playing-ish state
- * owns the AbortController of its track's stream; leaving that state aborts it, which releases sockets and
- * ffmpeg. Invariant: at most one track is loading or playing per session.
+ * A guild session's state, one discriminated union (the @discordjs/voice pattern). Each active state owns the
+ * AbortController of its track's stream; leaving it for a state with another controller aborts it. Invariant:
+ * at most one track is loading or playing per session.
  */
 export type SessionState =
   | { readonly status: 'idle'; readonly since: number }
-  | { readonly status: 'loading'; readonly entry: QueuedTrack; readonly abort: AbortController }
-  | {
-      readonly status: 'playing';
-      readonly entry: QueuedTrack;
-      readonly abort: AbortController;
-      readonly pipeline: 'passthrough' | 'ffmpeg';
-      readonly startedAt: number;
-    }
-  | {
-      readonly status: 'paused';
-      readonly entry: QueuedTrack;
-      readonly abort: AbortController;
-      readonly pipeline: 'passthrough' | 'ffmpeg';
-      readonly since: number;
-    }
+  | (Active & { readonly status: 'loading' })
+  | (Active & { readonly status: 'playing'; readonly pipeline: 'passthrough' | 'ffmpeg'; readonly startedAt: number })
+  | (Active & { readonly status: 'paused'; readonly pipeline: 'passthrough' | 'ffmpeg'; readonly since: number; readonly auto: boolean })
   | { readonly status: 'destroyed'; readonly reason: EndReason };
 
 export type ActiveState = Extract<SessionState, { entry: QueuedTrack }>;

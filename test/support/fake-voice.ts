@@ -28,6 +28,7 @@ export class FakeLink extends EventEmitter<VoiceLinkEvents> implements VoiceLink
     this.playing = audio;
     this.played.push(audio);
     this.paused = false;
+    this.position = 0;
   }
 
   stop(): boolean {
@@ -52,8 +53,9 @@ export class FakeLink extends EventEmitter<VoiceLinkEvents> implements VoiceLink
     return this.position;
   }
 
-  /** The current audio ends by itself (optionally with an error). */
-  finish(error?: Error): void {
+  /** The current audio ends by itself (optionally with an error) after `playedMs` (default: all of it). */
+  finish(error?: Error, playedMs = Number.MAX_SAFE_INTEGER): void {
+    this.position = playedMs;
     const audio = this.playing;
     this.playing = undefined;
     audio?.dispose();

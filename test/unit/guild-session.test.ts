@@ -117,3 +117,93 @@ describe('GuildSession', () => {
     await expect(session.enqueue([track('B')], alice)).rejects.toBeInstanceOf(UserError);
   });
 });
+
+describe('GuildSession recovery, seek, volume, previous', () => {
+  it('reopens a stream that fails mid-track once, at the position it reached', async () => {
+    const { link, loader, sent, session } = setup();
+    await (await session.enqueue([track('A'), track('B')], alice)).started;
+    link.finish(new Error('socket hang up'), 20_000);
+    await settle();
+    expect(loader.loads.map((l) => [l.track.title, l.options.startMs])).toEqual([['A', 0], ['A', 20_000]]);
+    expect(titleOf(link)).toBe('A');
+    expect(sent).toEqual([]);
+    link.finish(new Error('socket hang up again'), 5_000);
+    await settle();
+    expect(titleOf(link)).toBe('B');
+    expect(sent).toEqual([expect.stringMatching(/Couldn't play \*\*A\*\*/)]);
+  });
+
+  it('treats a stream that ends well before its duration as cut', async () => {
+    const { link, loader, session } = setup();
+    await (await session.enqueue([track('A', 60_000)], alice)).started;
+    link.finish(undefined, 10_000);
+    await settle();
+    expect(loader.loads.at(-1)?.options.startMs).toBe(10_000);
+  });
+
+  it('seeks within the track without re-resolving and refuses positions outside it', async () => {
+    const { link, loader, session } = setup();
+    await (await session.enqueue([track('A', 60_000)], alice)).started;
+    await session.seek(30_000);
+    await settle();
+    expect(loader.loads.at(-1)?.options.startMs).toBe(30_000);
+    link.position = 1000;
+    expect(session.elapsedMs()).toBe(31_000);
+    await expect(session.seek(61_000)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('restarts at the current position with the new volume', async () => {
+    const { link, loader, session } = setup();
+    await (await session.enqueue([track('A')], alice)).started;
+    link.position = 12_000;
+    await session.setVolume(50);
+    await settle();
+    expect(loader.loads.at(-1)?.options).toMatchObject({ startMs: 12_000, volume: 0.5 });
+  });
+
+  it('previous plays the last track again and keeps the current one next', async () => {
+    const { link, session } = setup();
+    await (await session.enqueue([track('A'), track('B')], alice)).started;
+    link.finish();
+    await settle();
+    expect(titleOf(link)).toBe('B');
+    await session.previous();
+    await settle();
+    expect(titleOf(link)).toBe('A');
+    expect(session.queue.at(0)?.title).toBe('B');
+  });
+
+  it('loop track repeats, loop queue cycles', async () => {
+    const { link, session } = setup();
+    await (await session.enqueue([track('A'), track('B')], alice)).started;
+    await session.setLoop('track');
+    link.finish();
+    await settle();
+    expect(titleOf(link)).toBe('A');
+    await session.setLoop('queue');
+    link.finish();
+    await settle();
+    link.finish();
+    await settle();
+    expect(titleOf(link)).toBe('A');
+  });
+
+  it('play now jumps ahead of the queue', async () => {
+    const { link, session } = setup();
+    await (await session.enqueue([track('A'), track('B')], alice)).started;
+    await (await session.enqueue([track('N')], alice, 'now')).started;
+    await settle();
+    expect(titleOf(link)).toBe('N');
+    expect(session.queue.at(0)?.title).toBe('B');
+  });
+
+  it('snapshots what a restart needs', async () => {
+    const { link, session } = setup();
+    await (await session.enqueue([track('A'), track('B')], alice)).started;
+    link.position = 7000;
+    const snap = session.snapshot();
+    expect(snap).toMatchObject({ guildId: 'g1', voiceChannelId: 'voice-1', textChannelId: 'text-1', positionMs: 7000, paused: false, volume: 1 });
+    expect(snap.queue.current?.title).toBe('A');
+    expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
+  });
+});
