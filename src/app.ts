@@ -1,9 +1,10 @@
-import { Client, GatewayIntentBits, Options, type VoiceState } from 'discord.js';
+import { Client, GatewayIntentBits, Options } from 'discord.js';
 import { commands } from './commands/index.js';
 import type { CommandDeps } from './commands/command.js';
 import type { Config } from './config.js';
 import { Queue } from './core/queue.js';
 import { ChannelNotifier } from './discord/channel-notifier.js';
+import { wireClientEvents, countListeners } from './discord/client-events.js';
 import { InteractionRouter, NO_MENTIONS } from './discord/router.js';
 import { FfmpegLauncher } from './media/ffmpeg-launcher.js';
 import { locateFfmpeg } from './media/ffmpeg-locator.js';
@@ -11,82 +12,117 @@ import { AudioPipeline } from './media/pipeline.js';
 import { AddressPolicy } from './net/address-policy.js';
 import type { Clock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
+import type { KeyValueStore } from './ports/store.js';
 import { GuildSession } from './session/guild-session.js';
-import { SessionManager } from './session/session-manager.js';
+import { SessionManager, type SessionSeed } from './session/session-manager.js';
+import { SessionPersistence } from './session/session-persistence.js';
+import { resumeSessions } from './session/session-resume.js';
+import { SessionSupervisor } from './session/session-supervisor.js';
 import { SourceTrackLoader } from './session/track-loader.js';
+import { SettingsStore } from './settings/guild-settings.js';
 import { HttpSource } from './sources/http-source.js';
 import { SourceRegistry } from './sources/source-registry.js';
+import type { VoiceLink } from './ports/voice.js';
 import { DiscordVoice } from './voice/discord-voice.js';
 
 export interface App {
   readonly client: Client;
   readonly sessions: SessionManager;
   start(): Promise<void>;
-  /** Stops intake, ends every session (leaving voice) and closes the gateway. */
+  /** Stops intake, saves every session, leaves voice and closes the gateway. */
   stop(): Promise<void>;
 }
 
+export interface AppPorts {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly store: KeyValueStore;
+}
+
 /** The composition root: the only place adapters are built and wired. */
-export function createApp(config: Config, logger: Logger, clock: Clock): App {
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
-    rest: { api: config.apiUrl },
-    allowedMentions: NO_MENTIONS,
-    // A music bot reads no messages: caching them would only cost memory.
-    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, ReactionManager: 0 }),
-  });
-  const ffmpeg = locateFfmpeg(config.ffmpegPath);
-  if (!ffmpeg) logger.warn('ffmpeg not found (set FFMPEG_PATH or install ffmpeg): only Opus sources will play');
-  else logger.debug({ ffmpeg }, 'ffmpeg located');
-  const pipeline = new AudioPipeline(ffmpeg ? new FfmpegLauncher(ffmpeg.path, logger) : undefined, logger);
-  const policy = new AddressPolicy(config.allowedPrivateHosts);
-  const sources = new SourceRegistry([
-    new HttpSource({ policy, clock, timeoutMs: config.fetchTimeoutMs, maxBytes: config.maxMediaBytes }),
-  ]);
-  const loader = new SourceTrackLoader(sources, pipeline);
+export function createApp({ config, logger, clock, store }: AppPorts): App {
+  const client = createClient(config);
+  const sources = createSources(config, clock);
+  const loader = new SourceTrackLoader(sources, createPipeline(config, logger));
   const notifier = new ChannelNotifier(client, logger);
-  const sessions = new SessionManager(
+  const settings = new SettingsStore(store);
+  const sessions: SessionManager = new SessionManager(
     new DiscordVoice(client, logger),
-    (guildId, link, textChannelId) =>
-      new GuildSession({
-        guildId, link, textChannelId, loader, notifier, clock,
-        queue: new Queue(),
+    (guildId: string, link: VoiceLink, seed: SessionSeed) => {
+      const session = new GuildSession({
+        guildId, link, loader, notifier, clock,
+        textChannelId: seed.textChannelId,
+        queue: seed.queue ? Queue.restore(seed.queue) : new Queue(),
+        volume: seed.volume ?? settings.peek(guildId).defaultVolume / 100,
         logger: logger.child({ guildId }),
-      }),
+      });
+      supervisor.watch(session);
+      return session;
+    },
+    config.maxSessions,
     logger,
   );
-  const deps: CommandDeps = { config, sessions, sources, clock, logger };
-  const router = new InteractionRouter(commands, deps, logger);
-  wireEvents(client, sessions, router, logger);
-  client.once('clientReady', () => void registerCommands(client, config, logger));
+  const supervisor = new SessionSupervisor({
+    idleTimeoutMs: config.idleTimeoutMs,
+    aloneTimeoutMs: config.aloneTimeoutMs,
+    clock, notifier,
+    listeners: (guildId, channelId) => countListeners(client, guildId, channelId),
+    stays: (guildId) => settings.peek(guildId).stay247,
+    end: (guildId, reason) => sessions.end(guildId, reason),
+  });
+  const persistence = new SessionPersistence(store, sessions, clock, logger);
+  const deps: CommandDeps = { config, sessions, sources, settings, clock, logger };
+  wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter(commands, deps, logger), logger });
+  client.once('clientReady', () => {
+    void registerCommands(client, config, logger);
+    void resumeSessions({ sessions, persistence, notifier, logger, ownsGuild: (id) => client.guilds.cache.has(id) })
+      .then((count) => count > 0 && logger.info({ count }, 'resumed sessions after restart'));
+  });
+  const sweep = () => {
+    supervisor.sweep(sessions.all());
+    clock.setTimeout(sweep, config.cleanupIntervalMs).unref?.();
+  };
 
   return {
     client,
     sessions,
     async start() {
+      persistence.start();
+      sweep();
       await client.login(config.token);
     },
     async stop() {
+      persistence.stop();
+      await persistence.saveAll();
       sessions.endAll('shutdown');
       await client.destroy();
     },
   };
 }
 
-function wireEvents(client: Client, sessions: SessionManager, router: InteractionRouter, logger: Logger): void {
-  client.on('interactionCreate', (interaction) => void router.handle(interaction));
-  client.on('voiceStateUpdate', (_old: VoiceState, state: VoiceState) => {
-    if (state.id === client.user?.id) sessions.onBotVoiceChannel(state.guild.id, state.channelId);
+function createClient(config: Config): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
+    rest: { api: config.apiUrl },
+    allowedMentions: NO_MENTIONS,
+    // A music bot reads no messages: caching them would only cost memory.
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, ReactionManager: 0 }),
   });
-  client.on('guildDelete', (guild) => sessions.end(guild.id, 'guild-removed'));
-  client.on('channelDelete', (channel) => {
-    if ('guildId' in channel && sessions.get(channel.guildId)?.voiceChannelId === channel.id) {
-      sessions.end(channel.guildId, 'disconnected');
-    }
-  });
-  client.on('error', (error) => logger.error({ err: error }, 'discord client error'));
-  client.on('warn', (message) => logger.warn(message));
-  client.once('clientReady', (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'connected to Discord'));
+}
+
+function createPipeline(config: Config, logger: Logger): AudioPipeline {
+  const ffmpeg = locateFfmpeg(config.ffmpegPath);
+  if (!ffmpeg) logger.warn('ffmpeg not found (set FFMPEG_PATH or install ffmpeg): only Opus sources will play');
+  else logger.debug({ ffmpeg }, 'ffmpeg located');
+  return new AudioPipeline(ffmpeg ? new FfmpegLauncher(ffmpeg.path, logger) : undefined, logger);
+}
+
+function createSources(config: Config, clock: Clock): SourceRegistry {
+  const policy = new AddressPolicy(config.allowedPrivateHosts);
+  return new SourceRegistry([
+    new HttpSource({ policy, clock, timeoutMs: config.fetchTimeoutMs, maxBytes: config.maxMediaBytes }),
+  ]);
 }
 
 async function registerCommands(client: Client, config: Config, logger: Logger): Promise<void> {

@@ -4,6 +4,7 @@ import { ConfigError, loadEnv, parseConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { systemClock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
+import type { KeyValueStore } from './ports/store.js';
 
 /** Exit within this long after SIGTERM/SIGINT whatever happens. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -25,12 +26,23 @@ function guardProcess(logger: Logger): void {
   process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception'));
 }
 
+/** Replaced by the Keyv/SQLite store once it lands; keeps the app runnable meanwhile. */
+function interimStore(): KeyValueStore {
+  const map = new Map<string, unknown>();
+  return {
+    get: async <T>(key: string) => map.get(key) as T | undefined,
+    set: async (key, value) => void map.set(key, value),
+    delete: async (key) => map.delete(key),
+    keys: async (prefix) => [...map.keys()].filter((k) => k.startsWith(prefix)),
+  };
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty, secrets: [config.token] });
   guardProcess(logger);
   mkdirSync(config.dataDir, { recursive: true });
-  const app = createApp(config, logger, systemClock);
+  const app = createApp({ config, logger, clock: systemClock, store: interimStore() });
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;

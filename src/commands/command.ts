@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { SessionManager } from '../session/session-manager.js';
+import type { SettingsStore } from '../settings/guild-settings.js';
 import type { SourceRegistry } from '../sources/source-registry.js';
 
 /** Everything a command handler may use; built once in the composition root. */
@@ -14,6 +15,7 @@ export interface CommandDeps {
   readonly config: Config;
   readonly sessions: SessionManager;
   readonly sources: SourceRegistry;
+  readonly settings: SettingsStore;
   readonly clock: Clock;
   readonly logger: Logger;
 }

@@ -32,7 +32,7 @@ export const playCommand: SlashCommand = {
     // Resolve and join at the same time: the join's round trips hide behind the source's.
     const [resolved, joined] = await Promise.allSettled([
       deps.sources.resolve(query, AbortSignal.timeout(RESOLVE_TIMEOUT_MS)),
-      deps.sessions.acquire(interaction.guildId, channel.id, interaction.channelId),
+      deps.sessions.acquire(interaction.guildId, channel.id, { textChannelId: interaction.channelId }),
     ]);
     if (resolved.status === 'rejected') {
       if (!existing && joined.status === 'fulfilled') leaveIfUnused(joined.value);
