@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Provision a Debian machine (bookworm or later, run as root) for building and running tunebot.
+#
+#   source scripts/provision.sh [--with-redis]     # exports PATH / npm_config_nodedir into your shell
+#   eval "$(scripts/provision.sh [--with-redis])"  # same, for callers that do not source
+#
+# What it does, each step only when needed (a second run is a no-op that prints the same exports):
+#   1. Node.js >= 22.12: if `node` is missing or older, installs the npm registry package `node@22`
+#      into $TUNEBOT_NODE_PREFIX (default /opt/node22) and puts its bin first on PATH.
+#      If there is no npm client at all, Debian's `npm` is installed first only to bootstrap it.
+#   2. npm_config_nodedir: native addons (@discordjs/opus, sqlite3) are built from source by
+#      node-gyp against the headers in $npm_config_nodedir. A machine-wide ~/.npmrc may point
+#      `nodedir` at another Node's headers (e.g. /usr for Node 20); when the active node is the
+#      npm-installed one, or when the configured headers' version differs from the running node's,
+#      npm_config_nodedir is exported to the running node's own headers.
+#   3. apt-get update (once) and `ffmpeg`, plus python3/make/g++ for node-gyp, when missing.
+#   4. --with-redis: `redis-server` as well (for STORE_URL=redis://... tests).
+#
+# Safe to source from `set -euo pipefail` scripts: it does not change shell options, uses only
+# locals, and returns (not exits) non-zero with a message on stderr on failure. Quiet on success
+# except for the export lines when executed. Network: the npm registry and Debian's mirrors only.
+
+_tunebot_provision() {
+  local want_redis=0 arg
+  for arg in "$@"; do
+    case "$arg" in
+      --with-redis|redis) want_redis=1 ;;
+      -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
+      *) echo "provision: unknown argument: $arg" >&2; return 2 ;;
+    esac
+  done
+
+  local prefix="${TUNEBOT_NODE_PREFIX:-/opt/node22}"
+  local min_major=22 min_minor=12
+  local log="${TMPDIR:-/tmp}/tunebot-provision.$$.log"
+  local apt_updated=0 sudo=""
+  local -a exports=()
+
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "provision: run as root (or install sudo)" >&2; return 1
+    fi
+  fi
+
+  _tp_fail() { echo "provision: $1 (log: $log)" >&2; [ -f "$log" ] && tail -n 20 "$log" >&2; return 1; }
+
+  _tp_apt() { # _tp_apt pkg... : install with no recommends, apt-get update once per run
+    if [ "$apt_updated" = 0 ]; then
+      $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >>"$log" 2>&1 || return 1
+      apt_updated=1
+    fi
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >>"$log" 2>&1
+  }
+
+  _tp_node_ok() { # _tp_node_ok /path/to/node : true when it runs and is >= 22.12
+    local v
+    v="$("$1" -p 'process.versions.node' 2>/dev/null)" || return 1
+    local major="${v%%.*}" rest="${v#*.}"; local minor="${rest%%.*}"
+    [ -n "$major" ] && [ -n "$minor" ] || return 1
+    [ "$major" -gt "$min_major" ] || { [ "$major" -eq "$min_major" ] && [ "$minor" -ge "$min_minor" ]; }
+  }
+
+  _tp_headers_version() { # _tp_headers_version DIR : prints x.y.z from DIR/include/node/node_version.h
+    local h="$1/include/node/node_version.h"
+    [ -f "$h" ] || return 1
+    awk '/^#define NODE_MAJOR_VERSION/{a=$3} /^#define NODE_MINOR_VERSION/{b=$3} /^#define NODE_PATCH_VERSION/{c=$3}
+         END{ if (a=="") exit 1; print a"."b"."c }' "$h"
+  }
+
+  # npm_arch: the suffix of the npm registry's arch-specific node package.
+  local npm_arch
+  case "$(uname -m)" in
+    x86_64) npm_arch=x64 ;;
+    aarch64|arm64) npm_arch=arm64 ;;
+    armv7l) npm_arch=armv7l ;;   # the registry has no Node 22 build for armv7l (last: 20.x)
+    *) npm_arch="$(uname -m)" ;;
+  esac
+
+  # --- 1. Node.js >= 22.12 -------------------------------------------------------------------
+  local node_bin="" pkg_dir="$prefix/node_modules/node"
+  local npm_node_bin="$pkg_dir/bin/node"
+  local npm_headers="$pkg_dir/node_modules/node-linux-$npm_arch"
+  if command -v node >/dev/null 2>&1 && _tp_node_ok "$(command -v node)"; then
+    node_bin="$(command -v node)"
+  elif [ -x "$npm_node_bin" ] && _tp_node_ok "$npm_node_bin"; then
+    node_bin="$npm_node_bin"                 # installed earlier, just not on PATH yet
+  else
+    if ! command -v npm >/dev/null 2>&1 || ! npm --version >/dev/null 2>&1; then
+      # No npm client: bootstrap one from Debian (it brings an old nodejs, used only to install node@22).
+      _tp_apt npm || { _tp_fail "apt-get install npm failed"; return 1; }
+    fi
+    $sudo mkdir -p "$prefix" || return 1
+    # The node@22 package's preinstall step fetches node-linux-<arch>@22 from the npm registry.
+    if ! $sudo env npm_config_loglevel=error npm install --prefix "$prefix" --no-save --no-package-lock \
+          --no-audit --no-fund node@22 >>"$log" 2>&1; then
+      _tp_fail "npm install node@22 into $prefix failed"; return 1
+    fi
+    _tp_node_ok "$npm_node_bin" || { _tp_fail "$npm_node_bin is not a working Node >= $min_major.$min_minor"; return 1; }
+    node_bin="$npm_node_bin"
+  fi
+  if [ "$node_bin" = "$npm_node_bin" ]; then
+    case ":$PATH:" in
+      "$pkg_dir/bin:"*) ;;                   # already first
+      *) export PATH="$pkg_dir/bin:$PATH" ;;
+    esac
+    exports+=("export PATH=\"$pkg_dir/bin:\$PATH\"")
+  fi
+
+  # --- 2. headers for node-gyp -----------------------------------------------------------------
+  local node_version want_dir="" cfg_dir=""
+  node_version="$("$node_bin" -p 'process.versions.node')"
+  if [ "$node_bin" = "$npm_node_bin" ]; then
+    want_dir="$npm_headers"
+  else
+    # Official tarballs and Debian/NodeSource packages keep headers at <prefix>/include/node.
+    local real; real="$(readlink -f "$node_bin")"
+    want_dir="$(dirname "$(dirname "$real")")"
+  fi
+  cfg_dir="${npm_config_nodedir:-}"
+  if [ -z "$cfg_dir" ] && command -v npm >/dev/null 2>&1; then
+    cfg_dir="$(npm config get nodedir 2>/dev/null || true)"
+    case "$cfg_dir" in undefined|null) cfg_dir="" ;; esac
+  fi
+  local cfg_ver="" want_ver=""
+  [ -n "$cfg_dir" ] && cfg_ver="$(_tp_headers_version "$cfg_dir" 2>/dev/null || true)"
+  want_ver="$(_tp_headers_version "$want_dir" 2>/dev/null || true)"
+  # Unset counts as a mismatch too: without nodedir, node-gyp downloads headers (no internet here).
+  if [ "$node_bin" = "$npm_node_bin" ] || [ "$cfg_ver" != "$node_version" ]; then
+    if [ "$want_ver" = "$node_version" ]; then
+      export npm_config_nodedir="$want_dir"
+      exports+=("export npm_config_nodedir=\"$want_dir\"")
+    else
+      echo "provision: warning: no headers for node $node_version found (looked in $want_dir);" \
+           "node-gyp would try to download them, which fails without internet" >&2
+    fi
+  fi
+
+  # --- 3./4. system packages -------------------------------------------------------------------
+  local -a pkgs=()
+  command -v ffmpeg >/dev/null 2>&1 || pkgs+=(ffmpeg)
+  command -v python3 >/dev/null 2>&1 || pkgs+=(python3)
+  command -v make >/dev/null 2>&1 || pkgs+=(make)
+  command -v g++ >/dev/null 2>&1 || pkgs+=(g++)
+  if [ "$want_redis" = 1 ] && ! command -v redis-server >/dev/null 2>&1; then pkgs+=(redis-server); fi
+  if [ "${#pkgs[@]}" -gt 0 ]; then
+    _tp_apt "${pkgs[@]}" || { _tp_fail "apt-get install ${pkgs[*]} failed"; return 1; }
+  fi
+
+  rm -f "$log"
+  if [ "${_TUNEBOT_PROVISION_SOURCED:-0}" = 0 ] && [ "${#exports[@]}" -gt 0 ]; then
+    printf '%s\n' "${exports[@]}"
+  fi
+  return 0
+}
+
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then
+  _TUNEBOT_PROVISION_SOURCED=1 _tunebot_provision "$@"
+  _tunebot_provision_rc=$?
+  unset -f _tunebot_provision _tp_fail _tp_apt _tp_node_ok _tp_headers_version
+  # shellcheck disable=SC2317
+  return "$_tunebot_provision_rc" 2>/dev/null || true
+else
+  set -uo pipefail
+  _tunebot_provision "$@"
+  exit $?
+fi
