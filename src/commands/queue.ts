@@ -1,32 +1,32 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { escapeText, formatDuration } from '../core/format.js';
-import type { QueuedTrack } from '../core/track.js';
+import { UserError } from '../core/errors.js';
+import type { ButtonHandler } from '../discord/buttons.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
+import { QUEUE_BUTTON_PREFIX, renderQueuePage } from './queue-page.js';
 
-const PAGE_SIZE = 10;
-
+/** `/queue [page]`: anyone may look, listening or not. */
 export const queueCommand: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('queue')
     .setDescription('Show the queue')
     .setContexts(InteractionContextType.Guild)
+    .addIntegerOption((option) => option.setName('page').setDescription('Which page (10 tracks each)').setMinValue(1))
     .toJSON(),
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
-    const session = deps.sessions.get(interaction.guildId);
-    const current = session?.queue.current;
-    if (!session || (!current && session.queue.length === 0)) return '📭 The queue is empty. Add something with /play.';
-    const lines = session.queue.slice(0, PAGE_SIZE).map((entry, i) => `\`${i + 1}.\` ${line(entry)}`);
-    const rest = session.queue.length - lines.length;
-    return [
-      current ? `**Now playing:** ${line(current)}` : '**Nothing playing.**',
-      ...(lines.length > 0 ? ['', '**Up next:**', ...lines] : []),
-      ...(rest > 0 ? [`…and ${rest} more`] : []),
-      '',
-      `${session.queue.length} track(s) queued · ${formatDuration(session.queue.totalDurationMs)} total`,
-    ].join('\n');
+    const page = interaction.options.getInteger('page') ?? 1;
+    return renderQueuePage(deps.sessions.get(interaction.guildId), interaction.guildId, page);
   },
 };
 
-const line = (entry: QueuedTrack): string =>
-  `${escapeText(entry.title, 80)} \`${formatDuration(entry.durationMs)}\` · ${escapeText(entry.requester.name, 40)}`;
+/** ◀ ▶ on a `/queue` reply: redraws the message in place at the page the button names. */
+export const queueButtons: ButtonHandler = {
+  prefix: QUEUE_BUTTON_PREFIX,
+
+  async execute({ interaction, deps, args }) {
+    const [guildId, pageText] = args;
+    const page = Number(pageText);
+    if (guildId !== interaction.guildId || !Number.isInteger(page)) throw new UserError('INVALID_ARGUMENT', 'That button is not mine.');
+    return { update: renderQueuePage(deps.sessions.get(guildId), guildId, page) };
+  },
+};

@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { ChatInputCommandInteraction, Interaction, InteractionEditReplyOptions } from 'discord.js';
+import {
+  MessageFlags,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type InteractionEditReplyOptions,
+} from 'discord.js';
 import { isUserError, UserError } from '../core/errors.js';
 import type { CommandDeps, CommandReply, SlashCommand } from '../commands/command.js';
 import type { Logger } from '../ports/logger.js';
+import { buttonHandlers } from './button-handlers.js';
+import { parseCustomId, type ButtonHandler, type ButtonOutcome } from './buttons.js';
 
 /** Nothing the bot sends may ping anyone: titles and queries are untrusted text. */
 export const NO_MENTIONS = { parse: [], repliedUser: false } as const;
@@ -10,24 +18,29 @@ export const NO_MENTIONS = { parse: [], repliedUser: false } as const;
 const MAX_CONTENT = 2000;
 
 /**
- * The one `interactionCreate` listener. Invariant: for every command, the deferral is the first thing sent
- * and nothing is awaited before it (no database, no cache), so the 3 s interaction deadline is never at risk.
- * Then the handler runs and the deferred reply is edited with its result. Users only ever see catalogue
- * text; unexpected errors are logged with a short reference id, which is all the user sees of them.
+ * The one `interactionCreate` listener. Invariant: for every command and button, the acknowledgement
+ * (deferred reply, or deferred update for a button) is the first thing sent and nothing is awaited before
+ * it (no database, no cache), so the 3 s interaction deadline is never at risk. Then the handler runs and the
+ * deferred reply (or the button's message) is edited with its result. Users only ever see catalogue text;
+ * unexpected errors are logged with a short reference id, which is all the user sees of them.
  */
 export class InteractionRouter {
   private readonly commands: ReadonlyMap<string, SlashCommand>;
+  private readonly buttons: ReadonlyMap<string, ButtonHandler>;
 
   constructor(
     commands: readonly SlashCommand[],
     private readonly deps: CommandDeps,
     private readonly logger: Logger,
+    buttons: readonly ButtonHandler[] = buttonHandlers,
   ) {
     this.commands = new Map(commands.map((c) => [c.data.name, c]));
+    this.buttons = new Map(buttons.map((b) => [b.prefix, b]));
   }
 
   readonly handle = async (interaction: Interaction): Promise<void> => {
     if (interaction.isChatInputCommand()) await this.handleCommand(interaction);
+    else if (interaction.isButton()) await this.handleButton(interaction);
   };
 
   private async handleCommand(interaction: ChatInputCommandInteraction): Promise<void> {
@@ -37,7 +50,7 @@ export class InteractionRouter {
       this.logger.warn({ err: error, command: interaction.commandName }, 'could not defer interaction');
       return;
     }
-    const reply = await this.run(interaction).catch((error: unknown) => this.describe(error, interaction));
+    const reply = await this.run(interaction).catch((error: unknown) => this.describe(error, interaction, `/${interaction.commandName}`));
     await interaction.editReply(finalise(reply)).catch((error: unknown) => {
       this.logger.warn({ err: error, command: interaction.commandName }, 'could not edit deferred reply');
     });
@@ -50,10 +63,38 @@ export class InteractionRouter {
     return command.execute({ interaction, deps: this.deps });
   }
 
-  private describe(error: unknown, interaction: ChatInputCommandInteraction): string {
+  /** Acknowledge first (deferred update: the message stays as it is), then act, then edit the message. */
+  private async handleButton(interaction: ButtonInteraction): Promise<void> {
+    try {
+      await interaction.deferUpdate();
+    } catch (error) {
+      this.logger.warn({ err: error, customId: interaction.customId }, 'could not acknowledge button');
+      return;
+    }
+    const outcome = await this.runButton(interaction).catch(
+      (error: unknown): ButtonOutcome => ({ notice: this.describe(error, interaction, interaction.customId) }),
+    );
+    const failed = (what: string) => (error: unknown) =>
+      this.logger.warn({ err: error, customId: interaction.customId }, `could not ${what} after a button press`);
+    if (outcome.update) await interaction.editReply(finalise(outcome.update)).catch(failed('edit the message'));
+    if (outcome.notice) {
+      const content = finalise(outcome.notice).content ?? '';
+      await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }).catch(failed('send a notice'));
+    }
+  }
+
+  private async runButton(interaction: ButtonInteraction): Promise<ButtonOutcome> {
+    const { prefix, args } = parseCustomId(interaction.customId);
+    const handler = this.buttons.get(prefix);
+    if (!handler) throw new UserError('INVALID_ARGUMENT', "That button doesn't work any more.");
+    if (!interaction.inCachedGuild()) throw new UserError('GUILD_ONLY');
+    return handler.execute({ interaction, deps: this.deps, args });
+  }
+
+  private describe(error: unknown, interaction: Interaction, label: string): string {
     if (isUserError(error)) return `❌ ${error.message}`;
     const ref = randomBytes(4).toString('hex');
-    this.logger.error({ err: error, ref, command: interaction.commandName, guildId: interaction.guildId }, 'command failed');
+    this.logger.error({ err: error, ref, interaction: label, guildId: interaction.guildId }, 'interaction failed');
     return `❌ Something went wrong on my side. If it keeps happening, tell the bot's owner: reference \`${ref}\`.`;
   }
 }
