@@ -1,8 +1,9 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../core/format.js';
-import { sessionForMember } from '../discord/preconditions.js';
+import { actorOf, controlContext } from '../discord/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
+/** `/pause`: open to every listener (it is undone by anyone with /resume). */
 export const pauseCommand: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('pause')
@@ -11,7 +12,8 @@ export const pauseCommand: SlashCommand = {
     .toJSON(),
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
-    const entry = await sessionForMember(interaction, deps.sessions).pause();
+    const { session } = await controlContext(actorOf(interaction, deps));
+    const entry = await session.pause();
     return `⏸️ Paused **${escapeText(entry.title)}**. Use /resume to continue.`;
   },
 };

@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../core/format.js';
-import { sessionForMember } from '../discord/preconditions.js';
+import { actorOf, controlContext } from '../discord/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 export const resumeCommand: SlashCommand = {
@@ -11,7 +11,8 @@ export const resumeCommand: SlashCommand = {
     .toJSON(),
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
-    const entry = await sessionForMember(interaction, deps.sessions).resume();
+    const { session } = await controlContext(actorOf(interaction, deps));
+    const entry = await session.resume();
     return `▶️ Resumed **${escapeText(entry.title)}**.`;
   },
 };

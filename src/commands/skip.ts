@@ -1,20 +1,19 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { escapeText } from '../core/format.js';
-import { sessionForMember } from '../discord/preconditions.js';
+import { actorOf } from '../discord/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
+import { skipOrVote } from './player-actions.js';
 
+/** `/skip [count]`: immediate for DJs, the track's requester and lone listeners; otherwise a vote. */
 export const skipCommand: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('skip')
-    .setDescription('Skip the current track')
+    .setDescription('Skip the current track (or vote to skip it)')
     .setContexts(InteractionContextType.Guild)
+    .addIntegerOption((option) => option.setName('count').setDescription('How many tracks to skip (default 1)').setMinValue(1))
     .toJSON(),
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
-    const session = sessionForMember(interaction, deps.sessions);
-    const skipped = await session.skip();
-    const next = session.queue.current;
-    const title = skipped[0] ? `**${escapeText(skipped[0].title)}**` : 'the track';
-    return next ? `⏭️ Skipped ${title}. Up now: **${escapeText(next.title)}**` : `⏭️ Skipped ${title}. The queue is empty now.`;
+    const outcome = await skipOrVote(actorOf(interaction, deps), interaction.options.getInteger('count') ?? 1);
+    return outcome.text;
   },
 };

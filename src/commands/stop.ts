@@ -1,6 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { sessionForMember } from '../discord/preconditions.js';
+import { actorOf } from '../discord/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
+import { stopPlayback } from './player-actions.js';
 
 export const stopCommand: SlashCommand = {
   data: new SlashCommandBuilder()
@@ -10,8 +11,6 @@ export const stopCommand: SlashCommand = {
     .toJSON(),
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
-    const session = sessionForMember(interaction, deps.sessions);
-    await session.stop();
-    return '⏹️ Stopped and cleared the queue.';
+    return stopPlayback(actorOf(interaction, deps));
   },
 };

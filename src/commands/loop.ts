@@ -1,0 +1,27 @@
+import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import { isLoopMode } from '../core/queue.js';
+import { UserError } from '../core/errors.js';
+import { actorOf } from '../discord/control-guard.js';
+import type { CommandContext, CommandReply, SlashCommand } from './command.js';
+import { setLoopMode } from './player-actions.js';
+
+export const loopCommand: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('loop')
+    .setDescription('Repeat the current track or the whole queue')
+    .setContexts(InteractionContextType.Guild)
+    .addStringOption((option) =>
+      option
+        .setName('mode')
+        .setDescription('What to repeat')
+        .setRequired(true)
+        .addChoices({ name: 'off', value: 'off' }, { name: 'track', value: 'track' }, { name: 'queue', value: 'queue' }),
+    )
+    .toJSON(),
+
+  async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
+    const mode = interaction.options.getString('mode', true);
+    if (!isLoopMode(mode)) throw new UserError('INVALID_ARGUMENT', 'Loop mode must be off, track or queue.');
+    return setLoopMode(actorOf(interaction, deps), mode);
+  },
+};

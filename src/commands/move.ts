@@ -1,0 +1,23 @@
+import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import { escapeText } from '../core/format.js';
+import { actorOf, guardedControl } from '../discord/control-guard.js';
+import type { CommandContext, CommandReply, SlashCommand } from './command.js';
+
+/** `/move from to`: reorders the queue (positions as /queue shows them). */
+export const moveCommand: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('move')
+    .setDescription('Move a track to another place in the queue')
+    .setContexts(InteractionContextType.Guild)
+    .addIntegerOption((option) => option.setName('from').setDescription('Its position now').setRequired(true).setMinValue(1))
+    .addIntegerOption((option) => option.setName('to').setDescription('Where it should go').setRequired(true).setMinValue(1))
+    .toJSON(),
+
+  async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
+    const from = interaction.options.getInteger('from', true);
+    const to = interaction.options.getInteger('to', true);
+    const { session } = await guardedControl(actorOf(interaction, deps), 'move tracks');
+    const entry = await session.editQueue((queue) => queue.move(from, to));
+    return `↕️ Moved **${escapeText(entry.title)}** to position #${to}.`;
+  },
+};

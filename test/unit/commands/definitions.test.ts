@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../../src/commands/index.js';
+
+const byName = new Map(commands.map((c) => [c.data.name, c.data]));
+const optionNames = (name: string) => (byName.get(name)?.options ?? []).map((o) => o.name);
+
+describe('slash command definitions (a contract with users and the e2e tests)', () => {
+  it('registers every command once', () => {
+    expect([...byName.keys()].sort()).toEqual(
+      ['clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'seek',
+        'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume'].sort(),
+    );
+    expect(byName.size).toBe(commands.length);
+  });
+
+  it.each([
+    ['play', ['query', 'position']],
+    ['skip', ['count']],
+    ['skipto', ['position']],
+    ['remove', ['position']],
+    ['move', ['from', 'to']],
+    ['loop', ['mode']],
+    ['seek', ['position']],
+    ['volume', ['percent']],
+    ['queue', ['page']],
+  ])('/%s takes %j', (name, options) => {
+    expect(optionNames(name)).toEqual(options);
+  });
+
+  it('/settings has view and one subcommand per setting, and defaults to Manage Server', () => {
+    expect(optionNames('settings')).toEqual([
+      'view', 'dj-role', 'announce-channel', 'announce', 'default-volume', 'max-queue', 'max-per-user', 'duplicates',
+      'stay-247', 'vote-skip-share',
+    ]);
+    expect(byName.get('settings')?.default_member_permissions).toBe('32');
+  });
+
+  it('offers the documented choices', () => {
+    const choices = (name: string, option: string) =>
+      (byName.get(name)?.options?.find((o) => o.name === option) as { choices?: Array<{ value: string }> } | undefined)?.choices?.map(
+        (c) => c.value,
+      );
+    expect(choices('play', 'position')).toEqual(['next', 'now']);
+    expect(choices('loop', 'mode')).toEqual(['off', 'track', 'queue']);
+  });
+});
