@@ -78,7 +78,10 @@ export class GatewayServer {
     return `ws://127.0.0.1:${(this.wss.address() as AddressInfo).port}`;
   }
 
-  /** True when every expected shard has an open socket on a session that got READY or RESUMED. */
+  /**
+   * True when every expected shard has an open socket on a session that was sent READY (+ its GUILD_CREATEs)
+   * or RESUMED. This is the fake's side: the client may still be processing those dispatches.
+   */
   get isReady(): boolean {
     for (let shard = 0; shard < this.shardCount; shard += 1) {
       const session = this.byShard.get(shard);
