@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { applySpecQuirks } from './openapi-quirks.js';
 
 /** The vendored copy of Discord's OpenAPI 3.1 spec (see test/fixtures/discord-api-spec/README.md). */
 export const OPENAPI_SPEC_PATH = fileURLToPath(new URL('../fixtures/discord-api-spec/openapi.json', import.meta.url));
@@ -32,6 +33,7 @@ export interface BodyValidation {
  * Validates request bodies against Discord's OpenAPI spec with Ajv (JSON Schema 2020-12).
  * Route templates use the spec's own names, e.g. `/channels/{channel_id}/messages`.
  * Compiled validators are cached per (template, method); the spec is parsed once per process.
+ * Known places where the spec is stricter than Discord are relaxed first (see openapi-quirks.ts).
  */
 export class OpenApiValidator {
   private readonly ajv: InstanceType<Ajv2020Class>;
@@ -104,6 +106,7 @@ function loadSpec(specPath: string): OpenApiDocument {
   let spec = specCache.get(specPath);
   if (!spec) {
     spec = JSON.parse(readFileSync(specPath, 'utf8')) as OpenApiDocument;
+    applySpecQuirks(spec as Parameters<typeof applySpecQuirks>[0]);
     specCache.set(specPath, spec);
   }
   return spec;

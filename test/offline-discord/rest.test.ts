@@ -1,5 +1,6 @@
 import { REST } from '@discordjs/rest';
-import { Routes } from 'discord-api-types/v10';
+import { PermissionFlagsBits, Routes } from 'discord-api-types/v10';
+import { SlashCommandBuilder } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sharedOpenApiValidator, startOfflineDiscord } from './index.js';
 import type { OfflineDiscord } from './index.js';
@@ -32,6 +33,15 @@ describe('OpenAPI validation', () => {
     expect(validator.validate(callback, 'POST', { type: 42 }).errors.length).toBeGreaterThan(0);
     expect(validator.validate(callback, 'POST', undefined).errors).toEqual(['request body is required but missing']);
     expect(validator.validate('/nope', 'POST', {}).known).toBe(false);
+  });
+
+  it('accepts permission bitfields as strings (what discord.js sends and Discord accepts) but nothing else', () => {
+    const commands = '/applications/{application_id}/commands';
+    const play = new SlashCommandBuilder().setName('settings').setDescription('Settings').setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild);
+    expect(play.toJSON().default_member_permissions).toBe('32');
+    expect(validator.validate(commands, 'PUT', [play.toJSON()]).errors).toEqual([]);
+    expect(validator.validate(commands, 'PUT', [{ name: 'a', description: 'b', default_member_permissions: 32 }]).errors).toEqual([]);
+    expect(validator.validate(commands, 'PUT', [{ name: 'a', description: 'b', default_member_permissions: 'ManageGuild' }]).errors.length).toBeGreaterThan(0);
   });
 
   it('records a violation (with details) for an invalid body sent to the server, and for multipart payload_json', async () => {
