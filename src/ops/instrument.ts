@@ -1,4 +1,5 @@
 import type { PreparedAudio } from '../ports/voice.js';
+import type { TrackLoader } from '../session/track-loader.js';
 import type { Metrics } from './metrics.js';
 
 /**
@@ -21,6 +22,11 @@ export function instrumentAudio(metrics: Pick<Metrics, 'streamStarted' | 'stream
       audio.dispose();
     },
   };
+}
+
+/** A TrackLoader whose every prepared stream is counted in the `streams` gauge until disposed. */
+export function instrumentLoader(loader: TrackLoader, metrics: Pick<Metrics, 'streamStarted' | 'streamEnded'>): TrackLoader {
+  return { load: async (track, options) => instrumentAudio(metrics, await loader.load(track, options)) };
 }
 
 /** Seconds since `startMs` on a millisecond clock (for histogram observations). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instrumentAudio } from '../../../src/ops/instrument.js';
+import { instrumentAudio, instrumentLoader } from '../../../src/ops/instrument.js';
 import { Metrics } from '../../../src/ops/metrics.js';
 import type { PreparedAudio } from '../../../src/ports/voice.js';
 import { PassThrough } from 'node:stream';
@@ -112,5 +112,19 @@ describe('Metrics', () => {
     expect(await value(m, 'tunebot_streams{pipeline="ffmpeg"}')).toBe(0);
     expect(await value(m, 'tunebot_streams{pipeline="passthrough"}')).toBe(1);
     expect(await value(m, 'tunebot_voice_reconnects_total')).toBe(1);
+  });
+});
+
+describe('instrumentLoader', () => {
+  it('counts every stream the wrapped loader prepares', async () => {
+    const m = metrics();
+    const loader = instrumentLoader(
+      { load: async () => ({ stream: new PassThrough(), container: 'webm-opus', pipeline: 'passthrough', dispose: () => undefined }) },
+      m,
+    );
+    const audio = await loader.load({} as never, { startMs: 0, volume: 1, signal: new AbortController().signal });
+    expect(await value(m, 'tunebot_streams{pipeline="passthrough"}')).toBe(1);
+    audio.dispose();
+    expect(await value(m, 'tunebot_streams{pipeline="passthrough"}')).toBe(0);
   });
 });
