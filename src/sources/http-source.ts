@@ -14,7 +14,14 @@ export interface HttpSourceOptions {
   readonly clock: Clock;
   readonly timeoutMs: number;
   readonly maxBytes: number;
+  /**
+   * Where a URL that turns out to be a playlist file (M3U/PLS/XSPF sniffed from its bytes or announced by its
+   * Content-Type) is handed over; without it such URLs are refused as NOT_AUDIO.
+   */
+  readonly playlists?: { resolveUrl(url: URL, signal: AbortSignal): Promise<Resolution> };
 }
+
+const PLAYLIST_TYPES = /^(?:audio\/(?:x-)?mpegurl|application\/(?:x-mpegurl|vnd\.apple\.mpegurl)|audio\/x-scpls|application\/(?:pls\+xml|xspf\+xml))$/i;
 
 /** How long a response opened while resolving waits to be reused by the first `stream` call. */
 const HANDOFF_MS = 15_000;
@@ -38,19 +45,43 @@ export class HttpSource implements Source {
 
   async resolve(query: Query, signal: AbortSignal): Promise<Resolution> {
     if (query.kind !== 'url') throw new UserError('UNSUPPORTED_QUERY');
-    const response = await this.open(query.url, signal);
+    const opened = await this.sniff(query.url, signal);
+    if (opened === 'playlist') return (this.options.playlists as NonNullable<HttpSourceOptions['playlists']>).resolveUrl(query.url, signal);
+    return { kind: 'track', track: opened };
+  }
+
+  /**
+   * Like `resolve` for one URL, but never hands over to the playlist parser: used by the playlist and
+   * attachment sources to check an entry (so a playlist naming itself cannot recurse). The open response is
+   * kept for the first `stream` call, as with `resolve`.
+   */
+  async probe(url: URL, signal: AbortSignal): Promise<Track> {
+    const opened = await this.sniff(url, signal, false);
+    return opened as Track;
+  }
+
+  /** Opens and sniffs `url`: a track (response kept for handoff) or `'playlist'` when it should be handed over. */
+  private async sniff(url: URL, signal: AbortSignal, allowPlaylist = true): Promise<Track | 'playlist'> {
+    const response = await this.open(url, signal);
     const head = await peek(response.body, 4096, this.options.timeoutMs).catch((error: unknown) => {
       response.body.destroy();
       throw error;
     });
     const kind = probeContainer(head);
-    if (!isPlayableByFfmpeg(kind, contentType(response.headers))) {
+    const type = contentType(response.headers);
+    // A URL list without `#EXTM3U` sniffs as unknown: only its Content-Type says it is a playlist.
+    const isPlaylist = kind === 'playlist' || (kind === 'unknown' && PLAYLIST_TYPES.test(type ?? ''));
+    if (allowPlaylist && this.options.playlists && isPlaylist) {
+      response.body.destroy();
+      return 'playlist';
+    }
+    if (isPlaylist || !isPlayableByFfmpeg(kind, type)) {
       response.body.destroy();
       throw new UserError(kind === 'empty' ? 'BROKEN_MEDIA' : 'NOT_AUDIO');
     }
-    const track = trackFromResponse(query.url, response);
+    const track = trackFromResponse(url, response);
     this.keep(track.id, response);
-    return { kind: 'track', track };
+    return track;
   }
 
   async stream(track: Track, options: StreamOptions): Promise<MediaStream> {

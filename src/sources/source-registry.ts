@@ -13,6 +13,16 @@ export class SourceRegistry {
     this.byName = new Map(sources.map((s) => [s.name, s]));
   }
 
+  /** The adapter that would resolve `query` (the first that can handle it), for per-source caching and breakers. */
+  find(query: Query): Source | undefined {
+    return this.sources.find((s) => s.canHandle(query));
+  }
+
+  /** The adapter that streams tracks of `name`. */
+  named(name: string): Source | undefined {
+    return this.byName.get(name);
+  }
+
   resolve(query: Query, signal: AbortSignal): Promise<Resolution> {
     const source = this.sources.find((s) => s.canHandle(query));
     if (!source) return Promise.reject(unsupported(query));
