@@ -53,11 +53,11 @@ function masterChoices(lines: readonly string[], base: URL): URL[] {
   const variants: { url: URL; bandwidth: number; audioOnly: boolean }[] = [];
   lines.forEach((line, index) => {
     const uri = attr(line, 'URI');
-    if (line.startsWith('#EXT-X-MEDIA:') && attr(line, 'TYPE') === 'AUDIO' && uri && URL.canParse(uri, base)) {
+    if (line.startsWith('#EXT-X-MEDIA:') && attr(line, 'TYPE') === 'AUDIO' && uri && URL.canParse(uri, base.href)) {
       audio.push(new URL(uri, base));
     } else if (line.startsWith('#EXT-X-STREAM-INF:')) {
       const next = lines.slice(index + 1).find((l) => l !== '' && !l.startsWith('#'));
-      if (!next || !URL.canParse(next, base)) return;
+      if (!next || !URL.canParse(next, base.href)) return;
       const codecs = attr(line, 'CODECS') ?? '';
       variants.push({ url: new URL(next, base), bandwidth: Number(attr(line, 'BANDWIDTH') ?? 0) || 0, audioOnly: codecs !== '' && !VIDEO_CODECS.test(codecs) });
     }
@@ -82,8 +82,8 @@ export function parseHlsPlaylist(text: string, base: URL): HlsMediaPlaylist | Hl
     else if (line.startsWith('#EXT-X-BYTERANGE:')) throw sourceErrors.formatUnsupported('this kind of HLS stream (byte ranges)');
     else if (line.startsWith('#EXT-X-MAP:')) {
       const uri = attr(line, 'URI');
-      if (uri && URL.canParse(uri, base)) init = new URL(uri, base);
-    } else if (line !== '' && !line.startsWith('#') && URL.canParse(line, base)) {
+      if (uri && URL.canParse(uri, base.href)) init = new URL(uri, base);
+    } else if (line !== '' && !line.startsWith('#') && URL.canParse(line, base.href)) {
       segments.push({ url: new URL(line, base), seq: seq++ });
     }
   }
