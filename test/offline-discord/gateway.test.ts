@@ -1,6 +1,7 @@
 import { ChannelType, GatewayOpcodes } from 'discord-api-types/v10';
 import { Events } from 'discord.js';
 import type { Client, VoiceState } from 'discord.js';
+import { joinVoiceChannel } from '@discordjs/voice';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shardOf, startOfflineDiscord } from './index.js';
 import type { OfflineDiscord, OfflineDiscordOptions } from './index.js';
@@ -112,6 +113,24 @@ describe('fake gateway with a real discord.js Client', () => {
     await discord.gateway.feed.waitFor(() => (discord.gateway.opsOf(GatewayOpcodes.Resume).length >= 1 ? true : undefined), 5_000, () => 'a Resume after missed ACKs');
     discord.gateway.heartbeatAcks = true;
     await discord.gateway.waitForReady();
+  });
+
+  it('ignores a voice join the bot may not make (no Connect, or a full channel), as Discord does', async () => {
+    const { discord, client } = await start({ guilds: [{ voiceChannels: ['Music', { name: 'Tiny', userLimit: 1 }] }] });
+    const guildId = discord.guild.id;
+    const music = discord.world.voiceChannel(guildId, 'Music').id;
+    const tiny = discord.world.voiceChannel(guildId, 'Tiny').id;
+    discord.setChannelPermissionOverwrites(guildId, music, [{ id: guildId, type: 0, allow: '0', deny: String(1n << 20n) }]);
+    discord.setUserVoiceChannel(guildId, discord.world.userByName('bob')!.id, tiny);
+    const guild = client.guilds.cache.get(guildId)!;
+    for (const channelId of [music, tiny]) {
+      const connection = joinVoiceChannel({ channelId, guildId, adapterCreator: guild.voiceAdapterCreator });
+      connection.on('error', () => undefined);
+      await discord.gateway.feed.waitFor(() => (discord.voice.rejectedJoins.some((r) => r.channelId === channelId) ? true : undefined), 5_000, () => 'a rejected join');
+      connection.destroy();
+    }
+    expect(discord.gateway.dispatches.filter((d) => d.t === 'VOICE_SERVER_UPDATE')).toEqual([]);
+    expect(discord.voice.connections()).toEqual([]);
   });
 
   it('shards guilds by (id >> 22) % shards and recommends the configured count', async () => {
