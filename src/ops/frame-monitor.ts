@@ -6,7 +6,9 @@ export const FRAME_MS = 20;
 /**
  * What the monitor reads from one guild's player, without knowing @discordjs/voice. Fed from the voice
  * adapter (see `discord-voice.ts`):
- * - `resource`: the current AudioResource (any object; identity tells tracks apart), undefined when idle;
+ * - `resource`: the current AudioResource (any object; identity tells tracks apart). While the player goes
+ *   Idle, keep answering with the track that just ended (the adapter's own reference) until it is released,
+ *   so the track's last window is closed rather than lost;
  * - `playing`: `player.state.status === AudioPlayerStatus.Playing` (paused, buffering and auto-paused
  *   players owe no frames);
  * - `playedMs`: `resource.playbackDuration`, which grows by 20 only when a real frame was read;
@@ -50,9 +52,9 @@ interface Tracked {
  * Estimates the Lavalink-style frame deficit: every `intervalMs`, for each guild that was playing the same
  * resource at both ends of the window, frames the resource advanced (playedMs / 20) are compared with frames
  * due by wall clock (elapsed / 20). Invariant: a window is only counted when nothing could legitimately
- * stop the frames in it. A new resource, a non-playing sample, or `interrupt()` (call it on every player
- * state change, so a pause and resume inside one window is not counted as missing audio) starts a fresh
- * baseline instead.
+ * stop the frames in it: it starts while playing and ends at the next tick (still playing the same
+ * resource) or at `interrupt()` (a player state change, which closes it at the moment playback stopped, so
+ * a pause inside a window is never counted as missing audio). Anything else starts a fresh baseline.
  */
 export class FrameMonitor {
   private readonly tracked = new Map<string, Tracked>();
@@ -73,10 +75,14 @@ export class FrameMonitor {
     };
   }
 
-  /** The player changed state: the current window cannot be trusted, start a new one. */
+  /**
+   * The player changed state (call it on every `stateChange`): the window so far is closed and reported if
+   * it played one resource throughout (frames up to the change are final), and a new one starts. Called
+   * before the adapter drops its resource, a track's last partial window is not lost either.
+   */
   interrupt(guildId: string): void {
     const entry = this.tracked.get(guildId);
-    if (entry) entry.baseline = undefined;
+    if (entry) this.sampleOne(guildId, entry, this.options.clock.now(), true);
   }
 
   /** Takes one sample of every tracked guild now (the timer calls this; tests may too). */
@@ -91,7 +97,8 @@ export class FrameMonitor {
     this.tracked.clear();
   }
 
-  private sampleOne(guildId: string, entry: Tracked, now: number): void {
+  /** `closing`: a state change ends the window, so it counts even though the player is no longer playing. */
+  private sampleOne(guildId: string, entry: Tracked, now: number, closing = false): void {
     let sample: FrameSample | undefined;
     try {
       sample = entry.probe.sample();
@@ -102,7 +109,7 @@ export class FrameMonitor {
     entry.baseline = sample?.playing
       ? { resource: sample.resource, at: now, playedMs: sample.playedMs, fillerMs: sample.fillerMs ?? 0 }
       : undefined;
-    if (!sample?.playing || !previous || previous.resource !== sample.resource) return;
+    if (!sample || !previous || previous.resource !== sample.resource || !(sample.playing || closing)) return;
     const played = sample.playedMs - previous.playedMs;
     const filler = (sample.fillerMs ?? 0) - previous.fillerMs;
     if (played < 0 || now <= previous.at) return;

@@ -31,12 +31,12 @@ describe('FrameMonitor', () => {
     expect(windows).toEqual([{ guildId: 'g1', sent: 240, expected: 250, silence: 3 }]);
   });
 
-  it('does not count windows that span a pause, a new track, or an interrupt', async () => {
+  it('does not count windows that span a pause or a new track', async () => {
     const { clock, windows, monitor } = setup();
     const player = new FakePlayer();
     monitor.track('g1', { sample: player.sample });
     await clock.advance(5000);
-    player.playing = false; // paused: owes no frames
+    player.playing = false; // paused without an interrupt (adapter not wired for it): owes no frames
     await clock.advance(5000);
     player.playing = true;
     await clock.advance(5000); // new baseline after the pause
@@ -46,12 +46,31 @@ describe('FrameMonitor', () => {
     await clock.advance(5000);
     expect(windows).toEqual([]);
     player.playedMs += 5000;
-    monitor.interrupt('g1'); // e.g. paused and resumed inside the window
-    await clock.advance(5000);
-    expect(windows).toEqual([]);
-    player.playedMs += 5000;
     await clock.advance(5000);
     expect(windows).toEqual([{ guildId: 'g1', sent: 250, expected: 250, silence: 0 }]);
+  });
+
+  it('closes the window at a state change, so a pause or the end of a track is measured up to that moment', async () => {
+    const { clock, windows, monitor } = setup();
+    const player = new FakePlayer();
+    monitor.track('g1', { sample: player.sample });
+    await clock.advance(5000); // baseline
+    await clock.advance(2000);
+    player.playedMs += 1900; // 95 of 100 frames, then the user pauses
+    player.playing = false;
+    monitor.interrupt('g1');
+    expect(windows).toEqual([{ guildId: 'g1', sent: 95, expected: 100, silence: 0 }]);
+    await clock.advance(60_000); // paused for a minute: nothing is owed
+    player.playing = true;
+    monitor.interrupt('g1'); // resumed: new baseline
+    await clock.advance(1000);
+    player.playedMs += 1000;
+    player.playing = false; // the track ended: the last second still counts
+    monitor.interrupt('g1');
+    expect(windows.at(-1)).toEqual({ guildId: 'g1', sent: 50, expected: 50, silence: 0 });
+    expect(windows).toHaveLength(2);
+    await clock.advance(10_000);
+    expect(windows).toHaveLength(2);
   });
 
   it('stops its timer when nothing is tracked, and survives a throwing probe', async () => {
