@@ -90,22 +90,30 @@ export class BotProcess {
   }
 
   /**
-   * Resolves when the bot is usable: every shard identified and got its GUILD_CREATEs, and the command
-   * registration PUT (global or guild) arrived after this process started.
+   * Resolves when the bot is usable: every shard identified and was sent its GUILD_CREATEs, and (unless
+   * `commands: false`, for REGISTER_COMMANDS=false) a command registration PUT, global or guild, arrived
+   * after this process started. Rejects at once, with the output, if the process exits first.
    */
-  async waitUntilReady(timeoutMs = 20_000): Promise<void> {
+  async waitUntilReady(options: number | { timeoutMs?: number; commands?: boolean } = {}): Promise<void> {
+    const { timeoutMs = 20_000, commands = true } = typeof options === 'number' ? { timeoutMs: options } : options;
     const deadline = performance.now() + timeoutMs;
     const exited = this.exited.then((info) => {
       throw new Error(`the bot exited (${JSON.stringify(info)}) before it was ready\n${this.tail()}`);
     });
     const ready = (async () => {
       await this.discord.gateway.waitForReady(timeoutMs);
+      if (!commands) return;
       await this.discord.rest.waitForCall(
         (c) => c.method === 'PUT' && c.at >= this.startedAt && /^\/applications\/\{application_id\}(\/guilds\/\{guild_id\})?\/commands$/.test(c.route ?? ''),
         Math.max(1, deadline - performance.now()),
       );
     })();
-    await Promise.race([ready, exited]);
+    try {
+      await Promise.race([ready, exited]);
+    } finally {
+      exited.catch(() => undefined);
+      ready.catch(() => undefined);
+    }
   }
 
   /** The last `n` output lines, for error messages. */
@@ -148,7 +156,7 @@ export function startBot(discord: OfflineDiscord, options: StartBotOptions = {})
     HTTP_PORT: '0',
     LOG_LEVEL: 'debug',
     NODE_EXTRA_CA_CERTS: discord.certPath,
-    ALLOWED_PRIVATE_HOSTS: options.mediaHost ?? '',
+    ...(options.mediaHost ? { ALLOWED_PRIVATE_HOSTS: options.mediaHost } : {}),
     ...options.env,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];

@@ -42,7 +42,7 @@ export interface GatewayOptions {
   token: string;
   world: World;
   heartbeatIntervalMs?: number;
-  /** The shard count the fake expects (also what `GET /gateway/bot` recommends). */
+  /** The shard count `GET /gateway/bot` recommends (default 1). */
   shards?: number;
 }
 
@@ -55,7 +55,11 @@ export class GatewayServer {
   readonly dispatches: GatewayDispatchRecord[] = [];
   readonly feed = new ChangeFeed();
   readonly sessions = new Map<string, GatewaySession>();
-  readonly shardCount: number;
+  /**
+   * The shard count in use: the recommended count until a client identifies, then the count of its most
+   * recent Identify (Discord accepts any count; guilds are routed by `(id >> 22) % count`).
+   */
+  shardCount: number;
   onVoiceStateUpdate: VoiceStateUpdateHandler = () => undefined;
   /** Set false to stop acknowledging heartbeats (zombie-connection tests). */
   heartbeatAcks = true;
@@ -208,8 +212,8 @@ export class GatewayServer {
       return undefined;
     }
     if (shard[1] !== this.shardCount) {
-      ws.close(4011, 'Sharding required');
-      return undefined;
+      this.shardCount = shard[1];
+      for (const id of [...this.byShard.keys()]) if (id >= shard[1]) this.byShard.delete(id);
     }
     const world = this.options.world;
     const session: GatewaySession = { id: randomBytes(16).toString('hex'), shard, seq: 0, buffer: [], ws, ready: false, invalid: false };

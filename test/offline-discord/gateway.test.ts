@@ -141,9 +141,17 @@ describe('fake gateway with a real discord.js Client', () => {
     const shards = [...discord.world.guilds.keys()].map((id) => shardOf(id, 2));
     expect(new Set(shards).size).toBe(2);
     for (const [id, guild] of client.guilds.cache) expect(guild.shardId).toBe(shardOf(id, 2));
+    expect(discord.gateway.shardCount).toBe(2);
     const added = nextEvent(client, Events.GuildCreate);
     const extra = discord.addGuild({ name: 'Late' });
     await added;
     expect(client.guilds.cache.get(extra.id)?.shardId).toBe(shardOf(extra.id, 2));
+  });
+
+  it('accepts any shard count the client chooses, routing guilds by that count', async () => {
+    const { discord, client } = await start({ guilds: [{}, {}, {}] }, { shards: [0, 1, 2], shardCount: 3 });
+    expect(discord.gateway.shardCount).toBe(3);
+    expect(client.guilds.cache.size).toBe(3);
+    for (const [id, guild] of client.guilds.cache) expect(guild.shardId).toBe(shardOf(id, 3));
   });
 });

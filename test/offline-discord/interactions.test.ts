@@ -57,6 +57,27 @@ describe('interactions through a real discord.js Client', () => {
     discord.assertNoViolations();
   });
 
+  it('answers with_response callbacks, fetchReply and deleteReply like Discord', async () => {
+    let result: Record<string, unknown> = {};
+    onNext(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      const response = await i.reply({ content: 'Queued', withResponse: true });
+      const fetched = await i.fetchReply();
+      result = { responseId: response.resource?.message?.id, fetchedId: fetched.id, content: fetched.content };
+      await i.deleteReply();
+      result.deleted = true;
+    });
+    const handle = discord.sendCommand({ guildId, userId, name: 'queue' });
+    expect((await handle.callback()).type).toBe(4);
+    await discord.rest.waitForCall((c) => c.method === 'DELETE');
+    await expect.poll(() => result.deleted).toBe(true);
+    expect(result.responseId).toBe(result.fetchedId);
+    expect(result.content).toBe('Queued');
+    expect(handle.messages.map((m) => m.source)).toEqual(['interaction-callback']);
+    expect(discord.channelMessages(discord.world.textChannel(guildId).id)).toEqual([]);
+    discord.assertNoViolations();
+  });
+
   it('answers autocomplete with the choices of callback type 8', async () => {
     onNext(async (i) => {
       if (i.isAutocomplete()) await i.respond([{ name: `${i.options.getFocused()} remix`, value: 'r1' }]);

@@ -69,10 +69,16 @@ export class RestServer {
     return this.calls.filter((c) => c.method === method && c.route === route);
   }
 
-  /** Resolves with the first recorded call (past or future) matching the predicate. */
+  /**
+   * Resolves with the first recorded call (past or future) matching the predicate, once it is answered.
+   * Calls are in arrival order, so `waitForCall((c) => c.at >= t)` is "the first call after t".
+   */
   waitForCall(predicate: (call: RestCall) => boolean, timeoutMs = 10_000): Promise<RestCall> {
     return this.feed.waitFor(
-      () => this.calls.find((c) => c.status !== 0 && predicate(c)),
+      () => {
+        const call = this.calls.find(predicate);
+        return call && call.status !== 0 ? call : undefined;
+      },
       timeoutMs,
       () => `a REST call matching ${predicate.toString()}; calls so far: ${this.describeCalls()}`,
     );
@@ -86,6 +92,11 @@ export class RestServer {
       .map((v) => `- [${v.kind}] ${v.method} ${v.path}: ${v.message}\n    ${v.details.join('\n    ')}\n    body: ${preview(v.body, 600)}`)
       .join('\n');
     throw new Error(`offline-discord saw ${bad.length} REST violation(s):\n${text}`);
+  }
+
+  /** Calls to routes the fake does not know (each also recorded as a violation). */
+  get unexpected(): RestCall[] {
+    return this.calls.filter((c) => c.route === null);
   }
 
   describeCalls(): string {
