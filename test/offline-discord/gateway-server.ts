@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GatewayDispatchEvents, GatewayOpcodes } from 'discord-api-types/v10';
 import { WebSocketServer } from 'ws';
@@ -70,7 +71,7 @@ export class GatewayServer {
   constructor(private readonly options: GatewayOptions) {
     this.shardCount = options.shards ?? 1;
     this.wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    this.wss.on('connection', (ws) => this.onConnection(ws));
+    this.wss.on('connection', (ws, request) => this.onConnection(ws, request));
   }
 
   async listen(): Promise<void> {
@@ -152,8 +153,14 @@ export class GatewayServer {
     this.dispatches.push({ t, s: session.seq, at: performance.now(), shard: session.shard[0], delivered });
   }
 
-  private onConnection(ws: WebSocket): void {
+  private onConnection(ws: WebSocket, request: IncomingMessage): void {
     const connection = ++this.connectionCount;
+    const query = new URL(request.url ?? '/', 'ws://127.0.0.1').searchParams;
+    if (query.has('compress') || (query.get('encoding') ?? 'json') !== 'json') {
+      // Fail loudly: a client expecting zlib or ETF frames would otherwise fail in obscure ways.
+      ws.close(4002, 'offline-discord speaks only encoding=json without compression');
+      return;
+    }
     let session: GatewaySession | undefined;
     ws.send(JSON.stringify({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.options.heartbeatIntervalMs ?? 41_250 } }));
     ws.on('message', (raw) => {

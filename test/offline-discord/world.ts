@@ -90,7 +90,8 @@ export class World {
     }
     for (const user of [this.bot, this.owner]) guild.members.set(user.id, makeMember(user, [], guild.joinedAt));
     for (const name of spec.members ?? ['alice', 'bob', 'carol']) {
-      guild.members.set(this.addUser(name).id, makeMember(this.addUser(name), [], guild.joinedAt));
+      const user = this.addUser(name);
+      guild.members.set(user.id, makeMember(user, [], guild.joinedAt));
     }
     this.dispatch(id, GatewayDispatchEvents.GuildCreate, guildCreatePayload(guild));
     return guild;
