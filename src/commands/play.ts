@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../core/errors.js';
-import { escapeText, formatDuration } from '../core/format.js';
+import { escapeText, trackLength } from '../core/format.js';
 import { MAX_QUERY_LENGTH, parseQuery } from '../core/query.js';
 import type { Track } from '../core/track.js';
 import { actorOf, controlContext, type Actor } from '../discord/control-guard.js';
@@ -113,7 +113,8 @@ function leaveIfUnused(session: GuildSession): void {
 async function describe(resolution: Resolution, limited: LimitedTracks, result: EnqueueResult): Promise<string> {
   const tracks = limited.accepted;
   const first = tracks[0] as Track;
-  const name = `**${escapeText(first.title)}** \`${formatDuration(first.durationMs)}\``;
+  const length = trackLength(first);
+  const name = `**${escapeText(first.title)}**${length ? ` \`${length}\`` : ''}`;
   const more = resolution.kind === 'playlist' ? ` (+${tracks.length - 1} more from **${escapeText(resolution.title)}**)` : '';
   const leftOut = describeLeftOut(limited);
   if (!result.started) return `➕ Queued ${name} at position #${result.position ?? 1}${more}${leftOut}`;

@@ -22,6 +22,12 @@ export function formatDuration(ms: number | null): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
+/** How long a track is, for display: `3:21`, `live`, or empty when unknown. */
+export function trackLength(track: { readonly durationMs: number | null; readonly isLive?: boolean }): string {
+  if (track.isLive === true) return '🔴 live';
+  return track.durationMs === null ? '' : formatDuration(track.durationMs);
+}
+
 /** A text progress bar: `▬▬▬🔘▬▬▬▬▬▬` (the knob at the elapsed share). */
 export function progressBar(elapsedMs: number, totalMs: number | null, width = 14): string {
   if (totalMs === null || totalMs <= 0) return `${'▬'.repeat(width)} 🔴 live`;
