@@ -22,12 +22,16 @@ import { SourceTrackLoader } from './session/track-loader.js';
 import { SettingsStore } from './settings/guild-settings.js';
 import { HttpSource } from './sources/http-source.js';
 import { SourceRegistry } from './sources/source-registry.js';
+import { trackGateway } from './ops/gateway-readiness.js';
+import { instrumentLoader } from './ops/instrument.js';
+import { createOps, type Ops } from './ops/ops.js';
 import type { VoiceLink } from './ports/voice.js';
 import { DiscordVoice } from './voice/discord-voice.js';
 
 export interface App {
   readonly client: Client;
   readonly sessions: SessionManager;
+  readonly ops: Ops;
   start(): Promise<void>;
   /** Stops intake, saves every session, leaves voice and closes the gateway. */
   stop(): Promise<void>;
@@ -37,18 +41,21 @@ export interface AppPorts {
   readonly config: Config;
   readonly logger: Logger;
   readonly clock: Clock;
-  readonly store: KeyValueStore;
+  readonly store: KeyValueStore & { readonly healthy?: boolean; readonly problem?: string | undefined };
 }
 
 /** The composition root: the only place adapters are built and wired. */
 export function createApp({ config, logger, clock, store }: AppPorts): App {
   const client = createClient(config);
+  const ops = createOps({ httpPort: config.httpPort, httpHost: config.httpHost, logger, clock });
+  trackGateway(client, ops.readiness);
+  ops.readiness.addCheck({ name: 'store', critical: false, check: () => ({ ok: store.healthy ?? true, ...(store.problem ? { detail: store.problem } : {}) }) });
   const sources = createSources(config, clock);
-  const loader = new SourceTrackLoader(sources, createPipeline(config, logger));
+  const loader = instrumentLoader(new SourceTrackLoader(sources, createPipeline(config, logger)), ops.metrics);
   const notifier = new ChannelNotifier(client, logger);
   const settings = new SettingsStore(store);
   const sessions: SessionManager = new SessionManager(
-    new DiscordVoice(client, logger),
+    new DiscordVoice(client, logger, ops),
     (guildId: string, link: VoiceLink, seed: SessionSeed) => {
       const session = new GuildSession({
         guildId, link, loader, notifier, clock,
@@ -71,9 +78,12 @@ export function createApp({ config, logger, clock, store }: AppPorts): App {
     stays: (guildId) => settings.peek(guildId).stay247,
     end: (guildId, reason) => sessions.end(guildId, reason),
   });
+  ops.metrics.sampleSessions(() =>
+    sessions.all().map((s) => ({ status: s.state.status, queueLength: s.queue.length + (s.queue.current ? 1 : 0) })),
+  );
   const persistence = new SessionPersistence(store, sessions, clock, logger);
   const deps: CommandDeps = { config, sessions, sources, settings, clock, logger };
-  wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter(commands, deps, logger), logger });
+  wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter(commands, deps, logger, undefined, ops.metrics), logger });
   client.once('clientReady', () => {
     void registerCommands(client, config, logger);
     void resumeSessions({ sessions, persistence, notifier, logger, ownsGuild: (id) => client.guilds.cache.has(id) })
@@ -87,12 +97,15 @@ export function createApp({ config, logger, clock, store }: AppPorts): App {
   return {
     client,
     sessions,
+    ops,
     async start() {
       persistence.start();
       sweep();
+      await ops.start();
       await client.login(config.token);
     },
     async stop() {
+      await ops.stop(); // /readyz turns 503 first, so traffic drains before the gateway closes
       persistence.stop();
       await persistence.saveAll();
       sessions.endAll('shutdown');

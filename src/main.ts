@@ -4,14 +4,18 @@ import { ConfigError, loadEnv, parseConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { systemClock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
-import type { KeyValueStore } from './ports/store.js';
+import { runDoctor } from './ops/doctor.js';
+import { logReport } from './ops/doctor-format.js';
+import { KeyvStore } from './store/keyv-store.js';
 
 /** Exit within this long after SIGTERM/SIGINT whatever happens. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
-function readConfig(): Config {
+type Env = ReturnType<typeof loadEnv>;
+
+function readConfig(env: Env): Config {
   try {
-    return parseConfig(loadEnv(process.cwd()));
+    return parseConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n\nFix these in .env or the environment (see .env.example), then start again.\n`);
@@ -26,30 +30,36 @@ function guardProcess(logger: Logger): void {
   process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception'));
 }
 
-/** Replaced by the Keyv/SQLite store once it lands; keeps the app runnable meanwhile. */
-function interimStore(): KeyValueStore {
-  const map = new Map<string, unknown>();
-  return {
-    get: async <T>(key: string) => map.get(key) as T | undefined,
-    set: async (key, value) => void map.set(key, value),
-    delete: async (key) => map.delete(key),
-    keys: async (prefix) => [...map.keys()].filter((k) => k.startsWith(prefix)),
-  };
+/** STORE_URL is validated here: a typo must stop start-up, not silently fall back to another store. */
+async function openStore(env: Env, config: Config, logger: Logger): Promise<KeyvStore> {
+  try {
+    return await KeyvStore.open({ url: env.STORE_URL, dataDir: config.dataDir, logger: logger.child({ component: 'store' }) });
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
 }
 
 async function main(): Promise<void> {
-  const config = readConfig();
+  const env = loadEnv(process.cwd());
+  const config = readConfig(env);
+  // Under `npm start`, SHARDS (the shard manager's count, e.g. "auto") would be JSON.parsed by discord.js's Client.
+  if (!process.env.SHARDING_MANAGER) delete process.env.SHARDS;
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty, secrets: [config.token] });
   guardProcess(logger);
   mkdirSync(config.dataDir, { recursive: true });
-  const app = createApp({ config, logger, clock: systemClock, store: interimStore() });
+  if (config.logLevel === 'debug' || config.logLevel === 'trace') {
+    void runDoctor({ env, online: false }).then((report) => logReport(logger, report));
+  }
+  const store = await openStore(env, config, logger);
+  const app = createApp({ config, logger, clock: systemClock, store });
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
     setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();
-    void app.stop().finally(() => process.exit(0));
+    void app.stop().finally(() => store.close()).finally(() => process.exit(0));
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

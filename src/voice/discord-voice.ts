@@ -17,6 +17,8 @@ import {
 import type { Client } from 'discord.js';
 import { EventEmitter } from 'node:events';
 import { UserError } from '../core/errors.js';
+import type { FrameMonitor, FrameSample } from '../ops/frame-monitor.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ports/logger.js';
 import type { PreparedAudio, VoiceLink, VoiceLinkEvents, VoicePort } from '../ports/voice.js';
 
@@ -27,11 +29,18 @@ const MAX_REJOINS = 3;
 /** A source may stall briefly (network hiccup) without the track ending: 5 s of missed 20 ms frames. */
 const MAX_MISSED_FRAMES = 250;
 
+/** Optional operations hooks: frame-deficit sampling and the reconnect counter. */
+export interface VoiceOps {
+  readonly frames: Pick<FrameMonitor, 'track' | 'interrupt'>;
+  readonly metrics: Pick<Metrics, 'voiceReconnect'>;
+}
+
 /** The voice port on @discordjs/voice. DAVE (E2EE) stays on: the library loads @snazzah/davey itself. */
 export class DiscordVoice implements VoicePort {
   constructor(
     private readonly client: Client,
     private readonly logger: Logger,
+    private readonly ops?: VoiceOps,
   ) {}
 
   async join(guildId: string, channelId: string, signal?: AbortSignal): Promise<VoiceLink> {
@@ -51,7 +60,7 @@ export class DiscordVoice implements VoicePort {
       this.logger.warn({ guildId, err: error }, 'voice connection did not become ready');
       throw new UserError('VOICE_CONNECT_FAILED');
     }
-    return new DiscordVoiceLink(guildId, connection, this.logger.child({ guildId }));
+    return new DiscordVoiceLink(guildId, connection, this.logger.child({ guildId }), this.ops);
   }
 }
 
@@ -60,23 +69,38 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
   private current: { resource: AudioResource; audio: PreparedAudio; error?: Error } | undefined;
   private lastChannelId: string;
   private destroyed = false;
+  private readonly untrackFrames: (() => void) | undefined;
 
   constructor(
     readonly guildId: string,
     private readonly connection: VoiceConnection,
     private readonly logger: Logger,
+    private readonly ops?: VoiceOps,
   ) {
     super();
     this.lastChannelId = connection.joinConfig.channelId ?? '';
     this.player = createAudioPlayer({
       behaviors: { noSubscriber: NoSubscriberBehavior.Pause, maxMissedFrames: MAX_MISSED_FRAMES },
     });
+    // Before onPlayerState (which releases the ended track): a state change closes the frame window first.
+    if (ops) this.player.on('stateChange', () => ops.frames.interrupt(guildId));
     this.player.on('stateChange', this.onPlayerState);
     this.player.on('error', (error) => {
       if (this.current) this.current.error = error;
     });
     connection.subscribe(this.player);
     connection.on('stateChange', this.onConnectionState);
+    this.untrackFrames = ops?.frames.track(guildId, { sample: () => this.frameSample() });
+  }
+
+  /** What the frame monitor compares with wall-clock time (see FrameProbe). */
+  private frameSample(): FrameSample | undefined {
+    const state = this.player.state;
+    // Going Idle, the player has dropped the resource but this link still holds the track that just ended.
+    const resource = state.status === AudioPlayerStatus.Idle ? this.current?.resource : state.resource;
+    if (!resource) return undefined;
+    const filler = 'playbackDuration' in state ? state.playbackDuration - resource.playbackDuration : 0;
+    return { resource, playing: state.status === AudioPlayerStatus.Playing, playedMs: resource.playbackDuration, fillerMs: filler };
   }
 
   channelId(): string {
@@ -110,6 +134,7 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.untrackFrames?.();
     this.connection.off('stateChange', this.onConnectionState);
     this.player.off('stateChange', this.onPlayerState);
     this.player.stop(true);
@@ -156,6 +181,7 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
       await new Promise((resolve) => setTimeout(resolve, (this.connection.rejoinAttempts + 1) * 1000));
       if (!this.destroyed && this.connection.state.status === VoiceConnectionStatus.Disconnected) {
         this.logger.info({ attempt: this.connection.rejoinAttempts + 1 }, 'rejoining voice');
+        this.ops?.metrics.voiceReconnect();
         this.connection.rejoin();
       }
       return;

@@ -132,7 +132,7 @@ describe('bad input gets a clear reply and the bot keeps working', () => {
   });
 
   it('every message suppresses mentions and every REST body matches the OpenAPI spec', () => {
-    const messages = stack.discord.rest.calls.filter((c) => c.method === 'PATCH' || (c.method === 'POST' && c.route.includes('messages')));
+    const messages = stack.discord.rest.calls.filter((c) => c.method === 'PATCH' || (c.method === 'POST' && (c.route ?? '').includes('messages')));
     expect(messages.length).toBeGreaterThan(10);
     for (const call of messages) expect((call.body as { allowed_mentions?: unknown }).allowed_mentions).toMatchObject({ parse: [] });
     stack.discord.rest.assertNoViolations();
