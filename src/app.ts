@@ -51,7 +51,8 @@ export function createApp({ config, logger, clock, store }: AppPorts): App {
   trackGateway(client, ops.readiness);
   ops.readiness.addCheck({ name: 'store', critical: false, check: () => ({ ok: store.healthy ?? true, ...(store.problem ? { detail: store.problem } : {}) }) });
   const sources = createSources(config, clock);
-  const loader = instrumentLoader(new SourceTrackLoader(sources, createPipeline(config, logger)), ops.metrics);
+  const pipeline = createPipeline(config, logger);
+  const loader = instrumentLoader(new SourceTrackLoader(sources, pipeline, { baseline: config.baselinePipeline }), ops.metrics);
   const notifier = new ChannelNotifier(client, logger);
   const settings = new SettingsStore(store);
   const sessions: SessionManager = new SessionManager(

@@ -27,6 +27,8 @@ export interface Config {
   readonly aloneTimeoutMs: number;
   readonly cleanupIntervalMs: number;
   readonly registerCommands: boolean;
+  /** Benchmark only: the common ffmpeg → PCM → in-process Opus pipeline, to measure ours against it. */
+  readonly baselinePipeline: boolean;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +73,7 @@ export function parseConfig(env: Env): Config {
     aloneTimeoutMs: read.duration('ALONE_TIMEOUT', 2 * 60_000),
     cleanupIntervalMs: read.duration('CLEANUP_INTERVAL', 60_000),
     registerCommands: read.bool('REGISTER_COMMANDS', true),
+    baselinePipeline: read.bool('BENCH_BASELINE_PIPELINE', false),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -8,6 +8,8 @@ export interface TranscodeOptions {
   readonly volume: number;
   /** Output bitrate in bits per second (match the voice channel; Discord's default is 64 kbps). */
   readonly bitrate: number;
+  /** Raw PCM out instead of Ogg/Opus: only for the benchmark's baseline pipeline. */
+  readonly pcm?: boolean;
 }
 
 export type FfmpegProcess = ChildProcessByStdio<Writable, Readable, Readable>;
@@ -46,7 +48,9 @@ export class FfmpegLauncher {
 
 export function ffmpegArgs(options: TranscodeOptions): string[] {
   const seek = options.startMs > 0 ? ['-ss', (options.startMs / 1000).toFixed(3)] : [];
-  const volume = options.volume !== 1 ? ['-af', `volume=${options.volume.toFixed(3)}`] : [];
+  const volume = options.volume !== 1 && !options.pcm ? ['-af', `volume=${options.volume.toFixed(3)}`] : [];
+  const input = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-analyzeduration', '0', '-probesize', '64k', ...seek, '-i', 'pipe:0'];
+  if (options.pcm) return [...input, '-map', '0:a:0', '-vn', '-ac', '2', '-ar', '48000', '-f', 's16le', 'pipe:1'];
   return [
     '-nostdin', '-hide_banner', '-loglevel', 'error',
     '-analyzeduration', '0', '-probesize', '64k',

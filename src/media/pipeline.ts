@@ -9,6 +9,8 @@ import { peek } from './peek.js';
 import { isPassthrough, isPlayableByFfmpeg, probeContainer, type ContainerKind } from './probe.js';
 
 export interface PipelineOptions {
+  /** Benchmark only: decode every track to PCM and encode in-process with inline volume (the common approach). */
+  readonly baseline?: boolean;
   readonly startMs: number;
   readonly volume: number;
   readonly bitrate: number;
@@ -32,7 +34,7 @@ export class AudioPipeline {
     const head = await peek(media.stream, PROBE_BYTES, PROBE_TIMEOUT_MS);
     const kind = probeContainer(head);
     const needsSeek = options.startMs > 0 && !media.seeked;
-    if (isPassthrough(kind) && !needsSeek && options.volume === 1) {
+    if (isPassthrough(kind) && !needsSeek && options.volume === 1 && !options.baseline) {
       return passthrough(media.stream, kind);
     }
     if (!isPlayableByFfmpeg(kind, media.contentType)) {
@@ -48,7 +50,7 @@ export class AudioPipeline {
 
   private async transcode(input: Readable, kind: ContainerKind, options: PipelineOptions): Promise<PreparedAudio> {
     const launcher = this.ffmpeg as FfmpegLauncher;
-    const child = await launcher.start(options, options.signal);
+    const child = await launcher.start({ ...options, pcm: options.baseline === true }, options.signal);
     const stderr: string[] = [];
     const output = new PassThrough({ highWaterMark: 64 * 1024 });
     child.stderr.setEncoding('utf8').on('data', (line: string) => stderr.length < 20 && stderr.push(line));
@@ -75,6 +77,9 @@ export class AudioPipeline {
       output.destroy();
       if (child.exitCode === null) child.kill('SIGKILL');
     };
+    if (options.baseline) {
+      return { stream: output, container: 'pcm', pipeline: 'baseline', inlineVolume: options.volume, dispose };
+    }
     return { stream: output, container: 'ogg-opus', pipeline: 'ffmpeg', dispose };
   }
 }

@@ -7,7 +7,7 @@ export { METRIC_PREFIX } from './metric-families.js';
 /** Session states as exported (a destroyed session is gone, so it is not one of them). */
 export const SESSION_STATES = ['idle', 'loading', 'playing', 'paused'] as const;
 export type SessionStateLabel = (typeof SESSION_STATES)[number];
-export type PipelineLabel = 'passthrough' | 'ffmpeg';
+export type PipelineLabel = 'passthrough' | 'ffmpeg' | 'baseline';
 
 /** What the session gauges need from one guild session at scrape time. */
 export interface SessionSample {
@@ -40,7 +40,7 @@ export class Metrics {
   private readonly resolve = resolveFamilies(this.registry);
   private readonly session = sessionFamilies(this.registry, () => this.collectSessions());
   private readonly voice: ReturnType<typeof voiceFamilies>;
-  private readonly openStreams: Record<PipelineLabel, number> = { passthrough: 0, ffmpeg: 0 };
+  private readonly openStreams: Record<PipelineLabel, number> = { passthrough: 0, ffmpeg: 0, baseline: 0 };
   private sessionProvider: (() => Iterable<SessionSample>) | undefined;
 
   constructor(options: MetricsOptions = {}) {

@@ -1,11 +1,19 @@
 import type { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 
-/** Audio ready for Discord: an Opus stream in a container the voice library demuxes without re-encoding. */
+/**
+ * Audio ready for Discord: an Opus stream in a container the voice library demuxes without re-encoding.
+ * `pcm` (48 kHz stereo s16le, encoded in-process with inline volume) exists only as the benchmark's baseline:
+ * it is what popular bots do for every track, and it costs event-loop CPU per stream.
+ */
+export type PipelineKind = 'passthrough' | 'ffmpeg' | 'baseline';
+
 export interface PreparedAudio {
   readonly stream: Readable;
-  readonly container: 'ogg-opus' | 'webm-opus';
-  readonly pipeline: 'passthrough' | 'ffmpeg';
+  readonly container: 'ogg-opus' | 'webm-opus' | 'pcm';
+  readonly pipeline: PipelineKind;
+  /** Inline volume for the `pcm` baseline (1 = unchanged). */
+  readonly inlineVolume?: number;
   /** Releases the source (sockets, ffmpeg); idempotent. */
   dispose(): void;
 }

@@ -1,4 +1,5 @@
 import type { QueuedTrack } from '../core/track.js';
+import type { PipelineKind } from '../ports/voice.js';
 
 export type EndReason = 'stopped' | 'left' | 'kicked' | 'disconnected' | 'idle' | 'alone' | 'evicted' | 'guild-removed' | 'shutdown';
 
@@ -18,8 +19,8 @@ interface Active {
 export type SessionState =
   | { readonly status: 'idle'; readonly since: number }
   | (Active & { readonly status: 'loading' })
-  | (Active & { readonly status: 'playing'; readonly pipeline: 'passthrough' | 'ffmpeg'; readonly startedAt: number })
-  | (Active & { readonly status: 'paused'; readonly pipeline: 'passthrough' | 'ffmpeg'; readonly since: number; readonly auto: boolean })
+  | (Active & { readonly status: 'playing'; readonly pipeline: PipelineKind; readonly startedAt: number })
+  | (Active & { readonly status: 'paused'; readonly pipeline: PipelineKind; readonly since: number; readonly auto: boolean })
   | { readonly status: 'destroyed'; readonly reason: EndReason };
 
 export type ActiveState = Extract<SessionState, { entry: QueuedTrack }>;

@@ -18,13 +18,14 @@ export class SourceTrackLoader implements TrackLoader {
   constructor(
     private readonly sources: SourceRegistry,
     private readonly pipeline: AudioPipeline,
-    private readonly bitrate = 96_000,
+    private readonly options: { readonly bitrate?: number; readonly baseline?: boolean } = {},
   ) {}
 
   async load(track: Track, options: LoadOptions): Promise<PreparedAudio> {
     const media = await this.sources.stream(track, { startMs: options.startMs, signal: options.signal });
     try {
-      return await this.pipeline.prepare(media, { ...options, bitrate: this.bitrate });
+      const { bitrate = 96_000, baseline = false } = this.options;
+      return await this.pipeline.prepare(media, { ...options, bitrate, baseline });
     } catch (error) {
       media.stream.destroy();
       throw error;

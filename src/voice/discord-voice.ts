@@ -109,8 +109,7 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
 
   play(audio: PreparedAudio): void {
     this.releaseCurrent();
-    const inputType = audio.container === 'webm-opus' ? StreamType.WebmOpus : StreamType.OggOpus;
-    const resource = createAudioResource(audio.stream, { inputType });
+    const resource = createResource(audio);
     this.current = { resource, audio };
     this.player.play(resource);
   }
@@ -196,4 +195,14 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
     this.destroy();
     for (const listener of listeners) listener(reason);
   }
+}
+
+function createResource(audio: PreparedAudio): AudioResource {
+  if (audio.container === 'pcm') {
+    const resource = createAudioResource(audio.stream, { inputType: StreamType.Raw, inlineVolume: true });
+    resource.volume?.setVolume(audio.inlineVolume ?? 1);
+    return resource;
+  }
+  const inputType = audio.container === 'webm-opus' ? StreamType.WebmOpus : StreamType.OggOpus;
+  return createAudioResource(audio.stream, { inputType });
 }
