@@ -3,6 +3,7 @@ import { escapeText } from '../core/format.js';
 import { LOOP_MODES, type LoopMode } from '../core/queue.js';
 import type { QueuedTrack } from '../core/track.js';
 import { controlContext, guardedControl, type Actor } from '../discord/control-guard.js';
+import { denials } from '../discord/denials.js';
 import { decideSkip } from '../discord/permissions.js';
 import { voteSkips } from '../discord/vote-skip.js';
 import type { GuildSession } from '../session/guild-session.js';
@@ -44,7 +45,7 @@ export async function skipOrVote(actor: Actor, count = 1): Promise<SkipOutcome> 
   if (!isActive(state)) throw new UserError('NOTHING_PLAYING');
   const decision = decideSkip({ ...facts, currentRequesterId: state.entry.requester.id });
   if (decision === 'direct') return { kind: 'skipped', text: await skipNow(session, count) };
-  if (count !== 1) throw new UserError('INVALID_ARGUMENT', 'Skipping several tracks at once is for DJs; /skip alone starts a vote.');
+  if (count !== 1) throw denials.notDj('skip several tracks at once');
   const entry = state.entry;
   const result = voteSkips.vote(session, entry.entryId, actor.member.id, facts.listenerIds, settings.voteSkipShare);
   const tally = `${result.votes}/${result.needed} votes`;
