@@ -40,8 +40,7 @@ export const playCommand: SlashCommand = {
     const query = parseQuery(interaction.options.getString('query'));
     const placement = placementOf(interaction.options.getString('position'));
     const channel = memberVoiceChannel(interaction);
-    const existing = deps.sessions.get(interaction.guildId);
-    if (existing && existing.voiceChannelId !== channel.id) throw new UserError('NOT_SAME_CHANNEL');
+    const existing = followOrRefuse(deps.sessions.get(interaction.guildId), channel.id);
     if (!existing) assertCanJoin(channel);
     if (existing && placement === 'now') await assertMayReplaceCurrent(actorOf(interaction, deps));
 
@@ -59,6 +58,17 @@ export const playCommand: SlashCommand = {
     return describe(resolution, limited, result);
   },
 };
+
+/**
+ * A bot that is playing belongs to its listeners: `/play` from another channel is refused. An idle bot with an
+ * empty queue just follows whoever asks (its old session ends, a new one starts in the member's channel).
+ */
+function followOrRefuse(existing: GuildSession | undefined, channelId: string): GuildSession | undefined {
+  if (!existing || existing.voiceChannelId === channelId) return existing;
+  if (existing.state.status !== 'idle' || existing.queue.length > 0) throw new UserError('NOT_SAME_CHANNEL');
+  existing.destroy('left');
+  return undefined;
+}
 
 interface Joined {
   readonly session: GuildSession;
