@@ -60,6 +60,14 @@ export class HttpSource implements Source {
     return opened as Track;
   }
 
+  /**
+   * Opens a track's first bytes ahead of its turn (the first entry of a playlist, the next track in the
+   * queue): a dead or non-audio entry is found early, and the response is kept for the first play.
+   */
+  async prepare(track: Track, signal: AbortSignal): Promise<void> {
+    await this.probe(new URL(track.url), signal);
+  }
+
   /** Opens and sniffs `url`: a track (response kept for handoff) or `'playlist'` when it should be handed over. */
   private async sniff(url: URL, signal: AbortSignal, allowPlaylist = true): Promise<Track | 'playlist'> {
     const response = await this.open(url, signal);

@@ -87,6 +87,24 @@ export class RecordedDeezer implements DeezerApi {
   }
 }
 
+/** A Web API playlist of `total` tracks: first page in the playlist object, the rest as `…/tracks` pages. */
+export function bigSpotifyPlaylist(total: number, realFirst = false) {
+  const template = (recorded('spotify/playlist.json')['tracks'] as { items: Record<string, unknown>[] }).items[0] as Record<string, unknown>;
+  const item = (n: number) => {
+    const track = structuredClone(template['track']) as Record<string, unknown>;
+    const id = `Track${String(n).padStart(6, '0')}abcdefghij`;
+    Object.assign(track, { id, name: `Song number ${n}`, external_urls: { spotify: `https://open.spotify.com/track/${id}` } });
+    return { ...template, track };
+  };
+  const items = Array.from({ length: total }, (_, n) => item(n));
+  // Optionally a real song first, so the first entry has a YouTube match.
+  if (realFirst) items[0] = { ...template, track: recorded('spotify/track.json') };
+  const json = { ...recorded('spotify/playlist.json'), id: 'BigBigBigBig1000', tracks: { items: items.slice(0, 100), total } };
+  const pages = [];
+  for (let offset = 100; offset < total; offset += 100) pages.push({ items: items.slice(offset, offset + 100), offset, total });
+  return { json, pages };
+}
+
 /** The YouTube side: the fake yt-dlp, media on `mediaUrl`, and a matcher with its own cache. */
 export function youtubeSide(mediaUrl: string) {
   const log = join(tempDir(), 'args.log');

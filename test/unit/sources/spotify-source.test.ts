@@ -4,7 +4,7 @@ import type { Track } from '../../../src/core/track.js';
 import type { Query } from '../../../src/ports/source.js';
 import type { PagedPlaylist } from '../../../src/sources/source-extensions.js';
 import { SpotifySource, parseSpotifyUrl } from '../../../src/sources/spotify-source.js';
-import { RecordedSpotify, recorded, youtubeSide } from './catalog-fakes.js';
+import { RecordedSpotify, bigSpotifyPlaylist, recorded, youtubeSide } from './catalog-fakes.js';
 import { LoopbackServer, WEBM_OPUS, drain, failure, signal } from './loopback-server.js';
 
 let media: LoopbackServer;
@@ -18,25 +18,9 @@ afterAll(() => media.close());
 const TRACK = '4PTG3Z6ehGkBFwjybzWkR8';
 const url = (href: string): Query => ({ kind: 'url', url: new URL(href), raw: href });
 
-/** A Web API playlist of `total` tracks: first page in the playlist object, the rest as `…/tracks` pages. */
-function bigPlaylist(total: number) {
-  const template = (recorded('spotify/playlist.json')['tracks'] as { items: Record<string, unknown>[] }).items[0] as Record<string, unknown>;
-  const item = (n: number) => {
-    const track = structuredClone(template['track']) as Record<string, unknown>;
-    const id = `Track${String(n).padStart(6, '0')}abcdefghij`;
-    Object.assign(track, { id, name: `Song number ${n}`, external_urls: { spotify: `https://open.spotify.com/track/${id}` } });
-    return { ...template, track };
-  };
-  const items = Array.from({ length: total }, (_, n) => item(n));
-  const json = { ...recorded('spotify/playlist.json'), id: 'BigBigBigBig1000', tracks: { items: items.slice(0, 100), total } };
-  const pages = [];
-  for (let offset = 100; offset < total; offset += 100) pages.push({ items: items.slice(offset, offset + 100), offset, total });
-  return { json, pages };
-}
-
 function setup() {
   const side = youtubeSide(media.url('/videoplayback'));
-  const { json, pages } = bigPlaylist(1000);
+  const { json, pages } = bigSpotifyPlaylist(1000);
   const api = new RecordedSpotify()
     .track(TRACK, recorded('spotify/track.json'))
     .album('6XhjNHCyCDyyGJRM5mg40G', recorded('spotify/album.json'))
