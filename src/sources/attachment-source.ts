@@ -17,11 +17,12 @@ export interface AttachmentSourceOptions {
   readonly maxBytes: number;
   /** Largest playlist attachment read (default 2 MiB). */
   readonly maxPlaylistBytes?: number;
-  /** Hosts attachments may come from (default Discord's CDN). */
+  /** Hosts (`host` or `host:port`) attachments may come from (default Discord's CDN). */
   readonly hosts?: readonly string[];
 }
 
-const DISCORD_HOSTS = ['cdn.discordapp.com', 'media.discordapp.net'];
+/** Where Discord serves attachments. */
+export const DISCORD_ATTACHMENT_HOSTS: readonly string[] = ['cdn.discordapp.com', 'media.discordapp.net'];
 const MEDIA_TYPE = /^(?:audio\/|video\/|application\/(?:ogg|octet-stream)$)/i;
 
 /**
@@ -40,8 +41,11 @@ export class AttachmentSource implements PreparableSource {
 
   async resolve(query: Query, signal: AbortSignal): Promise<Resolution> {
     if (query.kind !== 'attachment') throw new UserError('UNSUPPORTED_QUERY');
-    const hosts = this.options.hosts ?? DISCORD_HOSTS;
-    if (!/^https?:$/.test(query.url.protocol) || !hosts.includes(query.url.hostname.toLowerCase())) throw sourceErrors.notDiscordAttachment();
+    const hosts = (this.options.hosts ?? DISCORD_ATTACHMENT_HOSTS).map((h) => h.toLowerCase());
+    const { hostname, host } = query.url;
+    if (!/^https?:$/.test(query.url.protocol) || !(hosts.includes(hostname.toLowerCase()) || hosts.includes(host.toLowerCase()))) {
+      throw sourceErrors.notDiscordAttachment();
+    }
     if (query.size > this.options.maxBytes) throw new UserError('MEDIA_TOO_LARGE');
     if (isPlaylistFileName(query.name) || isPlaylistContentType(query.contentType)) return this.playlist(query, signal);
     if (query.contentType && !MEDIA_TYPE.test(query.contentType)) throw new UserError('NOT_AUDIO');

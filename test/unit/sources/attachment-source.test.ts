@@ -67,8 +67,13 @@ describe('AttachmentSource', () => {
     expect(resolution.kind === 'playlist' && resolution.tracks.map((t) => t.url)).toEqual([server.url('/music/a.ogg'), server.url('/music/b.ogg')]);
   });
 
-  it('only accepts files hosted by Discord', async () => {
+  it('only accepts files hosted by Discord (or an allowed host:port, as the offline Discord\'s CDN)', async () => {
     const error = await failure(setup(['cdn.discordapp.com']).resolve(attachment('/attachments/1/2/My_Song.mp3', 'a.mp3', 10), signal()));
     expect(isUserError(error) && error.message).toMatch(/isn't hosted by Discord/);
+    const otherPort = await failure(setup(['127.0.0.1:1']).resolve(attachment('/attachments/1/2/My_Song.mp3', 'a.mp3', 10), signal()));
+    expect(isUserError(otherPort) && otherPort.message).toMatch(/isn't hosted by Discord/);
+    const hostPort = new URL(server.base).host;
+    const ok = await setup([hostPort]).resolve(attachment('/attachments/1/2/My_Song.mp3', 'a.mp3', MP3.length, 'audio/mpeg'), signal());
+    expect(ok.kind).toBe('track');
   });
 });
