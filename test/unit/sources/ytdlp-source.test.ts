@@ -18,6 +18,9 @@ beforeAll(async () => {
   media.route('/videoplayback', { headers: { 'content-type': 'audio/webm' }, body: WEBM_OPUS });
   media.route('/expired', { status: 403, body: 'expired' });
   media.route('/gone', { status: 410 });
+  media.route('/live/index.m3u8', { body: '#EXTM3U\n#EXT-X-TARGETDURATION:5\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:5.0,\nseg7.ts\n#EXTINF:5.0,\nseg8.ts\n#EXT-X-ENDLIST\n' });
+  media.route('/live/seg7.ts', { headers: { 'content-type': 'video/mp2t' }, body: Buffer.alloc(188, 0x47) });
+  media.route('/live/seg8.ts', { headers: { 'content-type': 'video/mp2t' }, body: Buffer.alloc(188, 0x48) });
 });
 afterAll(() => media.close());
 
@@ -77,6 +80,16 @@ describe('YtDlpSource', () => {
     expect(list.title).toBe('Classic Hits');
     expect(list.tracks).toHaveLength(6);
     expect(list.skipped).toBe(2);
+  });
+
+  it('plays live streams from their HLS playlist', async () => {
+    const { source } = setup('/live/index.m3u8');
+    const resolution = await source.resolve(url('https://www.youtube.com/live/jfKfPfyJRdk'), signal());
+    expect(resolution).toMatchObject({ kind: 'track', track: { isLive: true, durationMs: null } });
+    const track = resolution.kind === 'track' ? resolution.track : undefined;
+    const played = await source.stream(track!, { startMs: 0, signal: signal() });
+    expect(played.contentType).toBe('video/mp2t');
+    expect(await drain(played.stream)).toEqual(Buffer.concat([Buffer.alloc(188, 0x47), Buffer.alloc(188, 0x48)]));
   });
 
   it('resolves YouTube Music links with the credited artist', async () => {
