@@ -177,7 +177,7 @@ export class TrackResolver {
 
   private async resolveRaw(query: Query, signal: AbortSignal, priority: JobPriority): Promise<Raw> {
     const source = this.options.registry.find(query);
-    if (!source) return { ...(await this.unsupported(query, signal)) };
+    if (!source) return this.unsupported(query, signal);
     const key = `${source.name}:${canonicalQueryKey(query)}`;
     const started = this.options.clock.now();
     const cacheable = !this.uncached.has(source.name);
@@ -198,8 +198,8 @@ export class TrackResolver {
     return raw;
   }
 
-  /** The registry's own refusal (unsupported scheme or query), for the precise message. */
-  private async unsupported(query: Query, signal: AbortSignal): Promise<Raw> {
+  /** No adapter takes the query: the registry's own refusal (unsupported scheme or query) has the precise message. */
+  private async unsupported(query: Query, signal: AbortSignal): Promise<never> {
     await this.options.registry.resolve(query, signal);
     throw sourceErrors.formatUnsupported('that');
   }
