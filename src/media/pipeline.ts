@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../ports/logger.js';
@@ -58,8 +57,8 @@ export class AudioPipeline {
     input.on('error', () => output.destroy(new UserError('FETCH_FAILED')));
     input.pipe(child.stdin);
     child.stdout.pipe(output);
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    void exited.then(([code]) => {
+    // A plain listener, not events.once: an aborted child emits 'error' first, which would reject that promise.
+    child.once('exit', (code) => {
       if (code !== 0 && code !== null && !options.signal.aborted) {
         this.logger.info({ code, kind, stderr: stderr.join('').slice(0, 500) }, 'ffmpeg failed');
         output.destroy(new UserError('BROKEN_MEDIA'));

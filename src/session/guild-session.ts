@@ -198,12 +198,14 @@ export class GuildSession extends EventEmitter<Events> {
     });
   }
 
-  /** Resumes a snapshot taken before a restart (the queue was restored by the factory). */
-  resumeFrom(snapshot: SessionSnapshot): Promise<StartOutcome | undefined> {
+  /**
+   * Resumes a snapshot taken before a restart (the queue was restored by the factory). The start promise is
+   * returned inside an object, never awaited here: its commit needs this same serial runner.
+   */
+  resumeFrom(snapshot: SessionSnapshot): Promise<{ readonly started?: Promise<StartOutcome> }> {
     return this.command(() => {
       const current = this.deps.queue.current;
-      if (!current) return undefined;
-      return this.playback.start(current, snapshot.positionMs, true);
+      return current ? { started: this.playback.start(current, snapshot.positionMs, true) } : {};
     });
   }
 

@@ -44,7 +44,9 @@ async function resumeOne(snapshot: SessionSnapshot, deps: ResumeDeps): Promise<b
       queue: snapshot.queue,
       volume: snapshot.volume,
     });
-    await session.resumeFrom(snapshot);
+    const { started } = await session.resumeFrom(snapshot);
+    const outcome = await started;
+    if (outcome && !outcome.ok) throw outcome.error;
     if (snapshot.paused) await session.pause().catch(() => undefined);
     const at = formatDuration(snapshot.positionMs);
     const text = `🔄 I was restarted. Picking up **${escapeText(current.title)}** at ${at} with ${session.queue.length} more in the queue.`;
