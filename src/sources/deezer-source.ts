@@ -2,7 +2,7 @@ import { UserError } from '../core/errors.js';
 import type { Track } from '../core/track.js';
 import type { MediaStream, Query, Resolution, StreamOptions } from '../ports/source.js';
 import { MAX_PLAYLIST } from '../resolver/dedup.js';
-import { CatalogueGapError, sourceErrors } from './source-errors.js';
+import { sourceErrors } from './source-errors.js';
 import type { PagedPlaylist, PreparableSource } from './source-extensions.js';
 import type { MatchedStreamer } from './youtube-matcher.js';
 
@@ -70,7 +70,7 @@ export class DeezerSource implements PreparableSource {
     if (query.kind !== 'url') throw new UserError('UNSUPPORTED_QUERY');
     const isShare = !/deezer\.com$/i.test(query.url.hostname);
     if (!isShare && !/\/(?:[a-z]{2}\/)?(?:track|album|playlist)\/\d+/.test(query.url.pathname)) {
-      throw new CatalogueGapError('UNSUPPORTED_QUERY', 'I can play Deezer tracks, albums and playlists (not artists, podcasts or profiles).');
+      throw sourceErrors.linkKindUnsupported('Deezer');
     }
     signal.throwIfAborted();
     const item = await this.load(query.url.href);
@@ -109,7 +109,7 @@ export class DeezerSource implements PreparableSource {
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       if (/DataException|no data|not a Deezer/i.test(text)) {
-        throw new CatalogueGapError('NOT_AUDIO', "I couldn't open that Deezer link: it may be private, deleted or mistyped.");
+        throw sourceErrors.linkDead('Deezer');
       }
       throw error;
     }

@@ -1,10 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isUserError } from '../core/errors.js';
 import type { Track } from '../core/track.js';
 import type { MediaStream, Query, Resolution, StreamOptions, Source } from '../ports/source.js';
 import { AUDIO_EXTENSIONS, LocalIndex, type LocalEntry } from './local-index.js';
-import { CatalogueGapError, sourceErrors } from './source-errors.js';
+import { sourceErrors } from './source-errors.js';
 
 export interface LocalSourceOptions {
   /** MEDIA_DIR. */
@@ -22,7 +23,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.m4a': 'audio/mp4', '.aac': 'audio/aac', '.wav': 'audio/wav', '.webm': 'audio/webm', '.mka': 'audio/x-matroska',
 };
 
-const outside = (): CatalogueGapError => new CatalogueGapError('BAD_URL', "That path isn't inside the bot's music folder.");
+const outside = sourceErrors.outsideFolder;
 
 /**
  * Resolves `rel` inside `root` and returns the real path of a regular audio file there, or throws. The one
@@ -112,7 +113,7 @@ export class LocalSource implements Source {
       const known = this.index.get(normalised);
       if (known) return known;
       const file = await safeLocalPath(this.options.root, rel).catch((error: unknown) => {
-        if (error instanceof CatalogueGapError && error.code === 'BAD_URL') throw error;
+        if (isUserError(error) && error.code === 'BAD_URL') throw error;
         return undefined;
       });
       if (file) return this.index.add(path.relative(await realpath(this.options.root), file).split(path.sep).join('/'), file);

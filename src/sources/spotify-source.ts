@@ -3,7 +3,7 @@ import type { Track } from '../core/track.js';
 import type { Logger } from '../ports/logger.js';
 import type { MediaStream, Query, Resolution, StreamOptions } from '../ports/source.js';
 import { MAX_PLAYLIST } from '../resolver/dedup.js';
-import { CatalogueGapError, sourceErrors } from './source-errors.js';
+import { sourceErrors } from './source-errors.js';
 import type { PagedPlaylist, PreparableSource } from './source-extensions.js';
 import type { MatchedStreamer } from './youtube-matcher.js';
 
@@ -81,7 +81,7 @@ export class SpotifySource implements PreparableSource {
     if (!this.options.api) throw sourceErrors.notConfigured('Spotify', 'SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET (free at developer.spotify.com)');
     const parsed = parseSpotifyUrl(query.url);
     if (!parsed || !['track', 'album', 'playlist'].includes(parsed.type)) {
-      throw new CatalogueGapError('UNSUPPORTED_QUERY', 'I can play Spotify tracks, albums and playlists (not artists, podcasts or profiles).');
+      throw sourceErrors.linkKindUnsupported('Spotify');
     }
     signal.throwIfAborted();
     const item = await this.load(`https://open.spotify.com/${parsed.type}/${parsed.id}`);
@@ -141,9 +141,9 @@ export class SpotifySource implements PreparableSource {
       return await (this.options.api as SpotifyApi).load(url);
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
-      if (/Got 40[04]\b/.test(text)) throw new CatalogueGapError('NOT_AUDIO', "I couldn't open that Spotify link: it may be private, deleted or not available here.");
+      if (/Got 40[04]\b/.test(text)) throw sourceErrors.linkDead('Spotify');
       if (/Got 401\b|Spotify Data is missing|invalid_client/i.test(text)) {
-        throw new CatalogueGapError('SOURCE_UNAVAILABLE', "Spotify didn't accept this bot's credentials: its owner needs to check SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET.");
+        throw sourceErrors.credentialsRejected('Spotify', 'SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET (and SPOTIFY_REFRESH_TOKEN if set)');
       }
       throw error;
     }

@@ -6,7 +6,7 @@ import type { SongCache, StreamUrlEntry } from '../resolver/song-cache.js';
 import { isAbortError } from '../resolver/transient.js';
 import { openHls } from './hls-reader.js';
 import { contentTypeOf, isExpiredUrlError, openMedia } from './media-fetch.js';
-import { CatalogueGapError, sourceErrors } from './source-errors.js';
+import { sourceErrors } from './source-errors.js';
 import type { YtDlpClient } from './ytdlp-client.js';
 import type { YtDlpAudioFormat } from './ytdlp-format.js';
 
@@ -62,7 +62,7 @@ export class YtDlpStreamer {
       await this.options.cache.invalidateStreamUrl(track.id);
       // A URL yt-dlp just signed being refused is the origin blocking us, not the user's fault.
       if (isExpiredUrlError(error)) {
-        throw new CatalogueGapError('SOURCE_UNAVAILABLE', `${this.options.label} refused to send that audio (HTTP ${error.status}); please try again later.`);
+        throw sourceErrors.refused(this.options.label, error.status);
       }
       throw error;
     }

@@ -83,7 +83,7 @@ describe('DeezerSource', () => {
   it('explains dead links and unsupported link kinds', async () => {
     const { source } = setup();
     const dead = await failure(source.resolve(url('https://www.deezer.com/track/1'), signal()));
-    expect(isUserError(dead) && dead.message).toMatch(/private, deleted or mistyped/);
+    expect(isUserError(dead) && dead.message).toMatch(/private, deleted/);
     const artist = await failure(source.resolve(url('https://www.deezer.com/artist/27'), signal()));
     expect(isUserError(artist) && artist.message).toMatch(/tracks, albums and playlists/);
   });
