@@ -4,6 +4,7 @@ import type { CommandDeps } from './commands/command.js';
 import type { Config } from './config.js';
 import { Queue } from './core/queue.js';
 import { ChannelNotifier } from './discord/channel-notifier.js';
+import { NowPlayingAnnouncer } from './discord/now-playing-announcer.js';
 import { wireClientEvents, countListeners } from './discord/client-events.js';
 import { InteractionRouter, NO_MENTIONS } from './discord/router.js';
 import { FfmpegLauncher } from './media/ffmpeg-launcher.js';
@@ -55,6 +56,7 @@ export function createApp({ config, logger, clock, store }: AppPorts): App {
   const loader = instrumentLoader(new SourceTrackLoader(sources, pipeline, { baseline: config.baselinePipeline }), ops.metrics);
   const notifier = new ChannelNotifier(client, logger);
   const settings = new SettingsStore(store);
+  const announcer = new NowPlayingAnnouncer({ client, settings, logger });
   const sessions: SessionManager = new SessionManager(
     new DiscordVoice(client, logger, ops),
     (guildId: string, link: VoiceLink, seed: SessionSeed) => {
@@ -66,6 +68,7 @@ export function createApp({ config, logger, clock, store }: AppPorts): App {
         logger: logger.child({ guildId }),
       });
       supervisor.watch(session);
+      announcer.watch(session);
       return session;
     },
     config.maxSessions,

@@ -103,9 +103,10 @@ function build(): SlashCommandBuilder {
   const builder = new SlashCommandBuilder()
     .setName('settings')
     .setDescription("View or change this server's music settings")
-    .setContexts(InteractionContextType.Guild);
-  // No default_member_permissions: discord.js sends it as a string, which the vendored OpenAPI spec (and so
-  // the offline fake) rejects; the runtime Manage Server check below is the real gate either way.
+    .setContexts(InteractionContextType.Guild)
+    // Hides /settings from members without Manage Server in Discord's picker; the runtime check below is the
+    // real gate (server admins can change who sees a command).
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild);
   builder.addSubcommand((sub) => sub.setName('view').setDescription('Show the current settings'));
   for (const setter of SETTERS) builder.addSubcommand((sub) => setter.option(sub.setName(setter.name).setDescription(setter.description)));
   return builder;

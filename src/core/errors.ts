@@ -32,6 +32,15 @@ export const ERRORS = {
   BUSY: "I'm playing in too many servers right now; please try again later.",
   SOURCE_UNAVAILABLE: 'That source is having trouble right now; please try again later.',
   INVALID_ARGUMENT: "That value isn't valid for this command.",
+  NOT_DJ: 'Only DJs can do that while others are listening: you need the DJ role or Manage Server.',
+  MANAGE_GUILD_REQUIRED: 'Only members with the **Manage Server** permission can change my settings.',
+  DUPLICATE_TRACK: "That's already in the queue, and this server doesn't allow duplicates.",
+  USER_QUEUE_LIMIT: 'You already have as many tracks queued as this server allows per member.',
+  BAD_SEEK_POSITION: 'Give a position like `1:23`, `83` (seconds), `1:02:03`, or `+10` / `-10` to jump.',
+  BAD_QUEUE_RANGE: 'Give a queue position like `3`, or a range like `3-7`.',
+  STALE_CONTROLS: 'Those buttons belong to a track that is no longer playing.',
+  YTDLP_MISSING: "YouTube playback isn't set up on this bot yet (yt-dlp is missing). Ask the bot's owner to install it.",
+  TRACK_UNAVAILABLE: "That video isn't available (private, removed, age-restricted or blocked in this region).",
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -44,6 +53,13 @@ export class UserError extends Error {
     super(detail ? `${ERRORS[code]} ${detail}` : ERRORS[code]);
     this.name = 'UserError';
     this.code = code;
+  }
+
+  /** The same code with more specific friendly text (e.g. naming the action a DJ role is needed for). */
+  static withText(code: ErrorCode, text: string): UserError {
+    const error = new UserError(code);
+    error.message = text;
+    return error;
   }
 }
 

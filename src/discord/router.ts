@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import { isUserError, UserError } from '../core/errors.js';
 import type { CommandDeps, CommandReply, SlashCommand } from '../commands/command.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ports/logger.js';
 import { buttonHandlers } from './button-handlers.js';
 import { parseCustomId, type ButtonHandler, type ButtonOutcome } from './buttons.js';
@@ -33,6 +34,7 @@ export class InteractionRouter {
     private readonly deps: CommandDeps,
     private readonly logger: Logger,
     buttons: readonly ButtonHandler[] = buttonHandlers,
+    private readonly metrics?: Pick<Metrics, 'observeDeferral' | 'countCommand'>,
   ) {
     this.commands = new Map(commands.map((c) => [c.data.name, c]));
     this.buttons = new Map(buttons.map((b) => [b.prefix, b]));
@@ -44,13 +46,22 @@ export class InteractionRouter {
   };
 
   private async handleCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    const name = interaction.commandName;
+    const received = this.deps.clock.now();
     try {
       await interaction.deferReply();
     } catch (error) {
-      this.logger.warn({ err: error, command: interaction.commandName }, 'could not defer interaction');
+      this.logger.warn({ err: error, command: name }, 'could not defer interaction');
+      this.metrics?.countCommand(name, 'defer_failed');
       return;
     }
-    const reply = await this.run(interaction).catch((error: unknown) => this.describe(error, interaction, `/${interaction.commandName}`));
+    this.metrics?.observeDeferral(name, (this.deps.clock.now() - received) / 1000);
+    let code: string | undefined;
+    const reply = await this.run(interaction).catch((error: unknown) => {
+      code = isUserError(error) ? error.code : 'internal';
+      return this.describe(error, interaction, `/${name}`);
+    });
+    this.metrics?.countCommand(name, code);
     await interaction.editReply(finalise(reply)).catch((error: unknown) => {
       this.logger.warn({ err: error, command: interaction.commandName }, 'could not edit deferred reply');
     });

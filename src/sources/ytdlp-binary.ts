@@ -63,13 +63,12 @@ export async function locateYtDlp(options: LocateYtDlpOptions = {}): Promise<YtD
 }
 
 /**
- * Like `locateYtDlp`, but throws the user-facing error when it is missing.
- * Interim code SOURCE_UNAVAILABLE; proposed YTDLP_MISSING.
+ * Like `locateYtDlp`, but throws the user-facing error (YTDLP_MISSING) when it is missing.
  */
 export async function requireYtDlp(options: LocateYtDlpOptions = {}): Promise<string> {
   const location = await locateYtDlp(options);
   if (location.ok) return location.path;
-  const error = new UserError('SOURCE_UNAVAILABLE');
+  const error = new UserError('YTDLP_MISSING');
   Object.defineProperty(error, 'cause', { value: new Error(location.reason), enumerable: false });
   throw error;
 }

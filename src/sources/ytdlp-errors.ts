@@ -89,7 +89,7 @@ export function toUserFacingError(error: YtDlpError): Error {
 }
 
 const USER_CODES: Partial<Record<YtDlpFailureKind, ErrorCode>> = {
-  unavailable: 'NOT_AUDIO',
+  unavailable: 'TRACK_UNAVAILABLE',
   'no-audio': 'NOT_AUDIO',
   unsupported: 'UNSUPPORTED_QUERY',
   blocked: 'SOURCE_UNAVAILABLE',

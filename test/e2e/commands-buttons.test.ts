@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageSnapshot } from '../offline-discord/index.js';
-import { announcerWired, askWith, buttonId, buttonsOf, CHANNEL_OPTION, expectCleanMessages, press, ROLE_OPTION, sleep, tone } from './commands-support.js';
+import { askWith, buttonId, buttonsOf, CHANNEL_OPTION, expectCleanMessages, press, ROLE_OPTION, sleep, tone } from './commands-support.js';
 import { startStack, type Stack } from './harness.js';
 
 /**
@@ -121,7 +121,7 @@ describe('now-playing buttons', () => {
   });
 });
 
-describe.skipIf(!announcerWired())('now-playing announcements', () => {
+describe('now-playing announcements', () => {
   const announced = (channelId: string, hz: number, after: number) =>
     stack.discord.waitForChannelMessage(channelId, (m) => m.source === 'channel-create' && m.at >= after && m.content.includes(`${hz}\\-`), 15_000);
 

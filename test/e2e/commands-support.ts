@@ -64,10 +64,6 @@ export function meanRms(stack: Stack, from: number, to: number): number {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Whether the composition root posts now-playing messages (src/app.ts watches sessions with the announcer). */
-export const announcerWired = (): boolean =>
-  readFileSync(join(process.cwd(), 'src', 'app.ts'), 'utf8').includes('NowPlayingAnnouncer');
-
 const STACK_TRACE = /\n\s+at \S|\b\w*Error: |\.(?:ts|js):\d+|node_modules|\[object Object\]/;
 
 /** Every message the bot wrote: mentions disabled, and nothing that looks like a stack trace or an object dump. */

@@ -67,7 +67,7 @@ describe('restart resume', () => {
     const back = performance.now();
     await stack.restart();
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const notes = stack.discord.channelMessages(stack.textChannelId).filter((m) => /restarted/.test(m.content ?? '') && (m.at ?? 0) >= back);
+    const notes = stack.discord.channelMessages(stack.textChannelId).filter((m) => /restarted/.test(m.content ?? '') && ((m as { at?: number }).at ?? 0) >= back);
     expect(notes).toEqual([]);
   });
 });

@@ -65,7 +65,7 @@ describe('requireYtDlp', () => {
   it('returns the path, or throws the user-facing error with the reason as cause', async () => {
     expect(await requireYtDlp({ configuredPath: FAKE_YTDLP })).toBe(FAKE_YTDLP);
     const error = await requireYtDlp({ pathEnv: tempDir() }).catch((e: unknown) => e);
-    expect(isUserError(error) && error.code).toBe('SOURCE_UNAVAILABLE');
+    expect(isUserError(error) && error.code).toBe('YTDLP_MISSING');
     expect(((error as Error).cause as Error).message).toContain('not found on PATH');
     expect((error as Error).message).not.toContain('PATH');
   });

@@ -89,7 +89,7 @@ describe('YtDlpClient against the fake executable', () => {
   it('maps an unavailable video to a UserError and logs stderr (not shown to the user)', async () => {
     const { c, lines } = client();
     const error = await failure(c.video('https://youtu.be/aaaaaaaaaaa', signal()));
-    expect(isUserError(error) && error.code).toBe('NOT_AUDIO');
+    expect(isUserError(error) && error.code).toBe('TRACK_UNAVAILABLE');
     expect((error as Error).message).not.toContain('aaaaaaaaaaa');
     expect((error as Error).cause).toBeInstanceOf(YtDlpError);
     const warn = lines.find((l) => l.level === 'warn');

@@ -39,7 +39,7 @@ describe('YtDlpError / toUserFacingError', () => {
   });
 
   it.each([
-    ['unavailable', 'NOT_AUDIO'],
+    ['unavailable', 'TRACK_UNAVAILABLE'],
     ['no-audio', 'NOT_AUDIO'],
     ['unsupported', 'UNSUPPORTED_QUERY'],
     ['blocked', 'SOURCE_UNAVAILABLE'],

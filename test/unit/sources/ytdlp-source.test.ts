@@ -122,6 +122,6 @@ describe('YtDlpSource', () => {
   it('reports unavailable videos as a user error', async () => {
     const { source } = setup();
     const error = await failure(source.resolve(url('https://www.youtube.com/watch?v=aaaaaaaaaaa'), signal()));
-    expect(isUserError(error) && error.code).toBe('NOT_AUDIO');
+    expect(isUserError(error) && error.code).toBe('TRACK_UNAVAILABLE');
   });
 });
