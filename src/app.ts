@@ -21,8 +21,8 @@ import { resumeSessions } from './session/session-resume.js';
 import { SessionSupervisor } from './session/session-supervisor.js';
 import { SourceTrackLoader } from './session/track-loader.js';
 import { SettingsStore } from './settings/guild-settings.js';
-import { HttpSource } from './sources/http-source.js';
-import { SourceRegistry } from './sources/source-registry.js';
+import { DISCORD_ATTACHMENT_HOSTS } from './sources/attachment-source.js';
+import { createSourceStack, type SourceStack } from './sources/create-sources.js';
 import { trackGateway } from './ops/gateway-readiness.js';
 import { instrumentLoader } from './ops/instrument.js';
 import { createOps, type Ops } from './ops/ops.js';
@@ -46,12 +46,13 @@ export interface AppPorts {
 }
 
 /** The composition root: the only place adapters are built and wired. */
-export function createApp({ config, logger, clock, store }: AppPorts): App {
+export async function createApp({ config, logger, clock, store }: AppPorts): Promise<App> {
   const client = createClient(config);
   const ops = createOps({ httpPort: config.httpPort, httpHost: config.httpHost, logger, clock });
   trackGateway(client, ops.readiness);
   ops.readiness.addCheck({ name: 'store', critical: false, check: () => ({ ok: store.healthy ?? true, ...(store.problem ? { detail: store.problem } : {}) }) });
-  const sources = createSources(config, clock);
+  const stack = await createSources(config, { clock, logger, store }, ops);
+  const sources = stack.resolver;
   const pipeline = createPipeline(config, logger);
   const loader = instrumentLoader(new SourceTrackLoader(sources, pipeline, { baseline: config.baselinePipeline }), ops.metrics);
   const notifier = new ChannelNotifier(client, logger);
@@ -135,11 +136,29 @@ function createPipeline(config: Config, logger: Logger): AudioPipeline {
   return new AudioPipeline(ffmpeg ? new FfmpegLauncher(ffmpeg.path, logger) : undefined, logger);
 }
 
-function createSources(config: Config, clock: Clock): SourceRegistry {
-  const policy = new AddressPolicy(config.allowedPrivateHosts);
-  return new SourceRegistry([
-    new HttpSource({ policy, clock, timeoutMs: config.fetchTimeoutMs, maxBytes: config.maxMediaBytes }),
-  ]);
+/** Every source adapter behind the resolver (cache, coalescing, worker pool, circuit breakers). */
+async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'logger' | 'store'>, ops: Ops): Promise<SourceStack> {
+  const stack = await createSourceStack({
+    ...ports,
+    policy: new AddressPolicy(config.allowedPrivateHosts),
+    fetchTimeoutMs: config.fetchTimeoutMs,
+    maxMediaBytes: config.maxMediaBytes,
+    searchSource: config.searchSource,
+    resolveConcurrency: config.resolveConcurrency,
+    cacheTtlMs: config.cacheTtlMs,
+    maxPlaylist: config.maxPlaylist,
+    ...(config.ytdlpPath ? { ytdlpPath: config.ytdlpPath } : {}),
+    ...(config.mediaDir ? { mediaDir: config.mediaDir } : {}),
+    ...(config.spotify ? { spotify: config.spotify } : {}),
+    attachmentHosts: [...DISCORD_ATTACHMENT_HOSTS, ...config.allowedPrivateHosts],
+    resolver: {
+      onResolve: (source, seconds, cached) => ops.metrics.observeResolve(source, seconds, cached),
+      onBreakerChange: ({ name, from, to }) => ports.logger.warn({ source: name, from: from.kind, to: to.kind }, 'source circuit breaker'),
+    },
+  });
+  ops.readiness.addCheck({ name: 'yt-dlp', critical: false, check: () => ({ ok: stack.ytdlpFound }) });
+  if (!stack.ytdlpFound) ports.logger.warn('yt-dlp not found (set YTDLP_PATH or install it): YouTube and SoundCloud links will not play');
+  return stack;
 }
 
 async function registerCommands(client: Client, config: Config, logger: Logger): Promise<void> {

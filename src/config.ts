@@ -29,6 +29,15 @@ export interface Config {
   readonly registerCommands: boolean;
   /** Benchmark only: the common ffmpeg → PCM → in-process Opus pipeline, to measure ours against it. */
   readonly baselinePipeline: boolean;
+  readonly ytdlpPath: string | undefined;
+  readonly searchSource: 'youtube' | 'local';
+  readonly mediaDir: string | undefined;
+  readonly spotify: { clientId: string; clientSecret: string; refreshToken?: string; market?: string } | undefined;
+  readonly resolveConcurrency: number;
+  readonly cacheTtlMs: number;
+  readonly maxPlaylist: number;
+  /** redis:// or postgres:// for a shared store; SQLite under DATA_DIR when unset. */
+  readonly storeUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -74,7 +83,18 @@ export function parseConfig(env: Env): Config {
     cleanupIntervalMs: read.duration('CLEANUP_INTERVAL', 60_000),
     registerCommands: read.bool('REGISTER_COMMANDS', true),
     baselinePipeline: read.bool('BENCH_BASELINE_PIPELINE', false),
+    ytdlpPath: env.YTDLP_PATH?.trim() || undefined,
+    searchSource: read.oneOf('SEARCH_SOURCE', ['youtube', 'local'] as const, 'youtube'),
+    mediaDir: env.MEDIA_DIR?.trim() || undefined,
+    spotify: readSpotify(env, problems),
+    resolveConcurrency: read.int('RESOLVE_CONCURRENCY', 3, 1, 16),
+    cacheTtlMs: read.duration('CACHE_TTL', 60 * 60_000),
+    maxPlaylist: read.int('MAX_PLAYLIST', 1000, 1, 10_000),
+    storeUrl: readStoreUrl(env.STORE_URL, problems),
   };
+  if (config.searchSource === 'local' && !config.mediaDir) {
+    problems.push('SEARCH_SOURCE=local needs MEDIA_DIR (the folder with your music).');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }
@@ -90,6 +110,29 @@ function readToken(raw: string | undefined, problems: string[]): string {
     problems.push('DISCORD_TOKEN does not look like a bot token (three dot-separated parts). Copy it again from the Developer Portal.');
   }
   return token;
+}
+
+function readSpotify(env: Env, problems: string[]): Config['spotify'] {
+  const clientId = env.SPOTIFY_CLIENT_ID?.trim();
+  const clientSecret = env.SPOTIFY_CLIENT_SECRET?.trim();
+  if (!clientId && !clientSecret) return undefined;
+  if (!clientId || !clientSecret) {
+    problems.push('Spotify needs both SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET (from developer.spotify.com/dashboard).');
+    return undefined;
+  }
+  const refreshToken = env.SPOTIFY_REFRESH_TOKEN?.trim();
+  const market = env.SPOTIFY_MARKET?.trim().toUpperCase();
+  if (market && !/^[A-Z]{2}$/.test(market)) problems.push(`SPOTIFY_MARKET must be a two-letter country code (got "${market}").`);
+  return { clientId, clientSecret, ...(refreshToken ? { refreshToken } : {}), ...(market ? { market } : {}) };
+}
+
+function readStoreUrl(raw: string | undefined, problems: string[]): string | undefined {
+  const url = raw?.trim();
+  if (!url) return undefined;
+  if (!/^(redis|rediss|postgres|postgresql|sqlite):\/\//.test(url)) {
+    problems.push('STORE_URL must start with redis://, postgres:// or sqlite:// (leave it empty for SQLite under DATA_DIR).');
+  }
+  return url;
 }
 
 /** Small typed readers that record problems instead of throwing, so all are reported together. */

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     void runDoctor({ env, online: false }).then((report) => logReport(logger, report));
   }
   const store = await openStore(env, config, logger);
-  const app = createApp({ config, logger, clock: systemClock, store });
+  const app = await createApp({ config, logger, clock: systemClock, store });
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -1,4 +1,6 @@
 import type {
+  ApplicationCommandOptionChoiceData,
+  AutocompleteInteraction,
   ChatInputCommandInteraction,
   InteractionEditReplyOptions,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
@@ -8,13 +10,13 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { SettingsStore } from '../settings/guild-settings.js';
-import type { SourceRegistry } from '../sources/source-registry.js';
+import type { TrackResolver } from '../resolver/resolver-service.js';
 
 /** Everything a command handler may use; built once in the composition root. */
 export interface CommandDeps {
   readonly config: Config;
   readonly sessions: SessionManager;
-  readonly sources: SourceRegistry;
+  readonly sources: TrackResolver;
   readonly settings: SettingsStore;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -24,6 +26,8 @@ export interface CommandContext {
   /** Always in a cached guild: the router answers GUILD_ONLY otherwise. */
   readonly interaction: ChatInputCommandInteraction<'cached'>;
   readonly deps: CommandDeps;
+  /** Runs `task` after the router has edited the deferred reply (e.g. a playlist filling in the background). */
+  readonly after: (task: () => Promise<void>) => void;
 }
 
 export type CommandReply = string | Omit<InteractionEditReplyOptions, 'allowedMentions'>;
@@ -35,4 +39,6 @@ export type CommandReply = string | Omit<InteractionEditReplyOptions, 'allowedMe
 export interface SlashCommand {
   readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(context: CommandContext): Promise<CommandReply>;
+  /** Suggestions while the user types (must answer well within Discord's 3 s). */
+  autocomplete?(interaction: AutocompleteInteraction, deps: CommandDeps): Promise<ApplicationCommandOptionChoiceData[]>;
 }

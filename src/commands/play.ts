@@ -7,14 +7,18 @@ import { actorOf, controlContext, type Actor } from '../discord/control-guard.js
 import { denials } from '../discord/denials.js';
 import { decideSkip } from '../discord/permissions.js';
 import { assertCanJoin, memberVoiceChannel } from '../discord/preconditions.js';
-import type { Query, Resolution } from '../ports/source.js';
+import type { Query } from '../ports/source.js';
+import type { PlaylistLoad } from '../resolver/playlist-loader.js';
 import type { EnqueueResult, GuildSession } from '../session/guild-session.js';
 import { isActive } from '../session/session-state.js';
 import type { GuildSettings } from '../settings/guild-settings.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
+import { fillPlaylist } from './play-fill.js';
 import { applyQueueLimits, assertSomethingAccepted, describeLeftOut, type LimitedTracks } from './play-limits.js';
 
 const RESOLVE_TIMEOUT_MS = 30_000;
+/** Discord drops autocomplete answers after 3 s; leave room for the round trip. */
+const AUTOCOMPLETE_BUDGET_MS = 2000;
 /** How long `/play` waits for the first track to actually start before replying anyway. */
 const START_WAIT_MS = 15_000;
 
@@ -26,8 +30,14 @@ export const playCommand: SlashCommand = {
     .setDescription('Play a song or stream, or add it to the queue')
     .setContexts(InteractionContextType.Guild)
     .addStringOption((option) =>
-      option.setName('query').setDescription('A link to an audio file or stream').setRequired(true).setMaxLength(MAX_QUERY_LENGTH),
+      option
+        .setName('query')
+        .setDescription('A link (YouTube, SoundCloud, Spotify, a file or stream) or words to search for')
+        .setRequired(false)
+        .setMaxLength(MAX_QUERY_LENGTH)
+        .setAutocomplete(true),
     )
+    .addAttachmentOption((option) => option.setName('file').setDescription('An audio file or playlist (M3U, PLS, XSPF) to play'))
     .addStringOption((option) =>
       option
         .setName('position')
@@ -36,18 +46,24 @@ export const playCommand: SlashCommand = {
     )
     .toJSON(),
 
-  async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
-    const query = parseQuery(interaction.options.getString('query'));
+  async autocomplete(interaction, deps) {
+    const text = interaction.options.getFocused().trim();
+    if (text.length < 2 || /^\S+:\/\//.test(text)) return [];
+    return deps.sources.suggest(text, AbortSignal.timeout(AUTOCOMPLETE_BUDGET_MS));
+  },
+
+  async execute({ interaction, deps, after }: CommandContext): Promise<CommandReply> {
+    const query = queryOf(interaction);
     const placement = placementOf(interaction.options.getString('position'));
     const channel = memberVoiceChannel(interaction);
     const existing = followOrRefuse(deps.sessions.get(interaction.guildId), channel.id);
     if (!existing) assertCanJoin(channel);
     if (existing && placement === 'now') await assertMayReplaceCurrent(actorOf(interaction, deps));
 
-    const { session, resolution, settings } = await resolveAndJoin(interaction, deps, query, channel.id, existing === undefined);
+    const { session, load, settings } = await resolveAndJoin(interaction, deps, query, channel.id, existing === undefined);
     const requester = { id: interaction.user.id, name: interaction.member.displayName };
     const queueFacts = { upcoming: session.queue.length, byRequester: session.queue.countBy(requester.id), has: (id: string) => session.queue.has(id) };
-    const limited = applyQueueLimits(tracksOf(resolution), queueFacts, settings);
+    const limited = applyQueueLimits(tracksOf(load), queueFacts, settings);
     try {
       assertSomethingAccepted(limited, settings);
     } catch (error) {
@@ -55,7 +71,9 @@ export const playCommand: SlashCommand = {
       throw error;
     }
     const result = await session.enqueue(limited.accepted, requester, placement);
-    return describe(resolution, limited, result);
+    const headline = await describe(load, limited, result);
+    if (load.kind === 'playlist') after(() => fillPlaylist(load, { interaction, session, requester, settings, headline }));
+    return load.kind === 'playlist' ? `${headline}\n⏳ Loading the rest of **${escapeText(load.title)}**…` : headline;
   },
 };
 
@@ -72,11 +90,14 @@ function followOrRefuse(existing: GuildSession | undefined, channelId: string): 
 
 interface Joined {
   readonly session: GuildSession;
-  readonly resolution: Resolution;
+  readonly load: PlaylistLoad;
   readonly settings: GuildSettings;
 }
 
-/** Resolves and joins at the same time: the join's round trips hide behind the source's. */
+/**
+ * Resolves and joins at the same time: the join's round trips hide behind the source's. Playlists come back
+ * with their first track ready and the rest to be loaded in the background.
+ */
 async function resolveAndJoin(
   interaction: CommandContext['interaction'],
   deps: CommandContext['deps'],
@@ -84,18 +105,31 @@ async function resolveAndJoin(
   channelId: string,
   isNew: boolean,
 ): Promise<Joined> {
-  const [resolved, joined, settings] = await Promise.allSettled([
-    deps.sources.resolve(query, AbortSignal.timeout(RESOLVE_TIMEOUT_MS)),
+  const settings = await deps.settings.get(interaction.guildId);
+  const queued = (key: string) => deps.sessions.get(interaction.guildId)?.queue.has(key) ?? false;
+  const [resolved, joined] = await Promise.allSettled([
+    deps.sources.resolvePlaylist(query, {
+      signal: AbortSignal.timeout(RESOLVE_TIMEOUT_MS),
+      existingKeys: queued,
+      allowDuplicates: settings.allowDuplicates,
+      cap: settings.maxQueueLength,
+    }),
     deps.sessions.acquire(interaction.guildId, channelId, { textChannelId: interaction.channelId }),
-    deps.settings.get(interaction.guildId),
   ]);
-  const failure = [resolved, settings].find((r) => r.status === 'rejected');
-  if (failure) {
+  if (resolved.status === 'rejected') {
     if (isNew && joined.status === 'fulfilled') leaveIfUnused(joined.value);
-    throw failure.reason;
+    throw resolved.reason;
   }
   if (joined.status === 'rejected') throw joined.reason;
-  return { session: joined.value, resolution: (resolved as PromiseFulfilledResult<Resolution>).value, settings: (settings as PromiseFulfilledResult<GuildSettings>).value };
+  return { session: joined.value, load: resolved.value, settings };
+}
+
+/** The query text, or the attached file (an attachment wins: it is the more deliberate choice). */
+function queryOf(interaction: CommandContext['interaction']): Query {
+  const file = interaction.options.getAttachment('file');
+  if (!file) return parseQuery(interaction.options.getString('query'));
+  if (!URL.canParse(file.url)) throw new UserError('BAD_URL');
+  return { kind: 'attachment', url: new URL(file.url), name: file.name, size: file.size, ...(file.contentType ? { contentType: file.contentType } : {}) };
 }
 
 const placementOf = (value: string | null): Placement => (value === 'next' || value === 'now' ? value : 'end');
@@ -110,22 +144,21 @@ async function assertMayReplaceCurrent(actor: Actor): Promise<void> {
   }
 }
 
-function tracksOf(resolution: Resolution): readonly Track[] {
-  const tracks = resolution.kind === 'track' ? [resolution.track] : resolution.tracks;
-  if (tracks.length === 0) throw new UserError('NOT_AUDIO', 'That playlist has nothing I can play.');
-  return tracks;
+function tracksOf(load: PlaylistLoad): readonly Track[] {
+  if (load.first.length === 0) throw new UserError('NOT_AUDIO', 'That playlist has nothing I can play.');
+  return load.first;
 }
 
 function leaveIfUnused(session: GuildSession): void {
   if (session.state.status === 'idle' && session.queue.length === 0) session.destroy('stopped');
 }
 
-async function describe(resolution: Resolution, limited: LimitedTracks, result: EnqueueResult): Promise<string> {
+async function describe(load: PlaylistLoad, limited: LimitedTracks, result: EnqueueResult): Promise<string> {
   const tracks = limited.accepted;
   const first = tracks[0] as Track;
   const length = trackLength(first);
   const name = `**${escapeText(first.title)}**${length ? ` \`${length}\`` : ''}`;
-  const more = resolution.kind === 'playlist' ? ` (+${tracks.length - 1} more from **${escapeText(resolution.title)}**)` : '';
+  const more = load.kind === 'playlist' && tracks.length > 1 ? ` (+${tracks.length - 1} more)` : '';
   const leftOut = describeLeftOut(limited);
   if (!result.started) return `➕ Queued ${name} at position #${result.position ?? 1}${more}${leftOut}`;
   const outcome = await Promise.race([

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  type AutocompleteInteraction,
   MessageFlags,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -43,6 +44,7 @@ export class InteractionRouter {
   readonly handle = async (interaction: Interaction): Promise<void> => {
     if (interaction.isChatInputCommand()) await this.handleCommand(interaction);
     else if (interaction.isButton()) await this.handleButton(interaction);
+    else if (interaction.isAutocomplete()) await this.handleAutocomplete(interaction);
   };
 
   private async handleCommand(interaction: ChatInputCommandInteraction): Promise<void> {
@@ -57,7 +59,8 @@ export class InteractionRouter {
     }
     this.metrics?.observeDeferral(name, (this.deps.clock.now() - received) / 1000);
     let code: string | undefined;
-    const reply = await this.run(interaction).catch((error: unknown) => {
+    const after: (() => Promise<void>)[] = [];
+    const reply = await this.run(interaction, after).catch((error: unknown) => {
       code = isUserError(error) ? error.code : 'internal';
       return this.describe(error, interaction, `/${name}`);
     });
@@ -65,13 +68,27 @@ export class InteractionRouter {
     await interaction.editReply(finalise(reply)).catch((error: unknown) => {
       this.logger.warn({ err: error, command: interaction.commandName }, 'could not edit deferred reply');
     });
+    // Work a command left for later (a playlist filling in) starts only now, so its edits follow this one.
+    for (const task of after) void task().catch((error: unknown) => this.describe(error, interaction, `/${name} (after)`));
   }
 
-  private async run(interaction: ChatInputCommandInteraction): Promise<CommandReply> {
+  private async run(interaction: ChatInputCommandInteraction, after: (() => Promise<void>)[]): Promise<CommandReply> {
     const command = this.commands.get(interaction.commandName);
     if (!command) throw new UserError('INVALID_ARGUMENT', 'That command is not known to me any more.');
     if (!interaction.inCachedGuild()) throw new UserError('GUILD_ONLY');
-    return command.execute({ interaction, deps: this.deps });
+    return command.execute({ interaction, deps: this.deps, after: (task) => void after.push(task) });
+  }
+
+  /** Autocomplete cannot be deferred: it answers within Discord's 3 s or not at all (an empty list on error). */
+  private async handleAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const command = this.commands.get(interaction.commandName);
+    const choices = await (command?.autocomplete?.(interaction, this.deps) ?? Promise.resolve([])).catch((error: unknown) => {
+      this.logger.debug({ err: error, command: interaction.commandName }, 'autocomplete failed');
+      return [];
+    });
+    await interaction.respond(choices.slice(0, 25)).catch((error: unknown) => {
+      this.logger.debug({ err: error, command: interaction.commandName }, 'could not answer autocomplete');
+    });
   }
 
   /** Acknowledge first (deferred update: the message stays as it is), then act, then edit the message. */

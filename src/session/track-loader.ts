@@ -1,7 +1,7 @@
 import type { Track } from '../core/track.js';
 import type { AudioPipeline } from '../media/pipeline.js';
 import type { PreparedAudio } from '../ports/voice.js';
-import type { SourceRegistry } from '../sources/source-registry.js';
+import type { Source } from '../ports/source.js';
 
 export interface LoadOptions {
   readonly startMs: number;
@@ -16,7 +16,7 @@ export interface TrackLoader {
 
 export class SourceTrackLoader implements TrackLoader {
   constructor(
-    private readonly sources: SourceRegistry,
+    private readonly sources: Pick<Source, 'stream'>,
     private readonly pipeline: AudioPipeline,
     private readonly options: { readonly bitrate?: number; readonly baseline?: boolean } = {},
   ) {}

@@ -14,7 +14,7 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
   });
 
   it.each([
-    ['play', ['query', 'position']],
+    ['play', ['query', 'file', 'position']],
     ['skip', ['count']],
     ['skipto', ['position']],
     ['remove', ['position']],
