@@ -28,6 +28,7 @@ class FakeLink extends EventEmitter {
   pause() { return true; }
   resume() { return true; }
   playbackMs() { return 0; }
+  seamless() {}
   destroy() { this.current?.dispose(); this.current = undefined; this.removeAllListeners(); }
 }
 

@@ -94,6 +94,13 @@ export class Queue extends QueueView {
    * - `queue`: the old current is appended to upcoming (same entry, same id) instead of entering history, so
    *   current + upcoming never shrinks and a single entry repeats.
    */
+  /** What `advance('finished')` would make current, without changing anything (for preloading it). */
+  peekNext(): QueuedTrack | null {
+    const current = this.current;
+    if (current !== null && this.loop === 'track') return current;
+    return this.at(0) ?? (this.loop === 'queue' ? current : null);
+  }
+
   advance(reason: AdvanceReason): QueuedTrack | null {
     const old = this.currentEntry;
     if (old !== null && reason === 'finished' && this.loopMode === 'track') return old;

@@ -44,6 +44,11 @@ export interface VoiceLink extends Pick<EventEmitter<VoiceLinkEvents>, 'on' | 'o
   resume(): boolean;
   /** Milliseconds of the current audio that have been played. */
   playbackMs(): number;
+  /**
+   * The next audio is ready: let the current one end without its silence padding (5 frames, 100 ms, meant
+   * for when transmission stops), so one track runs straight into the next.
+   */
+  seamless(): void;
   /** Leaves the channel and frees everything; `gone('destroyed')` is not emitted for a local destroy. */
   destroy(): void;
 }

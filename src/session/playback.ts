@@ -5,7 +5,7 @@ import type { QueuedTrack } from '../core/track.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
-import type { VoiceLink } from '../ports/voice.js';
+import type { PreparedAudio, VoiceLink } from '../ports/voice.js';
 import type { SerialRunner } from './serial.js';
 import { isActive, type SessionState } from './session-state.js';
 import type { TrackLoader } from './track-loader.js';
@@ -31,7 +31,17 @@ type Events = {
   trackStart: [entry: QueuedTrack, offsetMs: number];
   /** A track ended or failed: the owner decides what comes next (the queue lives there). */
   trackEnd: [entry: QueuedTrack, failed: boolean];
+  /** The current track's source has been read to the end: only buffered audio is left to play. */
+  sourceDrained: [entry: QueuedTrack];
 };
+
+/** The next track, opened ahead of time so it starts the moment the current one ends. */
+interface Preload {
+  readonly entry: QueuedTrack;
+  readonly volume: number;
+  readonly abort: AbortController;
+  readonly audio: Promise<PreparedAudio>;
+}
 
 /**
  * The mechanics of playing one track at a time on a voice link: load outside the serial runner (a slow source
@@ -42,6 +52,7 @@ export class Playback extends EventEmitter<Events> {
   private stateValue: SessionState;
   /** The entry already given its one mid-track recovery. */
   private recovered: number | undefined;
+  private preloaded: Preload | undefined;
 
   constructor(private readonly deps: PlaybackDeps) {
     super();
@@ -61,11 +72,14 @@ export class Playback extends EventEmitter<Events> {
 
   /** Loads and plays `entry` from `offsetMs`; settles when it plays or has failed. `quiet`: caller reports. */
   start(entry: QueuedTrack, offsetMs = 0, quiet = false): Promise<StartOutcome> {
-    const abort = new AbortController();
+    const preload = this.takePreload(entry, offsetMs);
+    const abort = preload?.abort ?? new AbortController();
     this.setState({ status: 'loading', entry, abort, offsetMs });
     this.deps.link.stop(); // after the state change, so the link's idle event is recognised as ours
     const options = { startMs: offsetMs, volume: this.deps.volume(), signal: abort.signal };
-    return this.deps.loader.load(entry, options).then(
+    // A failed preload (a stale connection, say) gets one fresh attempt before the track counts as failed.
+    const loading = preload ? preload.audio.catch(() => this.deps.loader.load(entry, options)) : this.deps.loader.load(entry, options);
+    return loading.then(
       (audio) =>
         this.deps.serial.run((): StartOutcome => {
           if (this.stateValue.status !== 'loading' || this.stateValue.abort !== abort) {
@@ -73,6 +87,9 @@ export class Playback extends EventEmitter<Events> {
             return { ok: true };
           }
           this.deps.link.play(audio);
+          audio.stream.once('end', () => {
+            if (this.stateValue.status === 'playing' && this.stateValue.abort === abort) this.emit('sourceDrained', entry);
+          });
           const startedAt = this.deps.clock.now();
           this.setState({ status: 'playing', entry, abort, offsetMs, pipeline: audio.pipeline, startedAt });
           this.emit('trackStart', entry, offsetMs);
@@ -82,7 +99,45 @@ export class Playback extends EventEmitter<Events> {
     );
   }
 
+  /**
+   * Opens `entry` now so that it can start without a gap when the current track ends. Idempotent per entry; a
+   * different entry replaces the old preload. Used only when playback will reach it naturally (offset 0).
+   */
+  preload(entry: QueuedTrack): void {
+    const volume = this.deps.volume();
+    if (this.preloaded?.entry.entryId === entry.entryId && this.preloaded.volume === volume) return;
+    this.dropPreload();
+    const abort = new AbortController();
+    const audio = this.deps.loader.load(entry, { startMs: 0, volume, signal: abort.signal });
+    this.preloaded = { entry, volume, abort, audio };
+    audio.then(
+      () => this.preloaded?.audio === audio && this.deps.link.seamless(),
+      (error: unknown) => this.deps.logger.debug({ err: error, track: entry.id }, 'preload failed; will load again at start'),
+    );
+  }
+
+  private takePreload(entry: QueuedTrack, offsetMs: number): Preload | undefined {
+    const preload = this.preloaded;
+    this.preloaded = undefined;
+    if (preload && preload.entry.entryId === entry.entryId && offsetMs === 0 && preload.volume === this.deps.volume()) {
+      return preload;
+    }
+    if (preload) this.release(preload);
+    return undefined;
+  }
+
+  private dropPreload(): void {
+    if (this.preloaded) this.release(this.preloaded);
+    this.preloaded = undefined;
+  }
+
+  private release(preload: Preload): void {
+    preload.abort.abort();
+    preload.audio.then((audio) => audio.dispose(), () => undefined);
+  }
+
   toIdle(): void {
+    this.dropPreload();
     this.setState({ status: 'idle', since: this.deps.clock.now() });
     this.deps.link.stop();
   }
@@ -104,6 +159,7 @@ export class Playback extends EventEmitter<Events> {
   }
 
   destroy(reason: Extract<SessionState, { status: 'destroyed' }>['reason']): void {
+    this.dropPreload();
     this.deps.link.off('idle', this.onLinkIdle);
     this.setState({ status: 'destroyed', reason });
   }

@@ -126,6 +126,11 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
     return this.player.unpause();
   }
 
+  seamless(): void {
+    // silencePaddingFrames is read when the stream ends; it is a plain field at run time.
+    if (this.current) (this.current.resource as { silencePaddingFrames: number }).silencePaddingFrames = 0;
+  }
+
   playbackMs(): number {
     return this.current?.resource.playbackDuration ?? 0;
   }

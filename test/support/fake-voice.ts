@@ -53,6 +53,12 @@ export class FakeLink extends EventEmitter<VoiceLinkEvents> implements VoiceLink
     return this.position;
   }
 
+  seamlessCalls = 0;
+
+  seamless(): void {
+    this.seamlessCalls += 1;
+  }
+
   /** The current audio ends by itself (optionally with an error) after `playedMs` (default: all of it). */
   finish(error?: Error, playedMs = Number.MAX_SAFE_INTEGER): void {
     this.position = playedMs;

@@ -207,3 +207,81 @@ describe('GuildSession recovery, seek, volume, previous', () => {
     expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
   });
 });
+
+describe('GuildSession gapless transitions', () => {
+  const drain = (link: FakeLink) => {
+    const stream = link.playing?.stream as import('node:stream').PassThrough;
+    stream.resume();
+    stream.end();
+  };
+
+  it('opens the next track when the current source is drained, and starts it from that preload', async () => {
+    const { link, loader, session } = setup();
+    await (await session.enqueue([track('A'), track('B')], alice)).started;
+    drain(link);
+    await settle();
+    expect(loader.loads.map((l) => l.track.title)).toEqual(['A', 'B']);
+    expect(link.seamlessCalls).toBe(1);
+    link.finish();
+    await settle();
+    expect(titleOf(link)).toBe('B');
+    expect(loader.loads).toHaveLength(2); // B was not loaded a second time
+  });
+
+  it('drops a preload that is no longer next (queue edited) and loads the right track', async () => {
+    const { link, loader, session } = setup();
+    await (await session.enqueue([track('A'), track('B'), track('C')], alice)).started;
+    drain(link);
+    await settle();
+    const preloaded = loader.loads.at(-1);
+    await session.editQueue((q) => q.remove(1));
+    link.finish();
+    await settle();
+    expect(titleOf(link)).toBe('C');
+    expect(preloaded?.options.signal.aborted).toBe(true);
+  });
+
+  it('repeats a looping track from a preload too', async () => {
+    const { link, loader, session } = setup();
+    await (await session.enqueue([track('A')], alice)).started;
+    await session.setLoop('track');
+    drain(link);
+    await settle();
+    link.finish();
+    await settle();
+    expect(titleOf(link)).toBe('A');
+    expect(loader.loads).toHaveLength(2);
+  });
+
+  it('falls back to a fresh load when the preload failed', async () => {
+    const { link, loader, session } = setup();
+    await (await session.enqueue([track('A'), track('B')], alice)).started;
+    loader.failing.set('B', new Error('stale connection'));
+    drain(link);
+    await settle();
+    loader.failing.delete('B');
+    link.finish();
+    await settle();
+    expect(titleOf(link)).toBe('B');
+    expect(loader.loads.map((l) => l.track.title)).toEqual(['A', 'B', 'B']);
+  });
+});
+
+describe('GuildSession gapless transitions, late additions', () => {
+  it('preloads a track queued after the current source was already drained', async () => {
+    const { link, loader, session } = setup();
+    await (await session.enqueue([track('A')], alice)).started;
+    const stream = link.playing?.stream as import('node:stream').PassThrough;
+    stream.resume();
+    stream.end();
+    await settle();
+    expect(loader.loads).toHaveLength(1); // nothing to preload yet
+    await session.enqueue([track('B')], alice);
+    await settle();
+    expect(loader.loads.map((l) => l.track.title)).toEqual(['A', 'B']);
+    link.finish();
+    await settle();
+    expect(titleOf(link)).toBe('B');
+    expect(loader.loads).toHaveLength(2);
+  });
+});

@@ -504,3 +504,23 @@ describe('scale', () => {
     expect(deque.length).toBe(9_999);
   });
 });
+
+describe('peekNext', () => {
+  it('names what advance("finished") would play, without changing anything', () => {
+    for (const loop of ['off', 'track', 'queue'] as const) {
+      const q = playing(['a', 'b']);
+      q.loop = loop;
+      const before = state(q);
+      const peeked = q.peekNext();
+      expect(state(q)).toEqual(before);
+      expect(peeked).toBe(q.advance('finished'));
+    }
+  });
+
+  it('is null at the end of the queue unless looping', () => {
+    const q = playing(['a']);
+    expect(q.peekNext()).toBeNull();
+    q.loop = 'queue';
+    expect(q.peekNext()?.title).toBe('a');
+  });
+});
