@@ -375,11 +375,16 @@ stage_export() {
 stage_import() {
   local arch="$1" rootfs="$2" pa
   case "$arch" in amd64) pa=amd64 ;; arm64) pa=arm64 ;; armhf) pa=arm ;; esac
+  # one --change per ENV/LABEL pair: podman takes "ENV A=1 B=2" as a single variable named A
   local -a changes=(
     --change 'USER node' --change 'WORKDIR /app' --change 'VOLUME /data' --change 'EXPOSE 8080'
-    --change 'ENV NODE_ENV=production HTTP_HOST=0.0.0.0 HTTP_PORT=8080 DATA_DIR=/data FFMPEG_PATH=/usr/bin/ffmpeg PATH=/opt/yt-dlp/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+    --change 'ENV NODE_ENV=production' --change 'ENV HTTP_HOST=0.0.0.0' --change 'ENV HTTP_PORT=8080'
+    --change 'ENV DATA_DIR=/data' --change 'ENV FFMPEG_PATH=/usr/bin/ffmpeg'
+    --change 'ENV PATH=/opt/yt-dlp/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
     --change 'ENTRYPOINT ["/usr/bin/tini", "--"]' --change 'CMD ["node", "dist/main.js"]'
-    --change 'LABEL org.opencontainers.image.title=tunebot org.opencontainers.image.source=scripts/build-image.sh'
+    --change 'LABEL org.opencontainers.image.title=tunebot'
+    --change "LABEL org.opencontainers.image.revision=$SRC_DESC"
+    --change 'LABEL org.opencontainers.image.licenses=MIT'
   )
   niced tar -C "$rootfs" --numeric-owner -cf - . | podman import --arch "$pa" "${changes[@]}" - "tunebot:$arch"
   podman image inspect "tunebot:$arch" --format '{{.Id}} {{.Architecture}} {{.Size}}'
@@ -446,5 +451,4 @@ main() {
   if [ "${#failed[@]}" -gt 0 ]; then echo "FAILED: ${failed[*]}" >&2; exit 1; fi
 }
 
-main "$@"
-exit $?  # nothing after this line is read, even if the file is edited while a build runs
+main "$@"; exit $?  # one line: parsed whole before it runs, so editing this file mid-build is harmless
