@@ -76,6 +76,37 @@ describe('idle and alone', () => {
   });
 });
 
+describe('24/7 and removal', () => {
+  it('a 24/7 guild stays through idleness; turning it off lets it leave again', async () => {
+    const owner = stack.discord.world.owner.id;
+    const set = (enabled: boolean) =>
+      stack.discord.sendCommand({ guildId: g, userId: owner, name: 'settings', subcommand: 'stay-247', options: { enabled } }).reply(undefined, 20_000);
+    expect((await set(true)).content).toMatch(/Stay 24\/7: on/);
+    stack.join(stack.users.alice);
+    const url = await stack.media.tone({ hz: 470, seconds: 1, format: 'ogg' });
+    const play = stack.command(stack.users.alice, 'play', { query: url });
+    await play.reply((m) => /Now playing/.test(m.content ?? ''), 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 5000)); // 1 s track + 2 s IDLE_TIMEOUT + sweeps
+    expect(stack.discord.gateway.opsOf(4).some((o) => o.at >= play.dispatchedAt && (o.d as { channel_id: unknown }).channel_id === null)).toBe(false);
+    const off = performance.now();
+    expect((await set(false)).content).toMatch(/Stay 24\/7: off/);
+    await waitForLeave(off, 10_000); // the periodic sweep notices the idle session past its timeout
+  });
+
+  it('ends the session when the bot is removed from the guild', async () => {
+    const extra = stack.discord.addGuild({ name: 'Elsewhere' });
+    const alice = stack.users.alice;
+    stack.discord.setUserVoiceChannel(extra.id, alice, stack.discord.world.voiceChannel(extra.id, 'Music').id);
+    const url = await stack.media.tone({ hz: 480, seconds: 60, format: 'ogg' });
+    const play = stack.discord.sendCommand({ guildId: extra.id, userId: alice, name: 'play', options: { query: url } });
+    await play.reply((m) => /Now playing/.test(m.content ?? ''), 20_000);
+    await stack.discord.voice.waitForFrequency(extra.id, 480, { toleranceHz: 4, timeoutMs: 15_000 });
+    stack.discord.removeBotFromGuild(extra.id);
+    await stack.bot.waitForLog((l) => l.json?.msg === 'session ended' && l.json?.guildId === extra.id);
+    await stack.discord.voice.waitForSilence(extra.id, 1000, { timeoutMs: 10_000 });
+  });
+});
+
 describe('the voice channel changes under the bot', () => {
   it('keeps playing when an admin moves it to another channel', async () => {
     stack.join(stack.users.alice);
