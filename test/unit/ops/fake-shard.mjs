@@ -7,6 +7,11 @@ const id = process.env.SHARDS;
 const mode = process.env.FAKE_SHARD_MODE ?? '';
 const write = (line) => appendFileSync(log, `${line}\n`);
 
+// The handler is in place before the start line: tests signal as soon as they read that line.
+process.on('SIGTERM', () => {
+  write(`sigterm ${id}`);
+  if (mode !== 'ignore-sigterm') setTimeout(() => process.exit(0), 20);
+});
 write(`start ${id}/${process.env.SHARD_COUNT} ${process.pid} token=${process.env.DISCORD_TOKEN}`);
 if (mode === 'config-error' && id === '1') process.exit(2);
 const marker = `${log}.crashed-${id}`;
@@ -16,8 +21,4 @@ if (mode === 'crash-once' && id === '1' && !existsSync(marker)) {
 } else {
   process.send?.({ _ready: true });
 }
-process.on('SIGTERM', () => {
-  write(`sigterm ${id}`);
-  if (mode !== 'ignore-sigterm') setTimeout(() => process.exit(0), 20);
-});
 setInterval(() => undefined, 1000);
