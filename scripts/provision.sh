@@ -111,12 +111,29 @@ _tunebot_provision() {
     _tp_node_ok "$npm_node_bin" || { _tp_fail "$npm_node_bin is not a working Node >= $min_major.$min_minor"; return 1; }
     node_bin="$npm_node_bin"
   fi
-  if [ "$node_bin" = "$npm_node_bin" ]; then
+  # Debian's packaged npm builds addons with Debian's patched node-gyp, which links them against
+  # Debian's libnode (Node 18): such an addon loaded into Node 22 crashes (seen: @discordjs/opus
+  # segfaults on require). So next to Debian's npm, an npm from the registry (with its own node-gyp)
+  # goes into $prefix/npm-cli and comes first on PATH.
+  local npm_cli_bin="$prefix/npm-cli/node_modules/.bin" active_npm=""
+  active_npm="$(command -v npm 2>/dev/null || true)"
+  [ -n "$active_npm" ] && active_npm="$(readlink -f "$active_npm")"
+  if [ ! -x "$npm_cli_bin/npm" ] && case "$active_npm" in /usr/share/nodejs/*) true ;; *) false ;; esac; then
+    $sudo mkdir -p "$prefix/npm-cli" || return 1
+    if ! $sudo env PATH="$(dirname "$node_bin"):$PATH" npm_config_loglevel=error npm install \
+          --prefix "$prefix/npm-cli" --no-save --no-package-lock --no-audit --no-fund npm@10 >>"$log" 2>&1; then
+      _tp_fail "npm install npm@10 into $prefix/npm-cli failed"; return 1
+    fi
+  fi
+  local path_add=""
+  [ "$node_bin" = "$npm_node_bin" ] && path_add="$pkg_dir/bin"
+  [ -x "$npm_cli_bin/npm" ] && path_add="${path_add:+$path_add:}$npm_cli_bin"
+  if [ -n "$path_add" ]; then
     case ":$PATH:" in
-      "$pkg_dir/bin:"*) ;;                   # already first
-      *) export PATH="$pkg_dir/bin:$PATH" ;;
+      ":$path_add:"*) ;;                     # already first
+      *) export PATH="$path_add:$PATH" ;;
     esac
-    exports+=("export PATH=\"$pkg_dir/bin:\$PATH\"")
+    exports+=("export PATH=\"$path_add:\$PATH\"")
   fi
 
   # --- 2. headers for node-gyp -----------------------------------------------------------------
