@@ -339,8 +339,9 @@ stage_smoke() {
   if [ -f "$rootfs/app/dist/ops/doctor-cli.js" ]; then
     # --offline: no network to Discord from here. The token is a well-formed placeholder, so every
     # other check (Opus, DAVE, ffmpeg, data dir, ...) must pass; yt-dlp missing is only a warning.
+    # Not `npm run doctor`: that script runs `npm run build` first, and a production image has no
+    # TypeScript compiler (dev dependencies are pruned). It is the same program without the build.
     local doctor='node dist/ops/doctor-cli.js --offline'
-    grep -q '"doctor"' "$rootfs/app/package.json" && doctor='npm run --silent doctor -- --offline'
     echo "\$ $doctor"
     "${run[@]}" DISCORD_TOKEN=MTAwMDAwMDAwMDAwMDAwMDAw.GplAce.placeholder-placeholder-placeholder0 \
       -- sh -c "cd /app && $doctor" || { echo "doctor failed"; rc=1; }
