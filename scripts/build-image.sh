@@ -109,6 +109,7 @@ step() {
   printf '%s\t%s\t%s\t%s\t%s\n' "$arch" "$name" "$dt" "$status" "$(date -Is)" >>"$summary"
   printf '%-14s %6ss  %s\n' "$name" "$dt" "$status" >>"$OUT/$arch/report.txt"
   log "$arch: $name: $status in ${dt}s (log: $logf)"
+  case "$status" in gave-up*) log "$arch: $name: GAVE UP: the step ran longer than --step-timeout ($STEP_TIMEOUT s) and was stopped; $arch is not built" ;; esac
   if [ "$rc" != 0 ]; then tail -n 25 "$logf" | sed 's/^/    /' >&2; fi
   return "$rc"
 }
@@ -130,6 +131,11 @@ prepare_host() {
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$OUT/logs/host-apt.log" 2>&1
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" \
       >>"$OUT/logs/host-apt.log" 2>&1
+  fi
+  # npm (for `npm pack`/`npm view`; any version): provision.sh installs Node 22 + npm if missing
+  if ! command -v npm >/dev/null 2>&1; then
+    # shellcheck source=provision.sh
+    source "$here/provision.sh" || { echo "build-image: no npm, and provision.sh failed" >&2; exit 1; }
   fi
   # binfmt_misc: containers/VMs often have it unmounted; qemu-user-static registers with flag F.
   if ! [ -e /proc/sys/fs/binfmt_misc/status ]; then
