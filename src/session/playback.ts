@@ -92,6 +92,7 @@ export class Playback extends EventEmitter<Events> {
           });
           const startedAt = this.deps.clock.now();
           this.setState({ status: 'playing', entry, abort, offsetMs, pipeline: audio.pipeline, startedAt });
+          this.deps.logger.debug({ track: entry.id, pipeline: audio.pipeline, offsetMs }, 'track started');
           this.emit('trackStart', entry, offsetMs);
           return { ok: true };
         }),

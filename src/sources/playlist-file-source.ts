@@ -20,7 +20,10 @@ export interface PlaylistFileSourceOptions {
   readonly policy: AddressPolicy;
   readonly timeoutMs: number;
   readonly http: EntryProber;
-  /** Entries taken from one playlist (MAX_PLAYLIST, default 1,000). */
+  /**
+   * MAX_PLAYLIST (default 1,000). Files are read further (up to READ_LIMIT entries): the playlist loader adds
+   * up to the cap and counts the rest as over the limit, so the user learns how much was left out.
+   */
   readonly maxPlaylist?: number;
   /** Largest playlist file accepted (default 2 MiB). */
   readonly maxFileBytes?: number;
@@ -40,6 +43,8 @@ const PLAYLIST_EXTENSION = /\.(?:m3u8?|pls|xspf)$/i;
 /** A playlist this small whose entries name no duration is probably one radio station (with mirrors). */
 const STATION_MAX_ENTRIES = 10;
 const STATION_PROBES = 3;
+/** Entries read from one playlist file at most, whatever MAX_PLAYLIST (its largest allowed value). */
+const READ_LIMIT = 10_000;
 
 export const isPlaylistFileName = (name: string): boolean => PLAYLIST_EXTENSION.test(name);
 
@@ -102,7 +107,7 @@ export class PlaylistFileSource implements PreparableSource {
   private parse(text: string, meta: PlaylistFileMeta, depth: number): PlaylistParseResult {
     return parsePlaylist(text, {
       baseUrl: meta.url,
-      maxEntries: this.options.maxPlaylist ?? MAX_PLAYLIST,
+      maxEntries: this.readLimit,
       depth,
       ...(meta.contentType ? { contentType: meta.contentType } : {}),
     });
@@ -120,7 +125,7 @@ export class PlaylistFileSource implements PreparableSource {
    * drops), bounded by `maxNested` fetches and the overall cap. Unreachable nested playlists count as skipped.
    */
   private async expandNested(parsed: PlaylistParseResult, signal: AbortSignal): Promise<{ items: (PlaylistEntry | Track)[]; skipped: number }> {
-    const cap = this.options.maxPlaylist ?? MAX_PLAYLIST;
+    const cap = this.readLimit;
     let budget = this.options.maxNested ?? 10;
     let skipped = parsed.skipped + parsed.nestedDropped;
     const items: (PlaylistEntry | Track)[] = [];
@@ -172,6 +177,10 @@ export class PlaylistFileSource implements PreparableSource {
       }
     }
     throw lastError;
+  }
+
+  private get readLimit(): number {
+    return Math.max(this.options.maxPlaylist ?? MAX_PLAYLIST, READ_LIMIT);
   }
 
   private get maxFileBytes(): number {

@@ -67,6 +67,8 @@ export class DiscordVoice implements VoicePort {
 class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLink {
   private readonly player: AudioPlayer;
   private current: { resource: AudioResource; audio: PreparedAudio; error?: Error } | undefined;
+  /** How far the last released audio got: `playbackMs()` until the next `play`, so the `idle` listener can tell an end from a cut. */
+  private releasedAtMs = 0;
   private lastChannelId: string;
   private destroyed = false;
   private readonly untrackFrames: (() => void) | undefined;
@@ -132,7 +134,7 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
   }
 
   playbackMs(): number {
-    return this.current?.resource.playbackDuration ?? 0;
+    return this.current?.resource.playbackDuration ?? this.releasedAtMs;
   }
 
   destroy(): void {
@@ -148,6 +150,7 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
   }
 
   private releaseCurrent(): void {
+    this.releasedAtMs = this.current?.resource.playbackDuration ?? 0;
     this.current?.audio.dispose();
     this.current = undefined;
   }

@@ -53,7 +53,8 @@ describe('/play', () => {
     recordFigure('deferral_ms', first.at - cmd.dispatchedAt);
     recordFigure('play_to_first_audio_ms_passthrough', firstPacket - cmd.dispatchedAt);
     expect(heard.hz).toBeGreaterThan(435);
-    expect(stack.bot.logs.some((l) => l.json?.pipeline === 'ffmpeg')).toBe(false);
+    const started = stack.bot.logs.filter((l) => l.json?.msg === 'track started' && l.at >= cmd.dispatchedAt);
+    expect(started.map((l) => l.json?.pipeline)).toEqual(['passthrough']);
     await stack.ask(stack.users.alice, 'stop');
   });
 
@@ -64,6 +65,7 @@ describe('/play', () => {
     await stack.discord.voice.waitForFrequency(g, 660, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
     const firstPacket = await stack.discord.voice.waitForAudio(g, { since: cmd.dispatchedAt, timeoutMs: 1000 });
     recordFigure('play_to_first_audio_ms_ffmpeg', firstPacket - cmd.dispatchedAt);
+    expect(stack.bot.logs.filter((l) => l.json?.msg === 'track started' && l.at >= cmd.dispatchedAt).map((l) => l.json?.pipeline)).toEqual(['ffmpeg']);
     await stack.ask(stack.users.alice, 'stop');
   });
 

@@ -348,11 +348,6 @@ export function longestPause(audible: readonly ReceivedPacket[]): { before: numb
   return found;
 }
 
-/**
- * Tests that fail on the current code because of a bug in src/ (each names the bug and the proposed fix). Skipped
- * by default so the suite stays green; `SOURCES_E2E_KNOWN_BUGS=1` runs them, e.g. to check a fix.
- */
-export const knownBug = process.env.SOURCES_E2E_KNOWN_BUGS === '1' ? it : it.skip;
 
 /** Polls `check` until it returns a value (or throws after `timeoutMs`). */
 export async function eventually<T>(check: () => T | undefined | null | false, timeoutMs = 10_000, what = 'a condition'): Promise<T> {

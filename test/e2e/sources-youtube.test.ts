@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recordFigure } from './figures.js';
-import { eventually, knownBug, longestPause, mostlyOf, staircaseFile, startSourcesStack, type SourcesStack } from './sources-support.js';
+import { eventually, longestPause, mostlyOf, staircaseFile, startSourcesStack, type SourcesStack } from './sources-support.js';
 
 /**
  * YouTube through yt-dlp (the fake one, fed recorded-shape fixtures, with the signed media URLs pointing at
@@ -145,7 +145,7 @@ describe('YouTube playlists', () => {
  * next play). The unit tests' FakeVoiceLink keeps its position, which is why they did not catch it.
  */
 describe('a track with a known duration', () => {
-  knownBug('that plays to its end is heard once, with no error message', async () => {
+  it('that plays to its end is heard once, with no error message', async () => {
     const cmd = stack.command(alice, 'play', { query: `https://www.youtube.com/watch?v=${WHOLE_ID}` });
     expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing \*\*Short Tone\*\* `0:06`/);
     await stack.discord.voice.waitForFrequency(g, 880, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
@@ -160,7 +160,7 @@ describe('a track with a known duration', () => {
 });
 
 describe('a stream cut mid-track', () => {
-  knownBug('is reopened once and resumes about where it stopped', async () => {
+  it('is reopened once and resumes about where it stopped', async () => {
     const cmd = stack.command(alice, 'play', { query: `https://youtu.be/${RESUME_ID}` });
     expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing \*\*Staircase\*\* `0:10`/);
     await eventually(() => stack.files.hits('/cdn/staircase.webm') >= 2, 15_000, 'the reopened download');

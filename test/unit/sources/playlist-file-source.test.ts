@@ -126,10 +126,10 @@ describe('PlaylistFileSource', () => {
     expect(typed.kind === 'playlist' && titles(typed.tracks)).toEqual(['one', 'two']);
   });
 
-  it('caps entries at MAX_PLAYLIST and refuses empty playlists clearly', async () => {
+  it('reads past MAX_PLAYLIST (the loader caps and counts the rest) and refuses empty playlists clearly', async () => {
     const { playlists } = setup(5);
     const list = await playlists.resolve(url('/lists/eight.m3u'), signal());
-    expect(list.kind === 'playlist' && list.tracks.length).toBe(5);
+    expect(list.kind === 'playlist' && list.tracks.length).toBe(8);
     const empty = await failure(playlists.resolve(url('/lists/empty.m3u'), signal()));
     expect(isUserError(empty) && empty.message).toMatch(/nothing I can play/);
   });
