@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from './harness.js';
 import { startBot, startMediaServer, startOfflineDiscord, type BotProcess, type MediaServer, type OfflineDiscord } from '../offline-discord/index.js';
 
 let discord: OfflineDiscord | undefined;
@@ -9,13 +9,6 @@ afterEach(async () => {
   await media?.close();
 });
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 const get = async (port: number, path: string) => {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: res.status, body: await res.text() };
