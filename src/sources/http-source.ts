@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Transform } from 'node:stream';
 import { UserError } from '../core/errors.js';
 import type { Track } from '../core/track.js';
+import { probeDuration } from '../media/duration-probe.js';
 import { peek } from '../media/peek.js';
 import { probeContainer, isPlayableByFfmpeg } from '../media/probe.js';
 import type { AddressPolicy } from '../net/address-policy.js';
@@ -87,7 +88,14 @@ export class HttpSource implements Source {
       response.body.destroy();
       throw new UserError(kind === 'empty' ? 'BROKEN_MEDIA' : 'NOT_AUDIO');
     }
-    const track = trackFromResponse(url, response);
+    const found = trackFromResponse(url, response);
+    // Bounded (an Ogg tail fetch is at most 1.5 s) and never throws: an unknown length only costs the progress bar.
+    const durationMs = found.isLive === true ? null : await probeDuration(head, kind, response, { policy: this.options.policy, signal });
+    if (signal.aborted) {
+      response.body.destroy();
+      throw signal.reason;
+    }
+    const track: Track = { ...found, durationMs };
     this.keep(track.id, response);
     return track;
   }
