@@ -57,20 +57,33 @@ export class AudioPipeline {
     input.on('error', () => output.destroy(new UserError('FETCH_FAILED')));
     input.pipe(child.stdin);
     child.stdout.pipe(output);
+    // Errors reach whoever consumes `output` (the voice player); until then (a preloaded next track) this
+    // keeps an error with no listener from becoming an uncaught exception.
+    output.on('error', () => undefined);
+    /** Set when this pipeline ends ffmpeg itself: that exit is expected, not a failure. */
+    let released = false;
     // A plain listener, not events.once: an aborted child emits 'error' first, which would reject that promise.
-    child.once('exit', (code) => {
-      if (code !== 0 && code !== null && !options.signal.aborted) {
+    child.once('exit', (code, signal) => {
+      if (released || options.signal.aborted) return;
+      if (code !== 0 && code !== null) {
         this.logger.info({ code, kind, stderr: stderr.join('').slice(0, 500) }, 'ffmpeg failed');
         output.destroy(new UserError('BROKEN_MEDIA'));
+      } else if (signal !== null) {
+        // Killed from outside (OOM killer, an operator): without an error the buffered tail would play out
+        // and the track would end early as if finished; failing lets the session reopen it where it was.
+        this.logger.warn({ signal, kind }, 'ffmpeg was killed mid-track');
+        output.destroy(new Error(`ffmpeg was killed (${signal})`));
       }
     });
     // Wait for the first Ogg page so a file ffmpeg can't decode fails here, not silently later.
     const first = await peek(output, 4, PROBE_TIMEOUT_MS).catch((error: unknown) => {
+      released = true;
       child.kill('SIGKILL');
       throw error;
     });
     if (first.length === 0) throw new UserError('BROKEN_MEDIA');
     const dispose = () => {
+      released = true;
       input.unpipe(child.stdin);
       input.destroy();
       output.destroy();
