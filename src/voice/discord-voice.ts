@@ -66,7 +66,14 @@ export class DiscordVoice implements VoicePort {
 
 class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLink {
   private readonly player: AudioPlayer;
-  private current: { resource: AudioResource; audio: PreparedAudio; error?: Error } | undefined;
+  /**
+   * The playing track. `streamError` is what the audio stream itself failed with (a UserError from the
+   * source or ffmpeg, with the catalogue text users should see); `error` is the player's copy of it
+   * (@discordjs/voice's AudioPlayerError keeps only the message, so it is no longer a UserError).
+   */
+  private current: { resource: AudioResource; audio: PreparedAudio; error?: Error; streamError?: Error } | undefined;
+  /** True while this link stops the player itself, so the resulting Idle is not mistaken for a stalled source. */
+  private stopping = false;
   /** How far the last released audio got: `playbackMs()` until the next `play`, so the `idle` listener can tell an end from a cut. */
   private releasedAtMs = 0;
   private lastChannelId: string;
@@ -88,7 +95,7 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
     if (ops) this.player.on('stateChange', () => ops.frames.interrupt(guildId));
     this.player.on('stateChange', this.onPlayerState);
     this.player.on('error', (error) => {
-      if (this.current) this.current.error = error;
+      if (this.current) this.current.error ??= error;
     });
     connection.subscribe(this.player);
     connection.on('stateChange', this.onConnectionState);
@@ -112,12 +119,21 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
   play(audio: PreparedAudio): void {
     this.releaseCurrent();
     const resource = createResource(audio);
-    this.current = { resource, audio };
+    const current: NonNullable<DiscordVoiceLink['current']> = { resource, audio };
+    audio.stream.on('error', (error: Error) => {
+      current.streamError ??= error;
+    });
+    this.current = current;
     this.player.play(resource);
   }
 
   stop(): boolean {
-    return this.player.stop(true);
+    this.stopping = true;
+    try {
+      return this.player.stop(true);
+    } finally {
+      this.stopping = false;
+    }
   }
 
   pause(): boolean {
@@ -157,10 +173,22 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
 
   private readonly onPlayerState = (oldState: AudioPlayerState, newState: AudioPlayerState): void => {
     if (newState.status !== AudioPlayerStatus.Idle || oldState.status === AudioPlayerStatus.Idle) return;
-    const error = this.current?.error;
+    const current = this.current;
+    const error = current?.streamError ?? current?.error ?? (current && !this.stopping ? this.stalled(current.resource) : undefined);
     this.releaseCurrent();
     this.emit('idle', error);
   };
+
+  /**
+   * The player gave up on a source that sent nothing for MAX_MISSED_FRAMES (it stops itself, so the track
+   * goes Idle although its stream never ended): without an error here the session would treat a stalled
+   * source as a finished track, skipping the rest of it silently and never retrying it.
+   */
+  private stalled(resource: AudioResource): Error | undefined {
+    // Only `readableEnded` tells: the player has already destroyed the stream by the time Idle is announced.
+    if (resource.playStream.readableEnded) return undefined;
+    return new UserError('FETCH_TIMEOUT', 'It stopped sending audio.');
+  }
 
   private readonly onConnectionState = (_old: VoiceConnectionState, state: VoiceConnectionState): void => {
     const channelId = this.connection.joinConfig.channelId;
