@@ -111,11 +111,15 @@ describe('network faults', () => {
   });
 });
 
+/** When each session-ending voice fault happened, to look for the channel notice afterwards. */
+const endedAt: Record<string, number> = {};
+
 describe('kicked', () => {
   it('4014 with the bot disconnected: the session ends cleanly and the next /play works', async () => {
     const at = performance.now();
     await stack.discord.voice.kick(g);
     await stack.bot.waitForLog((l) => l.json?.msg === 'session ended' && l.at > at, 15_000);
+    endedAt.kick = at;
     await expectAlive();
     const url = await stack.media.tone({ hz: 620, seconds: 30, format: 'ogg' });
     const again = stack.command(stack.users.alice, 'play', { query: url });
@@ -132,10 +136,22 @@ describe('kicked', () => {
       stack.discord.voice.waitForFrequency(g, 620, { toleranceHz: 5, since: at + 6000, timeoutMs: 20_000 }).then(() => 'playing' as const),
     ]);
     expect(['ended', 'playing']).toContain(outcome);
+    if (outcome === 'ended') endedAt.alone4014 = at;
     await expectAlive();
     const url = await stack.media.tone({ hz: 720, seconds: 30, format: 'ogg' });
     const again = stack.command(stack.users.alice, 'play', { query: url });
     expect((await again.reply(undefined, 20_000)).content).toMatch(/Now playing|Queued/);
+  });
+
+  // KNOWN GAP (src/app.ts, proposed fix in /tmp/fix-voice-end-notice.patch): when voice ends a session on
+  // its own (kicked, or a 4014 that was not followed by a move), the music stops and the queue is dropped
+  // without a word in the text channel. Remove `.fails` once fixed.
+  it.fails('a session ended by voice is explained in the text channel', () => {
+    expect(Object.keys(endedAt).length).toBeGreaterThan(0);
+    for (const [fault, at] of Object.entries(endedAt)) {
+      const notices = stack.discord.messages.snapshots.filter((m) => m.at > at && m.source === 'channel-create' && /disconnected|voice connection/.test(m.content));
+      expect(notices.length, `a notice after ${fault}`).toBeGreaterThan(0);
+    }
   });
 
   it('never logged an uncaught exception or unhandled rejection, and every message stayed clean', () => {
