@@ -68,7 +68,7 @@ export function parseConfig(env: Env): Config {
     token,
     apiUrl,
     dataDir: read.string('DATA_DIR', './data'),
-    httpPort: read.int('HTTP_PORT', 8080, 0, 65535),
+    httpPort: portForShard(read.int('HTTP_PORT', 8080, 0, 65535), env),
     httpHost: read.string('HTTP_HOST', '127.0.0.1'),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     logPretty: read.bool('LOG_PRETTY', false),
@@ -110,6 +110,23 @@ function readToken(raw: string | undefined, problems: string[]): string {
     problems.push('DISCORD_TOKEN does not look like a bot token (three dot-separated parts). Copy it again from the Developer Portal.');
   }
   return token;
+}
+
+/**
+ * Under `npm run start:sharded` every shard is its own process: shard N serves health and metrics on
+ * HTTP_PORT + N, so each can be scraped and none fails to bind. (discord.js's ShardingManager sets
+ * SHARDING_MANAGER and puts this process's shard id(s) in SHARDS.)
+ */
+export function portForShard(base: number, env: Env): number {
+  if (base === 0 || env.SHARDING_MANAGER !== 'true') return base;
+  let ids: unknown;
+  try {
+    ids = JSON.parse(env.SHARDS ?? '');
+  } catch {
+    return base;
+  }
+  const first = Array.isArray(ids) ? ids[0] : ids;
+  return typeof first === 'number' && Number.isInteger(first) && base + first <= 65535 ? base + first : base;
 }
 
 function readSpotify(env: Env, problems: string[]): Config['spotify'] {

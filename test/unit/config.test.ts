@@ -64,3 +64,14 @@ describe('parseDuration', () => {
 
   it.each(['', 'soon', '5 m', '1x', 'm5'])('rejects %j', (text) => expect(parseDuration(text)).toBeUndefined());
 });
+
+describe('portForShard', () => {
+  it('gives shard N the port HTTP_PORT + N under the sharding manager only', async () => {
+    const { portForShard } = await import('../../src/config.js');
+    expect(portForShard(8080, {})).toBe(8080);
+    expect(portForShard(8080, { SHARDING_MANAGER: 'true', SHARDS: '3' })).toBe(8083);
+    expect(portForShard(8080, { SHARDING_MANAGER: 'true', SHARDS: '[2,5]' })).toBe(8082);
+    expect(portForShard(0, { SHARDING_MANAGER: 'true', SHARDS: '3' })).toBe(0);
+    expect(portForShard(8080, { SHARDING_MANAGER: 'true', SHARDS: 'auto' })).toBe(8080);
+  });
+});
