@@ -54,6 +54,7 @@ export const playCommand: SlashCommand = {
 
   async execute({ interaction, deps, after }: CommandContext): Promise<CommandReply> {
     const query = queryOf(interaction);
+    deps.sources.precheck(query);
     const placement = placementOf(interaction.options.getString('position'));
     const channel = memberVoiceChannel(interaction);
     const existing = followOrRefuse(deps.sessions.get(interaction.guildId), channel.id);

@@ -16,7 +16,10 @@ import type { Logger } from '../ports/logger.js';
 import type { MediaStream, Query, Resolution, Source, StreamOptions } from '../ports/source.js';
 import { SOURCE_LABELS, sourceErrors } from '../sources/source-errors.js';
 import { isPreparable, pagedParts, plainResolution } from '../sources/source-extensions.js';
+import { UserError } from '../core/errors.js';
 import type { SourceRegistry } from '../sources/source-registry.js';
+import type { AddressPolicy } from '../net/address-policy.js';
+import { checkUrl } from '../net/safe-fetch.js';
 import { CircuitBreaker, type BreakerListener, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { Coalescer } from './coalescer.js';
 import { MAX_PLAYLIST, canonicalQueryKey } from './dedup.js';
@@ -50,6 +53,8 @@ export interface TrackResolverOptions {
   /** Called after each resolve: the source, how long it took, and whether the cache answered. */
   readonly onResolve?: (source: SourceName, seconds: number, cached: boolean) => void;
   readonly onBreakerChange?: BreakerListener;
+  /** For `precheck`: user URLs that point at private networks are refused before anything else happens. */
+  readonly policy?: AddressPolicy;
 }
 
 export interface ResolveOptions {
@@ -173,6 +178,18 @@ export class TrackResolver {
       coalesced: this.coalesced,
       suggestions: this.suggestions?.stats() ?? null,
     };
+  }
+
+  /**
+   * The checks that need no network (scheme, a source for the query, literal private addresses and localhost
+   * names): `/play` runs them before joining voice, so a refused link never costs a join and a leave.
+   * Throws the same UserError resolving would; DNS-based refusals still happen while resolving.
+   */
+  precheck(query: Query): void {
+    if (query.kind !== 'url') return;
+    const http = query.url.protocol === 'http:' || query.url.protocol === 'https:';
+    if (http && this.options.policy) checkUrl(query.url, this.options.policy);
+    if (!this.options.registry.find(query)) throw new UserError(http ? 'UNSUPPORTED_QUERY' : 'UNSUPPORTED_SCHEME');
   }
 
   private async resolveRaw(query: Query, signal: AbortSignal, priority: JobPriority): Promise<Raw> {

@@ -111,7 +111,7 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
   ];
   const registry = new SourceRegistry(sources);
   const pool = new WorkerPool({ ...options.pool, clock, random: options.random ?? Math.random, concurrency: options.resolveConcurrency ?? 3 });
-  const resolver = new TrackResolver({ registry, cache, pool, clock, logger, maxPlaylist, ...options.resolver, ...suggesterFor(options, youtube, local) });
+  const resolver = new TrackResolver({ registry, cache, pool, clock, logger, maxPlaylist, policy: options.policy, ...options.resolver, ...suggesterFor(options, youtube, local) });
   return { resolver, registry, cache, pool, youtube, local, ytdlpFound: client !== null };
 }
 
