@@ -1,0 +1,287 @@
+import type { PlaylistResult } from '../phases/playlist.js';
+import type { QueueOpsResult } from '../phases/queue-ops.js';
+import type { SoakResult } from '../phases/soak.js';
+import type { PipelineName, StepResult } from '../phases/streaming.js';
+import type { DeferralResult, FirstAudioResult } from '../phases/latency.js';
+import type { GapResult } from '../phases/gap.js';
+import type { Plan } from './plan.js';
+import { round, slope } from './stats.js';
+
+export interface BenchResults {
+  mode: 'quick' | 'full';
+  date: string;
+  durationS?: number;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; ffmpeg: string; loadAtStart: number[]; loadAtEnd: number[]; bot: string };
+  plan: Plan;
+  shards?: number;
+  guilds?: number;
+  streaming: StepResult[];
+  deferral: DeferralResult[];
+  firstAudio: FirstAudioResult[];
+  gaps: GapResult[];
+  playlist?: PlaylistResult;
+  soak?: SoakResult;
+  queueOps?: QueueOpsResult;
+  botAlive?: boolean;
+  botErrors?: string[];
+  botWarnings?: string[];
+  notes: string[];
+}
+
+type Verdict = 'PASS' | 'FAIL' | 'n/a';
+
+interface Goal {
+  name: string;
+  target: string;
+  measured: string;
+  verdict: Verdict;
+  /** When missed (or not measurable): why, and what would close it. */
+  why?: string;
+}
+
+const mark = (v: Verdict) => (v === 'PASS' ? '✅ PASS' : v === 'FAIL' ? '❌ FAIL' : '⚪ n/a');
+const fmt = (v: number | undefined, unit = '') => (v === undefined || !Number.isFinite(v) ? '—' : `${v}${unit}`);
+
+const PIPELINE_LABEL: Record<PipelineName, string> = {
+  'ogg-passthrough': 'Ogg Opus passthrough',
+  'webm-passthrough': 'WebM Opus passthrough',
+  'mp3-ffmpeg': 'MP3 via ffmpeg',
+  'volume-ffmpeg': 'Ogg at 50 % volume via ffmpeg',
+  baseline: 'BASELINE: ffmpeg → PCM → in-process Opus',
+};
+
+function steps(results: BenchResults, pipeline: PipelineName): StepResult[] {
+  return results.streaming.filter((s) => s.pipeline === pipeline);
+}
+
+/** Why streams were late at a step: the fake, the bot's event loop, or the CPU as a whole. */
+function lateCause(step: StepResult, cpus: number): string {
+  const total = step.botCpuPct + step.childrenCpuPct + step.fakeCpuPct;
+  const parts: string[] = [];
+  if (step.fakeLoopP99Ms > 40 || step.fakeCpuPct > 70) {
+    parts.push(`the offline Discord receiving ${step.n} streams used ${step.fakeCpuPct} % of a core (its event-loop p99 ${step.fakeLoopP99Ms} ms), so part of the lateness is measured, not sent: the bot's own count is ${step.botLatePct} % late`);
+  }
+  if (total > cpus * 100 * 0.85) parts.push(`the ${cpus} cores were saturated (bot ${step.botCpuPct} % + ffmpeg ${step.childrenCpuPct} % + fake ${step.fakeCpuPct} %)`);
+  if (step.botEventLoopP99Ms > 20) parts.push(`the bot's event loop lagged (p99 ${step.botEventLoopP99Ms} ms): @discordjs/voice dispatches every player from one 20 ms timer on the main thread, so one process's dispatch grows with its players`);
+  if (parts.length === 0) parts.push(`no single resource was saturated (bot ${step.botCpuPct} %, event-loop p99 ${step.botEventLoopP99Ms} ms); the machine is shared (load average at start ${'{load}'})`);
+  return parts.join('; ');
+}
+
+export function evaluateGoals(results: BenchResults): Goal[] {
+  const goals: Goal[] = [];
+  const cpus = results.machine.cpus;
+  const load = results.machine.loadAtStart.join(' ');
+  const cause = (s: StepResult) => lateCause(s, cpus).replace('{load}', load);
+
+  // 1. ≥ 300 passthrough streams with < 0.5 % late frames.
+  const ogg = steps(results, 'ogg-passthrough');
+  const ogg300 = ogg.find((s) => s.n >= 300);
+  if (!ogg300) {
+    const top = ogg.at(-1);
+    goals.push({
+      name: '≥ 300 concurrent passthrough streams', target: '< 0.5 % late frames at N ≥ 300',
+      measured: top ? `N=${top.n}: ${top.latePct} % late` : 'not measured', verdict: top && top.latePct >= 0.5 ? 'FAIL' : 'n/a',
+      why: top && top.latePct >= 0.5 ? `late frames passed 0.5 % already at N=${top.n}: ${cause(top)}.` : `this run did not reach N=300 (mode ${results.mode}).`,
+    });
+  } else {
+    const ok = ogg300.latePct < 0.5;
+    goals.push({
+      name: '≥ 300 concurrent passthrough streams', target: '< 0.5 % late frames at N ≥ 300',
+      measured: `N=${ogg300.n}: ${ogg300.latePct} % late at the fake (bot's own count ${ogg300.botLatePct} %), p99 gap ${ogg300.p99GapMs} ms`,
+      verdict: ok ? 'PASS' : 'FAIL',
+      ...(ok ? {} : { why: `${cause(ogg300)}. Closing it: run ≤ 150 streams per process (shards in separate processes, docs/scaling.md), or move voice dispatch off the main thread.` }),
+    });
+  }
+
+  // 2. ≥ 100 transcoded with < 1 % late.
+  const mp3 = steps(results, 'mp3-ffmpeg');
+  const mp3100 = mp3.find((s) => s.n >= 100);
+  if (!mp3100) {
+    const top = mp3.at(-1);
+    goals.push({
+      name: '≥ 100 transcoded streams', target: '< 1 % late frames at N ≥ 100', measured: top ? `N=${top.n}: ${top.latePct} % late` : 'not measured',
+      verdict: top && top.latePct >= 1 ? 'FAIL' : 'n/a',
+      why: top && top.latePct >= 1 ? `late frames passed 1 % at N=${top.n}: ${cause(top)}.` : `this run did not reach N=100 transcoded (mode ${results.mode}).`,
+    });
+  } else {
+    const ok = mp3100.latePct < 1;
+    goals.push({
+      name: '≥ 100 transcoded streams', target: '< 1 % late frames at N ≥ 100',
+      measured: `N=${mp3100.n}: ${mp3100.latePct} % late (bot's own count ${mp3100.botLatePct} %), ffmpeg ${mp3100.childrenCpuPct} % CPU`,
+      verdict: ok ? 'PASS' : 'FAIL',
+      ...(ok ? {} : { why: `${cause(mp3100)}. Closing it: each ffmpeg costs ~${round(mp3100.childrenCpuPct / mp3100.n, 2)} % of a core here, so ${mp3100.n} need ${round(mp3100.childrenCpuPct / 100, 1)} cores on their own; prefer Opus sources (passthrough) or add cores.` }),
+    });
+  }
+
+  // 3. deferral p99 < 50 ms while 200 streams play.
+  const loaded = results.deferral.filter((d) => d.playing >= 200);
+  if (loaded.length === 0) {
+    goals.push({ name: 'deferral under load', target: 'p99 < 50 ms while 200 streams play', measured: 'not measured', verdict: 'n/a', why: 'the passthrough run did not reach 200 streams.' });
+  } else {
+    const worst = loaded.reduce((a, b) => (b.summary.p99 > a.summary.p99 ? b : a));
+    const ok = loaded.every((d) => d.summary.p99 < 50);
+    const step = ogg.find((s) => s.n === worst.playing);
+    goals.push({
+      name: 'deferral under load', target: 'p99 < 50 ms while 200 streams play',
+      measured: loaded.map((d) => `G=${d.guilds}: p99 ${d.summary.p99} ms`).join(', '),
+      verdict: ok ? 'PASS' : 'FAIL',
+      ...(ok ? {} : { why: `with G=${worst.guilds} commands arriving in the same instant, each is acknowledged in turn on the one event loop that also dispatches ${worst.playing} players (bot event-loop p99 ${step?.botEventLoopP99Ms ?? '?'} ms, fake ${step?.fakeCpuPct ?? '?'} % CPU). Closing it: fewer streams per process, so the dispatch timer leaves the loop idle between ticks.` }),
+    });
+  }
+
+  // 4. first audio.
+  const hit = results.firstAudio.find((f) => f.kind === 'cache-hit');
+  const miss = results.firstAudio.find((f) => f.kind === 'cache-miss');
+  for (const [name, r, limit] of [['first audio, cache hit', hit, 250], ['first audio, local-HTTP cache miss', miss, 600]] as const) {
+    if (!r || r.summary.n === 0) {
+      goals.push({ name, target: `p50 < ${limit} ms`, measured: 'not measured', verdict: 'n/a' });
+      continue;
+    }
+    const ok = r.summary.p50 < limit;
+    goals.push({
+      name, target: `p50 < ${limit} ms`, measured: `p50 ${r.summary.p50} ms, p99 ${r.summary.p99} ms (n=${r.summary.n})`, verdict: ok ? 'PASS' : 'FAIL',
+      ...(ok ? {} : { why: 'the path is /play → defer → resolve (HTTP open + sniff) → pipeline probe → voice player → first 20 ms tick; see the per-source table for which step dominates.' }),
+    });
+  }
+
+  // 5. inter-track gap ≤ 60 ms.
+  if (results.gaps.length > 0) {
+    const worst = results.gaps.reduce((a, b) => (b.audible.p50 > a.audible.p50 ? b : a));
+    const ok = results.gaps.every((g) => g.audible.p50 <= 60);
+    const padding = results.gaps.some((g) => g.paddingFrames > 0);
+    goals.push({
+      name: 'gap between consecutive tracks', target: '≤ 60 ms (p50, last audible → first audible)',
+      measured: results.gaps.map((g) => `${g.kind}: p50 ${g.audible.p50} ms, max ${g.audible.max} ms`).join('; '),
+      verdict: ok ? 'PASS' : 'FAIL',
+      ...(ok ? {} : {
+        why: `${padding ? `@discordjs/voice ends every resource with ${round(worst.paddingFrames, 0)} silence frames (${round(worst.paddingFrames * 20, 0)} ms, createAudioResource's silencePaddingFrames default), and ` : ''}the next track is only opened when the previous one has ended (resolve → open → probe${worst.kind.includes('ffmpeg') ? ' → ffmpeg start' : ''}): last packet → first audio of the next was p50 ${worst.packet.p50} ms. Closing it: open the next track ahead of time in the session (src/session/playback.ts) and create resources with silencePaddingFrames: 0 when another track follows (src/voice/discord-voice.ts).`,
+      }),
+    });
+  } else {
+    goals.push({ name: 'gap between consecutive tracks', target: '≤ 60 ms', measured: 'not measured', verdict: 'n/a' });
+  }
+
+  // 6. bot RSS per extra passthrough stream.
+  if (ogg.length >= 2) {
+    const perStream = slope(ogg.map((s) => s.n), ogg.map((s) => s.botRssMb));
+    const ok = perStream <= 0.5;
+    goals.push({
+      name: 'memory per passthrough stream', target: '≤ 0.5 MB bot RSS per extra stream',
+      measured: `${round(perStream, 3)} MB/stream (least squares over N=${ogg.map((s) => s.n).join(', ')})`, verdict: ok ? 'PASS' : 'FAIL',
+      ...(ok ? {} : { why: 'each stream holds an HTTP socket, a demuxer and the voice connection (WebSocket + UDP + DAVE session); heap snapshots at two N would show which grows.' }),
+    });
+  } else {
+    goals.push({ name: 'memory per passthrough stream', target: '≤ 0.5 MB bot RSS per extra stream', measured: 'not measured', verdict: 'n/a' });
+  }
+
+  // 7. memory slope over the soak.
+  if (results.soak) {
+    const s = results.soak;
+    const ok = s.heapKbPerCycle < 16 && s.rssKbPerCycle < 64;
+    goals.push({
+      name: 'memory soak', target: '~0: heap < 16 KB and RSS < 64 KB per session cycle (second half, Theil–Sen)',
+      measured: `${s.cycles} cycles: heap ${s.heapKbPerCycle} KB/cycle (${s.heapStartMb} → ${s.heapEndMb} MB), RSS ${s.rssKbPerCycle} KB/cycle (${s.rssStartMb} → ${s.rssEndMb} MB)`,
+      verdict: ok ? 'PASS' : 'FAIL',
+      ...(ok ? {} : { why: `memory still grew by ${s.heapKbPerCycle} KB of heap per join/play/leave cycle in the second half of the run. A longer run (full mode) separates a leak from warm-up; a heap snapshot diff between two points of the soak (node --heapsnapshot-signal) would name what is retained.` }),
+    });
+  }
+  return goals;
+}
+
+function streamingTable(results: BenchResults, pipeline: PipelineName): string[] {
+  const rows = steps(results, pipeline);
+  if (rows.length === 0) return [];
+  const firstLate = rows.find((s) => s.latePct > 1);
+  const lines = [
+    `### ${PIPELINE_LABEL[pipeline]}`,
+    '',
+    '| N | bot CPU % | ffmpeg CPU % | bot RSS MB | bot heap MB | ffmpeg PSS MB | pkts/s/stream | p99 gap ms | late % (fake) | deficit % (bot) | bot loop p99 ms | fake CPU % | host load | failed |',
+    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows.map((s) => `| ${s.n} | ${s.botCpuPct} | ${s.childrenCpuPct} | ${s.botRssMb} | ${s.botHeapMb ?? '—'} | ${s.childrenPssMb} | ${s.packetsPerSecPerStream} | ${s.p99GapMs} | ${s.latePct} | ${s.botLatePct} | ${s.botEventLoopP99Ms} | ${s.fakeCpuPct} | ${s.load1 ?? '—'} | ${s.failed} |`),
+    '',
+    `Late frames first above 1 %: ${firstLate ? `**N=${firstLate.n}**` : `not up to N=${rows.at(-1)!.n}`}.`,
+    '',
+  ];
+  return lines;
+}
+
+function baselineTable(results: BenchResults): string[] {
+  const base = steps(results, 'baseline');
+  if (base.length === 0) return [];
+  const ours = (pipeline: PipelineName, n: number) => steps(results, pipeline).find((s) => s.n === n);
+  const cpu = (s: StepResult) => s.botCpuPct + s.childrenCpuPct;
+  const mem = (s: StepResult) => s.botRssMb + s.childrenPssMb;
+  const ratio = (a: number, b: number | undefined) => (b === undefined || b <= 0 ? '—' : `${round(a / b, 1)}×`);
+  return [
+    '### Baseline against ours (same Ogg Opus source; CPU = bot + children)',
+    '',
+    '| N | baseline CPU % | baseline late % | ours: passthrough CPU % | baseline ÷ passthrough | ours: ffmpeg (MP3) CPU % | baseline ÷ ffmpeg | baseline MB | baseline ÷ passthrough MB |',
+    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...base.map((b) => {
+      const p = ours('ogg-passthrough', b.n);
+      const f = ours('mp3-ffmpeg', b.n);
+      return `| ${b.n} | ${round(cpu(b))} | ${b.latePct} | ${p ? round(cpu(p)) : '—'} | ${ratio(cpu(b), p ? cpu(p) : undefined)} | ${f ? round(cpu(f)) : '—'} | ${ratio(cpu(b), f ? cpu(f) : undefined)} | ${round(mem(b))} | ${ratio(mem(b), p ? mem(p) : undefined)} |`;
+    }),
+    '',
+  ];
+}
+
+export function renderMarkdown(results: BenchResults): string {
+  const m = results.machine;
+  const goals = evaluateGoals(results);
+  const out: string[] = [
+    `# tunebot benchmark: ${results.date.slice(0, 16).replace('T', ' ')} UTC (${results.mode} mode)`,
+    '',
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB; Node ${m.node}; ${m.ffmpeg}. Bot: ${m.bot}, one process, ${results.shards ?? '?'} gateway shards (SHARD_COUNT) for ${results.guilds ?? '?'} guilds. Load average at start ${m.loadAtStart.join(' ')}, at end ${m.loadAtEnd.join(' ')} (the machine is shared: other load inflates late frames). Run time ${results.durationS ?? '?'} s.`,
+    '',
+    'The offline Discord (REST, gateway, voice servers: every packet decrypted) runs in the benchmark process; the real bot runs as its own process and is measured from /proc. CPU % is of one core.',
+    '',
+    '## Goals',
+    '',
+    '| Goal | Target | Measured | Result |',
+    '|---|---|---|---|',
+    ...goals.map((g) => `| ${g.name} | ${g.target} | ${g.measured} | ${mark(g.verdict)} |`),
+    '',
+  ];
+  const missed = goals.filter((g) => g.why);
+  if (missed.length > 0) {
+    out.push('Why, and what would close it:', '');
+    for (const g of missed) out.push(`- **${g.name}** (${mark(g.verdict)}): ${g.why}`);
+    out.push('');
+  }
+  out.push('## Streaming cost', '', `Each N: N guilds play a ${results.plan.toneSeconds} s tone; after ${results.plan.warmMs / 1000} s of warm-up (and until the streams run at real time) a ${results.plan.windowMs / 1000} s window is measured. "late" = an inter-packet gap > 40 ms at the fake voice server (jitter as a listener would get it); "deficit % (bot)" is the bot's own FrameMonitor count of frames behind the wall clock (tunebot_voice_frames_deficit_total{reason="late"}, 5 s windows, so coarse): a gap the player later catches up on is late at the fake but no deficit.`, '');
+  for (const pipeline of ['ogg-passthrough', 'webm-passthrough', 'mp3-ffmpeg', 'volume-ffmpeg', 'baseline'] as const) out.push(...streamingTable(results, pipeline));
+  out.push(...baselineTable(results));
+  if (results.deferral.length > 0) {
+    out.push('## Deferral latency (INTERACTION_CREATE sent → callback received)', '', '| G guilds at once | streams playing | p50 ms | p99 ms | max ms | bot side p50 / p99 ms (≤ bucket) | first audio p50 / p99 ms | failures |', '|--:|--:|--:|--:|--:|--:|--:|--:|');
+    for (const d of results.deferral) out.push(`| ${d.guilds} | ${d.playing} | ${d.summary.p50} | ${d.summary.p99} | ${d.summary.max} | ${d.botSide ? `${d.botSide.p50} / ${d.botSide.p99}` : '—'} | ${d.firstAudio ? `${d.firstAudio.p50} / ${d.firstAudio.p99}` : '—'} | ${d.failures} |`);
+    out.push('', 'With 0 streams playing, each /play of the burst also joins voice (first audio includes the join); under load the guilds already play and the /play queues a track.', '');
+  }
+  if (results.firstAudio.length > 0) {
+    out.push('## Time from /play to the first audio packet', '', '| case | what | p50 ms | p99 ms | n | failures |', '|---|---|--:|--:|--:|--:|');
+    for (const f of results.firstAudio) out.push(`| ${f.kind} | ${f.description} | ${f.summary.p50} | ${f.summary.p99} | ${f.summary.n} | ${f.failures} |`);
+    out.push('', 'Except "cold-join", the bot is already in the voice channel (idle after /stop).', '');
+  }
+  if (results.gaps.length > 0) {
+    out.push('## Gap between consecutive tracks (at the fake voice server)', '', '| transition | audible → audible p50 / max ms | last packet → next audio p50 / max ms | silence padding frames | transitions |', '|---|--:|--:|--:|--:|');
+    for (const g of results.gaps) out.push(`| ${g.kind} | ${g.audible.p50} / ${g.audible.max} | ${g.packet.p50} / ${g.packet.max} | ${round(g.paddingFrames, 1)} | ${g.transitions} |`);
+    out.push('');
+  }
+  out.push('## Playlist of ' + (results.playlist?.entries ?? results.plan.playlistEntries) + ' entries (M3U from the local media server)', '');
+  if (!results.playlist) out.push('Not measured.', '');
+  else if (!results.playlist.available) out.push(`**Not available**: playlist URLs are not wired into /play yet. The bot answered: "${results.playlist.reply}". The measuring code stays in bench/phases/playlist.ts.`, '');
+  else out.push(`Fully queued (reply) after ${fmt(results.playlist.queuedMs, ' ms')}; first audio after ${fmt(results.playlist.firstAudioMs, ' ms')}; ${results.playlist.queued} tracks in the queue. Reply: "${results.playlist.reply}"`, '');
+  if (results.soak) {
+    const s = results.soak;
+    out.push('## Memory soak', '', `${s.cycles} session cycles (join, /play, first audio, /leave) in ${s.lanes} guilds at a time, ${s.failures} failures. Heap ${s.heapStartMb} → ${s.heapEndMb} MB, slope ${s.heapKbPerCycle} KB/cycle; RSS ${s.rssStartMb} → ${s.rssEndMb} MB, slope ${s.rssKbPerCycle} KB/cycle (second half of the run, Theil–Sen).`, '');
+  }
+  if (results.queueOps) {
+    const q = results.queueOps;
+    out.push(`## Queue operations at ${q.size.toLocaleString('en')} tracks (in-process, dist/core/queue.js)`, '', '| add | shuffle | move | remove | snapshot + JSON | restore |', '|--:|--:|--:|--:|--:|--:|', `| ${q.addPerSec.toLocaleString('en')}/s | ${q.shufflePerSec.toLocaleString('en')}/s | ${q.movePerSec.toLocaleString('en')}/s | ${q.removePerSec.toLocaleString('en')}/s | ${q.snapshotMs} ms | ${q.restoreMs} ms |`, '');
+  }
+  if (results.botAlive !== undefined) out.push(`Bot (our pipeline) alive with /healthz ok after every phase: ${results.botAlive ? 'yes' : '**no**'}.`, '');
+  if (results.botErrors?.length) out.push(`Its error logs: ${results.botErrors.join('; ')}`, '');
+  if (results.botWarnings?.length) out.push(`Its warnings: ${results.botWarnings.join('; ')}`, '');
+  for (const note of results.notes) out.push(`> ${note}`, '');
+  return `${out.join('\n')}\n`;
+}
