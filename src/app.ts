@@ -157,7 +157,6 @@ async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'lo
     },
   });
   ops.readiness.addCheck({ name: 'yt-dlp', critical: false, check: () => ({ ok: stack.ytdlpFound }) });
-  if (!stack.ytdlpFound) ports.logger.warn('yt-dlp not found (set YTDLP_PATH or install it): YouTube and SoundCloud links will not play');
   return stack;
 }
 
