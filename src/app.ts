@@ -18,6 +18,7 @@ import { GuildSession } from './session/guild-session.js';
 import { SessionManager, type SessionSeed } from './session/session-manager.js';
 import { SessionPersistence } from './session/session-persistence.js';
 import { resumeSessions } from './session/session-resume.js';
+import type { EndReason } from './session/session-state.js';
 import { SessionSupervisor } from './session/session-supervisor.js';
 import { SourceTrackLoader } from './session/track-loader.js';
 import { SettingsStore } from './settings/guild-settings.js';
@@ -86,6 +87,11 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   ops.metrics.sampleSessions(() =>
     sessions.all().map((s) => ({ status: s.state.status, queueLength: s.queue.length + (s.queue.current ? 1 : 0) })),
   );
+  // A session that ends because voice went away (not because someone asked) is explained where it played.
+  sessions.on('ended', (session, reason) => {
+    const text = END_NOTICES[reason];
+    if (text) void notifier.send(session.textChannelId, text);
+  });
   const persistence = new SessionPersistence(store, sessions, clock, logger);
   const deps: CommandDeps = { config, sessions, sources, settings, clock, logger };
   wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter(commands, deps, logger, undefined, ops.metrics), logger });
@@ -118,6 +124,13 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     },
   };
 }
+
+/** What the text channel is told when a session ends without anyone asking (idle/alone have their own). */
+const END_NOTICES: Partial<Record<EndReason, string>> = {
+  kicked: '👋 I was disconnected from the voice channel, so playback stopped and the queue was cleared. Use /play to start again.',
+  disconnected: "⚠️ I lost the voice connection and couldn't get it back, so playback stopped and the queue was cleared. Use /play to start again.",
+  evicted: '👋 I left the voice channel to make room for another server (nothing was playing here). Use /play to bring me back.',
+};
 
 function createClient(config: Config): Client {
   return new Client({

@@ -143,10 +143,8 @@ describe('kicked', () => {
     expect((await again.reply(undefined, 20_000)).content).toMatch(/Now playing|Queued/);
   });
 
-  // KNOWN GAP (src/app.ts, proposed fix in /tmp/fix-voice-end-notice.patch): when voice ends a session on
-  // its own (kicked, or a 4014 that was not followed by a move), the music stops and the queue is dropped
-  // without a word in the text channel. Remove `.fails` once fixed.
-  it.fails('a session ended by voice is explained in the text channel', () => {
+  // When voice ends a session on its own (kicked, or a 4014 not followed by a move), the channel is told why.
+  it('a session ended by voice is explained in the text channel', () => {
     expect(Object.keys(endedAt).length).toBeGreaterThan(0);
     for (const [fault, at] of Object.entries(endedAt)) {
       const notices = stack.discord.messages.snapshots.filter((m) => m.at > at && m.source === 'channel-create' && /disconnected|voice connection/.test(m.content));
