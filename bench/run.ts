@@ -32,11 +32,13 @@ if (stepsArg) for (const name of Object.keys(plan.steps) as Array<keyof typeof p
 const started = performance.now();
 const log = (line: string) => process.stderr.write(`[bench ${round((performance.now() - started) / 1000, 0)}s] ${line}\n`);
 
-// Hard cap: a benchmark must stop on its own whatever happens (quick ~5 min, full ~30 min).
+// Hard cap: a benchmark must stop on its own whatever happens (quick ~5 min, full ~30 min). What was measured
+// by then is still written; the bot is a child of this process's offline Discord and dies with it.
 const capMs = (quick ? 6 : 32) * 60_000;
 const cap = setTimeout(() => {
-  log(`time cap of ${capMs / 60_000} min reached: stopping`);
-  process.exit(3);
+  log(`time cap of ${capMs / 60_000} min reached: writing what was measured and stopping`);
+  results.notes.push(`Stopped by the ${capMs / 60_000}-minute cap: later phases are missing.`);
+  finish(3);
 }, capMs);
 cap.unref();
 
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
     log(`queue ops at ${plan.queueSize}: ${JSON.stringify(results.queueOps)}`);
   }
   const { streaming, bursts, total } = guildsNeeded(plan);
-  const stack = await BenchStack.start(total);
+  const stack = await BenchStack.start(total, { relay: !args.includes('--no-relay') });
   results.shards = stack.shards;
   results.guilds = total;
   // Guilds by purpose: the streaming steps use the first ones, so at N=1 the bot has one session.
@@ -181,15 +183,20 @@ await main().catch((error: unknown) => {
   results.notes.push(`The run stopped early: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   log(`error: ${String(error)}`);
 });
-results.machine.loadAtEnd = loadavg().map((l) => round(l, 2));
-results.durationS = round((performance.now() - started) / 1000, 0);
-const dir = join(ROOT, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-const stamp = results.date.replace(/:/g, '-').replace(/\..*$/, '');
-const name = `${stamp}-${plan.mode}`;
-const markdown = renderMarkdown(results);
-writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(join(dir, `${name}.md`), markdown);
-process.stdout.write(`${markdown}\nWritten: bench/results/${name}.json and .md\n`);
-clearTimeout(cap);
-process.exit(0);
+finish(0);
+
+/** Writes bench/results/<date>-<mode>.json and .md, prints the summary, and exits. */
+function finish(code: number): never {
+  results.machine.loadAtEnd = loadavg().map((l) => round(l, 2));
+  results.durationS = round((performance.now() - started) / 1000, 0);
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = results.date.replace(/:/g, '-').replace(/\..*$/, '');
+  const name = `${stamp}-${plan.mode}`;
+  const markdown = renderMarkdown(results);
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, `${name}.md`), markdown);
+  process.stdout.write(`${markdown}\nWritten: bench/results/${name}.json and .md\n`);
+  clearTimeout(cap);
+  process.exit(code);
+}

@@ -12,7 +12,9 @@ import {
   type OptionShorthand,
 } from '../../test/offline-discord/index.js';
 import { startBenchMedia, type BenchMedia } from './media.js';
+import { Inspector } from './inspector.js';
 import { LightRecorder } from './recorder.js';
+import { UdpRelay } from './udp-relay.js';
 
 /** Guilds the gateway lets one shard join per minute (discord.js keeps its sends under 115 per 60 s). */
 export const JOINS_PER_SHARD = 100;
@@ -34,6 +36,8 @@ export interface BenchGuild {
 export class BenchStack {
   bot!: BotProcess;
   httpPort = 0;
+  /** The bot's inspector (DevTools protocol), used to force a GC before memory samples. */
+  inspector: Inspector | undefined;
   private readonly replies: ReplyIndex;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'tunebot-bench-'));
 
@@ -44,11 +48,13 @@ export class BenchStack {
     readonly guilds: BenchGuild[],
     readonly alice: string,
     readonly shards: number,
+    /** Timestamps packets on its own thread (undefined with --no-relay). */
+    readonly relay: UdpRelay | undefined,
   ) {
     this.replies = new ReplyIndex(discord);
   }
 
-  static async start(guildCount: number): Promise<BenchStack> {
+  static async start(guildCount: number, options: { relay?: boolean } = {}): Promise<BenchStack> {
     const shards = Math.max(1, Math.ceil(guildCount / JOINS_PER_SHARD));
     const specs = Array.from({ length: guildCount }, (_, i) => ({ name: `Bench ${i + 1}`, members: ['alice'], voiceChannels: ['Music'], textChannels: ['general'] }));
     const discord = await startOfflineDiscord({ guilds: specs, shards });
@@ -63,6 +69,7 @@ export class BenchStack {
         // capped by net.core.rmem_max; the drop counter in each step shows whether it mattered
       }
     }
+    const relay = options.relay === false ? undefined : await UdpRelay.install(discord);
     const media = await startBenchMedia();
     const alice = discord.world.userByName('alice')!.id;
     const guilds = [...discord.world.guilds.values()].map((g) => {
@@ -70,14 +77,18 @@ export class BenchStack {
       discord.setUserVoiceChannel(g.id, alice, music);
       return { id: g.id, textChannelId: discord.world.textChannel(g.id, 'general').id, music };
     });
-    return new BenchStack(discord, media, recorder, guilds, alice, shards);
+    return new BenchStack(discord, media, recorder, guilds, alice, shards, relay);
   }
 
   /** Starts (or restarts) the bot; `env` adds to the benchmark's defaults. */
   async startBot(env: Record<string, string> = {}): Promise<BotProcess> {
     if (this.bot && this.bot.exitInfo === undefined) await this.bot.kill('SIGTERM', 10_000);
+    this.inspector?.close();
+    this.inspector = undefined;
     this.httpPort = await freePort();
     this.bot = startBot(this.discord, {
+      // The inspector listens on loopback only and costs nothing until a client connects (the soak does).
+      nodeArgs: ['--enable-source-maps', '--inspect=127.0.0.1:0'],
       mediaHost: this.media.host,
       dataDir: this.dataDir,
       env: {
@@ -92,6 +103,8 @@ export class BenchStack {
     });
     await this.bot.waitUntilReady({ timeoutMs: 60_000 });
     await this.bot.waitForLog('health and metrics endpoint listening', 10_000);
+    const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec((await this.bot.waitForLog(/Debugger listening on ws:/, 10_000)).line)?.[1];
+    if (inspectorUrl) this.inspector = await Inspector.connect(inspectorUrl).catch(() => undefined);
     return this.bot;
   }
 
@@ -130,7 +143,9 @@ export class BenchStack {
   }
 
   async close(): Promise<void> {
+    this.inspector?.close();
     await this.discord.close();
+    await this.relay?.close();
     await this.media.close();
     rmSync(this.dataDir, { recursive: true, force: true });
   }

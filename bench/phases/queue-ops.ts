@@ -16,14 +16,35 @@ export interface QueueOpsResult {
 
 type QueueCtor = { new (options?: QueueOptions): QueueType; restore(snapshot: unknown): QueueType };
 
-/** Pure, in-process: the compiled queue (dist/core/queue.js) at `size` tracks. */
-export async function runQueueOps(size: number): Promise<QueueOpsResult> {
+/** Pure, in-process: the compiled queue (dist/core/queue.js) at `size` tracks; the median of `runs` runs. */
+export async function runQueueOps(size: number, runs = 5): Promise<QueueOpsResult> {
+  const all: QueueOpsResult[] = [];
+  for (let i = 0; i < runs; i += 1) all.push(await runQueueOpsOnce(size));
+  const median = (key: Exclude<keyof QueueOpsResult, 'size'>) => all.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+  return {
+    size,
+    addPerSec: median('addPerSec'),
+    shufflePerSec: median('shufflePerSec'),
+    movePerSec: median('movePerSec'),
+    removePerSec: median('removePerSec'),
+    snapshotMs: median('snapshotMs'),
+    restoreMs: median('restoreMs'),
+  };
+}
+
+async function runQueueOpsOnce(size: number): Promise<QueueOpsResult> {
   const { Queue } = (await import(new URL('../../dist/core/queue.js', import.meta.url).href)) as { Queue: QueueCtor };
   const requester = { id: '1', name: 'bench' };
   const track = (i: number): Track => ({ id: `http:https://example.invalid/${i}.ogg`, source: 'http', title: `Track ${i}`, url: `https://example.invalid/${i}.ogg`, durationMs: 180_000 });
   const tracks = Array.from({ length: size * 2 }, (_, i) => track(i));
+  // mulberry32: a deterministic, well-spread sequence (integer math, so no floating-point collapse).
   let seed = 42;
-  const rng = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const rng = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
   const pick = (n: number) => 1 + Math.floor(rng() * n);
   const rate = (ops: number, ms: number) => round((ops / ms) * 1000, 0);
 

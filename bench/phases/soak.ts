@@ -4,6 +4,8 @@ import { mapLimit, robustSlope, round, sleep } from '../lib/stats.js';
 export interface SoakResult {
   cycles: number;
   lanes: number;
+  /** Whether each sample followed a forced full GC (else heap figures include garbage not yet collected). */
+  gcForced: boolean;
   /** Theil–Sen slope over the second half of the run, per session cycle. */
   heapKbPerCycle: number;
   rssKbPerCycle: number;
@@ -17,7 +19,8 @@ export interface SoakResult {
 
 /**
  * Memory soak: `cycles` session lifecycles (join + /play + audio + /leave), run in `lanes` guilds at a time,
- * sampling the bot's heap and RSS (from its /metrics) after every round. A leak shows as a positive slope.
+ * sampling the bot's heap and RSS (from its /metrics) after every round, each after a full GC forced through
+ * the bot's inspector. A leak shows as a positive slope.
  */
 export async function runSoak(stack: BenchStack, guilds: readonly BenchGuild[], cycles: number, log: (line: string) => void): Promise<SoakResult> {
   const lanes = guilds.length;
@@ -39,6 +42,8 @@ export async function runSoak(stack: BenchStack, guilds: readonly BenchGuild[], 
     });
     done += lanes;
     await sleep(200);
+    // A full collection first: the heap then holds only what is still reachable.
+    await stack.inspector?.collectGarbage();
     const m = await stack.metrics();
     samples.push({ cycle: done, heapMb: m.get('tunebot_nodejs_heap_size_used_bytes') / 2 ** 20, rssMb: m.get('tunebot_process_resident_memory_bytes') / 2 ** 20 });
   }
@@ -47,6 +52,7 @@ export async function runSoak(stack: BenchStack, guilds: readonly BenchGuild[], 
   const result: SoakResult = {
     cycles: done,
     lanes,
+    gcForced: stack.inspector !== undefined,
     heapKbPerCycle: round(robustSlope(xs, half.map((s) => s.heapMb)) * 1024, 1),
     rssKbPerCycle: round(robustSlope(xs, half.map((s) => s.rssMb)) * 1024, 1),
     heapStartMb: round(samples[0]?.heapMb ?? 0),
