@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanMessages } from './commands-support.js';
-import { startStack, type Stack } from './harness.js';
+import { startStack, type Stack, freePort } from './harness.js';
 
 /**
  * Gateway and REST faults against the real bot, while a track plays: the gateway socket closed (resumable
@@ -14,13 +13,6 @@ let stack: Stack;
 let g: string;
 let port: number;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: free } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return free;
-}
 
 async function expectAlive(): Promise<void> {
   expect(stack.bot.exitInfo, 'the bot process is still running').toBeUndefined();

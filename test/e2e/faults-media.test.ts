@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toneFile, type ToneSpec } from '../offline-discord/index.js';
 import { expectCleanMessages } from './commands-support.js';
-import { startStack, type Stack } from './harness.js';
+import { startStack, type Stack, freePort } from './harness.js';
 
 /**
  * Media faults in the middle of a track: the source stalls, turns into garbage, or is cut (connection reset);
@@ -19,13 +19,6 @@ let port: number;
 let evil: Server;
 let evilHost: string;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: free } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return free;
-}
 
 /**
  * Serves tone files broken on purpose, dripped at twice real time (so the break happens during playback,

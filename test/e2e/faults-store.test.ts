@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync, existsSync, unlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, startMediaServer, startOfflineDiscord, type BotProcess, type MediaServer, type OfflineDiscord } from '../offline-discord/index.js';
-import { startStack, type Stack } from './harness.js';
+import { startStack, type Stack, freePort } from './harness.js';
 
 /**
  * Storage faults: the SQLite file (DATA_DIR/tunebot.sqlite) locked by another process, deleted, or
@@ -21,13 +20,6 @@ let port: number;
 /** When the first track was first heard (its position 0). */
 let firstHeardAt: number;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: free } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return free;
-}
 
 interface StoreCheck {
   ready: boolean;

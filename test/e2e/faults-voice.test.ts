@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanMessages } from './commands-support.js';
-import { startStack, type Stack } from './harness.js';
+import { startStack, type Stack, freePort } from './harness.js';
 
 /**
  * Voice faults against the real bot: the voice WebSocket closed with each code Discord uses, UDP dropped for
@@ -13,13 +12,6 @@ let stack: Stack;
 let g: string;
 let port: number;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: free } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return free;
-}
 
 async function expectAlive(): Promise<void> {
   expect(stack.bot.exitInfo, 'the bot process is still running').toBeUndefined();
