@@ -61,6 +61,9 @@ function steps(results: BenchResults, pipeline: PipelineName): StepResult[] {
 /** Why streams were late at a step: whole-process pauses (GC, CPU), the fake, or per-stream trouble. */
 function lateCause(step: StepResult, cpus: number, load: string): string {
   const parts: string[] = [];
+  if ((step.load1 ?? 0) > cpus * 2) {
+    parts.push(`**the host was overloaded by other work during this window (load average ${step.load1} on ${cpus} cores), so this figure says more about the machine than about the bot: rerun when it is quiet**`);
+  }
   const r = step.relay;
   if (r && r.late > 0) {
     // Each stall (no stream sent anything for > 30 ms) makes roughly every stream's next frame late.
@@ -95,7 +98,7 @@ export function evaluateGoals(results: BenchResults): Goal[] {
     const clean = ogg.filter((s) => late(s) < 0.5).at(-1);
     goals.push({
       name: '≥ 300 concurrent passthrough streams', target: '< 0.5 % late frames at N ≥ 300',
-      measured: `N=${ogg300.n}: ${late(ogg300)} % late (p99 gap ${p99(ogg300)} ms; bot's frame deficit ${ogg300.botLatePct} %)${clean ? `; under 0.5 % up to N=${clean.n}` : ''}`,
+      measured: `N=${ogg300.n}: ${late(ogg300)} % late (p99 gap ${p99(ogg300)} ms; bot's frame deficit ${ogg300.botLatePct} %)${clean && clean.n > 1 ? `; under 0.5 % up to N=${clean.n}` : ''}`,
       verdict: ok ? 'PASS' : 'FAIL',
       ...(ok ? {} : { why: `${cause(ogg300)}. The frames are not lost (the bot's deficit stays near 0 and every stream averages 50 packets/s); they arrive in bursts after a pause. Closing it: fewer players per process (shards in separate processes, docs/scaling.md: ~150 each keeps the 20 ms tick short), a smaller heap per stream (fewer long GC pauses, see the memory goal), and a machine that is not shared.` }),
     });

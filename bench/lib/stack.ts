@@ -36,8 +36,9 @@ export interface BenchGuild {
 export class BenchStack {
   bot!: BotProcess;
   httpPort = 0;
-  /** The bot's inspector (DevTools protocol), used to force a GC before memory samples. */
-  inspector: Inspector | undefined;
+  /** The bot's inspector (DevTools protocol), connected on first use: `inspector()`. */
+  private inspectorClient: Inspector | undefined;
+  private inspectorUrl: string | undefined;
   private readonly replies: ReplyIndex;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'tunebot-bench-'));
 
@@ -83,8 +84,8 @@ export class BenchStack {
   /** Starts (or restarts) the bot; `env` adds to the benchmark's defaults. */
   async startBot(env: Record<string, string> = {}): Promise<BotProcess> {
     if (this.bot && this.bot.exitInfo === undefined) await this.bot.kill('SIGTERM', 10_000);
-    this.inspector?.close();
-    this.inspector = undefined;
+    this.inspectorClient?.close();
+    this.inspectorClient = undefined;
     this.httpPort = await freePort();
     this.bot = startBot(this.discord, {
       // The inspector listens on loopback only and costs nothing until a client connects (the soak does).
@@ -103,9 +104,14 @@ export class BenchStack {
     });
     await this.bot.waitUntilReady({ timeoutMs: 60_000 });
     await this.bot.waitForLog('health and metrics endpoint listening', 10_000);
-    const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec((await this.bot.waitForLog(/Debugger listening on ws:/, 10_000)).line)?.[1];
-    if (inspectorUrl) this.inspector = await Inspector.connect(inspectorUrl).catch(() => undefined);
+    this.inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec((await this.bot.waitForLog(/Debugger listening on ws:/, 10_000)).line)?.[1];
     return this.bot;
+  }
+
+  /** The bot's inspector, connected now if it was not (only the soak needs it: nothing attaches before). */
+  async inspector(): Promise<Inspector | undefined> {
+    if (!this.inspectorClient && this.inspectorUrl) this.inspectorClient = await Inspector.connect(this.inspectorUrl).catch(() => undefined);
+    return this.inspectorClient;
   }
 
   /** Sends a slash command as alice in `guild`. */
@@ -143,7 +149,7 @@ export class BenchStack {
   }
 
   async close(): Promise<void> {
-    this.inspector?.close();
+    this.inspectorClient?.close();
     await this.discord.close();
     await this.relay?.close();
     await this.media.close();

@@ -27,6 +27,7 @@ export async function runSoak(stack: BenchStack, guilds: readonly BenchGuild[], 
   const rounds = Math.ceil(cycles / lanes);
   const url = await stack.media.tone({ hz: 440, seconds: 30, format: 'ogg' });
   const samples: SoakResult['samples'] = [];
+  const inspector = await stack.inspector();
   let failures = 0;
   let done = 0;
   for (let r = 0; r < rounds; r += 1) {
@@ -43,7 +44,7 @@ export async function runSoak(stack: BenchStack, guilds: readonly BenchGuild[], 
     done += lanes;
     await sleep(200);
     // A full collection first: the heap then holds only what is still reachable.
-    await stack.inspector?.collectGarbage();
+    await inspector?.collectGarbage();
     const m = await stack.metrics();
     samples.push({ cycle: done, heapMb: m.get('tunebot_nodejs_heap_size_used_bytes') / 2 ** 20, rssMb: m.get('tunebot_process_resident_memory_bytes') / 2 ** 20 });
   }
@@ -52,7 +53,7 @@ export async function runSoak(stack: BenchStack, guilds: readonly BenchGuild[], 
   const result: SoakResult = {
     cycles: done,
     lanes,
-    gcForced: stack.inspector !== undefined,
+    gcForced: inspector !== undefined,
     heapKbPerCycle: round(robustSlope(xs, half.map((s) => s.heapMb)) * 1024, 1),
     rssKbPerCycle: round(robustSlope(xs, half.map((s) => s.rssMb)) * 1024, 1),
     heapStartMb: round(samples[0]?.heapMb ?? 0),
