@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,6 +10,7 @@ import {
   type OfflineDiscord,
   type OptionShorthand,
 } from '../../test/offline-discord/index.js';
+import { freePort } from '../../test/e2e/harness.js';
 import { startBenchMedia, type BenchMedia } from './media.js';
 import { Inspector } from './inspector.js';
 import { LightRecorder } from './recorder.js';
@@ -234,12 +234,4 @@ class ReplyIndex {
       for (const w of waiting ?? []) w(s);
     }
   }
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
