@@ -29,6 +29,9 @@ import { instrumentLoader } from './ops/instrument.js';
 import { createOps, type Ops } from './ops/ops.js';
 import type { VoiceLink } from './ports/voice.js';
 import { DiscordVoice } from './voice/discord-voice.js';
+import { createOwnerTools } from './discord/owner-tools-wiring.js';
+import { shardLabel } from './ops/shard-config.js';
+import { botVersion } from './ops/version.js';
 
 export interface App {
   readonly client: Client;
@@ -49,10 +52,16 @@ export interface AppPorts {
 /** The composition root: the only place adapters are built and wired. */
 export async function createApp({ config, logger, clock, store }: AppPorts): Promise<App> {
   const client = createClient(config);
-  const ops = createOps({ httpPort: config.httpPort, httpHost: config.httpHost, logger, clock });
+  const shard = shardLabel(process.env);
+  const ops = createOps({ httpPort: config.httpPort, httpHost: config.httpHost, logger, clock, metrics: shard ? { defaultLabels: { shard } } : {} });
   trackGateway(client, ops.readiness);
   ops.readiness.addCheck({ name: 'store', critical: false, check: () => ({ ok: store.healthy ?? true, ...(store.problem ? { detail: store.problem } : {}) }) });
+  ops.metrics.sampleHealth(() => ({ ready: ops.readiness.evaluate().ready, storeHealthy: store.healthy ?? true }));
+  const version = botVersion();
+  ops.metrics.setBuildInfo(version);
   const stack = await createSources(config, { clock, logger, store }, ops);
+  // Until a canary exists, YouTube is healthy exactly when its tool is installed.
+  ops.metrics.setSourceHealth('youtube', stack.ytdlpFound);
   const sources = stack.resolver;
   const pipeline = createPipeline(config, logger);
   const loader = instrumentLoader(new SourceTrackLoader(sources, pipeline, { baseline: config.baselinePipeline }), ops.metrics);
@@ -93,7 +102,8 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     if (text) void notifier.send(session.textChannelId, text);
   });
   const persistence = new SessionPersistence(store, sessions, clock, logger);
-  const deps: CommandDeps = { config, sessions, sources, settings, clock, logger };
+  const owner = createOwnerTools({ client, config, clock, logger, ops, sessions, store, notifier, version, shard });
+  const deps: CommandDeps = { config, sessions, sources, settings, clock, logger, owner };
   wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter(commands, deps, logger, undefined, ops.metrics), logger });
   client.once('clientReady', () => {
     void registerCommands(client, config, logger);

@@ -51,7 +51,8 @@ export class InteractionRouter {
     const name = interaction.commandName;
     const received = this.deps.clock.now();
     try {
-      await interaction.deferReply();
+      // A map lookup, not an await: the acknowledgement is still the first thing sent.
+      await interaction.deferReply(this.commands.get(name)?.ephemeral ? { flags: MessageFlags.Ephemeral } : undefined);
     } catch (error) {
       this.logger.warn({ err: error, command: name }, 'could not defer interaction');
       this.metrics?.countCommand(name, 'defer_failed');
