@@ -53,7 +53,10 @@ export interface AppPorts {
 export async function createApp({ config, logger, clock, store }: AppPorts): Promise<App> {
   const client = createClient(config);
   const shard = shardLabel(process.env);
-  const ops = createOps({ httpPort: config.httpPort, httpHost: config.httpHost, logger, clock, metrics: shard ? { defaultLabels: { shard } } : {} });
+  const ops = createOps({
+    httpPort: config.httpPort, httpHost: config.httpHost, logger, clock,
+    metrics: shard ? { defaultLabels: { shard } } : {}, historyIntervalMs: config.statusSampleMs,
+  });
   trackGateway(client, ops.readiness);
   ops.readiness.addCheck({ name: 'store', critical: false, check: () => ({ ok: store.healthy ?? true, ...(store.problem ? { detail: store.problem } : {}) }) });
   ops.metrics.sampleHealth(() => ({ ready: ops.readiness.evaluate().ready, storeHealthy: store.healthy ?? true }));

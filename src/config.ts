@@ -40,6 +40,8 @@ export interface Config {
   readonly storeUrl: string | undefined;
   /** Where `/feedback` ratings are forwarded (a channel id), or undefined. */
   readonly feedbackChannelId: string | undefined;
+  /** How often `/status`'s frame history takes a sample (a minute; tests shorten it). */
+  readonly statusSampleMs: number;
 }
 
 export class ConfigError extends Error {
@@ -94,6 +96,7 @@ export function parseConfig(env: Env): Config {
     maxPlaylist: read.int('MAX_PLAYLIST', 1000, 1, 10_000),
     storeUrl: readStoreUrl(env.STORE_URL, problems),
     feedbackChannelId: read.optionalSnowflake('FEEDBACK_CHANNEL_ID'),
+    statusSampleMs: read.duration('STATUS_SAMPLE_INTERVAL', 60_000),
   };
   if (config.searchSource === 'local' && !config.mediaDir) {
     problems.push('SEARCH_SOURCE=local needs MEDIA_DIR (the folder with your music).');

@@ -15,6 +15,8 @@ export interface OpsOptions {
   readonly metrics?: MetricsOptions;
   /** FrameMonitor sampling period (default 5 s). */
   readonly frameIntervalMs?: number;
+  /** Frame history sampling period for `/status` (default one minute). */
+  readonly historyIntervalMs?: number;
 }
 
 /** Everything operational the composition root wires, built in one place. */
@@ -42,7 +44,11 @@ export function createOps(options: OpsOptions): Ops {
     sink: (guildId, sent, expected, silence) => metrics.recordFrames(guildId, sent, expected, silence),
     ...(options.frameIntervalMs !== undefined ? { intervalMs: options.frameIntervalMs } : {}),
   });
-  const history = new FrameHistory({ clock: options.clock, totals: () => metrics.frameTotals() });
+  const history = new FrameHistory({
+    clock: options.clock,
+    totals: () => metrics.frameTotals(),
+    ...(options.historyIntervalMs !== undefined ? { intervalMs: options.historyIntervalMs } : {}),
+  });
   const server =
     options.httpPort > 0
       ? new OpsServer({ port: options.httpPort, host: options.httpHost, metrics, readiness: readiness.evaluate, logger: options.logger })
