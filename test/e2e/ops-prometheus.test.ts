@@ -85,8 +85,9 @@ beforeAll(async () => {
       STATUS_SAMPLE_INTERVAL: '2s',
     },
   });
-  await bot.waitUntilReady();
-  await bot.waitForLog('health and metrics endpoint listening');
+  // Generous: the machine is shared, and this file starts two servers besides the bot.
+  await bot.waitUntilReady({ timeoutMs: 60_000 });
+  await bot.waitForLog('health and metrics endpoint listening', 30_000);
 
   dir = mkdtempSync(join(tmpdir(), 'tunebot-prometheus-'));
   const promPort = await freePort();
@@ -107,7 +108,7 @@ beforeAll(async () => {
   prometheus.stderr?.on('data', (chunk: Buffer) => (promLog += chunk.toString()));
   await until(async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined), 30_000, () => 'Prometheus to be ready');
   await until(async () => ((await query('up{job="tunebot"} == 1')).length === 1 ? true : undefined), 30_000, () => 'the first scrape of the bot');
-}, 90_000);
+}, 150_000);
 
 afterAll(async () => {
   if (prometheus && prometheus.exitCode === null) {
