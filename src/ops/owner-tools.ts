@@ -1,5 +1,4 @@
 import type { Clock } from '../ports/clock.js';
-import type { FeedbackStore } from '../settings/feedback-store.js';
 import type { ChildKind, ChildSample } from './metric-families-ops.js';
 import type { Metrics, PipelineLabel } from './metrics.js';
 import type { ProcessSampler } from './process-sampler.js';
@@ -26,18 +25,6 @@ export interface StatusReport {
   readonly ready: boolean;
   /** The shard id(s) of this process, when sharded. */
   readonly shard: string | undefined;
-}
-
-/** What `/status` and `/feedback` need, built in the composition root. */
-export interface OwnerTools {
-  /** The application's owner (or a member of its team). */
-  isBotOwner(userId: string): Promise<boolean>;
-  status(): Promise<StatusReport>;
-  readonly feedback: FeedbackStore;
-  /** Counts a rating on /metrics. */
-  observeRating(stars: number): void;
-  /** Posts to FEEDBACK_CHANNEL_ID when the owner set one (never throws). */
-  forwardFeedback(content: string): Promise<void>;
 }
 
 export interface StatusSourceOptions {

@@ -1,6 +1,6 @@
 import type { Clock } from '../ports/clock.js';
-import { locateYtDlp } from '../sources/ytdlp-binary.js';
-import { runYtDlp } from '../sources/ytdlp-runner.js';
+import { locateYtDlp } from '../sources/ytdlp/ytdlp-binary.js';
+import { runYtDlp } from '../sources/ytdlp/ytdlp-runner.js';
 
 /** What `/status` says about yt-dlp: its version, or why there is none. */
 export type YtDlpVersion = { readonly ok: true; readonly version: string } | { readonly ok: false; readonly reason: 'missing' | 'broken' };
