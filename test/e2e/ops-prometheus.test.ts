@@ -223,6 +223,9 @@ describe('the Grafana dashboard against a real Prometheus', () => {
       }
     }
     expect(empty).toEqual([]);
+    // The check discriminates: the same query with a renamed metric finds nothing.
+    const sessions = targets.find((t) => t.expr.includes('tunebot_sessions{'))!.expr;
+    expect(await query(sessions.replace('tunebot_sessions{', 'tunebot_sessions_renamed{'))).toEqual([]);
 
     // The rating given above, read through the dashboard's own queries.
     const byPanel = (title: string) => {
