@@ -19,7 +19,7 @@ export const statusCommand: SlashCommand = {
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const owner = deps.owner;
-    if (!owner) throw new UserError('SOURCE_UNAVAILABLE');
+    if (!owner) throw new UserError('STATUS_UNAVAILABLE');
     const manages = interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild);
     if (!manages && !(await owner.isBotOwner(interaction.user.id))) throw new UserError('STATUS_FORBIDDEN');
     const [report, feedback] = await Promise.all([
