@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Provision a Debian machine (bookworm or later, run as root) for building and running tunebot.
 #
-#   source scripts/provision.sh [--with-redis]     # exports PATH / npm_config_nodedir into your shell
-#   eval "$(scripts/provision.sh [--with-redis])"  # same, for callers that do not source
+#   source scripts/provision.sh [--with-redis] [--with-prometheus]  # exports PATH / npm_config_nodedir
+#   eval "$(scripts/provision.sh [--with-redis] [--with-prometheus])"  # same, for callers that do not source
 #
 # What it does, each step only when needed (a second run is a no-op that prints the same exports):
 #   1. Node.js >= 22.12: if `node` is missing or older, installs the npm registry package `node@22`
@@ -15,17 +15,21 @@
 #      npm_config_nodedir is exported to the running node's own headers.
 #   3. apt-get update (once) and `ffmpeg`, plus python3/make/g++ for node-gyp, when missing.
 #   4. --with-redis: `redis-server` as well (for STORE_URL=redis://... tests).
+#      --with-prometheus: Debian's `prometheus` (brings `prometheus` and `promtool`) for the alert-rule tests
+#      and the dashboard test against a real Prometheus; the tests run their own instance on a loopback port
+#      with a temporary data dir, so whether the package's own service starts does not matter.
 #
 # Safe to source from `set -euo pipefail` scripts: it does not change shell options, uses only
 # locals, and returns (not exits) non-zero with a message on stderr on failure. Quiet on success
 # except for the export lines when executed. Network: the npm registry and Debian's mirrors only.
 
 _tunebot_provision() {
-  local want_redis=0 arg
+  local want_redis=0 want_prometheus=0 arg
   for arg in "$@"; do
     case "$arg" in
       --with-redis|redis) want_redis=1 ;;
-      -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
+      --with-prometheus|prometheus) want_prometheus=1 ;;
+      -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
       *) echo "provision: unknown argument: $arg" >&2; return 2 ;;
     esac
   done
@@ -87,6 +91,9 @@ _tunebot_provision() {
   command -v make >/dev/null 2>&1 || pkgs+=(make)
   command -v g++ >/dev/null 2>&1 || pkgs+=(g++)
   if [ "$want_redis" = 1 ] && ! command -v redis-server >/dev/null 2>&1; then pkgs+=(redis-server); fi
+  if [ "$want_prometheus" = 1 ] && { ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; }; then
+    pkgs+=(prometheus)
+  fi
 
   # --- 1. Node.js >= 22.12 -------------------------------------------------------------------
   local node_bin="" pkg_dir="$prefix/node_modules/node"

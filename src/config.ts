@@ -38,6 +38,10 @@ export interface Config {
   readonly maxPlaylist: number;
   /** redis:// or postgres:// for a shared store; SQLite under DATA_DIR when unset. */
   readonly storeUrl: string | undefined;
+  /** Where `/feedback` ratings are forwarded (a channel id), or undefined. */
+  readonly feedbackChannelId: string | undefined;
+  /** How often `/status`'s frame history takes a sample (a minute; tests shorten it). */
+  readonly statusSampleMs: number;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +95,8 @@ export function parseConfig(env: Env): Config {
     cacheTtlMs: read.duration('CACHE_TTL', 60 * 60_000),
     maxPlaylist: read.int('MAX_PLAYLIST', 1000, 1, 10_000),
     storeUrl: readStoreUrl(env.STORE_URL, problems),
+    feedbackChannelId: read.optionalSnowflake('FEEDBACK_CHANNEL_ID'),
+    statusSampleMs: read.duration('STATUS_SAMPLE_INTERVAL', 60_000),
   };
   if (config.searchSource === 'local' && !config.mediaDir) {
     problems.push('SEARCH_SOURCE=local needs MEDIA_DIR (the folder with your music).');

@@ -6,20 +6,24 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Config } from '../config.js';
+import type { ControlDeps } from '../controls/control-guard.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { SettingsStore } from '../settings/guild-settings.js';
 import type { TrackResolver } from '../resolver/resolver-service.js';
+import type { OwnerTools } from './owner-tools.js';
 
 /** Everything a command handler may use; built once in the composition root. */
-export interface CommandDeps {
+export interface CommandDeps extends ControlDeps {
   readonly config: Config;
   readonly sessions: SessionManager;
   readonly sources: TrackResolver;
   readonly settings: SettingsStore;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** `/status` and `/feedback`: what the bot knows about itself, and where ratings go. */
+  readonly owner?: OwnerTools;
 }
 
 export interface CommandContext {
@@ -38,6 +42,8 @@ export type CommandReply = string | Omit<InteractionEditReplyOptions, 'allowedMe
  */
 export interface SlashCommand {
   readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  /** Deferred (and so answered) as an ephemeral reply only the invoking member sees. */
+  readonly ephemeral?: boolean;
   execute(context: CommandContext): Promise<CommandReply>;
   /** Suggestions while the user types (must answer well within Discord's 3 s). */
   autocomplete?(interaction: AutocompleteInteraction, deps: CommandDeps): Promise<ApplicationCommandOptionChoiceData[]>;

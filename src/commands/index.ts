@@ -1,5 +1,6 @@
 import type { SlashCommand } from './command.js';
 import { clearCommand } from './clear.js';
+import { feedbackCommand } from './feedback.js';
 import { leaveCommand } from './leave.js';
 import { loopCommand } from './loop.js';
 import { moveCommand } from './move.js';
@@ -15,6 +16,7 @@ import { settingsCommand } from './settings.js';
 import { shuffleCommand } from './shuffle.js';
 import { skipCommand } from './skip.js';
 import { skipToCommand } from './skipto.js';
+import { statusCommand } from './status.js';
 import { stopCommand } from './stop.js';
 import { volumeCommand } from './volume.js';
 
@@ -38,4 +40,6 @@ export const commands: readonly SlashCommand[] = [
   queueCommand,
   nowPlayingCommand,
   settingsCommand,
+  statusCommand,
+  feedbackCommand,
 ];

@@ -41,6 +41,10 @@ export const ERRORS = {
   STALE_CONTROLS: 'Those buttons belong to a track that is no longer playing.',
   YTDLP_MISSING: "YouTube playback isn't set up on this bot yet (yt-dlp is missing). Ask the bot's owner to install it.",
   TRACK_UNAVAILABLE: "That video isn't available (private, removed, age-restricted or blocked in this region).",
+  STATUS_UNAVAILABLE: "My status isn't available right now; please try again in a little while.",
+  STATUS_FORBIDDEN: "Only the bot's owner and members with the **Manage Server** permission can see my status.",
+  FEEDBACK_ONCE_A_DAY: "You've already rated me today, thank you! You can rate again tomorrow (UTC).",
+  FEEDBACK_NOT_SAVED: "I couldn't save your feedback just now; please try again in a little while.",
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

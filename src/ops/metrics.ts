@@ -1,6 +1,8 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { BoundedLabel } from './bounded-label.js';
 import { commandFamilies, METRIC_PREFIX, resolveFamilies, sessionFamilies, voiceFamilies } from './metric-families.js';
+import { childFamilies, feedbackFamilies, healthFamilies } from './metric-families-ops.js';
+import { ProcessSampler } from './process-sampler.js';
 
 export { METRIC_PREFIX } from './metric-families.js';
 
@@ -22,6 +24,23 @@ export interface MetricsOptions {
   readonly defaultMetrics?: boolean;
   /** Distinct command / source label values kept before the rest become `other` (default 50). */
   readonly maxLabelValues?: number;
+  /** Labels on every series, e.g. `{ shard: '1' }` for one process of a sharded bot. */
+  readonly defaultLabels?: Readonly<Record<string, string>>;
+  /** Sample child processes (yt-dlp, ffmpeg) from /proc at scrape time. Default true. */
+  readonly childProcesses?: boolean;
+}
+
+/** Frames since start, for in-process history (`/status`): the same numbers the counters carry. */
+export interface FrameTotals {
+  readonly sent: number;
+  readonly late: number;
+  readonly missing: number;
+}
+
+/** What the health gauges read at scrape time. */
+export interface HealthSample {
+  readonly ready: boolean;
+  readonly storeHealthy: boolean;
 }
 
 /**
@@ -42,17 +61,28 @@ export class Metrics {
   private readonly voice: ReturnType<typeof voiceFamilies>;
   private readonly openStreams: Record<PipelineLabel, number> = { passthrough: 0, ffmpeg: 0, baseline: 0 };
   private sessionProvider: (() => Iterable<SessionSample>) | undefined;
+  private healthProvider: () => HealthSample = () => ({ ready: false, storeHealthy: true });
+  private readonly health = healthFamilies(this.registry, () => this.healthProvider());
+  private readonly feedback = feedbackFamilies(this.registry);
+  private readonly totals = { sent: 0, late: 0, missing: 0 };
+  private readonly sourceHealthValues = new Map<string, boolean>();
 
   constructor(options: MetricsOptions = {}) {
     this.perGuildFrames = options.perGuildFrames ?? false;
     this.commandLabel = new BoundedLabel(options.maxLabelValues ?? 50);
     this.sourceLabel = new BoundedLabel(options.maxLabelValues ?? 50);
+    if (options.defaultLabels) this.registry.setDefaultLabels({ ...options.defaultLabels });
     this.voice = voiceFamilies(this.registry, this.perGuildFrames);
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
+    if (options.childProcesses ?? true) {
+      const sampler = new ProcessSampler();
+      childFamilies(this.registry, () => sampler.sample());
+    }
     // Known series start at 0 so dashboards and rate() see them before the first event.
     this.setSessions({});
     this.setQueues(0, 0);
     for (const pipeline of ['passthrough', 'ffmpeg'] as const) this.voice.streams.set({ pipeline }, 0);
+    if (!this.perGuildFrames) for (const reason of ['late', 'missing']) this.voice.framesDeficit.inc({ reason }, 0);
   }
 
   /** Receipt of the interaction → deferral acknowledged by Discord. */
@@ -102,6 +132,9 @@ export class Metrics {
     const guild = this.perGuildFrames ? { guild: guildId } : {};
     const deficit = Math.max(0, Math.round(expected - sent));
     const missing = Math.min(deficit, Math.max(0, Math.round(silence)));
+    this.totals.sent += Math.max(0, Math.round(sent));
+    this.totals.missing += missing;
+    this.totals.late += deficit - missing;
     if (sent > 0) this.voice.framesSent.inc(guild, Math.round(sent));
     if (missing > 0) this.voice.framesDeficit.inc({ ...guild, reason: 'missing' }, missing);
     if (deficit > missing) this.voice.framesDeficit.inc({ ...guild, reason: 'late' }, deficit - missing);
@@ -115,6 +148,43 @@ export class Metrics {
   streamEnded(pipeline: PipelineLabel): void {
     this.openStreams[pipeline] = Math.max(0, this.openStreams[pipeline] - 1);
     this.voice.streams.set({ pipeline }, this.openStreams[pipeline]);
+  }
+
+  /** Frames sent and owed since start (cheap; for the per-minute history behind `/status`). */
+  frameTotals(): FrameTotals {
+    return { ...this.totals };
+  }
+
+  /** Open streams by pipeline right now. */
+  streamCounts(): Readonly<Record<PipelineLabel, number>> {
+    return { ...this.openStreams };
+  }
+
+  /** Readiness and store health as gauges (`tunebot_ready`, `tunebot_store_healthy`), read on every scrape. */
+  sampleHealth(provider: () => HealthSample): void {
+    this.healthProvider = provider;
+  }
+
+  /** 1 = the source works, 0 = failing (`tunebot_source_health{source}`). */
+  setSourceHealth(source: string, healthy: boolean): void {
+    const label = this.sourceLabel.value(source);
+    this.sourceHealthValues.set(label, healthy);
+    this.health.sourceHealth.set({ source: label }, healthy ? 1 : 0);
+  }
+
+  /** The source health last set, by source. */
+  sourceHealth(): Readonly<Record<string, boolean>> {
+    return Object.fromEntries(this.sourceHealthValues);
+  }
+
+  /** `tunebot_build_info{version, node} 1`. */
+  setBuildInfo(version: string): void {
+    this.health.buildInfo.set({ version, node: process.versions.node }, 1);
+  }
+
+  /** One /feedback rating (1-5 stars). */
+  observeRating(stars: number): void {
+    this.feedback.rating.observe(stars);
   }
 
   /** Prometheus text exposition of the whole registry, with its content type. */

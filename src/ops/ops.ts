@@ -4,6 +4,7 @@ import { FrameMonitor } from './frame-monitor.js';
 import { OpsServer } from './http-server.js';
 import { Metrics, type MetricsOptions } from './metrics.js';
 import { ReadinessTracker } from './readiness.js';
+import { FrameHistory } from './status-history.js';
 
 export interface OpsOptions {
   /** Config.httpPort; 0 means no HTTP server at all (metrics are still collected, just not served). */
@@ -14,6 +15,8 @@ export interface OpsOptions {
   readonly metrics?: MetricsOptions;
   /** FrameMonitor sampling period (default 5 s). */
   readonly frameIntervalMs?: number;
+  /** Frame history sampling period for `/status` (default one minute). */
+  readonly historyIntervalMs?: number;
 }
 
 /** Everything operational the composition root wires, built in one place. */
@@ -21,6 +24,8 @@ export interface Ops {
   readonly metrics: Metrics;
   readonly readiness: ReadinessTracker;
   readonly frames: FrameMonitor;
+  /** Per-minute frame history for `/status` (the last hour). */
+  readonly history: FrameHistory;
   /** Starts the HTTP server if enabled; resolves with its port (undefined when disabled). */
   start(): Promise<number | undefined>;
   /** Marks the process not ready, stops sampling and closes the server. */
@@ -39,6 +44,11 @@ export function createOps(options: OpsOptions): Ops {
     sink: (guildId, sent, expected, silence) => metrics.recordFrames(guildId, sent, expected, silence),
     ...(options.frameIntervalMs !== undefined ? { intervalMs: options.frameIntervalMs } : {}),
   });
+  const history = new FrameHistory({
+    clock: options.clock,
+    totals: () => metrics.frameTotals(),
+    ...(options.historyIntervalMs !== undefined ? { intervalMs: options.historyIntervalMs } : {}),
+  });
   const server =
     options.httpPort > 0
       ? new OpsServer({ port: options.httpPort, host: options.httpHost, metrics, readiness: readiness.evaluate, logger: options.logger })
@@ -47,7 +57,9 @@ export function createOps(options: OpsOptions): Ops {
     metrics,
     readiness,
     frames,
+    history,
     async start() {
+      history.start();
       if (!server) return undefined;
       try {
         const { port } = await server.start();
@@ -61,6 +73,7 @@ export function createOps(options: OpsOptions): Ops {
     async stop() {
       readiness.markShuttingDown();
       frames.stop();
+      history.stop();
       await server?.close();
     },
   };

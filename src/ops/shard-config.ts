@@ -17,3 +17,19 @@ export function parseShardCount(raw: string | undefined): ShardCount {
   }
   return n;
 }
+
+/**
+ * This process's shard id(s) as a label value (`0`, or `0,1` for several) under `npm run start:sharded`,
+ * where discord.js's ShardingManager sets SHARDING_MANAGER and puts the ids in SHARDS; undefined otherwise.
+ */
+export function shardLabel(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (env.SHARDING_MANAGER !== 'true') return undefined;
+  let ids: unknown;
+  try {
+    ids = JSON.parse(env.SHARDS ?? '');
+  } catch {
+    return undefined;
+  }
+  const list = (Array.isArray(ids) ? ids : [ids]).filter((id): id is number => typeof id === 'number' && Number.isInteger(id) && id >= 0);
+  return list.length > 0 ? list.slice(0, 16).join(',') : undefined;
+}

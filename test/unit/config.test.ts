@@ -19,6 +19,13 @@ describe('parseConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('reads FEEDBACK_CHANNEL_ID as a channel id and refuses anything else', () => {
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN }).feedbackChannelId).toBeUndefined();
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, FEEDBACK_CHANNEL_ID: '123456789012345678' }).feedbackChannelId).toBe('123456789012345678');
+    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, FEEDBACK_CHANNEL_ID: '#feedback' })).toThrow(/FEEDBACK_CHANNEL_ID/);
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN }).statusSampleMs).toBe(60_000);
+  });
+
   it('reports every problem at once, each with what to do', () => {
     let error: unknown;
     try {

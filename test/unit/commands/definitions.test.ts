@@ -8,7 +8,7 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
   it('registers every command once', () => {
     expect([...byName.keys()].sort()).toEqual(
       ['clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'seek',
-        'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume'].sort(),
+        'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume', 'status', 'feedback'].sort(),
     );
     expect(byName.size).toBe(commands.length);
   });
@@ -23,6 +23,8 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
     ['seek', ['position']],
     ['volume', ['percent']],
     ['queue', ['page']],
+    ['feedback', ['rating', 'comment']],
+    ['status', []],
   ])('/%s takes %j', (name, options) => {
     expect(optionNames(name)).toEqual(options);
   });
