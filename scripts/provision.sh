@@ -15,17 +15,20 @@
 #      npm_config_nodedir is exported to the running node's own headers.
 #   3. apt-get update (once) and `ffmpeg`, plus python3/make/g++ for node-gyp, when missing.
 #   4. --with-redis: `redis-server` as well (for STORE_URL=redis://... tests).
+#   5. --with-kubectl: `kubectl` (Debian's kubernetes-client) when none is on PATH, for validating
+#      deploy/kubernetes/ (the manifests use kustomize v4+ syntax: kubectl >= 1.21).
 #
 # Safe to source from `set -euo pipefail` scripts: it does not change shell options, uses only
 # locals, and returns (not exits) non-zero with a message on stderr on failure. Quiet on success
 # except for the export lines when executed. Network: the npm registry and Debian's mirrors only.
 
 _tunebot_provision() {
-  local want_redis=0 arg
+  local want_redis=0 want_kubectl=0 arg
   for arg in "$@"; do
     case "$arg" in
       --with-redis|redis) want_redis=1 ;;
-      -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
+      --with-kubectl|kubectl) want_kubectl=1 ;;
+      -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
       *) echo "provision: unknown argument: $arg" >&2; return 2 ;;
     esac
   done
@@ -87,6 +90,7 @@ _tunebot_provision() {
   command -v make >/dev/null 2>&1 || pkgs+=(make)
   command -v g++ >/dev/null 2>&1 || pkgs+=(g++)
   if [ "$want_redis" = 1 ] && ! command -v redis-server >/dev/null 2>&1; then pkgs+=(redis-server); fi
+  if [ "$want_kubectl" = 1 ] && ! command -v kubectl >/dev/null 2>&1; then pkgs+=(kubernetes-client); fi
 
   # --- 1. Node.js >= 22.12 -------------------------------------------------------------------
   local node_bin="" pkg_dir="$prefix/node_modules/node"
