@@ -36,7 +36,7 @@ const LAYERS = {
   // The gateway-facing shell: the interaction router, now-playing messages, client events.
   discord: ['core', 'ports', 'ops', 'settings', 'resolver', 'session', 'controls', 'commands', 'config.ts'],
   // Top-level files.
-  'config.ts': [],
+  'config.ts': ['core'],
   'logger.ts': ['ports'],
   'app.ts': [
     'core', 'ports', 'net', 'store', 'media', 'sources', 'ops', 'voice', 'settings', 'resolver', 'session',

@@ -18,18 +18,21 @@
 #      --with-prometheus: Debian's `prometheus` (brings `prometheus` and `promtool`) for the alert-rule tests
 #      and the dashboard test against a real Prometheus; the tests run their own instance on a loopback port
 #      with a temporary data dir, so whether the package's own service starts does not matter.
+#      --with-kubectl: `kubectl` (Debian's kubernetes-client) when none is on PATH, for validating
+#      deploy/kubernetes/ (the manifests use kustomize v4+ syntax: kubectl >= 1.21).
 #
 # Safe to source from `set -euo pipefail` scripts: it does not change shell options, uses only
 # locals, and returns (not exits) non-zero with a message on stderr on failure. Quiet on success
 # except for the export lines when executed. Network: the npm registry and Debian's mirrors only.
 
 _tunebot_provision() {
-  local want_redis=0 want_prometheus=0 arg
+  local want_redis=0 want_prometheus=0 want_kubectl=0 arg
   for arg in "$@"; do
     case "$arg" in
       --with-redis|redis) want_redis=1 ;;
       --with-prometheus|prometheus) want_prometheus=1 ;;
-      -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
+      --with-kubectl|kubectl) want_kubectl=1 ;;
+      -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
       *) echo "provision: unknown argument: $arg" >&2; return 2 ;;
     esac
   done
@@ -94,6 +97,7 @@ _tunebot_provision() {
   if [ "$want_prometheus" = 1 ] && { ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; }; then
     pkgs+=(prometheus)
   fi
+  if [ "$want_kubectl" = 1 ] && ! command -v kubectl >/dev/null 2>&1; then pkgs+=(kubernetes-client); fi
 
   # --- 1. Node.js >= 22.12 -------------------------------------------------------------------
   local node_bin="" pkg_dir="$prefix/node_modules/node"

@@ -129,6 +129,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
       persistence.start();
       sweep();
       await ops.start();
+      if (config.shards) logger.info({ shards: config.shards.ids, shardCount: config.shards.count }, 'running these shards');
       await client.login(config.token);
     },
     async stop() {
@@ -152,6 +153,8 @@ function createClient(config: Config): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
     rest: { api: config.apiUrl },
+    // Set for one of several processes (by hand or a StatefulSet pod): only its shards, out of the total.
+    ...(config.shards ? { shards: [...config.shards.ids], shardCount: config.shards.count } : {}),
     allowedMentions: NO_MENTIONS,
     // A music bot reads no messages: caching them would only cost memory.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, ReactionManager: 0 }),
@@ -191,6 +194,10 @@ async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'lo
 
 async function registerCommands(client: Client, config: Config, logger: Logger): Promise<void> {
   if (!config.registerCommands || !client.application) return;
+  // Commands belong to the application, not a shard: with several processes only the one running shard 0
+  // registers them, so a restart of N pods is one registration, not N.
+  const ids = client.options.shards;
+  if (Array.isArray(ids) && !ids.includes(0)) return;
   try {
     const body = commands.map((c) => c.data);
     await (config.devGuildId ? client.application.commands.set(body, config.devGuildId) : client.application.commands.set(body));

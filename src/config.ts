@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { MAX_SHARD_COUNT, ordinalFromPodName, parseShardIds, shardsForOrdinal, type ShardPlan } from './core/shard-plan.js';
 
 /**
  * Configuration, parsed once at start-up into a frozen object. Every problem is collected and reported at
@@ -42,6 +43,12 @@ export interface Config {
   readonly feedbackChannelId: string | undefined;
   /** How often `/status`'s frame history takes a sample (a minute; tests shorten it). */
   readonly statusSampleMs: number;
+  /**
+   * The shards this process runs when it is one of several processes started by hand or by Kubernetes
+   * (`SHARDS=[0,1]` or `SHARDS=ordinal` with `SHARD_COUNT`); undefined for one process running every shard,
+   * or a child of `npm run start:sharded` (discord.js's manager passes its ids itself).
+   */
+  readonly shards: ShardPlan | undefined;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +104,7 @@ export function parseConfig(env: Env): Config {
     storeUrl: readStoreUrl(env.STORE_URL, problems),
     feedbackChannelId: read.optionalSnowflake('FEEDBACK_CHANNEL_ID'),
     statusSampleMs: read.duration('STATUS_SAMPLE_INTERVAL', 60_000),
+    shards: readShardPlan(env, read, problems),
   };
   if (config.searchSource === 'local' && !config.mediaDir) {
     problems.push('SEARCH_SOURCE=local needs MEDIA_DIR (the folder with your music).');
@@ -147,6 +155,55 @@ function readSpotify(env: Env, problems: string[]): Config['spotify'] {
   const market = env.SPOTIFY_MARKET?.trim().toUpperCase();
   if (market && !/^[A-Z]{2}$/.test(market)) problems.push(`SPOTIFY_MARKET must be a two-letter country code (got "${market}").`);
   return { clientId, clientSecret, ...(refreshToken ? { refreshToken } : {}), ...(market ? { market } : {}) };
+}
+
+/**
+ * `SHARDS` for a process that runs some of the shards: a JSON list (`[0,1]`), or `ordinal`, which derives the
+ * list from a StatefulSet pod's ordinal (POD_ORDINAL, else the `-N` ending of POD_NAME or HOSTNAME) and
+ * SHARDS_PER_POD. Both need SHARD_COUNT, the total. Any other value (`auto`, a number) is the shard manager's
+ * count, read by `npm run start:sharded`, not here.
+ */
+function readShardPlan(env: Env, read: Reader, problems: string[]): ShardPlan | undefined {
+  const raw = env.SHARDS?.trim() ?? '';
+  if (env.SHARDING_MANAGER === 'true' || (raw !== 'ordinal' && !raw.startsWith('['))) return undefined;
+  if (!env.SHARD_COUNT?.trim()) {
+    problems.push(`SHARDS=${raw} needs SHARD_COUNT, the total number of shards (the same in every process).`);
+    return undefined;
+  }
+  const count = read.int('SHARD_COUNT', 1, 1, MAX_SHARD_COUNT);
+  if (raw !== 'ordinal') {
+    const ids = parseShardIds(raw, count);
+    if (typeof ids === 'string') problems.push(ids);
+    return typeof ids === 'string' ? undefined : { ids, count };
+  }
+  const perPod = read.int('SHARDS_PER_POD', 1, 1, MAX_SHARD_COUNT);
+  const ordinal = readOrdinal(env);
+  if (ordinal === undefined) {
+    problems.push(
+      'SHARDS=ordinal needs the pod ordinal: set POD_ORDINAL, or POD_NAME to the StatefulSet pod name ' +
+        '(e.g. tunebot-2) with the downward API (see deploy/kubernetes/).',
+    );
+    return undefined;
+  }
+  const ids = shardsForOrdinal(ordinal, count, perPod);
+  if (ids.length === 0) {
+    problems.push(
+      `This is pod ${ordinal}, but SHARD_COUNT=${count} with SHARDS_PER_POD=${perPod} needs only ` +
+        `${Math.ceil(count / perPod)} pods (0-${Math.ceil(count / perPod) - 1}): scale the StatefulSet to that many replicas.`,
+    );
+    return undefined;
+  }
+  return { ids, count };
+}
+
+function readOrdinal(env: Env): number | undefined {
+  const explicit = env.POD_ORDINAL?.trim();
+  if (explicit) return /^(0|[1-9]\d{0,8})$/.test(explicit) ? Number(explicit) : undefined;
+  for (const name of [env.POD_NAME, env.HOSTNAME]) {
+    const ordinal = name ? ordinalFromPodName(name) : undefined;
+    if (ordinal !== undefined) return ordinal;
+  }
+  return undefined;
 }
 
 function readStoreUrl(raw: string | undefined, problems: string[]): string | undefined {

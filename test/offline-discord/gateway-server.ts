@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GatewayDispatchEvents, GatewayOpcodes } from 'discord-api-types/v10';
-import { WebSocketServer } from 'ws';
-import type { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { gatewayGuildMembersChunk, readyPayload } from './gateway-payloads.js';
 import { shardOf } from './snowflake.js';
 import { ChangeFeed } from './wait.js';
@@ -62,6 +61,12 @@ export class GatewayServer {
    */
   shardCount: number;
   onVoiceStateUpdate: VoiceStateUpdateHandler = () => undefined;
+  /**
+   * Identifies for a shard whose earlier session still had an open socket: two processes claiming the same
+   * shard at once (a duplicate shard id, or a replacement pod started before the old one stopped). Discord
+   * would serve both and the bot would answer twice; here the older socket is closed and the event recorded.
+   */
+  readonly takeovers: { shard: number; at: number }[] = [];
   /** Set false to stop acknowledging heartbeats (zombie-connection tests). */
   heartbeatAcks = true;
   private readonly wss: WebSocketServer;
@@ -103,6 +108,16 @@ export class GatewayServer {
   /** Gateway ops received with this opcode. */
   opsOf(op: number): GatewayOpRecord[] {
     return this.ops.filter((r) => r.op === op);
+  }
+
+  /** How many sessions have an open socket for each shard right now (a shard owned twice shows 2). */
+  openSessionsByShard(): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const session of this.sessions.values()) {
+      if (session.ws?.readyState !== WebSocket.OPEN) continue;
+      counts.set(session.shard[0], (counts.get(session.shard[0]) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** Sends a dispatch to the shard owning `guildId` (shard 0 for null); buffered for resume if disconnected. */
@@ -226,7 +241,10 @@ export class GatewayServer {
     const session: GatewaySession = { id: randomBytes(16).toString('hex'), shard, seq: 0, buffer: [], ws, ready: false, invalid: false };
     this.sessions.set(session.id, session);
     const previous = this.byShard.get(shard[0]);
-    if (previous && previous.ws && previous.ws !== ws) previous.ws.close(4009, 'Session replaced');
+    if (previous && previous.ws && previous.ws !== ws) {
+      if (previous.ws.readyState === WebSocket.OPEN) this.takeovers.push({ shard: shard[0], at: performance.now() });
+      previous.ws.close(4009, 'Session replaced');
+    }
     this.byShard.set(shard[0], session);
     const guilds = [...world.guilds.values()].filter((g) => g.botPresent && shardOf(g.id, shard[1]) === shard[0]);
     this.send(session, GatewayDispatchEvents.Ready, readyPayload(world, session, guilds, this.url));
