@@ -146,7 +146,7 @@ async function assertMayReplaceCurrent(actor: Actor): Promise<void> {
 }
 
 function tracksOf(load: PlaylistLoad): readonly Track[] {
-  if (load.first.length === 0) throw new UserError('NOT_AUDIO', 'That playlist has nothing I can play.');
+  if (load.first.length === 0) throw new UserError('PLAYLIST_EMPTY');
   return load.first;
 }
 

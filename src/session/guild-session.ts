@@ -144,7 +144,7 @@ export class GuildSession extends EventEmitter<Events> {
   previous(): Promise<QueuedTrack> {
     return this.command(() => {
       const entry = this.deps.queue.previous();
-      if (!entry) throw new UserError('INVALID_ARGUMENT', 'There is no previous track.');
+      if (!entry) throw new UserError('NO_PREVIOUS_TRACK');
       void this.playback.start(entry);
       return entry;
     });
@@ -155,9 +155,9 @@ export class GuildSession extends EventEmitter<Events> {
     return this.command(() => {
       const state = this.requireActive();
       const duration = state.entry.durationMs;
-      if (state.entry.isLive === true) throw new UserError('INVALID_ARGUMENT', "You can't seek in a live stream.");
+      if (state.entry.isLive === true) throw new UserError('LIVE_NOT_SEEKABLE');
       if (ms < 0 || (duration !== null && ms >= duration)) {
-        throw new UserError('INVALID_ARGUMENT', 'That position is outside the track.');
+        throw new UserError('SEEK_OUT_OF_RANGE');
       }
       void this.playback.start(state.entry, ms);
       return state.entry;
@@ -245,7 +245,7 @@ export class GuildSession extends EventEmitter<Events> {
 
   private command<T>(task: () => T | Promise<T>): Promise<T> {
     return this.serial.run(async (): Promise<T> => {
-      if (this.state.status === 'destroyed') throw new UserError('VOICE_CONNECT_FAILED');
+      if (this.state.status === 'destroyed') throw new UserError('SESSION_ENDED');
       this.lastActivity = this.deps.clock.now();
       const result = await task();
       // The queue may have changed inside the preload window: open the (possibly new) next track.

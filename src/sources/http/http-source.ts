@@ -118,7 +118,7 @@ export class HttpSource implements Source {
     const response = await safeFetch(url, this.options.policy, { signal, timeoutMs: this.options.timeoutMs });
     if (response.status >= 400) {
       response.body.destroy();
-      throw new UserError('HTTP_STATUS', `(HTTP ${response.status})`);
+      throw new UserError('HTTP_STATUS', { status: response.status });
     }
     const length = Number(response.headers['content-length'] ?? 0);
     if (length > this.options.maxBytes) {

@@ -113,7 +113,7 @@ export class LocalSource implements Source {
       const known = this.index.get(normalised);
       if (known) return known;
       const file = await safeLocalPath(this.options.root, rel).catch((error: unknown) => {
-        if (isUserError(error) && error.code === 'BAD_URL') throw error;
+        if (isUserError(error) && error.code === 'LOCAL_OUTSIDE_FOLDER') throw error;
         return undefined;
       });
       if (file) return this.index.add(path.relative(await realpath(this.options.root), file).split(path.sep).join('/'), file);

@@ -68,7 +68,7 @@ describe('YtDlpSource', () => {
     const { source, runs } = setup('/gone');
     const track = { id: 'youtube:dQw4w9WgXcQ', source: 'youtube' as const, title: 'x', url: 'https://youtu.be/dQw4w9WgXcQ', durationMs: 1 };
     const error = await failure(source.stream(track, { startMs: 0, signal: signal() }));
-    expect(isUserError(error) && error.code).toBe('SOURCE_UNAVAILABLE');
+    expect(isUserError(error) && error.code).toBe('SOURCE_REFUSED');
     expect(String((error as Error).message)).toMatch(/YouTube refused/);
     expect(runs()).toBe(1);
   });
