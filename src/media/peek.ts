@@ -19,8 +19,9 @@ export function peek(stream: Readable, bytes: number, timeoutMs: number): Promis
       resolve(head);
     };
     const onReadable = () => {
-      let chunk: Buffer | null;
-      while (length < bytes && (chunk = stream.read() as Buffer | null) !== null) {
+      while (length < bytes) {
+        const chunk = stream.read() as Buffer | null;
+        if (chunk === null) break;
         chunks.push(chunk);
         length += chunk.length;
       }

@@ -190,7 +190,9 @@ export class GatewayServer {
         if (this.heartbeatAcks) ws.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
         return session;
       case GatewayOpcodes.Identify:
-        return session ? (ws.close(4005, 'Already authenticated'), session) : this.identify(ws, packet.d as IdentifyData);
+        if (!session) return this.identify(ws, packet.d as IdentifyData);
+        ws.close(4005, 'Already authenticated');
+        return session;
       case GatewayOpcodes.Resume:
         return this.resume(ws, packet.d as { token: string; session_id: string; seq: number });
       case GatewayOpcodes.VoiceStateUpdate:
@@ -226,7 +228,7 @@ export class GatewayServer {
     const session: GatewaySession = { id: randomBytes(16).toString('hex'), shard, seq: 0, buffer: [], ws, ready: false, invalid: false };
     this.sessions.set(session.id, session);
     const previous = this.byShard.get(shard[0]);
-    if (previous && previous.ws && previous.ws !== ws) previous.ws.close(4009, 'Session replaced');
+    if (previous?.ws && previous.ws !== ws) previous.ws.close(4009, 'Session replaced');
     this.byShard.set(shard[0], session);
     const guilds = [...world.guilds.values()].filter((g) => g.botPresent && shardOf(g.id, shard[1]) === shard[0]);
     this.send(session, GatewayDispatchEvents.Ready, readyPayload(world, session, guilds, this.url));

@@ -1,4 +1,5 @@
-import { open, opendir, realpath, stat } from 'node:fs/promises';
+import type { Dir } from 'node:fs';
+import { open, opendir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { words } from '../catalog/match-score.js';
 import { readTags, TAG_READ_BYTES, type AudioTags } from './local-tags.js';
@@ -99,7 +100,7 @@ export class LocalIndex {
   private async walk(root: string, dir: string, depth: number, out: string[]): Promise<void> {
     if (depth > (this.options.maxDepth ?? 12)) return;
     const max = this.options.maxFiles ?? 20_000;
-    let handle;
+    let handle: Dir;
     try {
       handle = await opendir(dir);
     } catch {
@@ -128,7 +129,7 @@ export class LocalIndex {
 }
 
 async function tagsOf(file: string): Promise<AudioTags> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(file, 'r');
     const size = Math.min(TAG_READ_BYTES, (await stat(file)).size);

@@ -46,7 +46,7 @@ export class RecordedSpotify implements SpotifyApi {
       playlist.fetch = async () => {
         this.fetches++;
         for (let n = pages.length - 1; n >= 0; n--) {
-          const items = (pages[n]?.['items'] as Json[]).filter((i) => i['track']).map((i) => new SpotifyTrack(i['track']));
+          const items = ((pages[n]?.['items'] ?? []) as Json[]).filter((i) => i['track']).map((i) => new SpotifyTrack(i['track']));
           store.set(`${n + 2}`, items);
         }
         return playlist;
