@@ -1,6 +1,7 @@
 import type { Dir } from 'node:fs';
 import { open, opendir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { systemClock, type Clock } from '../../ports/clock.js';
 import { words } from '../catalog/match-score.js';
 import { readTags, TAG_READ_BYTES, type AudioTags } from './local-tags.js';
 
@@ -22,6 +23,8 @@ export interface LocalEntry {
 
 export interface LocalIndexOptions {
   readonly root: string;
+  /** Dates builds (default: the system clock). */
+  readonly clock?: Clock;
   readonly maxFiles?: number;
   readonly maxDepth?: number;
   /** Read ID3/Vorbis tags while indexing (default true). */
@@ -93,7 +96,7 @@ export class LocalIndex {
       for (const entry of entries) next.set(entry.rel, entry);
     }
     this.entries = next;
-    this.builtAt = Date.now();
+    this.builtAt = (this.options.clock ?? systemClock).now();
     return next.size;
   }
 
