@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Coalescer } from '../../../src/core/coalescer.js';
-import { flush } from './fake-clock.js';
+import { flush } from '../../support/fake-clock.js';
 
 function gate<T>() {
   let resolve!: (value: T) => void;

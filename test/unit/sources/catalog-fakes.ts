@@ -9,7 +9,7 @@ import type { SpotifyApi, SpotifyCollectionData, SpotifyTrackData } from '../../
 import { YtDlpClient } from '../../../src/sources/ytdlp/ytdlp-client.js';
 import { YtDlpSource } from '../../../src/sources/ytdlp/ytdlp-source.js';
 import { MatchedStreamer, YouTubeMatcher } from '../../../src/sources/catalog/youtube-matcher.js';
-import { FakeClock } from '../resolver/fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { MemoryStore } from '../resolver/memory-store.js';
 import { FAKE_YTDLP, fakeEnv, readArgsLog, tempDir } from './fake-ytdlp-helpers.js';
 import { loopbackPolicy } from './loopback-server.js';

@@ -6,7 +6,7 @@ import { SongCache } from '../../../src/resolver/song-cache.js';
 import { YtDlpClient } from '../../../src/sources/ytdlp/ytdlp-client.js';
 import { YtDlpSource } from '../../../src/sources/ytdlp/ytdlp-source.js';
 import type { PagedPlaylist } from '../../../src/ports/source.js';
-import { FakeClock } from '../resolver/fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { MemoryStore } from '../resolver/memory-store.js';
 import { FAKE_YTDLP, fakeEnv, readArgsLog, tempDir } from './fake-ytdlp-helpers.js';
 import { LoopbackServer, WEBM_OPUS, drain, failure, loopbackPolicy, signal } from './loopback-server.js';
