@@ -47,9 +47,9 @@ const LAYERS = {
   'shard-manager.ts': ['config.ts', 'logger.ts', 'ports', 'ops'],
 };
 
-const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The path regex of a layer: a folder's files, or one top-level file. */
-const pathOf = (layer) => (layer.endsWith('.ts') ? `^src/${escape(layer)}$` : `^src/${escape(layer)}/`);
+const pathOf = (layer) => (layer.endsWith('.ts') ? `^src/${escapeRegex(layer)}$` : `^src/${escapeRegex(layer)}/`);
 
 function assertAcyclic(layers) {
   const state = new Map(); // layer → 'visiting' | 'done'

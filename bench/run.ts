@@ -105,9 +105,13 @@ async function main(): Promise<void> {
   // Guilds by purpose: the streaming steps use the first ones, so at N=1 the bot has one session.
   const take = (() => {
     let next = 0;
-    return (n: number) => stack.guilds.slice(next, (next += n));
+    return (n: number) => {
+      const from = next;
+      next += n;
+      return stack.guilds.slice(from, next);
+    };
   })();
-  const streamGuilds = take(streaming);
+  take(streaming); // reserved for the streaming steps, which address the first guilds directly
   const burstGuilds = take(bursts);
   const coldGuilds = take(plan.coldSamples);
   const [latencyGuild, gapGuild, playlistGuild] = take(3) as [BenchGuild, BenchGuild, BenchGuild];

@@ -30,6 +30,7 @@ import { createSourceStack, type SourceStack } from './resolver/create-sources.j
 import { trackGateway } from './ops/gateway-readiness.js';
 import { instrumentLoader } from './session/instrument.js';
 import { createOps, type Ops } from './ops/ops.js';
+import { registerResolverMetrics } from './ops/resolver-metrics.js';
 import type { VoiceLink } from './ports/voice.js';
 import { DiscordVoice } from './voice/discord-voice.js';
 import { createOwnerTools } from './discord/owner-tools-wiring.js';
@@ -113,7 +114,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter({ commands, buttons: buttonHandlers, deps, logger, metrics: ops.metrics }), logger });
   client.once('clientReady', () => {
     void registerCommands(client, config, logger);
-    void resumeSessions({ sessions, persistence, notifier, logger, ownsGuild: (id) => client.guilds.cache.has(id) })
+    void resumeSessions({ sessions, persistence, notifier, logger, clock, ownsGuild: (id) => client.guilds.cache.has(id) })
       .then((count) => count > 0 && logger.info({ count }, 'resumed sessions after restart'));
   });
   const sweep = () => {
@@ -189,6 +190,7 @@ async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'lo
     },
   });
   ops.readiness.addCheck({ name: 'yt-dlp', critical: false, check: () => ({ ok: stack.ytdlpFound }) });
+  registerResolverMetrics(ops.metrics.registry, () => stack.resolver.stats());
   return stack;
 }
 

@@ -1,10 +1,10 @@
 import { REST, Routes, type APIUser } from 'discord.js';
 import { commands } from './commands/index.js';
-import { ConfigError, loadEnv, parseConfig } from './config.js';
+import { ConfigError, loadEnv, parseConfig, type Config } from './config.js';
 
 /** `npm run deploy-commands`: registers the slash commands without starting the bot (global or DEV_GUILD_ID). */
 async function deploy(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = parseConfig(loadEnv(process.cwd()));
   } catch (error) {

@@ -306,7 +306,7 @@ export function renderMarkdown(results: BenchResults): string {
     for (const g of results.gaps) out.push(`| ${g.kind} | ${g.audible.p50} / ${g.audible.max} | ${g.packet.p50} / ${g.packet.max} | ${round(g.paddingFrames, 1)} | ${g.transitions} |`);
     out.push('');
   }
-  out.push('## Playlist of ' + (results.playlist?.entries ?? results.plan.playlistEntries) + ' entries (M3U from the local media server)', '');
+  out.push(`## Playlist of ${results.playlist?.entries ?? results.plan.playlistEntries} entries (M3U from the local media server)`, '');
   if (!results.playlist) out.push('Not measured.', '');
   else if (!results.playlist.available) out.push(`**Not available**: playlist URLs are not wired into /play yet. The bot answered: "${results.playlist.reply}". The measuring code stays in bench/phases/playlist.ts.`, '');
   else out.push(`Fully queued (reply) after ${fmt(results.playlist.queuedMs, ' ms')}; first audio after ${fmt(results.playlist.firstAudioMs, ' ms')}; ${results.playlist.queued} tracks in the queue. Reply: "${results.playlist.reply}"`, '');

@@ -13,7 +13,7 @@ async function check(name, fn) {
     console.log(`ok   ${name}${detail ? `: ${detail}` : ''}`);
   } catch (err) {
     failed += 1;
-    console.log(`FAIL ${name}: ${err && err.stack ? err.stack.split('\n').slice(0, 3).join(' | ') : err}`);
+    console.log(`FAIL ${name}: ${err?.stack ? err.stack.split('\n').slice(0, 3).join(' | ') : err}`);
   }
 }
 

@@ -27,7 +27,7 @@ export const feedbackCommand: SlashCommand = {
     const owner = deps.owner;
     if (!owner) throw new UserError('FEEDBACK_NOT_SAVED');
     const rating = interaction.options.getInteger('rating', true);
-    if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new UserError('INVALID_ARGUMENT', 'The rating is 1 to 5.');
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new UserError('BAD_RATING');
     const raw = interaction.options.getString('comment')?.trim() ?? '';
     const comment = raw ? escapeText(raw, MAX_COMMENT) : null;
     const outcome = await owner.feedback

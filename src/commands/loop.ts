@@ -21,7 +21,7 @@ export const loopCommand: SlashCommand = {
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const mode = interaction.options.getString('mode', true);
-    if (!isLoopMode(mode)) throw new UserError('INVALID_ARGUMENT', 'Loop mode must be off, track or queue.');
+    if (!isLoopMode(mode)) throw new UserError('BAD_LOOP_MODE');
     return setLoopMode(actorOf(interaction, deps), mode);
   },
 };

@@ -1,6 +1,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { escapeText } from '../core/format.js';
 import type { Requester } from '../core/track.js';
+import type { Clock } from '../ports/clock.js';
 import { finalise } from './reply.js';
 import type { PlaylistLoad } from '../resolver/playlist-loader.js';
 import type { GuildSession } from '../session/guild-session.js';
@@ -17,6 +18,8 @@ export interface FillContext {
   readonly settings: GuildSettings;
   /** The reply as first sent (the first track's line), kept at the top of every progress edit. */
   readonly headline: string;
+  /** Paces the progress edits. */
+  readonly clock: Clock;
 }
 
 /**
@@ -28,7 +31,7 @@ export async function fillPlaylist(load: PlaylistLoad, ctx: FillContext): Promis
   let added = load.first.length;
   let duplicates = 0;
   let overLimit = 0;
-  let lastEdit = performance.now();
+  let lastEdit = ctx.clock.now();
   for await (const batch of load.rest) {
     if (ctx.session.state.status === 'destroyed') break;
     const queue = ctx.session.queue;
@@ -40,8 +43,8 @@ export async function fillPlaylist(load: PlaylistLoad, ctx: FillContext): Promis
       await ctx.session.enqueue(limited.accepted, ctx.requester, 'end');
       added += limited.accepted.length;
     }
-    if (performance.now() - lastEdit >= PROGRESS_EVERY_MS) {
-      lastEdit = performance.now();
+    if (ctx.clock.now() - lastEdit >= PROGRESS_EVERY_MS) {
+      lastEdit = ctx.clock.now();
       await edit(ctx, `${ctx.headline}\n⏳ Loading **${escapeText(load.title)}**… ${added} added so far.`);
     }
   }

@@ -7,6 +7,7 @@ import { actorOf, controlContext, type Actor } from '../controls/control-guard.j
 import { denials } from '../controls/denials.js';
 import { decideSkip } from '../controls/permissions.js';
 import { assertCanJoin, memberVoiceChannel } from '../controls/preconditions.js';
+import type { Clock } from '../ports/clock.js';
 import type { Query } from '../ports/source.js';
 import type { PlaylistLoad } from '../resolver/playlist-loader.js';
 import type { EnqueueResult, GuildSession } from '../session/guild-session.js';
@@ -72,8 +73,8 @@ export const playCommand: SlashCommand = {
       throw error;
     }
     const result = await session.enqueue(limited.accepted, requester, placement);
-    const headline = await describe(load, limited, result);
-    if (load.kind === 'playlist') after(() => fillPlaylist(load, { interaction, session, requester, settings, headline }));
+    const headline = await describe(load, limited, result, deps.clock);
+    if (load.kind === 'playlist') after(() => fillPlaylist(load, { interaction, session, requester, settings, headline, clock: deps.clock }));
     return load.kind === 'playlist' ? `${headline}\n⏳ Loading the rest of **${escapeText(load.title)}**…` : headline;
   },
 };
@@ -146,7 +147,7 @@ async function assertMayReplaceCurrent(actor: Actor): Promise<void> {
 }
 
 function tracksOf(load: PlaylistLoad): readonly Track[] {
-  if (load.first.length === 0) throw new UserError('NOT_AUDIO', 'That playlist has nothing I can play.');
+  if (load.first.length === 0) throw new UserError('PLAYLIST_EMPTY');
   return load.first;
 }
 
@@ -154,7 +155,7 @@ function leaveIfUnused(session: GuildSession): void {
   if (session.state.status === 'idle' && session.queue.length === 0) session.destroy('stopped');
 }
 
-async function describe(load: PlaylistLoad, limited: LimitedTracks, result: EnqueueResult): Promise<string> {
+async function describe(load: PlaylistLoad, limited: LimitedTracks, result: EnqueueResult, clock: Clock): Promise<string> {
   const tracks = limited.accepted;
   const first = tracks[0] as Track;
   const length = trackLength(first);
@@ -164,7 +165,7 @@ async function describe(load: PlaylistLoad, limited: LimitedTracks, result: Enqu
   if (!result.started) return `➕ Queued ${name} at position #${result.position ?? 1}${more}${leftOut}`;
   const outcome = await Promise.race([
     result.started,
-    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), START_WAIT_MS).unref()),
+    new Promise<undefined>((resolve) => clock.setTimeout(() => resolve(undefined), START_WAIT_MS).unref?.()),
   ]);
   if (outcome && !outcome.ok) throw outcome.error;
   return `▶️ Now playing ${name}${more}${leftOut}`;

@@ -26,7 +26,7 @@ export const queueButtons: ButtonHandler = {
   async execute({ interaction, deps, args }) {
     const [guildId, pageText] = args;
     const page = Number(pageText);
-    if (guildId !== interaction.guildId || !Number.isInteger(page)) throw new UserError('INVALID_ARGUMENT', 'That button is not mine.');
+    if (guildId !== interaction.guildId || !Number.isInteger(page)) throw new UserError('FOREIGN_BUTTON');
     return { update: renderQueuePage(deps.sessions.get(guildId), guildId, page) };
   },
 };

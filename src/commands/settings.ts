@@ -95,7 +95,7 @@ function knownId(interaction: Interaction, option: string, exists: (id: string) 
   const value = interaction.options.get(option)?.value;
   if (value === undefined || value === null) return null;
   const id = String(value);
-  if (!/^\d{1,20}$/.test(id) || !exists(id)) throw new UserError('INVALID_ARGUMENT', `I can't find that ${option} in this server.`);
+  if (!/^\d{1,20}$/.test(id) || !exists(id)) throw new UserError('SETTING_TARGET_NOT_FOUND', { option });
   return id;
 }
 
@@ -121,7 +121,7 @@ export const settingsCommand: SlashCommand = {
     const name = interaction.options.getSubcommand(true);
     if (name === 'view') return renderSettings(await deps.settings.get(interaction.guildId));
     const setter = SETTERS.find((s) => s.name === name);
-    if (!setter) throw new UserError('INVALID_ARGUMENT', 'That setting is not known to me any more.');
+    if (!setter) throw new UserError('UNKNOWN_SETTING');
     const updated = await deps.settings.update(interaction.guildId, setter.patch(interaction));
     return `✅ Saved.\n${renderSettings(updated)}`;
   },

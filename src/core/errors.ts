@@ -1,69 +1,141 @@
 /**
- * One catalogue of the errors users can cause or meet. Each has a stable code (used in metrics and logs) and
- * friendly text; nothing else is ever shown to a user. Anything that is not a `UserError` is a bug or an
- * outage: it is logged with a reference id and the user sees only that id (see the interaction router).
+ * One catalogue of the errors users can cause or meet. Each row is a stable code (used in metrics and logs)
+ * and the one template users read; nothing else is ever shown to a user. Anything that is not a `UserError`
+ * is a bug or an outage: it is logged with a reference id and the user sees only that id (see the router).
+ *
+ * Adding a failure: add a row here (its own code, its own sentence), then `throw new UserError('CODE')`, or
+ * `new UserError('CODE', { name: value })` when the template has `{name}` placeholders — the only way to add
+ * detail, checked by the compiler. Placeholders carry facts the bot chose (a number, a service name, a title),
+ * never an error's own message. test/unit/error-catalogue.test.ts walks this table.
  */
 export const ERRORS = {
+  // Voice and the command surface
   NOT_IN_VOICE: 'Join a voice channel first, then try again.',
-  NOT_SAME_CHANNEL: "You need to be in my voice channel to control playback.",
+  NOT_SAME_CHANNEL: 'You need to be in my voice channel to control playback.',
   MISSING_VOICE_PERMISSIONS: "I can't join that voice channel: I need the **Connect** and **Speak** permissions there.",
   VOICE_CHANNEL_FULL: 'That voice channel is full.',
   VOICE_CONNECT_FAILED: "I couldn't connect to the voice channel. Please try again in a moment.",
+  SESSION_ENDED: 'Playback here has just ended (I left the voice channel). Use /play to start again.',
   GUILD_ONLY: 'This command only works in a server.',
+  UNKNOWN_COMMAND: 'That command is not known to me any more.',
+  UNKNOWN_BUTTON: "That button doesn't work any more.",
+  FOREIGN_BUTTON: 'That button is not mine.',
+  SHUTTING_DOWN: "I'm restarting right now; please try again in a few seconds.",
+  BUSY: "I'm playing in too many servers right now; please try again later.",
+
+  // What a user asked to play
   EMPTY_QUERY: 'Tell me what to play: a link to an audio file or stream, or a search.',
   QUERY_TOO_LONG: 'That query is too long (500 characters at most).',
   UNSUPPORTED_QUERY: "I can't play that yet. Give me a direct http(s) link to an audio file or stream.",
   BAD_URL: "That doesn't look like a valid link.",
   UNSUPPORTED_SCHEME: 'Only http:// and https:// links can be played.',
   PRIVATE_ADDRESS: "That link points to a private or local network address, which I'm not allowed to fetch.",
+  ATTACHMENT_NOT_DISCORD: "That attachment isn't hosted by Discord.",
+  LINK_KIND_UNSUPPORTED: 'I can play {service} tracks, albums and playlists (not artists, podcasts or profiles).',
+
+  // Fetching and decoding
   FETCH_FAILED: "I couldn't fetch that link. Check that it's reachable and try again.",
   FETCH_TIMEOUT: 'That link took too long to answer.',
-  HTTP_STATUS: 'That link answered with an error instead of audio.',
+  STREAM_STALLED: 'That link took too long to answer. It stopped sending audio.',
+  HTTP_STATUS: 'That link answered with an error instead of audio. (HTTP {status})',
   TOO_MANY_REDIRECTS: 'That link redirects too many times.',
   NOT_AUDIO: "That link doesn't point to audio I can play.",
+  FORMAT_UNSUPPORTED: "I can't play {what} yet.",
+  FFMPEG_MISSING: "That link doesn't point to audio I can play. This server has no ffmpeg, so only Opus (Ogg/WebM) audio can be played.",
   MEDIA_TOO_LARGE: 'That file is too large to play.',
   BROKEN_MEDIA: "That file couldn't be decoded as audio; skipping it.",
+
+  // What a source found (or did not)
+  LINK_DEAD: "I couldn't open that {service} link: it may be private, deleted or not available here.",
+  TRACK_UNAVAILABLE: "That video isn't available (private, removed, age-restricted or blocked in this region).",
+  NO_RESULTS: 'I found nothing playable for that search.',
+  NO_MATCH: 'I couldn\'t find a playable version of "{title}".',
+  PLAYLIST_EMPTY: 'That playlist has nothing I can play.',
+  LOCAL_NOT_FOUND: 'Nothing in the local music library matches that.',
+  LOCAL_OUTSIDE_FOLDER: "That path isn't inside the bot's music folder.",
+
+  // A source that cannot serve anyone right now (see SOURCE_OUTAGE_CODES)
+  SOURCE_UNAVAILABLE: 'That source is having trouble right now; please try again later.',
+  SOURCE_TROUBLE: "{source} is having trouble right now, so I've paused requests to it; please try again in a minute.",
+  SOURCE_REFUSED: '{source} refused to send that audio (HTTP {status}); please try again later.',
+  SOURCE_NOT_CONFIGURED: "{service} links aren't set up on this bot: its owner needs to set {settings}.",
+  SOURCE_CREDENTIALS_REJECTED: "{service} didn't accept this bot's credentials: its owner needs to check {settings}.",
+  YTDLP_MISSING: "YouTube and SoundCloud don't work on this bot yet: its owner needs to install yt-dlp (or set YTDLP_PATH).",
+
+  // Playback controls
   NOTHING_PLAYING: 'Nothing is playing right now.',
   ALREADY_PAUSED: 'Playback is already paused.',
   NOT_PAUSED: "Playback isn't paused.",
-  QUEUE_EMPTY: 'The queue is empty.',
-  QUEUE_FULL: 'The queue is full.',
-  SHUTTING_DOWN: "I'm restarting right now; please try again in a few seconds.",
-  BUSY: "I'm playing in too many servers right now; please try again later.",
-  SOURCE_UNAVAILABLE: 'That source is having trouble right now; please try again later.',
-  INVALID_ARGUMENT: "That value isn't valid for this command.",
-  NOT_DJ: 'Only DJs can do that while others are listening: you need the DJ role or Manage Server.',
-  MANAGE_GUILD_REQUIRED: 'Only members with the **Manage Server** permission can change my settings.',
-  DUPLICATE_TRACK: "That's already in the queue, and this server doesn't allow duplicates.",
-  USER_QUEUE_LIMIT: 'You already have as many tracks queued as this server allows per member.',
+  NO_PREVIOUS_TRACK: 'There is no previous track.',
+  LIVE_NOT_SEEKABLE: "You can't seek in a live stream.",
+  SEEK_OUT_OF_RANGE: 'That position is outside the track.',
   BAD_SEEK_POSITION: 'Give a position like `1:23`, `83` (seconds), `1:02:03`, or `+10` / `-10` to jump.',
-  BAD_QUEUE_RANGE: 'Give a queue position like `3`, or a range like `3-7`.',
+  BAD_LOOP_MODE: 'Loop mode must be off, track or queue.',
   STALE_CONTROLS: 'Those buttons belong to a track that is no longer playing.',
-  YTDLP_MISSING: "YouTube playback isn't set up on this bot yet (yt-dlp is missing). Ask the bot's owner to install it.",
-  TRACK_UNAVAILABLE: "That video isn't available (private, removed, age-restricted or blocked in this region).",
+
+  // The queue
+  QUEUE_EMPTY: 'The queue is empty.',
+  QUEUE_FULL: 'The queue is full. ({limit} tracks at most.)',
+  QUEUE_POSITION_OUT_OF_RANGE: 'The queue has {count}; pick {range}.',
+  SKIP_COUNT_OUT_OF_RANGE: 'You can skip {range}.',
+  QUEUE_RANGE_REVERSED: 'The range must not start ({from}) after it ends ({to}).',
+  BAD_QUEUE_RANGE: 'Give a queue position like `3`, or a range like `3-7`.',
+  BAD_ADD_POSITION: 'Add at "end" or "next".',
+  DUPLICATE_TRACK: "That's already in the queue, and this server doesn't allow duplicates.",
+  USER_QUEUE_LIMIT: 'You already have {limit} track(s) queued, the most this server allows per member.',
+
+  // Permissions and settings
+  NOT_DJ: 'Only DJs can {action} while others are listening: you need the DJ role or Manage Server.',
+  MANAGE_GUILD_REQUIRED: 'Only members with the **Manage Server** permission can change my settings.',
+  UNKNOWN_SETTING: 'That setting is not known to me any more.',
+  SETTING_TARGET_NOT_FOUND: "I can't find that {option} in this server.",
+  INVALID_ARGUMENT: "That value isn't valid for this command.",
+
+  // Owner tools
   STATUS_UNAVAILABLE: "My status isn't available right now; please try again in a little while.",
   STATUS_FORBIDDEN: "Only the bot's owner and members with the **Manage Server** permission can see my status.",
   FEEDBACK_ONCE_A_DAY: "You've already rated me today, thank you! You can rate again tomorrow (UTC).",
+  BAD_RATING: 'A rating is a whole number from 1 to 5.',
   FEEDBACK_NOT_SAVED: "I couldn't save your feedback just now; please try again in a little while.",
-} as const;
+} as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERRORS;
 
-/** An error meant for the user: `message` is friendly text from the catalogue (optionally detailed). */
-export class UserError extends Error {
-  readonly code: ErrorCode;
+/** The `{name}` placeholders of a template, as a union of names. */
+type Placeholders<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
 
-  constructor(code: ErrorCode, detail?: string) {
-    super(detail ? `${ERRORS[code]} ${detail}` : ERRORS[code]);
+/** The values a code's template needs (an empty record for a template without placeholders). */
+export type ErrorParams<C extends ErrorCode> = Readonly<Record<Placeholders<(typeof ERRORS)[C]>, string | number>>;
+
+/** Codes whose template needs no values (what a table mapping failures to codes may name). */
+export type PlainErrorCode = { [C in ErrorCode]: [Placeholders<(typeof ERRORS)[C]>] extends [never] ? C : never }[ErrorCode];
+
+type ParamArgs<C extends ErrorCode> = [Placeholders<(typeof ERRORS)[C]>] extends [never] ? [] : [params: ErrorParams<C>];
+
+/**
+ * Codes meaning "the origin cannot serve anyone right now", not "this request was bad": circuit breakers count
+ * them as source faults, and a playlist keeps an entry that failed with one (playback will try it again).
+ */
+export const SOURCE_OUTAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'SOURCE_UNAVAILABLE',
+  'SOURCE_TROUBLE',
+  'SOURCE_REFUSED',
+  'SOURCE_CREDENTIALS_REJECTED',
+]);
+
+/** Fills a template's placeholders; a missing value stays visible as `{name}` (the catalogue test forbids it). */
+export function renderError(code: ErrorCode, params: Readonly<Record<string, string | number>> = {}): string {
+  return ERRORS[code].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** An error meant for the user: `message` is the catalogue's template for `code`, filled with `params`. */
+export class UserError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C;
+
+  constructor(code: C, ...params: ParamArgs<C>) {
+    super(renderError(code, params[0]));
     this.name = 'UserError';
     this.code = code;
-  }
-
-  /** The same code with more specific friendly text (e.g. naming the action a DJ role is needed for). */
-  static withText(code: ErrorCode, text: string): UserError {
-    const error = new UserError(code);
-    error.message = text;
-    return error;
   }
 }
 

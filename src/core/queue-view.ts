@@ -149,7 +149,7 @@ export abstract class QueueView implements Iterable<QueuedTrack> {
     const n = this.length;
     if (n === 0) throw new UserError('QUEUE_EMPTY');
     if (!Number.isInteger(position) || position < 1 || position > n) {
-      throw new UserError('INVALID_ARGUMENT', `The queue has ${plural(n)}; pick ${n === 1 ? '1' : `1-${n}`}.`);
+      throw new UserError('QUEUE_POSITION_OUT_OF_RANGE', { count: plural(n), range: n === 1 ? '1' : `1-${n}` });
     }
     return position - 1;
   }

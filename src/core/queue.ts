@@ -61,7 +61,7 @@ export class Queue extends QueueView {
   }
 
   set loop(mode: LoopMode) {
-    if (!isLoopMode(mode)) throw new UserError('INVALID_ARGUMENT', 'Loop mode must be off, track or queue.');
+    if (!isLoopMode(mode)) throw new UserError('BAD_LOOP_MODE');
     this.loopMode = mode;
   }
 
@@ -70,7 +70,7 @@ export class Queue extends QueueView {
    * the next entry id (increasing) and `addedAt = now`. Returns the new entries.
    */
   add(tracks: readonly Track[], requester: Requester, now: number, position: AddPosition = 'end'): QueuedTrack[] {
-    if (position !== 'end' && position !== 'next') throw new UserError('INVALID_ARGUMENT', 'Add at "end" or "next".');
+    if (position !== 'end' && position !== 'next') throw new UserError('BAD_ADD_POSITION');
     const added = tracks.map((track) => createEntry(track, this.nextId++, requester, now));
     if (position === 'end') for (const entry of added) this.upcomingEntries.pushBack(entry);
     else for (let i = added.length - 1; i >= 0; i -= 1) this.upcomingEntries.pushFront(added[i] as QueuedTrack);
@@ -118,7 +118,7 @@ export class Queue extends QueueView {
     if (this.currentEntry === null) return { skipped: [], current: null };
     const max = this.length + 1;
     if (!Number.isInteger(count) || count < 1 || count > max) {
-      throw new UserError('INVALID_ARGUMENT', `You can skip ${max === 1 ? 'only 1 track' : `1-${max} tracks`}.`);
+      throw new UserError('SKIP_COUNT_OUT_OF_RANGE', { range: max === 1 ? 'only 1 track' : `1-${max} tracks` });
     }
     return this.advanceTimes(count);
   }
@@ -162,7 +162,7 @@ export class Queue extends QueueView {
     const start = this.index(from);
     const end = this.index(to);
     if (start > end) {
-      throw new UserError('INVALID_ARGUMENT', `The range must not start (${from}) after it ends (${to}).`);
+      throw new UserError('QUEUE_RANGE_REVERSED', { from, to });
     }
     return this.removeAt(start, end - start + 1);
   }

@@ -79,7 +79,7 @@ export class InteractionRouter {
 
   private async run(interaction: ChatInputCommandInteraction, after: (() => Promise<void>)[]): Promise<CommandReply> {
     const command = this.commands.get(interaction.commandName);
-    if (!command) throw new UserError('INVALID_ARGUMENT', 'That command is not known to me any more.');
+    if (!command) throw new UserError('UNKNOWN_COMMAND');
     if (!interaction.inCachedGuild()) throw new UserError('GUILD_ONLY');
     return command.execute({ interaction, deps: this.deps, after: (task) => void after.push(task) });
   }
@@ -119,7 +119,7 @@ export class InteractionRouter {
   private async runButton(interaction: ButtonInteraction): Promise<ButtonOutcome> {
     const { prefix, args } = parseCustomId(interaction.customId);
     const handler = this.buttons.get(prefix);
-    if (!handler) throw new UserError('INVALID_ARGUMENT', "That button doesn't work any more.");
+    if (!handler) throw new UserError('UNKNOWN_BUTTON');
     if (!interaction.inCachedGuild()) throw new UserError('GUILD_ONLY');
     return handler.execute({ interaction, deps: this.deps, args });
   }

@@ -1,17 +1,18 @@
 import type { Readable } from 'node:stream';
 import { UserError } from '../core/errors.js';
+import { systemClock, type Clock } from '../ports/clock.js';
 
 /**
  * Reads the first `bytes` of a stream (or less if it ends) and puts them back, so the same stream object can
  * be handed on with nothing lost. Bounded by `timeoutMs`: a source that stalls before sending anything fails
- * with FETCH_TIMEOUT instead of hanging the queue.
+ * with FETCH_TIMEOUT instead of hanging the queue. The timer runs on `clock` (the system clock unless injected).
  */
-export function peek(stream: Readable, bytes: number, timeoutMs: number): Promise<Buffer> {
+export function peek(stream: Readable, bytes: number, timeoutMs: number, clock: Clock = systemClock): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
     const finish = (error?: Error) => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       stream.off('readable', onReadable).off('end', onEnd).off('error', onError);
       const head = Buffer.concat(chunks);
       if (error) return reject(error);
@@ -19,8 +20,9 @@ export function peek(stream: Readable, bytes: number, timeoutMs: number): Promis
       resolve(head);
     };
     const onReadable = () => {
-      let chunk: Buffer | null;
-      while (length < bytes && (chunk = stream.read() as Buffer | null) !== null) {
+      while (length < bytes) {
+        const chunk = stream.read() as Buffer | null;
+        if (chunk === null) break;
         chunks.push(chunk);
         length += chunk.length;
       }
@@ -28,7 +30,7 @@ export function peek(stream: Readable, bytes: number, timeoutMs: number): Promis
     };
     const onEnd = () => finish();
     const onError = (error: Error) => finish(error);
-    const timer = setTimeout(() => finish(new UserError('FETCH_TIMEOUT')), timeoutMs);
+    const timer = clock.setTimeout(() => finish(new UserError('FETCH_TIMEOUT')), timeoutMs);
     stream.on('readable', onReadable).once('end', onEnd).once('error', onError);
   });
 }

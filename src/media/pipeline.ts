@@ -42,7 +42,7 @@ export class AudioPipeline {
     }
     if (!this.ffmpeg) {
       media.stream.destroy();
-      throw new UserError('NOT_AUDIO', 'This server has no ffmpeg, so only Opus (Ogg/WebM) audio can be played.');
+      throw new UserError('FFMPEG_MISSING');
     }
     return this.transcode(media.stream, kind, { ...options, startMs: needsSeek ? options.startMs : 0 });
   }

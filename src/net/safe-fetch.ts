@@ -4,6 +4,7 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { UserError } from '../core/errors.js';
 import type { AddressPolicy } from './address-policy.js';
+import { systemClock, type Clock } from '../ports/clock.js';
 
 export interface SafeFetchOptions {
   readonly signal?: AbortSignal;
@@ -11,6 +12,8 @@ export interface SafeFetchOptions {
   readonly timeoutMs: number;
   readonly maxRedirects?: number;
   readonly headers?: Record<string, string>;
+  /** Runs the header timeout (default: the system clock). */
+  readonly clock?: Clock;
 }
 
 export interface SafeResponse {
@@ -83,15 +86,16 @@ function requestOnce(url: URL, policy: AddressPolicy, options: SafeFetchOptions)
       timeout: options.timeoutMs,
       agent: false,
     });
-    const timer = setTimeout(() => request.destroy(new UserError('FETCH_TIMEOUT')), options.timeoutMs);
+    const clock = options.clock ?? systemClock;
+    const timer = clock.setTimeout(() => request.destroy(new UserError('FETCH_TIMEOUT')), options.timeoutMs);
     request.once('response', (response) => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       request.setTimeout(0);
       resolve(response);
     });
     request.once('timeout', () => request.destroy(new UserError('FETCH_TIMEOUT')));
     request.once('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       reject(mapNetworkError(error));
     });
   });

@@ -13,7 +13,7 @@
  */
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import { UserError, isUserError, type ErrorCode } from '../core/errors.js';
+import { SOURCE_OUTAGE_CODES, UserError, isUserError, type ErrorCode } from '../core/errors.js';
 import { isAbortError } from '../core/transient.js';
 
 export type BreakerState =
@@ -53,7 +53,7 @@ export interface CircuitBreakerOptions {
   readonly logger?: Logger;
 }
 
-const SOURCE_FAULT_CODES: ReadonlySet<ErrorCode> = new Set(['FETCH_TIMEOUT', 'FETCH_FAILED', 'SOURCE_UNAVAILABLE']);
+const SOURCE_FAULT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['FETCH_TIMEOUT', 'FETCH_FAILED', 'STREAM_STALLED', ...SOURCE_OUTAGE_CODES]);
 /** Outcomes kept in the ratio window at most, whatever the traffic (bounded memory). */
 const MAX_WINDOW_OUTCOMES = 1_000;
 

@@ -96,7 +96,7 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
     playlists: { resolveUrl: (url, signal): Promise<Resolution> => playlists.resolveUrl(url, signal) },
   });
   const playlists = new PlaylistFileSource({ policy, timeoutMs, http, maxPlaylist });
-  const local = options.mediaDir ? new LocalSource({ root: options.mediaDir, search: options.searchSource === 'local' }) : null;
+  const local = options.mediaDir ? new LocalSource({ root: options.mediaDir, search: options.searchSource === 'local', clock }) : null;
   if (local) void local.index.refresh().then((n) => logger.info({ files: n }, 'local music indexed'), (err: unknown) => logger.warn({ err }, 'MEDIA_DIR could not be indexed'));
   const sources: Source[] = [
     new AttachmentSource({ http, playlists, policy, timeoutMs, maxBytes: options.maxMediaBytes, ...(options.attachmentHosts ? { hosts: options.attachmentHosts } : {}) }),

@@ -9,7 +9,7 @@
  * playback starts without another lookup; an unplayable first entry is counted failed and the next tried;
  * the background part stops quietly when the caller's signal aborts.
  */
-import { isUserError } from '../core/errors.js';
+import { isUserError, SOURCE_OUTAGE_CODES } from '../core/errors.js';
 import type { Track } from '../core/track.js';
 import { canonicalTrackKey } from '../core/dedup.js';
 import { isAbortError } from '../core/transient.js';
@@ -99,9 +99,15 @@ class Tally {
     const key = canonicalTrackKey(track);
     const existing = this.options.existingKeys;
     const queued = typeof existing === 'function' ? existing(key) : (existing?.has(key) ?? false);
-    if (!this.options.allowDuplicates && (this.seen.has(key) || queued)) return (this.duplicates++, 'duplicate');
+    if (!this.options.allowDuplicates && (this.seen.has(key) || queued)) {
+      this.duplicates++;
+      return 'duplicate';
+    }
     this.seen.add(key);
-    if (this.added >= this.cap) return (this.overCap++, 'overCap');
+    if (this.added >= this.cap) {
+      this.overCap++;
+      return 'overCap';
+    }
     this.added++;
     return 'added';
   }
@@ -159,7 +165,7 @@ async function takeFirst(pending: Track[], tally: Tally, options: PlaylistLoadOp
       first.push(track);
     } catch (error) {
       if (options.signal.aborted || isAbortError(error)) throw error;
-      if (isUserError(error) && error.code !== 'SOURCE_UNAVAILABLE') tally.unadd();
+      if (isUserError(error) && !SOURCE_OUTAGE_CODES.has(error.code)) tally.unadd();
       else {
         deps.onError?.(error);
         first.push(track); // an outage, not a bad entry: let playback try (and report) it

@@ -8,7 +8,8 @@
  *
  * stream: the same breaker and pool around the adapter's `stream`. resolvePlaylist: first playable
  * track(s) now, the rest in background batches with dedup and the cap (playlist-loader). suggest:
- * autocomplete within ~2 s (suggestions). Metrics are optional callbacks; `stats()` feeds /metrics.
+ * autocomplete within ~2 s (suggestions). Metrics are optional callbacks; `stats()` is sampled by /metrics
+ * at every scrape (ops/resolver-metrics.ts).
  */
 import type { SourceName, Track } from '../core/track.js';
 import type { Clock } from '../ports/clock.js';
@@ -153,22 +154,6 @@ export class TrackResolver {
     return this.guarded(track.source, () => this.options.pool.submit(job, { priority: 'interactive', signal: options.signal, timeoutMs }));
   }
 
-  /**
-   * Does the slow part of playing `track` ahead of time (call it for the next track a little before the
-   * current one ends): fetches a YouTube/SoundCloud stream URL, maps a Spotify/Deezer track. Direct links
-   * are skipped (an opened response is only kept for 15 s). Never throws; false when nothing was prepared.
-   */
-  async prefetch(track: Track, signal?: AbortSignal): Promise<boolean> {
-    if (!PREFETCHED.has(track.source)) return false;
-    try {
-      await this.prepare(track, signal ?? new AbortController().signal, 'background');
-      return true;
-    } catch (error) {
-      this.options.logger?.debug({ err: error, trackId: track.id }, 'prefetch failed');
-      return false;
-    }
-  }
-
   /** `/play` autocomplete choices; an empty list when nothing comes back within ~2 s. */
   async suggest(text: string, signal: AbortSignal): Promise<Suggestion[]> {
     return this.suggestions ? this.suggestions.suggest(text, signal).catch(() => []) : [];
@@ -284,7 +269,6 @@ export class TrackResolver {
 }
 
 /** Sources whose preparation stays useful for minutes (signed URLs, matches). */
-const PREFETCHED: ReadonlySet<SourceName> = new Set(['youtube', 'soundcloud', 'spotify', 'deezer']);
 
 const label = (name: string): string => SOURCE_LABELS[name] ?? name;
 

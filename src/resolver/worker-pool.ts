@@ -64,7 +64,7 @@ export interface PoolStats {
  * An attempt ran past its time limit. A `UserError('FETCH_TIMEOUT')` so that, unmapped, the user still
  * gets friendly text; `timeoutMs` is for logs.
  */
-export class JobTimeoutError extends UserError {
+export class JobTimeoutError extends UserError<'FETCH_TIMEOUT'> {
   readonly timeoutMs: number;
 
   constructor(timeoutMs: number) {

@@ -2,11 +2,12 @@ import { EventEmitter } from 'node:events';
 import { UserError } from '../core/errors.js';
 import type { AddPosition, LoopMode, Queue, QueueSnapshot } from '../core/queue.js';
 import type { QueuedTrack, Requester, Track } from '../core/track.js';
-import type { Clock, TimerHandle } from '../ports/clock.js';
+import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { VoiceGoneReason, VoiceLink } from '../ports/voice.js';
 import { Playback, type StartOutcome } from './playback.js';
+import { Preloader } from './preloader.js';
 import { SerialRunner } from './serial.js';
 import { isActive, type EndReason, type SessionState } from './session-state.js';
 import type { TrackLoader } from './track-loader.js';
@@ -47,9 +48,6 @@ export interface SessionSnapshot {
   readonly savedAt: number;
 }
 
-/** How long before the end of a track the next one is opened (enough for yt-dlp and ffmpeg to start). */
-const PRELOAD_LEAD_MS = 10_000;
-
 type Events = {
   stateChange: [oldState: SessionState, newState: SessionState];
   trackStart: [entry: QueuedTrack, offsetMs: number];
@@ -67,28 +65,23 @@ export class GuildSession extends EventEmitter<Events> {
   private readonly playback: Playback;
   private volumeValue: number;
   private lastActivity: number;
-  private preloadTimer: TimerHandle | undefined;
-  /** The current track is near its end (or its source is drained): the next one should be open. */
-  private preloadWanted = false;
+  /** Gapless: opens the next track shortly before the current one ends (its own small state machine). */
+  readonly preloader: Preloader;
 
   constructor(private readonly deps: SessionDeps) {
     super();
     this.guildId = deps.guildId;
     this.volumeValue = deps.volume ?? 1;
     this.lastActivity = deps.clock.now();
-    this.playback = new Playback({
-      ...deps,
-      serial: this.serial,
-      textChannelId: () => deps.textChannelId,
-      volume: () => this.volumeValue,
-    });
+    const volume = () => this.volumeValue;
+    this.preloader = new Preloader({ ...deps, volume, session: () => this.state, upcoming: () => deps.queue.peekNext() });
+    this.playback = new Playback({ ...deps, serial: this.serial, textChannelId: () => deps.textChannelId, volume, preloader: this.preloader });
     this.playback.on('stateChange', (old, next) => this.emit('stateChange', old, next));
     this.playback.on('trackStart', (entry, offset) => {
-      this.preloadWanted = false;
-      this.schedulePreload(entry, offset);
+      this.preloader.trackStarted(entry, offset);
       this.emit('trackStart', entry, offset);
     });
-    this.playback.on('sourceDrained', () => this.preloadNext());
+    this.playback.on('sourceDrained', () => this.preloader.arm());
     this.playback.on('trackEnd', (_entry, failed) => this.next(this.deps.queue.advance(failed ? 'skipped' : 'finished')));
     deps.link.on('gone', this.onLinkGone);
   }
@@ -144,7 +137,7 @@ export class GuildSession extends EventEmitter<Events> {
   previous(): Promise<QueuedTrack> {
     return this.command(() => {
       const entry = this.deps.queue.previous();
-      if (!entry) throw new UserError('INVALID_ARGUMENT', 'There is no previous track.');
+      if (!entry) throw new UserError('NO_PREVIOUS_TRACK');
       void this.playback.start(entry);
       return entry;
     });
@@ -155,9 +148,9 @@ export class GuildSession extends EventEmitter<Events> {
     return this.command(() => {
       const state = this.requireActive();
       const duration = state.entry.durationMs;
-      if (state.entry.isLive === true) throw new UserError('INVALID_ARGUMENT', "You can't seek in a live stream.");
+      if (state.entry.isLive === true) throw new UserError('LIVE_NOT_SEEKABLE');
       if (ms < 0 || (duration !== null && ms >= duration)) {
-        throw new UserError('INVALID_ARGUMENT', 'That position is outside the track.');
+        throw new UserError('SEEK_OUT_OF_RANGE');
       }
       void this.playback.start(state.entry, ms);
       return state.entry;
@@ -237,7 +230,6 @@ export class GuildSession extends EventEmitter<Events> {
   /** Ends the session for good: leaves voice, releases everything. Idempotent. */
   destroy(reason: EndReason): void {
     if (this.state.status === 'destroyed') return;
-    if (this.preloadTimer) this.deps.clock.clearTimeout(this.preloadTimer);
     this.deps.link.off('gone', this.onLinkGone);
     this.playback.destroy(reason);
     this.deps.link.destroy();
@@ -245,11 +237,11 @@ export class GuildSession extends EventEmitter<Events> {
 
   private command<T>(task: () => T | Promise<T>): Promise<T> {
     return this.serial.run(async (): Promise<T> => {
-      if (this.state.status === 'destroyed') throw new UserError('VOICE_CONNECT_FAILED');
+      if (this.state.status === 'destroyed') throw new UserError('SESSION_ENDED');
       this.lastActivity = this.deps.clock.now();
       const result = await task();
       // The queue may have changed inside the preload window: open the (possibly new) next track.
-      if (this.preloadWanted) this.preloadNext();
+      this.preloader.refresh();
       this.emit('changed');
       return result;
     });
@@ -266,31 +258,6 @@ export class GuildSession extends EventEmitter<Events> {
     if (entry) void this.playback.start(entry);
     else this.playback.toIdle();
     this.emit('changed');
-  }
-
-  /**
-   * Gapless: the next track is opened PRELOAD_LEAD_MS before the current one ends (known durations), or as soon
-   * as the current source has been read to the end (unknown durations), whichever comes first.
-   */
-  private schedulePreload(entry: QueuedTrack, offsetMs: number): void {
-    if (this.preloadTimer) this.deps.clock.clearTimeout(this.preloadTimer);
-    this.preloadTimer = undefined;
-    if (entry.durationMs === null || entry.isLive === true) return;
-    const delay = Math.max(0, entry.durationMs - offsetMs - PRELOAD_LEAD_MS);
-    this.preloadTimer = this.deps.clock.setTimeout(() => {
-      this.preloadTimer = undefined;
-      const state = this.state;
-      if (state.status === 'playing' && state.entry.entryId === entry.entryId) this.preloadNext();
-    }, delay);
-    this.preloadTimer.unref?.();
-  }
-
-  /** Preloads whatever is next now; stays armed so a track queued later in the window is preloaded too. */
-  private preloadNext(): void {
-    this.preloadWanted = true;
-    if (this.state.status !== 'playing' && this.state.status !== 'paused') return;
-    const next = this.deps.queue.peekNext();
-    if (next && next.isLive !== true) this.playback.preload(next);
   }
 
   private readonly onLinkGone = (reason: VoiceGoneReason): void => {

@@ -5,7 +5,8 @@ import type { QueuedTrack } from '../core/track.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
-import type { PreparedAudio, VoiceLink } from '../ports/voice.js';
+import type { VoiceLink } from '../ports/voice.js';
+import type { Preloader } from './preloader.js';
 import type { SerialRunner } from './serial.js';
 import { isActive, type SessionState } from './session-state.js';
 import type { TrackLoader } from './track-loader.js';
@@ -24,6 +25,8 @@ export interface PlaybackDeps {
   readonly serial: SerialRunner;
   readonly textChannelId: () => string;
   readonly volume: () => number;
+  /** Holds the next track opened ahead of time; `start` takes it when it is the one starting. */
+  readonly preloader: Preloader;
 }
 
 type Events = {
@@ -35,14 +38,6 @@ type Events = {
   sourceDrained: [entry: QueuedTrack];
 };
 
-/** The next track, opened ahead of time so it starts the moment the current one ends. */
-interface Preload {
-  readonly entry: QueuedTrack;
-  readonly volume: number;
-  readonly abort: AbortController;
-  readonly audio: Promise<PreparedAudio>;
-}
-
 /**
  * The mechanics of playing one track at a time on a voice link: load outside the serial runner (a slow source
  * must not block `/skip`), commit only if still wanted, recover once from a mid-track failure at the current
@@ -52,7 +47,6 @@ export class Playback extends EventEmitter<Events> {
   private stateValue: SessionState;
   /** The entry already given its one mid-track recovery. */
   private recovered: number | undefined;
-  private preloaded: Preload | undefined;
 
   constructor(private readonly deps: PlaybackDeps) {
     super();
@@ -72,7 +66,7 @@ export class Playback extends EventEmitter<Events> {
 
   /** Loads and plays `entry` from `offsetMs`; settles when it plays or has failed. `quiet`: caller reports. */
   start(entry: QueuedTrack, offsetMs = 0, quiet = false): Promise<StartOutcome> {
-    const preload = this.takePreload(entry, offsetMs);
+    const preload = this.deps.preloader.take(entry, offsetMs);
     const abort = preload?.abort ?? new AbortController();
     this.setState({ status: 'loading', entry, abort, offsetMs });
     this.deps.link.stop(); // after the state change, so the link's idle event is recognised as ours
@@ -100,45 +94,8 @@ export class Playback extends EventEmitter<Events> {
     );
   }
 
-  /**
-   * Opens `entry` now so that it can start without a gap when the current track ends. Idempotent per entry; a
-   * different entry replaces the old preload. Used only when playback will reach it naturally (offset 0).
-   */
-  preload(entry: QueuedTrack): void {
-    const volume = this.deps.volume();
-    if (this.preloaded?.entry.entryId === entry.entryId && this.preloaded.volume === volume) return;
-    this.dropPreload();
-    const abort = new AbortController();
-    const audio = this.deps.loader.load(entry, { startMs: 0, volume, signal: abort.signal });
-    this.preloaded = { entry, volume, abort, audio };
-    audio.then(
-      () => this.preloaded?.audio === audio && this.deps.link.seamless(),
-      (error: unknown) => this.deps.logger.debug({ err: error, track: entry.id }, 'preload failed; will load again at start'),
-    );
-  }
-
-  private takePreload(entry: QueuedTrack, offsetMs: number): Preload | undefined {
-    const preload = this.preloaded;
-    this.preloaded = undefined;
-    if (preload && preload.entry.entryId === entry.entryId && offsetMs === 0 && preload.volume === this.deps.volume()) {
-      return preload;
-    }
-    if (preload) this.release(preload);
-    return undefined;
-  }
-
-  private dropPreload(): void {
-    if (this.preloaded) this.release(this.preloaded);
-    this.preloaded = undefined;
-  }
-
-  private release(preload: Preload): void {
-    preload.abort.abort();
-    preload.audio.then((audio) => audio.dispose(), () => undefined);
-  }
-
   toIdle(): void {
-    this.dropPreload();
+    this.deps.preloader.release();
     this.setState({ status: 'idle', since: this.deps.clock.now() });
     this.deps.link.stop();
   }
@@ -160,7 +117,7 @@ export class Playback extends EventEmitter<Events> {
   }
 
   destroy(reason: Extract<SessionState, { status: 'destroyed' }>['reason']): void {
-    this.dropPreload();
+    this.deps.preloader.stop();
     this.deps.link.off('idle', this.onLinkIdle);
     this.setState({ status: 'destroyed', reason });
   }

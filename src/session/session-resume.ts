@@ -1,4 +1,5 @@
 import { escapeText, formatDuration } from '../core/format.js';
+import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { SessionSnapshot } from './guild-session.js';
@@ -16,6 +17,8 @@ export interface ResumeDeps {
   readonly persistence: SessionPersistence;
   readonly notifier: Notifier;
   readonly logger: Logger;
+  /** Spaces the rejoins. */
+  readonly clock: Clock;
   /** Guilds this process serves (with sharding, only its own shards'). */
   readonly ownsGuild: (guildId: string) => boolean;
 }
@@ -26,7 +29,7 @@ export async function resumeSessions(deps: ResumeDeps): Promise<number> {
   let resumed = 0;
   for (const snapshot of snapshots) {
     if (!deps.ownsGuild(snapshot.guildId)) continue;
-    if (resumed > 0) await new Promise((resolve) => setTimeout(resolve, REJOIN_SPACING_MS));
+    if (resumed > 0) await new Promise<void>((resolve) => deps.clock.setTimeout(resolve, REJOIN_SPACING_MS));
     if (await resumeOne(snapshot, deps)) resumed += 1;
   }
   return resumed;

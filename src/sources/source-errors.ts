@@ -1,50 +1,27 @@
 import { UserError } from '../core/errors.js';
 
 /**
- * The sources' user errors: catalogue codes (src/core/errors.ts) with wording specific to the source, so
- * metrics stay within the catalogue and users never read a mismatched sentence such as "try again later" for
- * a missing setting.
+ * The sources' user errors by name, so adapters read alike: each picks its own catalogue code and fills the
+ * template's placeholders (the wording itself lives only in src/core/errors.ts).
  */
 export const sourceErrors = {
-  /** YTDLP_MISSING */
-  ytDlpMissing: (): UserError =>
-    UserError.withText(
-      'YTDLP_MISSING',
-      "YouTube and SoundCloud don't work on this bot yet: its owner needs to install yt-dlp (or set YTDLP_PATH).",
-    ),
-  /** SOURCE_NOT_CONFIGURED */
-  notConfigured: (service: string, settings: string): UserError =>
-    UserError.withText('UNSUPPORTED_QUERY', `${service} links aren't set up on this bot: its owner needs to set ${settings}.`),
-  /** SOURCE_CREDENTIALS_REJECTED */
+  ytDlpMissing: (): UserError => new UserError('YTDLP_MISSING'),
+  notConfigured: (service: string, settings: string): UserError => new UserError('SOURCE_NOT_CONFIGURED', { service, settings }),
   credentialsRejected: (service: string, settings: string): UserError =>
-    UserError.withText('SOURCE_UNAVAILABLE', `${service} didn't accept this bot's credentials: its owner needs to check ${settings}.`),
-  /** SOURCE_REFUSED: a URL the extractor had just signed was refused (the origin blocks us). */
-  refused: (label: string, status: number): UserError =>
-    UserError.withText('SOURCE_UNAVAILABLE', `${label} refused to send that audio (HTTP ${status}); please try again later.`),
-  /** LINK_DEAD */
-  linkDead: (service: string): UserError =>
-    UserError.withText('NOT_AUDIO', `I couldn't open that ${service} link: it may be private, deleted or not available here.`),
-  /** LINK_KIND_UNSUPPORTED */
-  linkKindUnsupported: (service: string): UserError =>
-    UserError.withText('UNSUPPORTED_QUERY', `I can play ${service} tracks, albums and playlists (not artists, podcasts or profiles).`),
-  /** NO_RESULTS */
-  noResults: (): UserError => UserError.withText('NOT_AUDIO', 'I found nothing playable for that search.'),
-  /** NO_MATCH */
-  noMatch: (title: string): UserError =>
-    UserError.withText('NOT_AUDIO', `I couldn't find a playable version of "${title.slice(0, 100)}".`),
-  /** PLAYLIST_EMPTY */
-  playlistEmpty: (): UserError => UserError.withText('NOT_AUDIO', 'That playlist has nothing I can play.'),
-  /** SOURCE_TROUBLE */
-  trouble: (label: string): UserError =>
-    UserError.withText('SOURCE_UNAVAILABLE', `${label} is having trouble right now, so I've paused requests to it; please try again in a minute.`),
-  /** STREAM_FORMAT_UNSUPPORTED */
-  formatUnsupported: (what: string): UserError => UserError.withText('NOT_AUDIO', `I can't play ${what} yet.`),
-  /** LOCAL_NOT_FOUND */
-  localNotFound: (): UserError => UserError.withText('NOT_AUDIO', 'Nothing in the local music library matches that.'),
-  /** LOCAL_OUTSIDE_FOLDER */
-  outsideFolder: (): UserError => UserError.withText('BAD_URL', "That path isn't inside the bot's music folder."),
-  /** ATTACHMENT_NOT_DISCORD */
-  notDiscordAttachment: (): UserError => UserError.withText('BAD_URL', "That attachment isn't hosted by Discord."),
+    new UserError('SOURCE_CREDENTIALS_REJECTED', { service, settings }),
+  /** A URL the extractor had just signed was refused (the origin blocks us). */
+  refused: (label: string, status: number): UserError => new UserError('SOURCE_REFUSED', { source: label, status }),
+  linkDead: (service: string): UserError => new UserError('LINK_DEAD', { service }),
+  linkKindUnsupported: (service: string): UserError => new UserError('LINK_KIND_UNSUPPORTED', { service }),
+  noResults: (): UserError => new UserError('NO_RESULTS'),
+  noMatch: (title: string): UserError => new UserError('NO_MATCH', { title: title.slice(0, 100) }),
+  playlistEmpty: (): UserError => new UserError('PLAYLIST_EMPTY'),
+  /** The source's circuit breaker is open. */
+  trouble: (label: string): UserError => new UserError('SOURCE_TROUBLE', { source: label }),
+  formatUnsupported: (what: string): UserError => new UserError('FORMAT_UNSUPPORTED', { what }),
+  localNotFound: (): UserError => new UserError('LOCAL_NOT_FOUND'),
+  outsideFolder: (): UserError => new UserError('LOCAL_OUTSIDE_FOLDER'),
+  notDiscordAttachment: (): UserError => new UserError('ATTACHMENT_NOT_DISCORD'),
 };
 
 /** Display names for messages and logs. */

@@ -187,7 +187,7 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
   private stalled(resource: AudioResource): Error | undefined {
     // Only `readableEnded` tells: the player has already destroyed the stream by the time Idle is announced.
     if (resource.playStream.readableEnded) return undefined;
-    return new UserError('FETCH_TIMEOUT', 'It stopped sending audio.');
+    return new UserError('STREAM_STALLED');
   }
 
   private readonly onConnectionState = (_old: VoiceConnectionState, state: VoiceConnectionState): void => {

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { InteractionHandle, MessageSnapshot, OptionShorthand } from '../offline-discord/index.js';
 import type { Stack } from './harness.js';

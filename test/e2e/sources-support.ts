@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { it } from 'vitest';
 import {
   REPO_ROOT,
   TONE_CACHE_DIR,
@@ -105,7 +104,7 @@ export class FileServer {
 
 function sendRange(req: IncomingMessage, res: ServerResponse, type: string, file: Buffer): void {
   const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-  if (!m || !m[1]) {
+  if (!m?.[1]) {
     res.writeHead(200, { 'content-type': type, 'content-length': file.length, 'accept-ranges': 'bytes' });
     return void res.end(file);
   }

@@ -205,7 +205,9 @@ export class GatewayServer {
         if (this.heartbeatAcks) ws.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
         return session;
       case GatewayOpcodes.Identify:
-        return session ? (ws.close(4005, 'Already authenticated'), session) : this.identify(ws, packet.d as IdentifyData);
+        if (!session) return this.identify(ws, packet.d as IdentifyData);
+        ws.close(4005, 'Already authenticated');
+        return session;
       case GatewayOpcodes.Resume:
         return this.resume(ws, packet.d as { token: string; session_id: string; seq: number });
       case GatewayOpcodes.VoiceStateUpdate:

@@ -97,7 +97,7 @@ function registerChannelRoutes(rest: RestServer, deps: Deps): void {
 /** 404 for unknown channels, 403 50001/50013 when the bot may not view / send there (as Discord answers). */
 function checkSend(ctx: RouteContext, world: World): RouteResult | undefined {
   const found = world.findChannel(ctx.params.channel_id!);
-  if (!found || !found.guild.botPresent) return apiError(404, 10003, 'Unknown Channel');
+  if (!found?.guild.botPresent) return apiError(404, 10003, 'Unknown Channel');
   const perms = world.permissionsIn(found.guild.id, world.bot.id, found.channel.id);
   if ((perms & PermissionFlagsBits.ViewChannel) === 0n) return apiError(403, 50001, 'Missing Access');
   if ((perms & PermissionFlagsBits.SendMessages) === 0n) return apiError(403, 50013, 'Missing Permissions');

@@ -149,7 +149,7 @@ describe('GuildSession recovery, seek, volume, previous', () => {
     expect(loader.loads.at(-1)?.options.startMs).toBe(30_000);
     link.position = 1000;
     expect(session.elapsedMs()).toBe(31_000);
-    await expect(session.seek(61_000)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(session.seek(61_000)).rejects.toMatchObject({ code: 'SEEK_OUT_OF_RANGE' });
   });
 
   it('restarts at the current position with the new volume', async () => {

@@ -14,9 +14,9 @@ describe('Queue removals', () => {
   it('remove validates with friendly details', () => {
     const queue = queueOf(['a', 'b', 'c', 'd']);
     for (const bad of [0, 5, -1, 1.5, Number.NaN]) {
-      expectUserError(() => queue.remove(bad), 'INVALID_ARGUMENT', 'The queue has 4 tracks; pick 1-4.');
+      expectUserError(() => queue.remove(bad), 'QUEUE_POSITION_OUT_OF_RANGE', 'The queue has 4 tracks; pick 1-4.');
     }
-    expectUserError(() => queueOf(['a']).remove(2), 'INVALID_ARGUMENT', 'The queue has 1 track; pick 1.');
+    expectUserError(() => queueOf(['a']).remove(2), 'QUEUE_POSITION_OUT_OF_RANGE', 'The queue has 1 track; pick 1.');
     expectUserError(() => new Queue().remove(1), 'QUEUE_EMPTY');
     expect(queue.length).toBe(4);
   });
@@ -27,8 +27,8 @@ describe('Queue removals', () => {
     expect(titles(queue)).toEqual(['a', 'e']);
     expect(titles(queue.removeRange(2, 2))).toEqual(['e']);
     queue.add([track('f'), track('g')], alice, 0);
-    expectUserError(() => queue.removeRange(3, 1), 'INVALID_ARGUMENT', 'must not start (3) after it ends (1)');
-    expectUserError(() => queue.removeRange(1, 4), 'INVALID_ARGUMENT', 'pick 1-3');
+    expectUserError(() => queue.removeRange(3, 1), 'QUEUE_RANGE_REVERSED', 'must not start (3) after it ends (1)');
+    expectUserError(() => queue.removeRange(1, 4), 'QUEUE_POSITION_OUT_OF_RANGE', 'pick 1-3');
     expect(titles(queue)).toEqual(['a', 'f', 'g']);
   });
 
@@ -68,7 +68,7 @@ describe('Queue.move and shuffle', () => {
     expect(titles(queue)).toEqual(['d', 'b', 'c', 'a']);
     queue.move(2, 2);
     expect(titles(queue)).toEqual(['d', 'b', 'c', 'a']);
-    expectUserError(() => queue.move(1, 5), 'INVALID_ARGUMENT', 'pick 1-4');
+    expectUserError(() => queue.move(1, 5), 'QUEUE_POSITION_OUT_OF_RANGE', 'pick 1-4');
     expect(titles(queue)).toEqual(['d', 'b', 'c', 'a']);
   });
 
@@ -148,7 +148,7 @@ describe('Queue queries', () => {
     const queue = new Queue();
     expectUserError(() => {
       queue.loop = 'all' as 'off';
-    }, 'INVALID_ARGUMENT');
+    }, 'BAD_LOOP_MODE');
     expect(queue.loop).toBe('off');
   });
 

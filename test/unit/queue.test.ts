@@ -37,7 +37,7 @@ describe('Queue.add', () => {
 
   it('rejects an unknown position without consuming ids', () => {
     const queue = new Queue();
-    expectUserError(() => queue.add([track('a')], alice, 0, 'middle' as 'end'), 'INVALID_ARGUMENT');
+    expectUserError(() => queue.add([track('a')], alice, 0, 'middle' as 'end'), 'BAD_ADD_POSITION');
     expect(queue.nextEntryId).toBe(1);
     expect(queue.length).toBe(0);
   });
@@ -153,10 +153,10 @@ describe('Queue.skip / skipTo', () => {
 
   it('rejects counts out of range and does nothing when nothing plays', () => {
     const queue = playing(['a', 'b', 'c']);
-    expectUserError(() => queue.skip(4), 'INVALID_ARGUMENT', 'You can skip 1-3 tracks.');
-    expectUserError(() => queue.skip(0), 'INVALID_ARGUMENT');
-    expectUserError(() => queue.skip(1.5), 'INVALID_ARGUMENT');
-    expectUserError(() => playing(['a']).skip(2), 'INVALID_ARGUMENT', 'You can skip only 1 track.');
+    expectUserError(() => queue.skip(4), 'SKIP_COUNT_OUT_OF_RANGE', 'You can skip 1-3 tracks.');
+    expectUserError(() => queue.skip(0), 'SKIP_COUNT_OUT_OF_RANGE');
+    expectUserError(() => queue.skip(1.5), 'SKIP_COUNT_OUT_OF_RANGE');
+    expectUserError(() => playing(['a']).skip(2), 'SKIP_COUNT_OUT_OF_RANGE', 'You can skip only 1 track.');
     expect(state(queue)).toEqual({ current: 'a', upcoming: ['b', 'c'], history: [] });
     expect(new Queue().skip(5)).toEqual({ skipped: [], current: null });
   });
@@ -175,7 +175,7 @@ describe('Queue.skip / skipTo', () => {
   });
 
   it('skipTo validates the position', () => {
-    expectUserError(() => playing(['a', 'b', 'c']).skipTo(3), 'INVALID_ARGUMENT', 'The queue has 2 tracks; pick 1-2.');
+    expectUserError(() => playing(['a', 'b', 'c']).skipTo(3), 'QUEUE_POSITION_OUT_OF_RANGE', 'The queue has 2 tracks; pick 1-2.');
     expectUserError(() => playing(['a']).skipTo(1), 'QUEUE_EMPTY');
   });
 });

@@ -76,7 +76,7 @@ export class HttpSource implements Source {
   /** Opens and sniffs `url`: a track (response kept for handoff) or `'playlist'` when it should be handed over. */
   private async sniff(url: URL, signal: AbortSignal, allowPlaylist = true): Promise<Track | 'playlist'> {
     const response = await this.open(url, signal);
-    const head = await peek(response.body, 4096, this.options.timeoutMs).catch((error: unknown) => {
+    const head = await peek(response.body, 4096, this.options.timeoutMs, this.options.clock).catch((error: unknown) => {
       response.body.destroy();
       throw error;
     });
@@ -115,10 +115,10 @@ export class HttpSource implements Source {
   }
 
   private async open(url: URL, signal: AbortSignal): Promise<SafeResponse> {
-    const response = await safeFetch(url, this.options.policy, { signal, timeoutMs: this.options.timeoutMs });
+    const response = await safeFetch(url, this.options.policy, { signal, timeoutMs: this.options.timeoutMs, clock: this.options.clock });
     if (response.status >= 400) {
       response.body.destroy();
-      throw new UserError('HTTP_STATUS', `(HTTP ${response.status})`);
+      throw new UserError('HTTP_STATUS', { status: response.status });
     }
     const length = Number(response.headers['content-length'] ?? 0);
     if (length > this.options.maxBytes) {

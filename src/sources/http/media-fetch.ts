@@ -27,11 +27,11 @@ export interface OpenMediaOptions {
  * The origin refused a signed URL (HTTP 403/410): it expired or is bound to another client. Callers holding
  * a cached URL drop it and ask the extractor again; surfaced unchanged it reads as an HTTP error.
  */
-export class ExpiredUrlError extends UserError {
+export class ExpiredUrlError extends UserError<'HTTP_STATUS'> {
   readonly expired = true as const;
 
   constructor(readonly status: number) {
-    super('HTTP_STATUS', `(HTTP ${status})`);
+    super('HTTP_STATUS', { status });
     this.name = 'ExpiredUrlError';
   }
 }
@@ -62,7 +62,7 @@ export async function openMedia(url: URL, options: OpenMediaOptions): Promise<Sa
   if (status >= 400) {
     response.body.destroy();
     if (status === 403 || status === 410) throw new ExpiredUrlError(status);
-    const error = new UserError('HTTP_STATUS', `(HTTP ${status})`);
+    const error = new UserError('HTTP_STATUS', { status });
     throw status >= 500 || status === 429 ? markTransient(error) : error;
   }
   const length = Number(response.headers['content-length'] ?? 0);

@@ -74,10 +74,19 @@ class Collector {
 
   add(raw: string | URL | undefined, meta: EntryMeta): boolean {
     const url = typeof raw === 'string' ? this.resolve(raw) : raw;
-    if (!url) return (this.skipped++, true);
+    if (!url) {
+      this.skipped++;
+      return true;
+    }
     const isPlaylist = PLAYLIST_EXTENSION.test(url.pathname);
-    if (isPlaylist && this.depth >= 1) return (this.nestedDropped++, true);
-    if (this.entries.length >= this.max) return ((this.truncated = true), false);
+    if (isPlaylist && this.depth >= 1) {
+      this.nestedDropped++;
+      return true;
+    }
+    if (this.entries.length >= this.max) {
+      this.truncated = true;
+      return false;
+    }
     this.entries.push({ url: url.href, ...meta, isPlaylist });
     return true;
   }

@@ -1,5 +1,7 @@
-import { open, opendir, realpath, stat } from 'node:fs/promises';
+import type { Dir } from 'node:fs';
+import { open, opendir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { systemClock, type Clock } from '../../ports/clock.js';
 import { words } from '../catalog/match-score.js';
 import { readTags, TAG_READ_BYTES, type AudioTags } from './local-tags.js';
 
@@ -21,6 +23,8 @@ export interface LocalEntry {
 
 export interface LocalIndexOptions {
   readonly root: string;
+  /** Dates builds (default: the system clock). */
+  readonly clock?: Clock;
   readonly maxFiles?: number;
   readonly maxDepth?: number;
   /** Read ID3/Vorbis tags while indexing (default true). */
@@ -92,14 +96,14 @@ export class LocalIndex {
       for (const entry of entries) next.set(entry.rel, entry);
     }
     this.entries = next;
-    this.builtAt = Date.now();
+    this.builtAt = (this.options.clock ?? systemClock).now();
     return next.size;
   }
 
   private async walk(root: string, dir: string, depth: number, out: string[]): Promise<void> {
     if (depth > (this.options.maxDepth ?? 12)) return;
     const max = this.options.maxFiles ?? 20_000;
-    let handle;
+    let handle: Dir;
     try {
       handle = await opendir(dir);
     } catch {
@@ -128,7 +132,7 @@ export class LocalIndex {
 }
 
 async function tagsOf(file: string): Promise<AudioTags> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(file, 'r');
     const size = Math.min(TAG_READ_BYTES, (await stat(file)).size);

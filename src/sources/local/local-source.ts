@@ -3,6 +3,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isUserError } from '../../core/errors.js';
 import type { Track } from '../../core/track.js';
+import { systemClock, type Clock } from '../../ports/clock.js';
 import type { MediaStream, Query, Resolution, StreamOptions, Source } from '../../ports/source.js';
 import { AUDIO_EXTENSIONS, LocalIndex, type LocalEntry } from './local-index.js';
 import { sourceErrors } from '../source-errors.js';
@@ -15,6 +16,8 @@ export interface LocalSourceOptions {
   readonly index?: LocalIndex;
   /** Rebuild the index when a search finds nothing and it is older than this (default 5 min). */
   readonly staleAfterMs?: number;
+  /** Dates index builds (default: the system clock). */
+  readonly clock?: Clock;
 }
 
 const PREFIX = 'local:';
@@ -60,7 +63,7 @@ export class LocalSource implements Source {
   readonly index: LocalIndex;
 
   constructor(private readonly options: LocalSourceOptions) {
-    this.index = options.index ?? new LocalIndex({ root: options.root });
+    this.index = options.index ?? new LocalIndex({ root: options.root, ...(options.clock ? { clock: options.clock } : {}) });
   }
 
   canHandle(query: Query): boolean {
@@ -92,7 +95,7 @@ export class LocalSource implements Source {
   async search(text: string, limit = 10): Promise<Track[]> {
     await this.index.ready();
     let found = this.index.search(text, limit);
-    if (found.length === 0 && Date.now() - this.index.builtAt >= (this.options.staleAfterMs ?? 300_000)) {
+    if (found.length === 0 && (this.options.clock ?? systemClock).now() - this.index.builtAt >= (this.options.staleAfterMs ?? 300_000)) {
       await this.index.refresh();
       found = this.index.search(text, limit);
     }
@@ -113,7 +116,7 @@ export class LocalSource implements Source {
       const known = this.index.get(normalised);
       if (known) return known;
       const file = await safeLocalPath(this.options.root, rel).catch((error: unknown) => {
-        if (isUserError(error) && error.code === 'BAD_URL') throw error;
+        if (isUserError(error) && error.code === 'LOCAL_OUTSIDE_FOLDER') throw error;
         return undefined;
       });
       if (file) return this.index.add(path.relative(await realpath(this.options.root), file).split(path.sep).join('/'), file);

@@ -6,7 +6,7 @@
  * it never reaches a user; `toUserFacingError` maps each failure kind to a catalogue `UserError`, or keeps
  * the `YtDlpError` when it is an outage/bug (the router then shows only a reference id).
  */
-import { UserError, type ErrorCode } from '../../core/errors.js';
+import { UserError, type PlainErrorCode } from '../../core/errors.js';
 
 export type YtDlpFailureKind =
   /** Private, deleted, region-blocked, age-gated, members-only, not yet live. */
@@ -76,9 +76,6 @@ export function classifyStderr(stderr: string): YtDlpFailureKind {
 /**
  * The error to surface: a `UserError` for failures users can understand (with the `YtDlpError` as
  * `cause`, for logs), or the `YtDlpError` itself for outages and bugs.
- *
- * Interim mapping until dedicated codes exist: unavailable → NOT_AUDIO (proposed TRACK_UNAVAILABLE),
- * spawn-failed → SOURCE_UNAVAILABLE (proposed YTDLP_MISSING).
  */
 export function toUserFacingError(error: YtDlpError): Error {
   const code = USER_CODES[error.kind];
@@ -88,7 +85,7 @@ export function toUserFacingError(error: YtDlpError): Error {
   return userError;
 }
 
-const USER_CODES: Partial<Record<YtDlpFailureKind, ErrorCode>> = {
+const USER_CODES: Partial<Record<YtDlpFailureKind, PlainErrorCode>> = {
   unavailable: 'TRACK_UNAVAILABLE',
   'no-audio': 'NOT_AUDIO',
   unsupported: 'UNSUPPORTED_QUERY',

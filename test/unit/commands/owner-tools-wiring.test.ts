@@ -5,7 +5,7 @@ import { createOwnerTools } from '../../../src/discord/owner-tools-wiring.js';
 import { createOps } from '../../../src/ops/ops.js';
 import type { SessionManager } from '../../../src/session/session-manager.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
-import { FakeClock } from '../resolver/fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {}, child() { return silent; } } as never;
 

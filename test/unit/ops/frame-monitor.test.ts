@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FrameMonitor, type FrameSample } from '../../../src/ops/frame-monitor.js';
-import { FakeClock } from '../resolver/fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 /** A fake player: the test moves its counters the way @discordjs/voice would. */
 class FakePlayer {

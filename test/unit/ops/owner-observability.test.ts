@@ -10,7 +10,7 @@ import { ProcessSampler } from '../../../src/ops/process-sampler.js';
 import { shardLabel } from '../../../src/ops/shard-config.js';
 import { FrameHistory } from '../../../src/ops/status-history.js';
 import { childEnv } from '../../../src/ops/ytdlp-version.js';
-import { FakeClock } from '../resolver/fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 async function value(m: Metrics, series: string): Promise<number | undefined> {
   const { body } = await m.render();

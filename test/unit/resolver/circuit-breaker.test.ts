@@ -6,7 +6,7 @@ import {
   type CircuitBreakerOptions,
 } from '../../../src/resolver/circuit-breaker.js';
 import { UserError, isUserError } from '../../../src/core/errors.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 const fail = () => Promise.reject(new Error('503'));
 const ok = () => Promise.resolve('ok');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Coalescer } from '../../../src/core/coalescer.js';
-import { flush } from './fake-clock.js';
+import { flush } from '../../support/fake-clock.js';
 
 function gate<T>() {
   let resolve!: (value: T) => void;
@@ -73,7 +73,10 @@ describe('Coalescer', () => {
     const g = gate<string>();
     let workSignal: AbortSignal | undefined;
     const one = new AbortController();
-    const a = c.run('k', (s) => ((workSignal = s), g.promise), one.signal);
+    const a = c.run('k', (s) => {
+      workSignal = s;
+      return g.promise;
+    }, one.signal);
     const b = c.run('k', () => g.promise, new AbortController().signal);
     one.abort(new Error('left'));
     await expect(a).rejects.toThrow('left');
@@ -88,7 +91,10 @@ describe('Coalescer', () => {
     let workSignal: AbortSignal | undefined;
     const x = new AbortController();
     const y = new AbortController();
-    const a = c.run('k', (s) => ((workSignal = s), first.promise), x.signal);
+    const a = c.run('k', (s) => {
+      workSignal = s;
+      return first.promise;
+    }, x.signal);
     const b = c.run('k', () => first.promise, y.signal);
     x.abort(new Error('x'));
     expect(workSignal?.aborted).toBe(false);
@@ -107,7 +113,10 @@ describe('Coalescer', () => {
     const g = gate<string>();
     let workSignal: AbortSignal | undefined;
     const x = new AbortController();
-    const plain = c.run('k', (s) => ((workSignal = s), g.promise));
+    const plain = c.run('k', (s) => {
+      workSignal = s;
+      return g.promise;
+    });
     const withSignal = c.run('k', () => g.promise, x.signal);
     x.abort(new Error('x'));
     await expect(withSignal).rejects.toThrow('x');
@@ -119,7 +128,14 @@ describe('Coalescer', () => {
   it('rejects at once for an already-aborted signal without starting work', async () => {
     const c = new Coalescer<string, string>();
     let ran = false;
-    const run = c.run('k', async () => ((ran = true), 'x'), AbortSignal.abort(new Error('pre')));
+    const run = c.run(
+      'k',
+      async () => {
+        ran = true;
+        return 'x';
+      },
+      AbortSignal.abort(new Error('pre')),
+    );
     await expect(run).rejects.toThrow('pre');
     expect(ran).toBe(false);
     expect(c.inFlight).toBe(0);

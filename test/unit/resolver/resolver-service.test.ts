@@ -22,7 +22,7 @@ const RICK = 'https://youtu.be/dQw4w9WgXcQ';
 describe('TrackResolver.resolve', () => {
   it('answers a repeat from the cache without touching the source, whatever the URL spelling', async () => {
     const calls: [string, boolean][] = [];
-    const stack = await testStack({}, { resolver: { onResolve: (source, seconds, cached) => void calls.push([source, cached]) } });
+    const stack = await testStack({}, { resolver: { onResolve: (source, _seconds, cached) => void calls.push([source, cached]) } });
     const first = await stack.resolver.resolve(url(RICK), signal());
     const again = await stack.resolver.resolve(url('https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=30s'), signal());
     expect(again).toEqual(first);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SongCache, isFresh, type SongCacheOptions } from '../../../src/resolver/song-cache.js';
 import type { Resolution } from '../../../src/ports/source.js';
 import type { Track } from '../../../src/core/track.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { MemoryStore } from './memory-store.js';
 
 const track: Track = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Track } from '../../../src/core/track.js';
 import { SuggestionEngine, toSuggestion } from '../../../src/resolver/suggestions.js';
-import { FakeClock, flush } from './fake-clock.js';
+import { FakeClock, flush } from '../../support/fake-clock.js';
 
 const track = (title: string, extra: Partial<Track> = {}): Track => ({
   id: `youtube:${title.slice(0, 11).padEnd(11, 'x')}`,

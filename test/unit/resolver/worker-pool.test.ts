@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { JobTimeoutError, WorkerPool, backoffDelay, type Job } from '../../../src/resolver/worker-pool.js';
 import { TransientError } from '../../../src/core/transient.js';
 import { isUserError } from '../../../src/core/errors.js';
-import { FakeClock, flush } from './fake-clock.js';
+import { FakeClock, flush } from '../../support/fake-clock.js';
 
 interface Deferred<T> {
   promise: Promise<T>;

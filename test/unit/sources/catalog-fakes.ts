@@ -9,7 +9,7 @@ import type { SpotifyApi, SpotifyCollectionData, SpotifyTrackData } from '../../
 import { YtDlpClient } from '../../../src/sources/ytdlp/ytdlp-client.js';
 import { YtDlpSource } from '../../../src/sources/ytdlp/ytdlp-source.js';
 import { MatchedStreamer, YouTubeMatcher } from '../../../src/sources/catalog/youtube-matcher.js';
-import { FakeClock } from '../resolver/fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { MemoryStore } from '../resolver/memory-store.js';
 import { FAKE_YTDLP, fakeEnv, readArgsLog, tempDir } from './fake-ytdlp-helpers.js';
 import { loopbackPolicy } from './loopback-server.js';
@@ -46,7 +46,7 @@ export class RecordedSpotify implements SpotifyApi {
       playlist.fetch = async () => {
         this.fetches++;
         for (let n = pages.length - 1; n >= 0; n--) {
-          const items = (pages[n]?.['items'] as Json[]).filter((i) => i['track']).map((i) => new SpotifyTrack(i['track']));
+          const items = ((pages[n]?.['items'] ?? []) as Json[]).filter((i) => i['track']).map((i) => new SpotifyTrack(i['track']));
           store.set(`${n + 2}`, items);
         }
         return playlist;

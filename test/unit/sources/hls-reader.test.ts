@@ -86,8 +86,8 @@ describe('openHls', () => {
   it('refuses encrypted streams and segments on private addresses', async () => {
     const locked = await failure(openHls(new URL(server.url('/hls/locked.m3u8')), options()));
     expect(isUserError(locked) && locked.message).toMatch(/encrypted/);
-    const escape = await failure(openHls(new URL(server.url('/hls/escape.m3u8')), options()));
-    expect(isUserError(escape) && escape.code).toBe('PRIVATE_ADDRESS');
+    const escaped = await failure(openHls(new URL(server.url('/hls/escape.m3u8')), options()));
+    expect(isUserError(escaped) && escaped.code).toBe('PRIVATE_ADDRESS');
   });
 
   it('stops fetching when the stream is destroyed', async () => {

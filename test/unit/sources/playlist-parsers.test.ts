@@ -118,7 +118,7 @@ describe('parsePls', () => {
   });
 
   it('truncates at maxEntries', () => {
-    const text = '[playlist]\n' + Array.from({ length: 10 }, (_, i) => `File${i + 1}=https://a.test/${i}`).join('\n');
+    const text = `[playlist]\n${Array.from({ length: 10 }, (_, i) => `File${i + 1}=https://a.test/${i}`).join('\n')}`;
     expect(parsePls(text, { maxEntries: 4 })).toMatchObject({ truncated: true });
     expect(parsePls(text, { maxEntries: 4 }).entries).toHaveLength(4);
   });
@@ -176,7 +176,7 @@ describe('parseXspf', () => {
   });
 
   it('scans a hostile file in linear time', () => {
-    const hostile = '<playlist><trackList>' + '<track><location>'.repeat(50_000) + '<![CDATA['.repeat(50_000);
+    const hostile = `<playlist><trackList>${'<track><location>'.repeat(50_000)}${'<![CDATA['.repeat(50_000)}`;
     const started = performance.now();
     const result = parseXspf(hostile);
     expect(performance.now() - started).toBeLessThan(2_000);

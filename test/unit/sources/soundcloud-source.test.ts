@@ -5,7 +5,7 @@ import { systemClock } from '../../../src/ports/clock.js';
 import { SongCache } from '../../../src/resolver/song-cache.js';
 import { SoundCloudSource } from '../../../src/sources/ytdlp/soundcloud-source.js';
 import { YtDlpClient } from '../../../src/sources/ytdlp/ytdlp-client.js';
-import { FakeClock } from '../resolver/fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { MemoryStore } from '../resolver/memory-store.js';
 import { FAKE_YTDLP, fakeEnv, readArgsLog, tempDir } from './fake-ytdlp-helpers.js';
 import { LoopbackServer, OGG_OPUS, drain, loopbackPolicy, signal } from './loopback-server.js';

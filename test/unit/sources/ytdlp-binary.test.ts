@@ -67,6 +67,6 @@ describe('requireYtDlp', () => {
     const error = await requireYtDlp({ pathEnv: tempDir() }).catch((e: unknown) => e);
     expect(isUserError(error) && error.code).toBe('YTDLP_MISSING');
     expect(((error as Error).cause as Error).message).toContain('not found on PATH');
-    expect((error as Error).message).not.toContain('PATH');
+    expect((error as Error).message).not.toContain('not found on PATH'); // the reason is for logs, not users
   });
 });

@@ -6,7 +6,7 @@ import { isUserError } from '../../../src/core/errors.js';
 import { isTransient } from '../../../src/core/transient.js';
 import { systemClock } from '../../../src/ports/clock.js';
 import type { Logger } from '../../../src/ports/logger.js';
-import { FakeClock } from '../resolver/fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { FAKE_YTDLP, fakeEnv, readArgsLog, readyPids, tempDir } from './fake-ytdlp-helpers.js';
 
 interface LogLine {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { runYtDlp, type RunYtDlpOptions } from '../../../src/sources/ytdlp/ytdlp-runner.js';
 import { YtDlpError } from '../../../src/sources/ytdlp/ytdlp-errors.js';
 import { systemClock } from '../../../src/ports/clock.js';
-import { FakeClock } from '../resolver/fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { FAKE_YTDLP, fakeEnv, isAlive, readArgsLog, readyPids, tempDir, waitFor } from './fake-ytdlp-helpers.js';
 
 const VIDEO = ['--dump-single-json', '--no-warnings', '-f', 'bestaudio[acodec=opus]/bestaudio', '--', 'https://youtu.be/dQw4w9WgXcQ'];

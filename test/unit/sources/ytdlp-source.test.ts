@@ -6,7 +6,7 @@ import { SongCache } from '../../../src/resolver/song-cache.js';
 import { YtDlpClient } from '../../../src/sources/ytdlp/ytdlp-client.js';
 import { YtDlpSource } from '../../../src/sources/ytdlp/ytdlp-source.js';
 import type { PagedPlaylist } from '../../../src/ports/source.js';
-import { FakeClock } from '../resolver/fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { MemoryStore } from '../resolver/memory-store.js';
 import { FAKE_YTDLP, fakeEnv, readArgsLog, tempDir } from './fake-ytdlp-helpers.js';
 import { LoopbackServer, WEBM_OPUS, drain, failure, loopbackPolicy, signal } from './loopback-server.js';
@@ -68,7 +68,7 @@ describe('YtDlpSource', () => {
     const { source, runs } = setup('/gone');
     const track = { id: 'youtube:dQw4w9WgXcQ', source: 'youtube' as const, title: 'x', url: 'https://youtu.be/dQw4w9WgXcQ', durationMs: 1 };
     const error = await failure(source.stream(track, { startMs: 0, signal: signal() }));
-    expect(isUserError(error) && error.code).toBe('SOURCE_UNAVAILABLE');
+    expect(isUserError(error) && error.code).toBe('SOURCE_REFUSED');
     expect(String((error as Error).message)).toMatch(/YouTube refused/);
     expect(runs()).toBe(1);
   });

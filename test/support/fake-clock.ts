@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../../src/ports/clock.js';
+import type { Clock, TimerHandle } from '../../src/ports/clock.js';
 
 interface Timer {
   readonly id: number;

@@ -1,0 +1,154 @@
+import { EventEmitter } from 'node:events';
+import type { QueuedTrack } from '../core/track.js';
+import type { Clock, TimerHandle } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { PreparedAudio, VoiceLink } from '../ports/voice.js';
+import type { SessionState } from './session-state.js';
+import type { TrackLoader } from './track-loader.js';
+
+/** How long before the end of a track the next one is opened (enough for yt-dlp and ffmpeg to start). */
+export const PRELOAD_LEAD_MS = 10_000;
+
+/** The next track, opened ahead of time so it starts the moment the current one ends. */
+export interface PreparedNext {
+  readonly entry: QueuedTrack;
+  readonly volume: number;
+  /** Aborting it releases the stream being opened. */
+  readonly abort: AbortController;
+  readonly audio: Promise<PreparedAudio>;
+}
+
+/**
+ * Gapless playback's own state (the @discordjs/voice pattern: one union, one `stateChange` event):
+ * - `idle`: the current track is not near its end (or its length is unknown and its source still sends);
+ * - `waiting`: a timer opens the window PRELOAD_LEAD_MS before the known end of `entryId`;
+ * - `armed`: the window is open (timer, or the source was read to the end) but nothing is being opened
+ *   (no next track, a live one, or not playing right now); the next queue change looks again;
+ * - `opening` / `ready` / `failed`: armed, with the next track loading, loaded, or failed to load (playback
+ *   then loads it once more when its turn comes).
+ * Invariant: at most one next track is held; leaving a state that holds one for one that does not releases it,
+ * except `take`, which hands it to playback.
+ */
+export type PreloadState =
+  | { readonly status: 'idle' }
+  | { readonly status: 'waiting'; readonly entryId: number; readonly timer: TimerHandle }
+  | { readonly status: 'armed' }
+  | { readonly status: 'opening' | 'ready' | 'failed'; readonly next: PreparedNext };
+
+export interface PreloaderDeps {
+  readonly link: Pick<VoiceLink, 'seamless'>;
+  readonly loader: TrackLoader;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly volume: () => number;
+  /** The session's playback state, read when the window opens. */
+  readonly session: () => SessionState;
+  /** The track that will play next, if any. */
+  readonly upcoming: () => QueuedTrack | null;
+}
+
+type Events = { stateChange: [oldState: PreloadState, newState: PreloadState] };
+
+const holds = (state: PreloadState): state is Extract<PreloadState, { next: PreparedNext }> => 'next' in state;
+
+export class Preloader extends EventEmitter<Events> {
+  private current: PreloadState = { status: 'idle' };
+
+  constructor(private readonly deps: PreloaderDeps) {
+    super();
+  }
+
+  get state(): PreloadState {
+    return this.current;
+  }
+
+  /** Whether the window is open, so a queue change should look at the next track again. */
+  get armed(): boolean {
+    return this.current.status !== 'idle' && this.current.status !== 'waiting';
+  }
+
+  /** A track started at `offsetMs`: wait for its lead window when its length is known (else for `arm`). */
+  trackStarted(entry: QueuedTrack, offsetMs: number): void {
+    if (entry.durationMs === null || entry.isLive === true) return this.setState({ status: 'idle' });
+    const delay = Math.max(0, entry.durationMs - offsetMs - PRELOAD_LEAD_MS);
+    const timer = this.deps.clock.setTimeout(() => this.windowOpened(entry.entryId), delay);
+    timer.unref?.();
+    this.setState({ status: 'waiting', entryId: entry.entryId, timer });
+  }
+
+  /** Opens the window now (the source was read to the end, or the lead time came) and opens the next track. */
+  arm(): void {
+    const status = this.deps.session().status;
+    const next = status === 'playing' || status === 'paused' ? this.deps.upcoming() : null;
+    if (next && next.isLive !== true) return this.open(next);
+    // Nothing to open now: keep what is held (the queue may still bring it back), else just stay armed.
+    if (!holds(this.current)) this.setState({ status: 'armed' });
+  }
+
+  /** After a queue change: if the window is open, the next track may be a different one. */
+  refresh(): void {
+    if (this.armed) this.arm();
+  }
+
+  /** Hands the held track to playback when it is `entry` from the start at the current volume; else drops it. */
+  take(entry: QueuedTrack, offsetMs: number): PreparedNext | undefined {
+    if (!holds(this.current)) return undefined;
+    const { next } = this.current;
+    const matches = next.entry.entryId === entry.entryId && offsetMs === 0 && next.volume === this.deps.volume();
+    this.setState({ status: 'armed' }, matches ? next : undefined);
+    return matches ? next : undefined;
+  }
+
+  /** Playback stopped: drop what is held, keep the window as it is. */
+  release(): void {
+    if (holds(this.current)) this.setState({ status: 'armed' });
+  }
+
+  /** The session ended: no timer, nothing held. */
+  stop(): void {
+    this.setState({ status: 'idle' });
+  }
+
+  private windowOpened(entryId: number): void {
+    if (this.current.status !== 'waiting' || this.current.entryId !== entryId) return;
+    const state = this.deps.session();
+    if (state.status === 'playing' && state.entry.entryId === entryId) this.arm();
+    else this.setState({ status: 'idle' });
+  }
+
+  private open(entry: QueuedTrack): void {
+    const volume = this.deps.volume();
+    const held = holds(this.current) ? this.current.next : undefined;
+    if (held?.entry.entryId === entry.entryId && held.volume === volume) return;
+    const abort = new AbortController();
+    const next: PreparedNext = { entry, volume, abort, audio: this.deps.loader.load(entry, { startMs: 0, volume, signal: abort.signal }) };
+    this.setState({ status: 'opening', next });
+    next.audio.then(
+      () => {
+        if (this.current.status !== 'opening' || this.current.next !== next) return;
+        this.setState({ status: 'ready', next });
+        this.deps.link.seamless();
+      },
+      (error: unknown) => {
+        this.deps.logger.debug({ err: error, track: entry.id }, 'preload failed; will load again at start');
+        if (this.current.status === 'opening' && this.current.next === next) this.setState({ status: 'failed', next });
+      },
+    );
+  }
+
+  /** The one place state changes: clears a replaced timer and releases a held track nobody took. */
+  private setState(state: PreloadState, taken?: PreparedNext): void {
+    const old = this.current;
+    if (old.status === 'waiting' && (state.status !== 'waiting' || state.timer !== old.timer)) {
+      this.deps.clock.clearTimeout(old.timer);
+    }
+    if (holds(old) && old.next !== taken && !(holds(state) && state.next === old.next)) release(old.next);
+    this.current = state;
+    this.emit('stateChange', old, state);
+  }
+}
+
+function release(next: PreparedNext): void {
+  next.abort.abort();
+  next.audio.then((audio) => audio.dispose(), () => undefined);
+}
