@@ -1,5 +1,6 @@
 import type { SlashCommand } from './command.js';
 import { clearCommand } from './clear.js';
+import { filterCommand } from './filter.js';
 import { leaveCommand } from './leave.js';
 import { loopCommand } from './loop.js';
 import { moveCommand } from './move.js';
@@ -31,6 +32,7 @@ export const commands: readonly SlashCommand[] = [
   loopCommand,
   seekCommand,
   volumeCommand,
+  filterCommand,
   pauseCommand,
   resumeCommand,
   stopCommand,

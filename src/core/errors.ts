@@ -40,6 +40,7 @@ export const ERRORS = {
   BAD_QUEUE_RANGE: 'Give a queue position like `3`, or a range like `3-7`.',
   STALE_CONTROLS: 'Those buttons belong to a track that is no longer playing.',
   YTDLP_MISSING: "YouTube playback isn't set up on this bot yet (yt-dlp is missing). Ask the bot's owner to install it.",
+  UNKNOWN_FILTER: "I don't know that filter. Pick one from the list: off, bassboost, nightcore, vaporwave, karaoke, 8d, soft, treble or lowpass.",
   TRACK_UNAVAILABLE: "That video isn't available (private, removed, age-restricted or blocked in this region).",
 } as const;
 

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { FilterPreset } from '../core/audio-filter.js';
 import { UserError } from '../core/errors.js';
 import type { AddPosition, LoopMode, Queue, QueueSnapshot } from '../core/queue.js';
 import type { QueuedTrack, Requester, Track } from '../core/track.js';
@@ -66,6 +67,7 @@ export class GuildSession extends EventEmitter<Events> {
   private readonly serial = new SerialRunner();
   private readonly playback: Playback;
   private volumeValue: number;
+  private filterValue: FilterPreset = 'off';
   private lastActivity: number;
   private preloadTimer: TimerHandle | undefined;
   /** The current track is near its end (or its source is drained): the next one should be open. */
@@ -81,13 +83,15 @@ export class GuildSession extends EventEmitter<Events> {
       serial: this.serial,
       textChannelId: () => deps.textChannelId,
       volume: () => this.volumeValue,
+      filter: () => this.filterValue,
     });
     this.playback.on('stateChange', (old, next) => this.emit('stateChange', old, next));
     this.playback.on('trackStart', (entry, offset) => {
       this.preloadWanted = false;
-      this.schedulePreload(entry, offset);
+      this.schedulePreload(entry, offset, isActive(this.state) ? this.state.speed : 1);
       this.emit('trackStart', entry, offset);
     });
+    this.playback.on('restyled', (entry, offset, speed) => this.schedulePreload(entry, offset, speed));
     this.playback.on('sourceDrained', () => this.preloadNext());
     this.playback.on('trackEnd', (_entry, failed) => this.next(this.deps.queue.advance(failed ? 'skipped' : 'finished')));
     deps.link.on('gone', this.onLinkGone);
@@ -98,6 +102,7 @@ export class GuildSession extends EventEmitter<Events> {
   get voiceChannelId(): string { return this.deps.link.channelId(); }
   get textChannelId(): string { return this.deps.textChannelId; }
   get volume(): number { return this.volumeValue; }
+  get filter(): FilterPreset { return this.filterValue; }
   /** Clock time of the last command or track start (for least-recently-used eviction). */
   get lastActiveAt(): number { return this.lastActivity; }
 
@@ -164,12 +169,19 @@ export class GuildSession extends EventEmitter<Events> {
     });
   }
 
-  /** 0-200 %. Anything but 100 % goes through ffmpeg; the current track restarts where it is. */
+  /** 0-200 %. Anything but 100 % goes through ffmpeg; the current track is reopened where it is, without a gap. */
   setVolume(percent: number): Promise<void> {
     return this.command(() => {
       this.volumeValue = percent / 100;
-      const state = this.state;
-      if (isActive(state) && state.status !== 'loading') void this.playback.start(state.entry, this.elapsedMs());
+      this.playback.restyle();
+    });
+  }
+
+  /** A filter for the rest of the session, applied like a volume change; `off` returns to passthrough if it can. */
+  setFilter(filter: FilterPreset): Promise<void> {
+    return this.command(() => {
+      this.filterValue = filter;
+      this.playback.restyle();
     });
   }
 
@@ -272,11 +284,12 @@ export class GuildSession extends EventEmitter<Events> {
    * Gapless: the next track is opened PRELOAD_LEAD_MS before the current one ends (known durations), or as soon
    * as the current source has been read to the end (unknown durations), whichever comes first.
    */
-  private schedulePreload(entry: QueuedTrack, offsetMs: number): void {
+  private schedulePreload(entry: QueuedTrack, offsetMs: number, speed = 1): void {
     if (this.preloadTimer) this.deps.clock.clearTimeout(this.preloadTimer);
     this.preloadTimer = undefined;
     if (entry.durationMs === null || entry.isLive === true) return;
-    const delay = Math.max(0, entry.durationMs - offsetMs - PRELOAD_LEAD_MS);
+    // Track time left over the playback speed is the wall time left (a nightcore track ends 1.25× sooner).
+    const delay = Math.max(0, (entry.durationMs - offsetMs) / speed - PRELOAD_LEAD_MS);
     this.preloadTimer = this.deps.clock.setTimeout(() => {
       this.preloadTimer = undefined;
       const state = this.state;

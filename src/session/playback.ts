@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { presetSpeed, type FilterPreset } from '../core/audio-filter.js';
 import { isUserError } from '../core/errors.js';
 import { escapeText } from '../core/format.js';
 import type { QueuedTrack } from '../core/track.js';
@@ -7,11 +8,13 @@ import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { PreparedAudio, VoiceLink } from '../ports/voice.js';
 import type { SerialRunner } from './serial.js';
-import { isActive, type SessionState } from './session-state.js';
-import type { TrackLoader } from './track-loader.js';
+import { isActive, type ActiveState, type SessionState } from './session-state.js';
+import type { LoadOptions, TrackLoader } from './track-loader.js';
 
 /** Ending this much before the known duration counts as a cut stream, not the end of the track. */
 const TRUNCATION_SLACK_MS = 5000;
+/** How far ahead (playback ms) a restyled stream is opened: time to reopen the source and start ffmpeg. */
+const RESTYLE_LEAD_MS = 500;
 
 export type StartOutcome = { readonly ok: true } | { readonly ok: false; readonly error: Error };
 
@@ -24,6 +27,8 @@ export interface PlaybackDeps {
   readonly serial: SerialRunner;
   readonly textChannelId: () => string;
   readonly volume: () => number;
+  /** Default: no filter. */
+  readonly filter?: () => FilterPreset;
 }
 
 type Events = {
@@ -33,12 +38,14 @@ type Events = {
   trackEnd: [entry: QueuedTrack, failed: boolean];
   /** The current track's source has been read to the end: only buffered audio is left to play. */
   sourceDrained: [entry: QueuedTrack];
+  /** The current track was reopened with another volume or filter at `offsetMs`, now playing at `speed`. */
+  restyled: [entry: QueuedTrack, offsetMs: number, speed: number];
 };
 
 /** The next track, opened ahead of time so it starts the moment the current one ends. */
 interface Preload {
   readonly entry: QueuedTrack;
-  readonly volume: number;
+  readonly style: string;
   readonly abort: AbortController;
   readonly audio: Promise<PreparedAudio>;
 }
@@ -53,6 +60,8 @@ export class Playback extends EventEmitter<Events> {
   /** The entry already given its one mid-track recovery. */
   private recovered: number | undefined;
   private preloaded: Preload | undefined;
+  /** A restyle under way (see restyle): its stream takes over only while it is still the latest one. */
+  private restyling: AbortController | undefined;
 
   constructor(private readonly deps: PlaybackDeps) {
     super();
@@ -67,16 +76,30 @@ export class Playback extends EventEmitter<Events> {
   elapsedMs(): number {
     const state = this.stateValue;
     if (!isActive(state)) return 0;
-    return state.status === 'loading' ? state.offsetMs : state.offsetMs + this.deps.link.playbackMs();
+    return state.status === 'loading' ? state.offsetMs : state.offsetMs + this.deps.link.playbackMs() * (state.speed ?? 1);
+  }
+
+  /** What a stream opened now would sound like (volume and filter); streams of another style are reopened. */
+  style(): string {
+    return `${this.deps.volume()}|${this.filter()}`;
+  }
+
+  private filter(): FilterPreset {
+    return this.deps.filter?.() ?? 'off';
+  }
+
+  private loadOptions(startMs: number, signal: AbortSignal): LoadOptions {
+    return { startMs, volume: this.deps.volume(), filter: this.filter(), signal };
   }
 
   /** Loads and plays `entry` from `offsetMs`; settles when it plays or has failed. `quiet`: caller reports. */
   start(entry: QueuedTrack, offsetMs = 0, quiet = false): Promise<StartOutcome> {
     const preload = this.takePreload(entry, offsetMs);
     const abort = preload?.abort ?? new AbortController();
+    this.cancelRestyle();
     this.setState({ status: 'loading', entry, abort, offsetMs });
     this.deps.link.stop(); // after the state change, so the link's idle event is recognised as ours
-    const options = { startMs: offsetMs, volume: this.deps.volume(), signal: abort.signal };
+    const options = this.loadOptions(offsetMs, abort.signal);
     // A failed preload (a stale connection, say) gets one fresh attempt before the track counts as failed.
     const loading = preload ? preload.audio.catch(() => this.deps.loader.load(entry, options)) : this.deps.loader.load(entry, options);
     return loading.then(
@@ -86,12 +109,7 @@ export class Playback extends EventEmitter<Events> {
             audio.dispose();
             return { ok: true };
           }
-          this.deps.link.play(audio);
-          audio.stream.once('end', () => {
-            if (this.stateValue.status === 'playing' && this.stateValue.abort === abort) this.emit('sourceDrained', entry);
-          });
-          const startedAt = this.deps.clock.now();
-          this.setState({ status: 'playing', entry, abort, offsetMs, pipeline: audio.pipeline, startedAt });
+          this.commit(entry, abort, audio, offsetMs, options);
           this.deps.logger.debug({ track: entry.id, pipeline: audio.pipeline, offsetMs }, 'track started');
           this.emit('trackStart', entry, offsetMs);
           return { ok: true };
@@ -105,12 +123,12 @@ export class Playback extends EventEmitter<Events> {
    * different entry replaces the old preload. Used only when playback will reach it naturally (offset 0).
    */
   preload(entry: QueuedTrack): void {
-    const volume = this.deps.volume();
-    if (this.preloaded?.entry.entryId === entry.entryId && this.preloaded.volume === volume) return;
+    const style = this.style();
+    if (this.preloaded?.entry.entryId === entry.entryId && this.preloaded.style === style) return;
     this.dropPreload();
     const abort = new AbortController();
-    const audio = this.deps.loader.load(entry, { startMs: 0, volume, signal: abort.signal });
-    this.preloaded = { entry, volume, abort, audio };
+    const audio = this.deps.loader.load(entry, this.loadOptions(0, abort.signal));
+    this.preloaded = { entry, style, abort, audio };
     audio.then(
       () => this.preloaded?.audio === audio && this.deps.link.seamless(),
       (error: unknown) => this.deps.logger.debug({ err: error, track: entry.id }, 'preload failed; will load again at start'),
@@ -120,7 +138,7 @@ export class Playback extends EventEmitter<Events> {
   private takePreload(entry: QueuedTrack, offsetMs: number): Preload | undefined {
     const preload = this.preloaded;
     this.preloaded = undefined;
-    if (preload && preload.entry.entryId === entry.entryId && offsetMs === 0 && preload.volume === this.deps.volume()) {
+    if (preload && preload.entry.entryId === entry.entryId && offsetMs === 0 && preload.style === this.style()) {
       return preload;
     }
     if (preload) this.release(preload);
@@ -137,7 +155,72 @@ export class Playback extends EventEmitter<Events> {
     preload.audio.then((audio) => audio.dispose(), () => undefined);
   }
 
+  /**
+   * Applies a changed volume or filter to the current track without stopping it: a second stream opens a little
+   * ahead of the current position while the old one plays on, and takes over when playback reaches that point
+   * (at once if it opened late), so the change is heard within about a second, with no gap, and the position
+   * carries on. A loading track is restarted with the new settings; a paused one is reopened by resume().
+   */
+  restyle(): void {
+    const state = this.stateValue;
+    if (state.status === 'loading') {
+      void this.start(state.entry, state.offsetMs);
+      return;
+    }
+    if (state.status !== 'playing' || state.style === this.style()) return;
+    const at = Math.round(this.elapsedMs() + RESTYLE_LEAD_MS * (state.speed ?? 1));
+    if (state.entry.durationMs !== null && at >= state.entry.durationMs) return; // the next track gets the new style
+    this.cancelRestyle();
+    const abort = new AbortController();
+    this.restyling = abort;
+    const options = this.loadOptions(at, abort.signal);
+    this.deps.loader.load(state.entry, options).then(
+      (audio) => this.deps.serial.run(() => this.takeOver(state, abort, audio, options)),
+      (error: unknown) => {
+        if (this.restyling === abort) this.restyling = undefined;
+        this.deps.logger.info({ err: error, track: state.entry.id }, 'could not reopen the track restyled; it plays on as it was');
+      },
+    );
+  }
+
+  /** The restyled stream replaces the playing one once playback reaches its start; serial. */
+  private takeOver(was: ActiveState, abort: AbortController, audio: PreparedAudio, options: LoadOptions): void {
+    const now = this.stateValue;
+    if (this.restyling !== abort || now.status !== 'playing' || now.abort !== was.abort) {
+      audio.dispose();
+      abort.abort();
+      return;
+    }
+    const waitMs = (options.startMs - this.elapsedMs()) / (now.speed ?? 1);
+    if (waitMs > 10) {
+      this.deps.clock.setTimeout(() => void this.deps.serial.run(() => this.takeOver(was, abort, audio, options)), waitMs);
+      return;
+    }
+    this.restyling = undefined;
+    this.commit(now.entry, abort, audio, options.startMs, options);
+    this.deps.logger.debug({ track: now.entry.id, pipeline: audio.pipeline, offsetMs: options.startMs, lateMs: -waitMs }, 'track restyled');
+    this.emit('restyled', now.entry, options.startMs, presetSpeed(options.filter ?? 'off'));
+  }
+
+  private cancelRestyle(): void {
+    this.restyling?.abort();
+    this.restyling = undefined;
+  }
+
+  /** Hands `audio` to the link and enters `playing`; the state's speed and style are those it was opened with. */
+  private commit(entry: QueuedTrack, abort: AbortController, audio: PreparedAudio, offsetMs: number, options: LoadOptions): void {
+    this.deps.link.play(audio);
+    audio.stream.once('end', () => {
+      if (this.stateValue.status === 'playing' && this.stateValue.abort === abort) this.emit('sourceDrained', entry);
+    });
+    const speed = presetSpeed(options.filter ?? 'off');
+    const style = `${options.volume}|${options.filter ?? 'off'}`;
+    const startedAt = this.deps.clock.now();
+    this.setState({ status: 'playing', entry, abort, offsetMs, pipeline: audio.pipeline, startedAt, speed, style });
+  }
+
   toIdle(): void {
+    this.cancelRestyle();
     this.dropPreload();
     this.setState({ status: 'idle', since: this.deps.clock.now() });
     this.deps.link.stop();
@@ -154,12 +237,18 @@ export class Playback extends EventEmitter<Events> {
   resume(): boolean {
     const state = this.stateValue;
     if (state.status !== 'paused') return false;
+    if (state.style !== undefined && state.style !== this.style()) {
+      // The volume or filter changed while paused: reopen here with the new one rather than play the old.
+      void this.start(state.entry, this.elapsedMs());
+      return true;
+    }
     this.deps.link.resume();
     this.setState({ ...state, status: 'playing', startedAt: this.deps.clock.now() });
     return true;
   }
 
   destroy(reason: Extract<SessionState, { status: 'destroyed' }>['reason']): void {
+    this.cancelRestyle();
     this.dropPreload();
     this.deps.link.off('idle', this.onLinkIdle);
     this.setState({ status: 'destroyed', reason });

@@ -1,3 +1,4 @@
+import type { FilterPreset } from '../core/audio-filter.js';
 import type { Track } from '../core/track.js';
 import type { AudioPipeline } from '../media/pipeline.js';
 import type { PreparedAudio } from '../ports/voice.js';
@@ -6,6 +7,8 @@ import type { Source } from '../ports/source.js';
 export interface LoadOptions {
   readonly startMs: number;
   readonly volume: number;
+  /** Default `off`. */
+  readonly filter?: FilterPreset;
   readonly signal: AbortSignal;
 }
 

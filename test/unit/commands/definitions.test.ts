@@ -7,7 +7,7 @@ const optionNames = (name: string) => (byName.get(name)?.options ?? []).map((o) 
 describe('slash command definitions (a contract with users and the e2e tests)', () => {
   it('registers every command once', () => {
     expect([...byName.keys()].sort()).toEqual(
-      ['clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'seek',
+      ['clear', 'filter', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'seek',
         'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume'].sort(),
     );
     expect(byName.size).toBe(commands.length);
@@ -23,6 +23,7 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
     ['seek', ['position']],
     ['volume', ['percent']],
     ['queue', ['page']],
+    ['filter', ['preset']],
   ])('/%s takes %j', (name, options) => {
     expect(optionNames(name)).toEqual(options);
   });
@@ -41,5 +42,6 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
       );
     expect(choices('play', 'position')).toEqual(['next', 'now']);
     expect(choices('loop', 'mode')).toEqual(['off', 'track', 'queue']);
+    expect(choices('filter', 'preset')).toEqual(['off', 'bassboost', 'nightcore', 'vaporwave', 'karaoke', '8d', 'soft', 'treble', 'lowpass']);
   });
 });
