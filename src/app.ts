@@ -9,6 +9,8 @@ import { wireClientEvents, countListeners } from './discord/client-events.js';
 import { InteractionRouter, NO_MENTIONS } from './discord/router.js';
 import { FfmpegLauncher } from './media/ffmpeg-launcher.js';
 import { locateFfmpeg } from './media/ffmpeg-locator.js';
+import { LoudnessCache } from './media/loudness-cache.js';
+import { measureLoudness, normalizationGain } from './media/loudness.js';
 import { AudioPipeline } from './media/pipeline.js';
 import { AddressPolicy } from './net/address-policy.js';
 import type { Clock } from './ports/clock.js';
@@ -54,10 +56,12 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   ops.readiness.addCheck({ name: 'store', critical: false, check: () => ({ ok: store.healthy ?? true, ...(store.problem ? { detail: store.problem } : {}) }) });
   const stack = await createSources(config, { clock, logger, store }, ops);
   const sources = stack.resolver;
-  const pipeline = createPipeline(config, logger);
+  const ffmpeg = locateFfmpeg(config.ffmpegPath);
+  const pipeline = createPipeline(ffmpeg?.path, logger);
   const loader = instrumentLoader(new SourceTrackLoader(sources, pipeline, { baseline: config.baselinePipeline }), ops.metrics);
+  const loudness = ffmpeg && createLoudness(ffmpeg.path, sources, { store, logger }, ops);
   const notifier = new ChannelNotifier(client, logger);
-  const settings = new SettingsStore(store);
+  const settings = new SettingsStore(store, { normalize: config.normalizeDefault });
   const announcer = new NowPlayingAnnouncer({ client, settings, logger });
   const sessions: SessionManager = new SessionManager(
     new DiscordVoice(client, logger, ops),
@@ -68,6 +72,11 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
         queue: seed.queue ? Queue.restore(seed.queue) : new Queue(),
         volume: seed.volume ?? settings.peek(guildId).defaultVolume / 100,
         logger: logger.child({ guildId }),
+        ...(loudness ? { sound: {
+          loudness,
+          enabled: () => settings.peek(guildId).normalize,
+          gainFor: (measured) => normalizationGain(measured, config.normalizeTargetLufs),
+        } } : {}),
       });
       supervisor.watch(session);
       announcer.watch(session);
@@ -142,11 +151,20 @@ function createClient(config: Config): Client {
   });
 }
 
-function createPipeline(config: Config, logger: Logger): AudioPipeline {
-  const ffmpeg = locateFfmpeg(config.ffmpegPath);
-  if (!ffmpeg) logger.warn('ffmpeg not found (set FFMPEG_PATH or install ffmpeg): only Opus sources will play');
-  else logger.debug({ ffmpeg }, 'ffmpeg located');
-  return new AudioPipeline(ffmpeg ? new FfmpegLauncher(ffmpeg.path, logger) : undefined, logger);
+function createPipeline(ffmpegPath: string | undefined, logger: Logger): AudioPipeline {
+  if (!ffmpegPath) logger.warn('ffmpeg not found (set FFMPEG_PATH or install ffmpeg): only Opus sources will play');
+  else logger.debug({ ffmpeg: ffmpegPath }, 'ffmpeg located');
+  return new AudioPipeline(ffmpegPath ? new FfmpegLauncher(ffmpegPath, logger) : undefined, logger);
+}
+
+/** Loudness for normalization: measured from a second read of the track's source, cached in the store. */
+function createLoudness(ffmpegPath: string, sources: SourceStack['resolver'], ports: Pick<AppPorts, 'store' | 'logger'>, ops: Ops): LoudnessCache {
+  return new LoudnessCache({
+    ...ports,
+    analyze: async (track, signal) => measureLoudness(ffmpegPath, (await sources.stream(track, { startMs: 0, signal })).stream, signal),
+    onLookup: (hit) => ops.metrics.loudnessLookup(hit),
+    onAnalysis: (ok, seconds) => ops.metrics.loudnessAnalysis(ok, seconds),
+  });
 }
 
 /** Every source adapter behind the resolver (cache, coalescing, worker pool, circuit breakers). */

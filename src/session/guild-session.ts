@@ -9,6 +9,7 @@ import type { Notifier } from '../ports/notifier.js';
 import type { VoiceGoneReason, VoiceLink } from '../ports/voice.js';
 import { Playback, type StartOutcome } from './playback.js';
 import { SerialRunner } from './serial.js';
+import { SessionSound, type SessionSoundDeps } from './session-sound.js';
 import { isActive, type EndReason, type SessionState } from './session-state.js';
 import type { TrackLoader } from './track-loader.js';
 
@@ -26,6 +27,8 @@ export interface SessionDeps {
   readonly textChannelId: string;
   /** 0.0-2.0; 1 keeps Opus passthrough possible. */
   readonly volume?: number;
+  /** Loudness normalization (absent: never). */
+  readonly sound?: Omit<SessionSoundDeps, 'onMeasured'>;
 }
 
 export interface EnqueueResult {
@@ -68,6 +71,7 @@ export class GuildSession extends EventEmitter<Events> {
   private readonly playback: Playback;
   private volumeValue: number;
   private filterValue: FilterPreset = 'off';
+  private readonly sound: SessionSound | undefined;
   private lastActivity: number;
   private preloadTimer: TimerHandle | undefined;
   /** The current track is near its end (or its source is drained): the next one should be open. */
@@ -78,17 +82,21 @@ export class GuildSession extends EventEmitter<Events> {
     this.guildId = deps.guildId;
     this.volumeValue = deps.volume ?? 1;
     this.lastActivity = deps.clock.now();
+    const sound = deps.sound && new SessionSound({ ...deps.sound, onMeasured: (entry) => void this.onMeasured(entry) });
+    this.sound = sound;
     this.playback = new Playback({
       ...deps,
       serial: this.serial,
       textChannelId: () => deps.textChannelId,
       volume: () => this.volumeValue,
       filter: () => this.filterValue,
+      ...(sound ? { normalization: (entry: QueuedTrack) => sound.options(entry) } : {}),
     });
     this.playback.on('stateChange', (old, next) => this.emit('stateChange', old, next));
     this.playback.on('trackStart', (entry, offset) => {
       this.preloadWanted = false;
       this.schedulePreload(entry, offset, isActive(this.state) ? this.state.speed : 1);
+      this.sound?.prepare(this.deps.queue.peekNext()); // measure the next track while this one plays
       this.emit('trackStart', entry, offset);
     });
     this.playback.on('restyled', (entry, offset, speed) => this.schedulePreload(entry, offset, speed));
@@ -183,6 +191,18 @@ export class GuildSession extends EventEmitter<Events> {
       this.filterValue = filter;
       this.playback.restyle();
     });
+  }
+
+  /** Re-applies settings that shape the sound (normalization turned on or off) to the playing track. */
+  restyle(): Promise<void> {
+    return this.command(() => this.playback.restyle());
+  }
+
+  /** A track was measured: a playing one switches to its gain in place; a preloaded one is reopened (command). */
+  private onMeasured(entry: QueuedTrack): Promise<void> {
+    return this.command(() => {
+      if (this.queue.current?.entryId === entry.entryId) this.playback.restyle();
+    }).catch(() => undefined);
   }
 
   setLoop(mode: LoopMode): Promise<void> {

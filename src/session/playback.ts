@@ -29,6 +29,8 @@ export interface PlaybackDeps {
   readonly volume: () => number;
   /** Default: no filter. */
   readonly filter?: () => FilterPreset;
+  /** Loudness normalization for a track (default: none). */
+  readonly normalization?: (entry: QueuedTrack) => Pick<LoadOptions, 'gainDb' | 'dynamicNormalize'>;
 }
 
 type Events = {
@@ -79,17 +81,14 @@ export class Playback extends EventEmitter<Events> {
     return state.status === 'loading' ? state.offsetMs : state.offsetMs + this.deps.link.playbackMs() * (state.speed ?? 1);
   }
 
-  /** What a stream opened now would sound like (volume and filter); streams of another style are reopened. */
-  style(): string {
-    return `${this.deps.volume()}|${this.filter()}`;
+  /** What a stream of `entry` opened now would sound like; a playing stream of another style is reopened. */
+  style(entry: QueuedTrack): string {
+    return styleOf(this.loadOptions(entry, 0, undefined));
   }
 
-  private filter(): FilterPreset {
-    return this.deps.filter?.() ?? 'off';
-  }
-
-  private loadOptions(startMs: number, signal: AbortSignal): LoadOptions {
-    return { startMs, volume: this.deps.volume(), filter: this.filter(), signal };
+  private loadOptions(entry: QueuedTrack, startMs: number, signal: AbortSignal | undefined): LoadOptions {
+    const filter: FilterPreset = this.deps.filter?.() ?? 'off';
+    return { startMs, volume: this.deps.volume(), filter, ...this.deps.normalization?.(entry), signal: signal ?? NEVER };
   }
 
   /** Loads and plays `entry` from `offsetMs`; settles when it plays or has failed. `quiet`: caller reports. */
@@ -99,7 +98,7 @@ export class Playback extends EventEmitter<Events> {
     this.cancelRestyle();
     this.setState({ status: 'loading', entry, abort, offsetMs });
     this.deps.link.stop(); // after the state change, so the link's idle event is recognised as ours
-    const options = this.loadOptions(offsetMs, abort.signal);
+    const options = this.loadOptions(entry, offsetMs, abort.signal);
     // A failed preload (a stale connection, say) gets one fresh attempt before the track counts as failed.
     const loading = preload ? preload.audio.catch(() => this.deps.loader.load(entry, options)) : this.deps.loader.load(entry, options);
     return loading.then(
@@ -123,11 +122,11 @@ export class Playback extends EventEmitter<Events> {
    * different entry replaces the old preload. Used only when playback will reach it naturally (offset 0).
    */
   preload(entry: QueuedTrack): void {
-    const style = this.style();
+    const style = this.style(entry);
     if (this.preloaded?.entry.entryId === entry.entryId && this.preloaded.style === style) return;
     this.dropPreload();
     const abort = new AbortController();
-    const audio = this.deps.loader.load(entry, this.loadOptions(0, abort.signal));
+    const audio = this.deps.loader.load(entry, this.loadOptions(entry, 0, abort.signal));
     this.preloaded = { entry, style, abort, audio };
     audio.then(
       () => this.preloaded?.audio === audio && this.deps.link.seamless(),
@@ -138,7 +137,7 @@ export class Playback extends EventEmitter<Events> {
   private takePreload(entry: QueuedTrack, offsetMs: number): Preload | undefined {
     const preload = this.preloaded;
     this.preloaded = undefined;
-    if (preload && preload.entry.entryId === entry.entryId && offsetMs === 0 && preload.style === this.style()) {
+    if (preload && preload.entry.entryId === entry.entryId && offsetMs === 0 && preload.style === this.style(entry)) {
       return preload;
     }
     if (preload) this.release(preload);
@@ -167,13 +166,13 @@ export class Playback extends EventEmitter<Events> {
       void this.start(state.entry, state.offsetMs);
       return;
     }
-    if (state.status !== 'playing' || state.style === this.style()) return;
+    if (state.status !== 'playing' || state.style === this.style(state.entry)) return;
     const at = Math.round(this.elapsedMs() + RESTYLE_LEAD_MS * (state.speed ?? 1));
     if (state.entry.durationMs !== null && at >= state.entry.durationMs) return; // the next track gets the new style
     this.cancelRestyle();
     const abort = new AbortController();
     this.restyling = abort;
-    const options = this.loadOptions(at, abort.signal);
+    const options = this.loadOptions(state.entry, at, abort.signal);
     this.deps.loader.load(state.entry, options).then(
       (audio) => this.deps.serial.run(() => this.takeOver(state, abort, audio, options)),
       (error: unknown) => {
@@ -214,7 +213,7 @@ export class Playback extends EventEmitter<Events> {
       if (this.stateValue.status === 'playing' && this.stateValue.abort === abort) this.emit('sourceDrained', entry);
     });
     const speed = presetSpeed(options.filter ?? 'off');
-    const style = `${options.volume}|${options.filter ?? 'off'}`;
+    const style = styleOf(options);
     const startedAt = this.deps.clock.now();
     this.setState({ status: 'playing', entry, abort, offsetMs, pipeline: audio.pipeline, startedAt, speed, style });
   }
@@ -237,7 +236,7 @@ export class Playback extends EventEmitter<Events> {
   resume(): boolean {
     const state = this.stateValue;
     if (state.status !== 'paused') return false;
-    if (state.style !== undefined && state.style !== this.style()) {
+    if (state.style !== undefined && state.style !== this.style(state.entry)) {
       // The volume or filter changed while paused: reopen here with the new one rather than play the old.
       void this.start(state.entry, this.elapsedMs());
       return true;
@@ -303,5 +302,10 @@ export class Playback extends EventEmitter<Events> {
     this.emit('stateChange', old, next);
   }
 }
+
+const NEVER = new AbortController().signal;
+
+/** Streams with equal styles sound the same (volume, filter, normalization), whatever their position. */
+const styleOf = (o: LoadOptions): string => `${o.volume}|${o.filter ?? 'off'}|${o.gainDb ?? 0}|${o.dynamicNormalize === true}`;
 
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

@@ -9,6 +9,9 @@ export interface LoadOptions {
   readonly volume: number;
   /** Default `off`. */
   readonly filter?: FilterPreset;
+  /** Loudness normalization: a measured track's gain (dB), or a dynamic normalizer for a live one. */
+  readonly gainDb?: number;
+  readonly dynamicNormalize?: boolean;
   readonly signal: AbortSignal;
 }
 

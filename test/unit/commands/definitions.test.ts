@@ -31,7 +31,7 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
   it('/settings has view and one subcommand per setting', () => {
     expect(optionNames('settings')).toEqual([
       'view', 'dj-role', 'announce-channel', 'announce', 'default-volume', 'max-queue', 'max-per-user', 'duplicates',
-      'stay-247', 'vote-skip-share',
+      'stay-247', 'vote-skip-share', 'normalize',
     ]);
   });
 
