@@ -1,7 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { FILTER_LABELS, FILTER_PRESETS, isFilterPreset, presetSpeed } from '../core/audio-filter.js';
 import { UserError } from '../core/errors.js';
-import { actorOf, controlContext, guardedControl } from '../discord/control-guard.js';
+import { actorOf, controlContext, guardedControl } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /**
