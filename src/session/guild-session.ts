@@ -282,6 +282,7 @@ export class GuildSession extends EventEmitter<Events> {
       const result = await task();
       // The queue may have changed inside the preload window: open the (possibly new) next track.
       if (this.preloadWanted) this.preloadNext();
+      this.sound?.prepare(this.deps.queue.peekNext()); // the next track is measured before its turn
       this.emit('changed');
       return result;
     });
