@@ -74,6 +74,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
         textChannelId: seed.textChannelId,
         queue: seed.queue ? Queue.restore(seed.queue) : new Queue(),
         volume: seed.volume ?? settings.peek(guildId).defaultVolume / 100,
+        ...(seed.filter ? { filter: seed.filter } : {}),
         logger: logger.child({ guildId }),
         ...(loudness ? { sound: {
           loudness,

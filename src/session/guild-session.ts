@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { FilterPreset } from '../core/audio-filter.js';
 import { UserError } from '../core/errors.js';
-import type { AddPosition, LoopMode, Queue, QueueSnapshot } from '../core/queue.js';
+import type { AddPosition, LoopMode, Queue } from '../core/queue.js';
 import type { QueuedTrack, Requester, Track } from '../core/track.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -10,10 +10,12 @@ import type { VoiceGoneReason, VoiceLink } from '../ports/voice.js';
 import { Playback, type StartOutcome } from './playback.js';
 import { SerialRunner } from './serial.js';
 import { SessionSound, type SessionSoundDeps } from './session-sound.js';
+import type { EnqueueResult, SessionSnapshot } from './session-types.js';
 import { isActive, type EndReason, type SessionState } from './session-state.js';
 import type { TrackLoader } from './track-loader.js';
 
 export type { StartOutcome } from './playback.js';
+export type { EnqueueResult, SessionSnapshot } from './session-types.js';
 
 export interface SessionDeps {
   readonly guildId: string;
@@ -29,26 +31,8 @@ export interface SessionDeps {
   readonly volume?: number;
   /** Loudness normalization (absent: never). */
   readonly sound?: Omit<SessionSoundDeps, 'onMeasured'>;
-}
-
-export interface EnqueueResult {
-  readonly added: readonly QueuedTrack[];
-  /** Set when the first added track started right away: resolves once it plays or fails. */
-  readonly started?: Promise<StartOutcome>;
-  /** 1-based position of the first added track in upcoming, when it did not start right away. */
-  readonly position?: number;
-}
-
-/** What survives a restart: enough to rejoin and resume near where playback was. */
-export interface SessionSnapshot {
-  readonly guildId: string;
-  readonly voiceChannelId: string;
-  readonly textChannelId: string;
-  readonly queue: QueueSnapshot;
-  readonly positionMs: number;
-  readonly paused: boolean;
-  readonly volume: number;
-  readonly savedAt: number;
+  /** A filter kept from before a restart. */
+  readonly filter?: FilterPreset;
 }
 
 /** How long before the end of a track the next one is opened (enough for yt-dlp and ffmpeg to start). */
@@ -70,7 +54,7 @@ export class GuildSession extends EventEmitter<Events> {
   private readonly serial = new SerialRunner();
   private readonly playback: Playback;
   private volumeValue: number;
-  private filterValue: FilterPreset = 'off';
+  private filterValue: FilterPreset;
   private readonly sound: SessionSound | undefined;
   private lastActivity: number;
   private preloadTimer: TimerHandle | undefined;
@@ -81,8 +65,11 @@ export class GuildSession extends EventEmitter<Events> {
     super();
     this.guildId = deps.guildId;
     this.volumeValue = deps.volume ?? 1;
+    this.filterValue = deps.filter ?? 'off';
     this.lastActivity = deps.clock.now();
-    const sound = deps.sound && new SessionSound({ ...deps.sound, onMeasured: (entry) => void this.onMeasured(entry) });
+    // A track measured while playing switches to its gain in place; a preloaded one is reopened by command().
+    const onMeasured = () => void this.restyle().catch(() => undefined);
+    const sound = deps.sound && new SessionSound({ ...deps.sound, onMeasured });
     this.sound = sound;
     this.playback = new Playback({
       ...deps,
@@ -198,13 +185,6 @@ export class GuildSession extends EventEmitter<Events> {
     return this.command(() => this.playback.restyle());
   }
 
-  /** A track was measured: a playing one switches to its gain in place; a preloaded one is reopened (command). */
-  private onMeasured(entry: QueuedTrack): Promise<void> {
-    return this.command(() => {
-      if (this.queue.current?.entryId === entry.entryId) this.playback.restyle();
-    }).catch(() => undefined);
-  }
-
   setLoop(mode: LoopMode): Promise<void> {
     return this.command(() => {
       this.deps.queue.loop = mode;
@@ -262,6 +242,7 @@ export class GuildSession extends EventEmitter<Events> {
       positionMs: this.elapsedMs(),
       paused: state.status === 'paused',
       volume: this.volumeValue,
+      ...(this.filterValue !== 'off' ? { filter: this.filterValue } : {}),
       savedAt: this.deps.clock.now(),
     };
   }

@@ -8,13 +8,12 @@ import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { PreparedAudio, VoiceLink } from '../ports/voice.js';
 import type { SerialRunner } from './serial.js';
-import { isActive, type ActiveState, type SessionState } from './session-state.js';
+import { isActive, type SessionState } from './session-state.js';
+import { Restyler } from './restyle.js';
 import type { LoadOptions, TrackLoader } from './track-loader.js';
 
 /** Ending this much before the known duration counts as a cut stream, not the end of the track. */
 const TRUNCATION_SLACK_MS = 5000;
-/** How far ahead (playback ms) a restyled stream is opened: time to reopen the source and start ffmpeg. */
-const RESTYLE_LEAD_MS = 500;
 
 export type StartOutcome = { readonly ok: true } | { readonly ok: false; readonly error: Error };
 
@@ -62,13 +61,22 @@ export class Playback extends EventEmitter<Events> {
   /** The entry already given its one mid-track recovery. */
   private recovered: number | undefined;
   private preloaded: Preload | undefined;
-  /** A restyle under way (see restyle): its stream takes over only while it is still the latest one. */
-  private restyling: AbortController | undefined;
+  private readonly restyler: Restyler;
 
   constructor(private readonly deps: PlaybackDeps) {
     super();
     this.stateValue = { status: 'idle', since: deps.clock.now() };
     deps.link.on('idle', this.onLinkIdle);
+    this.restyler = new Restyler({
+      ...deps,
+      state: () => this.stateValue,
+      elapsedMs: () => this.elapsedMs(),
+      loadOptions: (entry, startMs, signal) => this.loadOptions(entry, startMs, signal),
+      commit: (entry, abort, audio, options) => {
+        this.commit(entry, abort, audio, options.startMs, options);
+        this.emit('restyled', entry, options.startMs, presetSpeed(options.filter ?? 'off'));
+      },
+    });
   }
 
   get state(): SessionState {
@@ -95,7 +103,7 @@ export class Playback extends EventEmitter<Events> {
   start(entry: QueuedTrack, offsetMs = 0, quiet = false): Promise<StartOutcome> {
     const preload = this.takePreload(entry, offsetMs);
     const abort = preload?.abort ?? new AbortController();
-    this.cancelRestyle();
+    this.restyler.cancel();
     this.setState({ status: 'loading', entry, abort, offsetMs });
     this.deps.link.stop(); // after the state change, so the link's idle event is recognised as ours
     const options = this.loadOptions(entry, offsetMs, abort.signal);
@@ -155,55 +163,13 @@ export class Playback extends EventEmitter<Events> {
   }
 
   /**
-   * Applies a changed volume or filter to the current track without stopping it: a second stream opens a little
-   * ahead of the current position while the old one plays on, and takes over when playback reaches that point
-   * (at once if it opened late), so the change is heard within about a second, with no gap, and the position
-   * carries on. A loading track is restarted with the new settings; a paused one is reopened by resume().
+   * Applies a changed volume, filter or gain to the current track without stopping it (see Restyler). A loading
+   * track is restarted with the new settings; a paused one is reopened by resume().
    */
   restyle(): void {
     const state = this.stateValue;
-    if (state.status === 'loading') {
-      void this.start(state.entry, state.offsetMs);
-      return;
-    }
-    if (state.status !== 'playing' || state.style === this.style(state.entry)) return;
-    const at = Math.round(this.elapsedMs() + RESTYLE_LEAD_MS * (state.speed ?? 1));
-    if (state.entry.durationMs !== null && at >= state.entry.durationMs) return; // the next track gets the new style
-    this.cancelRestyle();
-    const abort = new AbortController();
-    this.restyling = abort;
-    const options = this.loadOptions(state.entry, at, abort.signal);
-    this.deps.loader.load(state.entry, options).then(
-      (audio) => this.deps.serial.run(() => this.takeOver(state, abort, audio, options)),
-      (error: unknown) => {
-        if (this.restyling === abort) this.restyling = undefined;
-        this.deps.logger.info({ err: error, track: state.entry.id }, 'could not reopen the track restyled; it plays on as it was');
-      },
-    );
-  }
-
-  /** The restyled stream replaces the playing one once playback reaches its start; serial. */
-  private takeOver(was: ActiveState, abort: AbortController, audio: PreparedAudio, options: LoadOptions): void {
-    const now = this.stateValue;
-    if (this.restyling !== abort || now.status !== 'playing' || now.abort !== was.abort) {
-      audio.dispose();
-      abort.abort();
-      return;
-    }
-    const waitMs = (options.startMs - this.elapsedMs()) / (now.speed ?? 1);
-    if (waitMs > 10) {
-      this.deps.clock.setTimeout(() => void this.deps.serial.run(() => this.takeOver(was, abort, audio, options)), waitMs);
-      return;
-    }
-    this.restyling = undefined;
-    this.commit(now.entry, abort, audio, options.startMs, options);
-    this.deps.logger.debug({ track: now.entry.id, pipeline: audio.pipeline, offsetMs: options.startMs, lateMs: -waitMs }, 'track restyled');
-    this.emit('restyled', now.entry, options.startMs, presetSpeed(options.filter ?? 'off'));
-  }
-
-  private cancelRestyle(): void {
-    this.restyling?.abort();
-    this.restyling = undefined;
+    if (state.status === 'loading') void this.start(state.entry, state.offsetMs);
+    else if (state.status === 'playing' && state.style !== this.style(state.entry)) this.restyler.begin(state);
   }
 
   /** Hands `audio` to the link and enters `playing`; the state's speed and style are those it was opened with. */
@@ -219,7 +185,7 @@ export class Playback extends EventEmitter<Events> {
   }
 
   toIdle(): void {
-    this.cancelRestyle();
+    this.restyler.cancel();
     this.dropPreload();
     this.setState({ status: 'idle', since: this.deps.clock.now() });
     this.deps.link.stop();
@@ -247,7 +213,7 @@ export class Playback extends EventEmitter<Events> {
   }
 
   destroy(reason: Extract<SessionState, { status: 'destroyed' }>['reason']): void {
-    this.cancelRestyle();
+    this.restyler.cancel();
     this.dropPreload();
     this.deps.link.off('idle', this.onLinkIdle);
     this.setState({ status: 'destroyed', reason });

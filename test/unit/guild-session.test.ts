@@ -182,6 +182,7 @@ describe('GuildSession recovery, seek, volume, previous', () => {
     link.position = 4_000;
     expect(session.elapsedMs()).toBe(15_500); // 4 s of playback at 1.25× is 5 s of track
     expect(session.filter).toBe('nightcore');
+    expect(session.snapshot().filter).toBe('nightcore'); // kept over a restart
     link.finish();
     await settle();
     expect(loader.loads.at(-1)?.options).toMatchObject({ startMs: 0, filter: 'nightcore' }); // B keeps the filter
