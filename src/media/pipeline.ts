@@ -1,5 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { UserError } from '../core/errors.js';
+import { isUserError, UserError } from '../core/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { MediaStream } from '../ports/source.js';
 import type { PreparedAudio } from '../ports/voice.js';
@@ -120,7 +120,8 @@ function effectsOf(options: PipelineOptions): AudioEffects {
 
 function seekingPassthrough(input: Readable, startMs: number): PreparedAudio {
   const output = new OggSeek(startMs);
-  input.on('error', (error: Error) => output.destroy(error));
+  // As in transcode: a source failing mid-track is told to users as a fetch failure, not an internal error.
+  input.on('error', (error: Error) => output.destroy(isUserError(error) ? error : new UserError('FETCH_FAILED')));
   output.on('error', () => undefined); // as in transcode: a preloaded stream may fail before anyone listens
   input.pipe(output);
   const dispose = () => {
