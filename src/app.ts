@@ -11,6 +11,8 @@ import { InteractionRouter } from './discord/router.js';
 import { NO_MENTIONS } from './commands/reply.js';
 import { FfmpegLauncher } from './media/ffmpeg-launcher.js';
 import { locateFfmpeg } from './media/ffmpeg-locator.js';
+import { LoudnessCache } from './media/loudness-cache.js';
+import { measureLoudness, normalizationGain } from './media/loudness.js';
 import { AudioPipeline } from './media/pipeline.js';
 import { AddressPolicy } from './net/address-policy.js';
 import type { Clock } from './ports/clock.js';
@@ -70,10 +72,12 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   // Until a canary exists, YouTube is healthy exactly when its tool is installed.
   ops.metrics.setSourceHealth('youtube', stack.ytdlpFound);
   const sources = stack.resolver;
-  const pipeline = createPipeline(config, logger);
+  const ffmpeg = locateFfmpeg(config.ffmpegPath);
+  const pipeline = createPipeline(ffmpeg?.path, logger);
   const loader = instrumentLoader(new SourceTrackLoader(sources, pipeline, { baseline: config.baselinePipeline }), ops.metrics);
+  const loudness = ffmpeg && createLoudness(ffmpeg.path, sources, { store, logger }, ops);
   const notifier = new ChannelNotifier(client, logger);
-  const settings = new SettingsStore(store);
+  const settings = new SettingsStore(store, { normalize: config.normalizeDefault });
   const announcer = new NowPlayingAnnouncer({ client, settings, logger });
   const sessions: SessionManager = new SessionManager(
     new DiscordVoice(client, logger, ops),
@@ -83,7 +87,13 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
         textChannelId: seed.textChannelId,
         queue: seed.queue ? Queue.restore(seed.queue) : new Queue(),
         volume: seed.volume ?? settings.peek(guildId).defaultVolume / 100,
+        ...(seed.filter ? { filter: seed.filter } : {}),
         logger: logger.child({ guildId }),
+        ...(loudness ? { sound: {
+          loudness,
+          enabled: () => settings.peek(guildId).normalize,
+          gainFor: (measured) => normalizationGain(measured, config.normalizeTargetLufs),
+        } } : {}),
       });
       supervisor.watch(session);
       announcer.watch(session);
@@ -162,11 +172,20 @@ function createClient(config: Config): Client {
   });
 }
 
-function createPipeline(config: Config, logger: Logger): AudioPipeline {
-  const ffmpeg = locateFfmpeg(config.ffmpegPath);
-  if (!ffmpeg) logger.warn('ffmpeg not found (set FFMPEG_PATH or install ffmpeg): only Opus sources will play');
-  else logger.debug({ ffmpeg }, 'ffmpeg located');
-  return new AudioPipeline(ffmpeg ? new FfmpegLauncher(ffmpeg.path, logger) : undefined, logger);
+function createPipeline(ffmpegPath: string | undefined, logger: Logger): AudioPipeline {
+  if (!ffmpegPath) logger.warn('ffmpeg not found (set FFMPEG_PATH or install ffmpeg): only Opus sources will play');
+  else logger.debug({ ffmpeg: ffmpegPath }, 'ffmpeg located');
+  return new AudioPipeline(ffmpegPath ? new FfmpegLauncher(ffmpegPath, logger) : undefined, logger);
+}
+
+/** Loudness for normalization: measured from a second read of the track's source, cached in the store. */
+function createLoudness(ffmpegPath: string, sources: SourceStack['resolver'], ports: Pick<AppPorts, 'store' | 'logger'>, ops: Ops): LoudnessCache {
+  return new LoudnessCache({
+    ...ports,
+    analyze: async (track, signal) => measureLoudness(ffmpegPath, (await sources.stream(track, { startMs: 0, signal })).stream, signal),
+    onLookup: (hit) => ops.metrics.loudnessLookup(hit),
+    onAnalysis: (ok, seconds) => ops.metrics.loudnessAnalysis(ok, seconds),
+  });
 }
 
 /** Every source adapter behind the resolver (cache, coalescing, worker pool, circuit breakers). */

@@ -30,6 +30,10 @@ export interface Config {
   readonly registerCommands: boolean;
   /** Benchmark only: the common ffmpeg → PCM → in-process Opus pipeline, to measure ours against it. */
   readonly baselinePipeline: boolean;
+  /** Loudness normalization for guilds that have not chosen (`/settings normalize`). */
+  readonly normalizeDefault: boolean;
+  /** The level normalization aims for, LUFS (the streaming services use about -14). */
+  readonly normalizeTargetLufs: number;
   readonly ytdlpPath: string | undefined;
   readonly searchSource: 'youtube' | 'local';
   readonly mediaDir: string | undefined;
@@ -94,6 +98,8 @@ export function parseConfig(env: Env): Config {
     cleanupIntervalMs: read.duration('CLEANUP_INTERVAL', 60_000),
     registerCommands: read.bool('REGISTER_COMMANDS', true),
     baselinePipeline: read.bool('BENCH_BASELINE_PIPELINE', false),
+    normalizeDefault: read.bool('NORMALIZE_DEFAULT', false),
+    normalizeTargetLufs: read.int('NORMALIZE_TARGET_LUFS', -14, -40, -5),
     ytdlpPath: env.YTDLP_PATH?.trim() || undefined,
     searchSource: read.oneOf('SEARCH_SOURCE', ['youtube', 'local'] as const, 'youtube'),
     mediaDir: env.MEDIA_DIR?.trim() || undefined,

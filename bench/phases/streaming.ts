@@ -4,7 +4,7 @@ import { cpuBetween, memoryOf, sampleProc, selfCpuPct, udpReceiveDrops } from '.
 import type { BenchGuild, BenchStack, Metrics } from '../lib/stack.js';
 import { mapLimit, round, sleep } from '../lib/stats.js';
 
-export type PipelineName = 'ogg-passthrough' | 'webm-passthrough' | 'mp3-ffmpeg' | 'volume-ffmpeg' | 'baseline';
+export type PipelineName = 'ogg-passthrough' | 'webm-passthrough' | 'mp3-ffmpeg' | 'volume-ffmpeg' | 'filter-ffmpeg' | 'baseline';
 
 export interface StepResult {
   pipeline: PipelineName;
@@ -53,6 +53,8 @@ export interface PipelineSpec {
   url: (stack: BenchStack) => Promise<string>;
   /** Volume to set after /play (anything but 100 sends the track through ffmpeg). */
   volume?: number;
+  /** `/filter` preset to set after /play (its graph shares the stream's one ffmpeg with the volume). */
+  filter?: string;
 }
 
 export interface StreamingOptions {
@@ -84,7 +86,7 @@ export async function runStreaming(stack: BenchStack, spec: PipelineSpec, option
       if (n > stack.guilds.length) break;
       const fresh = stack.guilds.slice(playing, n);
       const started = performance.now();
-      const failed = await startStreams(stack, fresh, url, spec.volume, options.log);
+      const failed = await startStreams(stack, fresh, url, spec, options.log);
       playing = n;
       options.log(`  ${spec.name} N=${n}: started ${fresh.length - failed}/${fresh.length} in ${round((performance.now() - started) / 1000)} s`);
       await sleep(options.warmMs);
@@ -98,12 +100,13 @@ export async function runStreaming(stack: BenchStack, spec: PipelineSpec, option
     }
   } finally {
     loop.disable();
-    await stopAll(stack, stack.guilds.slice(0, playing), spec.volume !== undefined);
+    await stopAll(stack, stack.guilds.slice(0, playing), spec.volume !== undefined, spec.filter !== undefined);
   }
   return results;
 }
 
-async function startStreams(stack: BenchStack, guilds: readonly BenchGuild[], url: string, volume: number | undefined, log: (line: string) => void): Promise<number> {
+async function startStreams(stack: BenchStack, guilds: readonly BenchGuild[], url: string, spec: PipelineSpec, log: (line: string) => void): Promise<number> {
+  const { volume, filter } = spec;
   const reasons = new Map<string, number>();
   const fail = (reason: string) => {
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
@@ -121,6 +124,11 @@ async function startStreams(stack: BenchStack, guilds: readonly BenchGuild[], ur
         const vol = stack.command(guild, 'volume', { percent: volume });
         await stack.reply(vol, 30_000);
         since = vol.dispatchedAt + 100;
+      }
+      if (filter !== undefined) {
+        const set = stack.command(guild, 'filter', { preset: filter });
+        await stack.reply(set, 30_000);
+        since = set.dispatchedAt + 100;
       }
       await stack.recorder.waitForAudio(guild.id, since, 30_000);
       return true;
@@ -152,10 +160,11 @@ async function settle(stack: BenchStack, guilds: readonly BenchGuild[], maxMs: n
 }
 
 /** /stop in every guild (sessions stay, idle, in voice), volume back to 100 where it was changed. */
-export async function stopAll(stack: BenchStack, guilds: readonly BenchGuild[], resetVolume = false): Promise<void> {
+export async function stopAll(stack: BenchStack, guilds: readonly BenchGuild[], resetVolume = false, resetFilter = false): Promise<void> {
   await mapLimit(guilds, 40, async (guild) => {
     await stack.ask(guild, 'stop', undefined, 30_000).catch(() => undefined);
     if (resetVolume) await stack.ask(guild, 'volume', { percent: 100 }, 30_000).catch(() => undefined);
+    if (resetFilter) await stack.ask(guild, 'filter', { preset: 'off' }, 30_000).catch(() => undefined);
   });
   // Let streams close and ffmpeg exit before the next measurement.
   const deadline = performance.now() + 15_000;

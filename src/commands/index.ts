@@ -1,6 +1,7 @@
 import type { SlashCommand } from './command.js';
 import { clearCommand } from './clear.js';
 import { feedbackCommand } from './feedback.js';
+import { filterCommand } from './filter.js';
 import { leaveCommand } from './leave.js';
 import { loopCommand } from './loop.js';
 import { moveCommand } from './move.js';
@@ -33,6 +34,7 @@ export const commands: readonly SlashCommand[] = [
   loopCommand,
   seekCommand,
   volumeCommand,
+  filterCommand,
   pauseCommand,
   resumeCommand,
   stopCommand,

@@ -5,6 +5,7 @@ import {
   type APIButtonComponentWithCustomId,
   type APIComponentInMessageActionRow,
 } from 'discord.js';
+import { FILTER_LABELS } from '../core/audio-filter.js';
 import { escapeText, formatDuration, progressBar } from '../core/format.js';
 import type { GuildSession } from '../session/guild-session.js';
 import { isActive } from '../session/session-state.js';
@@ -36,10 +37,11 @@ export function renderNowPlaying(session: GuildSession): NowPlayingView | null {
   const elapsed = session.elapsedMs();
   const next = session.queue.at(0);
   const volume = Math.round(session.volume * 100);
+  const filter = session.filter === 'off' ? '' : ` · filter: ${FILTER_LABELS[session.filter]}`;
   const content = [
     `${state.status === 'paused' ? '⏸️ Paused' : '🎶 Now playing'}: **${escapeText(entry.title)}** \`${formatDuration(entry.durationMs)}\``,
     `${progressBar(elapsed, entry.durationMs)} \`${formatDuration(elapsed)} / ${formatDuration(entry.durationMs)}\``,
-    `Requested by ${escapeText(entry.requester.name, 40)} · loop: ${session.queue.loop} · volume: ${volume}%`,
+    `Requested by ${escapeText(entry.requester.name, 40)} · loop: ${session.queue.loop} · volume: ${volume}%${filter}`,
     next ? `Next up: ${escapeText(next.title, 80)}` : 'Nothing queued after this.',
   ].join('\n');
   return { content, components: [controlRow(session.guildId, entry.entryId, state.status === 'paused', session.queue.loop)] };

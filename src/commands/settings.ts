@@ -85,6 +85,12 @@ const SETTERS: readonly Setter[] = [
     option: int('percent', '1-100', 1, 100),
     patch: (i) => ({ voteSkipShare: i.options.getInteger('percent', true) / 100 }),
   },
+  {
+    name: 'normalize',
+    description: 'Play every track at about the same loudness',
+    option: bool('enabled', 'Normalize loudness'),
+    patch: (i) => ({ normalize: i.options.getBoolean('enabled', true) }),
+  },
 ];
 
 /**
@@ -123,6 +129,7 @@ export const settingsCommand: SlashCommand = {
     const setter = SETTERS.find((s) => s.name === name);
     if (!setter) throw new UserError('UNKNOWN_SETTING');
     const updated = await deps.settings.update(interaction.guildId, setter.patch(interaction));
+    if (name === 'normalize') await deps.sessions.get(interaction.guildId)?.restyle().catch(() => undefined); // the playing track too
     return `✅ Saved.\n${renderSettings(updated)}`;
   },
 };

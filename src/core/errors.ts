@@ -91,6 +91,9 @@ export const ERRORS = {
   SETTING_TARGET_NOT_FOUND: "I can't find that {option} in this server.",
   INVALID_ARGUMENT: "That value isn't valid for this command.",
 
+  // Sound
+  UNKNOWN_FILTER: "I don't know that filter. Pick one from the list: off, bassboost, nightcore, vaporwave, karaoke, 8d, soft, treble or lowpass.",
+
   // Owner tools
   STATUS_UNAVAILABLE: "My status isn't available right now; please try again in a little while.",
   STATUS_FORBIDDEN: "Only the bot's owner and members with the **Manage Server** permission can see my status.",

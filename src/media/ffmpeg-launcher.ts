@@ -11,6 +11,8 @@ export interface TranscodeOptions {
   readonly bitrate: number;
   /** Raw PCM out instead of Ogg/Opus: only for the benchmark's baseline pipeline. */
   readonly pcm?: boolean;
+  /** A whole `-af` chain (filters, gain, limiter; see filter-graph.ts); replaces the plain `volume`. */
+  readonly audioFilter?: string;
 }
 
 export type FfmpegProcess = ChildProcessByStdio<Writable, Readable, Readable>;
@@ -66,7 +68,8 @@ export class FfmpegLauncher {
 
 export function ffmpegArgs(options: TranscodeOptions): string[] {
   const seek = options.startMs > 0 ? ['-ss', (options.startMs / 1000).toFixed(3)] : [];
-  const volume = options.volume !== 1 && !options.pcm ? ['-af', `volume=${options.volume.toFixed(3)}`] : [];
+  const volume = options.pcm ? [] : options.audioFilter ? ['-af', options.audioFilter]
+    : options.volume !== 1 ? ['-af', `volume=${options.volume.toFixed(3)}`] : [];
   const input = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-analyzeduration', '0', '-probesize', '64k', ...seek, '-i', 'pipe:0'];
   if (options.pcm) return [...input, '-map', '0:a:0', '-vn', '-ac', '2', '-ar', '48000', '-f', 's16le', 'pipe:1'];
   return [

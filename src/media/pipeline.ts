@@ -1,9 +1,12 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { UserError } from '../core/errors.js';
+import { isUserError, UserError } from '../core/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { MediaStream } from '../ports/source.js';
 import type { PreparedAudio } from '../ports/voice.js';
+import type { FilterPreset } from '../core/audio-filter.js';
 import type { FfmpegLauncher } from './ffmpeg-launcher.js';
+import { audioFilterGraph, isNeutral, type AudioEffects } from './filter-graph.js';
+import { OggSeek } from './ogg-seek.js';
 import { peek } from './peek.js';
 import { isPassthrough, isPlayableByFfmpeg, probeContainer, type ContainerKind } from './probe.js';
 
@@ -12,6 +15,11 @@ export interface PipelineOptions {
   readonly baseline?: boolean;
   readonly startMs: number;
   readonly volume: number;
+  /** Default `off`. */
+  readonly filter?: FilterPreset;
+  /** Loudness normalization: a fixed gain (dB) for a measured track, or a dynamic normalizer for a live one. */
+  readonly gainDb?: number;
+  readonly dynamicNormalize?: boolean;
   readonly bitrate: number;
   readonly signal: AbortSignal;
 }
@@ -20,8 +28,10 @@ const PROBE_BYTES = 4096;
 const PROBE_TIMEOUT_MS = 10_000;
 
 /**
- * Chooses the cheapest pipeline per track: Ogg/WebM Opus starting at 0 at 100% volume is passed through
- * untouched; anything else (another codec, a seek, a volume change) goes through ffmpeg to Ogg/Opus.
+ * Chooses the cheapest pipeline per track: Ogg/WebM Opus with no effects (100% volume, no filter, no gain) is
+ * passed through untouched (Ogg/Opus even when seeking: whole pages are skipped, see OggSeek); anything else
+ * (another codec, a WebM seek, a volume change, a filter, a normalization gain) goes through one ffmpeg to
+ * Ogg/Opus, whose single `-af` chain carries all of those at once.
  */
 export class AudioPipeline {
   constructor(
@@ -33,8 +43,10 @@ export class AudioPipeline {
     const head = await peek(media.stream, PROBE_BYTES, PROBE_TIMEOUT_MS);
     const kind = probeContainer(head);
     const needsSeek = options.startMs > 0 && !media.seeked;
-    if (isPassthrough(kind) && !needsSeek && options.volume === 1 && !options.baseline) {
-      return passthrough(media.stream, kind);
+    const effects = effectsOf(options);
+    if (isPassthrough(kind) && isNeutral(effects) && !options.baseline) {
+      if (!needsSeek) return passthrough(media.stream, kind);
+      if (kind === 'ogg-opus') return seekingPassthrough(media.stream, options.startMs);
     }
     if (!isPlayableByFfmpeg(kind, media.contentType)) {
       media.stream.destroy();
@@ -49,7 +61,8 @@ export class AudioPipeline {
 
   private async transcode(input: Readable, kind: ContainerKind, options: PipelineOptions): Promise<PreparedAudio> {
     const launcher = this.ffmpeg as FfmpegLauncher;
-    const child = await launcher.start({ ...options, pcm: options.baseline === true }, options.signal);
+    const audioFilter = options.baseline ? undefined : audioFilterGraph(effectsOf(options));
+    const child = await launcher.start({ ...options, pcm: options.baseline === true, ...(audioFilter ? { audioFilter } : {}) }, options.signal);
     const stderr: string[] = [];
     const output = new PassThrough({ highWaterMark: 64 * 1024 });
     child.stderr.setEncoding('utf8').on('data', (line: string) => stderr.length < 20 && stderr.push(line));
@@ -94,6 +107,29 @@ export class AudioPipeline {
     }
     return { stream: output, container: 'ogg-opus', pipeline: 'ffmpeg', dispose };
   }
+}
+
+function effectsOf(options: PipelineOptions): AudioEffects {
+  return {
+    volume: options.volume,
+    filter: options.filter ?? 'off',
+    ...(options.gainDb ? { gainDb: options.gainDb } : {}),
+    ...(options.dynamicNormalize ? { dynamicNormalize: true } : {}),
+  };
+}
+
+function seekingPassthrough(input: Readable, startMs: number): PreparedAudio {
+  const output = new OggSeek(startMs);
+  // As in transcode: a source failing mid-track is told to users as a fetch failure, not an internal error.
+  input.on('error', (error: Error) => output.destroy(isUserError(error) ? error : new UserError('FETCH_FAILED')));
+  output.on('error', () => undefined); // as in transcode: a preloaded stream may fail before anyone listens
+  input.pipe(output);
+  const dispose = () => {
+    input.unpipe(output);
+    input.destroy();
+    output.destroy();
+  };
+  return { stream: output, container: 'ogg-opus', pipeline: 'passthrough', dispose };
 }
 
 function passthrough(stream: Readable, kind: 'ogg-opus' | 'webm-opus'): PreparedAudio {

@@ -79,6 +79,22 @@ export function voiceFamilies(registry: Registry, perGuild: boolean) {
   };
 }
 
+/** Loudness normalization: every play looks the cache up once; only misses may need an analysis. */
+export function loudnessFamilies(registry: Registry) {
+  const registers = [registry];
+  return {
+    hits: new Counter({ name: `${p}loudness_cache_hits_total`, help: 'Plays whose loudness was already known (no analysis)', registers }),
+    misses: new Counter({ name: `${p}loudness_cache_misses_total`, help: 'Plays whose loudness was not known yet', registers }),
+    analyses: new Counter({
+      name: `${p}loudness_analyses_total`,
+      help: 'Loudness analyses run (ffmpeg ebur128 in a background process)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    seconds: new Counter({ name: `${p}loudness_analysis_seconds_total`, help: 'Time spent in loudness analyses', registers }),
+  };
+}
+
 async function sum(counter: Counter<string>): Promise<number> {
   const { values } = await counter.get();
   return values.reduce((total, v) => total + v.value, 0);

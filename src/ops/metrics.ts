@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { BoundedLabel } from './bounded-label.js';
-import { commandFamilies, METRIC_PREFIX, resolveFamilies, sessionFamilies, voiceFamilies } from './metric-families.js';
+import { commandFamilies, loudnessFamilies, METRIC_PREFIX, resolveFamilies, sessionFamilies, voiceFamilies } from './metric-families.js';
 import { childFamilies, feedbackFamilies, healthFamilies } from './metric-families-ops.js';
 import { ProcessSampler } from './process-sampler.js';
 
@@ -59,6 +59,7 @@ export class Metrics {
   private readonly resolve = resolveFamilies(this.registry);
   private readonly session = sessionFamilies(this.registry, () => this.collectSessions());
   private readonly voice: ReturnType<typeof voiceFamilies>;
+  private readonly loudness = loudnessFamilies(this.registry);
   private readonly openStreams: Record<PipelineLabel, number> = { passthrough: 0, ffmpeg: 0, baseline: 0 };
   private sessionProvider: (() => Iterable<SessionSample>) | undefined;
   private healthProvider: () => HealthSample = () => ({ ready: false, storeHealthy: true });
@@ -83,6 +84,7 @@ export class Metrics {
     this.setQueues(0, 0);
     for (const pipeline of ['passthrough', 'ffmpeg'] as const) this.voice.streams.set({ pipeline }, 0);
     if (!this.perGuildFrames) for (const reason of ['late', 'missing']) this.voice.framesDeficit.inc({ reason }, 0);
+    for (const outcome of ['ok', 'failed'] as const) this.loudness.analyses.inc({ outcome }, 0);
   }
 
   /** Receipt of the interaction → deferral acknowledged by Discord. */
@@ -138,6 +140,15 @@ export class Metrics {
     if (sent > 0) this.voice.framesSent.inc(guild, Math.round(sent));
     if (missing > 0) this.voice.framesDeficit.inc({ ...guild, reason: 'missing' }, missing);
     if (deficit > missing) this.voice.framesDeficit.inc({ ...guild, reason: 'late' }, deficit - missing);
+  }
+
+  loudnessLookup(hit: boolean): void {
+    (hit ? this.loudness.hits : this.loudness.misses).inc();
+  }
+
+  loudnessAnalysis(ok: boolean, seconds: number): void {
+    this.loudness.analyses.inc({ outcome: ok ? 'ok' : 'failed' });
+    this.loudness.seconds.inc(seconds);
   }
 
   streamStarted(pipeline: PipelineLabel): void {

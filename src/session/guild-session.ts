@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
+import type { FilterPreset } from '../core/audio-filter.js';
 import { UserError } from '../core/errors.js';
-import type { AddPosition, LoopMode, Queue, QueueSnapshot } from '../core/queue.js';
+import type { AddPosition, LoopMode, Queue } from '../core/queue.js';
 import type { QueuedTrack, Requester, Track } from '../core/track.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -9,10 +10,13 @@ import type { VoiceGoneReason, VoiceLink } from '../ports/voice.js';
 import { Playback, type StartOutcome } from './playback.js';
 import { Preloader } from './preloader.js';
 import { SerialRunner } from './serial.js';
+import { SessionSound, type SessionSoundDeps } from './session-sound.js';
+import type { EnqueueResult, SessionSnapshot } from './session-types.js';
 import { isActive, type EndReason, type SessionState } from './session-state.js';
 import type { TrackLoader } from './track-loader.js';
 
 export type { StartOutcome } from './playback.js';
+export type { EnqueueResult, SessionSnapshot } from './session-types.js';
 
 export interface SessionDeps {
   readonly guildId: string;
@@ -26,26 +30,10 @@ export interface SessionDeps {
   readonly textChannelId: string;
   /** 0.0-2.0; 1 keeps Opus passthrough possible. */
   readonly volume?: number;
-}
-
-export interface EnqueueResult {
-  readonly added: readonly QueuedTrack[];
-  /** Set when the first added track started right away: resolves once it plays or fails. */
-  readonly started?: Promise<StartOutcome>;
-  /** 1-based position of the first added track in upcoming, when it did not start right away. */
-  readonly position?: number;
-}
-
-/** What survives a restart: enough to rejoin and resume near where playback was. */
-export interface SessionSnapshot {
-  readonly guildId: string;
-  readonly voiceChannelId: string;
-  readonly textChannelId: string;
-  readonly queue: QueueSnapshot;
-  readonly positionMs: number;
-  readonly paused: boolean;
-  readonly volume: number;
-  readonly savedAt: number;
+  /** Loudness normalization (absent: never). */
+  readonly sound?: Omit<SessionSoundDeps, 'onMeasured'>;
+  /** A filter kept from before a restart. */
+  readonly filter?: FilterPreset;
 }
 
 type Events = {
@@ -64,6 +52,8 @@ export class GuildSession extends EventEmitter<Events> {
   private readonly serial = new SerialRunner();
   private readonly playback: Playback;
   private volumeValue: number;
+  private filterValue: FilterPreset;
+  private readonly sound: SessionSound | undefined;
   private lastActivity: number;
   /** Gapless: opens the next track shortly before the current one ends (its own small state machine). */
   readonly preloader: Preloader;
@@ -72,15 +62,36 @@ export class GuildSession extends EventEmitter<Events> {
     super();
     this.guildId = deps.guildId;
     this.volumeValue = deps.volume ?? 1;
+    this.filterValue = deps.filter ?? 'off';
     this.lastActivity = deps.clock.now();
-    const volume = () => this.volumeValue;
-    this.preloader = new Preloader({ ...deps, volume, session: () => this.state, upcoming: () => deps.queue.peekNext() });
-    this.playback = new Playback({ ...deps, serial: this.serial, textChannelId: () => deps.textChannelId, volume, preloader: this.preloader });
+    // A track measured while playing switches to its gain in place; a preloaded one is reopened by command().
+    const onMeasured = () => void this.restyle().catch(() => undefined);
+    const sound = deps.sound && new SessionSound({ ...deps.sound, onMeasured });
+    this.sound = sound;
+    // The preloader opens the next track as playback would open it (same volume, filter and gain).
+    this.preloader = new Preloader({
+      ...deps,
+      style: (entry) => this.playback.style(entry),
+      options: (entry, signal) => this.playback.loadOptions(entry, 0, signal),
+      session: () => this.state,
+      upcoming: () => deps.queue.peekNext(),
+    });
+    this.playback = new Playback({
+      ...deps,
+      serial: this.serial,
+      textChannelId: () => deps.textChannelId,
+      volume: () => this.volumeValue,
+      filter: () => this.filterValue,
+      ...(sound ? { normalization: (entry: QueuedTrack) => sound.options(entry) } : {}),
+      preloader: this.preloader,
+    });
     this.playback.on('stateChange', (old, next) => this.emit('stateChange', old, next));
     this.playback.on('trackStart', (entry, offset) => {
-      this.preloader.trackStarted(entry, offset);
+      this.preloader.trackStarted(entry, offset, isActive(this.state) ? this.state.speed : 1);
+      this.sound?.prepare(this.deps.queue.peekNext()); // measure the next track while this one plays
       this.emit('trackStart', entry, offset);
     });
+    this.playback.on('restyled', (entry, offset, speed) => this.preloader.trackStarted(entry, offset, speed));
     this.playback.on('sourceDrained', () => this.preloader.arm());
     this.playback.on('trackEnd', (_entry, failed) => this.next(this.deps.queue.advance(failed ? 'skipped' : 'finished')));
     deps.link.on('gone', this.onLinkGone);
@@ -91,6 +102,7 @@ export class GuildSession extends EventEmitter<Events> {
   get voiceChannelId(): string { return this.deps.link.channelId(); }
   get textChannelId(): string { return this.deps.textChannelId; }
   get volume(): number { return this.volumeValue; }
+  get filter(): FilterPreset { return this.filterValue; }
   /** Clock time of the last command or track start (for least-recently-used eviction). */
   get lastActiveAt(): number { return this.lastActivity; }
 
@@ -157,13 +169,25 @@ export class GuildSession extends EventEmitter<Events> {
     });
   }
 
-  /** 0-200 %. Anything but 100 % goes through ffmpeg; the current track restarts where it is. */
+  /** 0-200 %. Anything but 100 % goes through ffmpeg; the current track is reopened where it is, without a gap. */
   setVolume(percent: number): Promise<void> {
     return this.command(() => {
       this.volumeValue = percent / 100;
-      const state = this.state;
-      if (isActive(state) && state.status !== 'loading') void this.playback.start(state.entry, this.elapsedMs());
+      this.playback.restyle();
     });
+  }
+
+  /** A filter for the rest of the session, applied like a volume change; `off` returns to passthrough if it can. */
+  setFilter(filter: FilterPreset): Promise<void> {
+    return this.command(() => {
+      this.filterValue = filter;
+      this.playback.restyle();
+    });
+  }
+
+  /** Re-applies settings that shape the sound (normalization turned on or off) to the playing track. */
+  restyle(): Promise<void> {
+    return this.command(() => this.playback.restyle());
   }
 
   setLoop(mode: LoopMode): Promise<void> {
@@ -223,6 +247,7 @@ export class GuildSession extends EventEmitter<Events> {
       positionMs: this.elapsedMs(),
       paused: state.status === 'paused',
       volume: this.volumeValue,
+      ...(this.filterValue !== 'off' ? { filter: this.filterValue } : {}),
       savedAt: this.deps.clock.now(),
     };
   }
@@ -242,6 +267,7 @@ export class GuildSession extends EventEmitter<Events> {
       const result = await task();
       // The queue may have changed inside the preload window: open the (possibly new) next track.
       this.preloader.refresh();
+      this.sound?.prepare(this.deps.queue.peekNext()); // the next track is measured before its turn
       this.emit('changed');
       return result;
     });

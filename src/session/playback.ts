@@ -1,15 +1,17 @@
 import { EventEmitter } from 'node:events';
+import { presetSpeed, type FilterPreset } from '../core/audio-filter.js';
 import { isUserError } from '../core/errors.js';
 import { escapeText } from '../core/format.js';
 import type { QueuedTrack } from '../core/track.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
-import type { VoiceLink } from '../ports/voice.js';
+import type { PreparedAudio, VoiceLink } from '../ports/voice.js';
 import type { Preloader } from './preloader.js';
 import type { SerialRunner } from './serial.js';
 import { isActive, type SessionState } from './session-state.js';
-import type { TrackLoader } from './track-loader.js';
+import { Restyler } from './restyle.js';
+import type { LoadOptions, TrackLoader } from './track-loader.js';
 
 /** Ending this much before the known duration counts as a cut stream, not the end of the track. */
 const TRUNCATION_SLACK_MS = 5000;
@@ -25,6 +27,10 @@ export interface PlaybackDeps {
   readonly serial: SerialRunner;
   readonly textChannelId: () => string;
   readonly volume: () => number;
+  /** Default: no filter. */
+  readonly filter?: () => FilterPreset;
+  /** Loudness normalization for a track (default: none). */
+  readonly normalization?: (entry: QueuedTrack) => Pick<LoadOptions, 'gainDb' | 'dynamicNormalize'>;
   /** Holds the next track opened ahead of time; `start` takes it when it is the one starting. */
   readonly preloader: Preloader;
 }
@@ -36,6 +42,8 @@ type Events = {
   trackEnd: [entry: QueuedTrack, failed: boolean];
   /** The current track's source has been read to the end: only buffered audio is left to play. */
   sourceDrained: [entry: QueuedTrack];
+  /** The current track was reopened with another volume or filter at `offsetMs`, now playing at `speed`. */
+  restyled: [entry: QueuedTrack, offsetMs: number, speed: number];
 };
 
 /**
@@ -47,11 +55,22 @@ export class Playback extends EventEmitter<Events> {
   private stateValue: SessionState;
   /** The entry already given its one mid-track recovery. */
   private recovered: number | undefined;
+  private readonly restyler: Restyler;
 
   constructor(private readonly deps: PlaybackDeps) {
     super();
     this.stateValue = { status: 'idle', since: deps.clock.now() };
     deps.link.on('idle', this.onLinkIdle);
+    this.restyler = new Restyler({
+      ...deps,
+      state: () => this.stateValue,
+      elapsedMs: () => this.elapsedMs(),
+      loadOptions: (entry, startMs, signal) => this.loadOptions(entry, startMs, signal),
+      commit: (entry, abort, audio, options) => {
+        this.commit(entry, abort, audio, options.startMs, options);
+        this.emit('restyled', entry, options.startMs, presetSpeed(options.filter ?? 'off'));
+      },
+    });
   }
 
   get state(): SessionState {
@@ -61,16 +80,28 @@ export class Playback extends EventEmitter<Events> {
   elapsedMs(): number {
     const state = this.stateValue;
     if (!isActive(state)) return 0;
-    return state.status === 'loading' ? state.offsetMs : state.offsetMs + this.deps.link.playbackMs();
+    return state.status === 'loading' ? state.offsetMs : state.offsetMs + this.deps.link.playbackMs() * (state.speed ?? 1);
+  }
+
+  /** What a stream of `entry` opened now would sound like; a playing stream of another style is reopened. */
+  style(entry: QueuedTrack): string {
+    return styleOf(this.loadOptions(entry, 0, undefined));
+  }
+
+  /** How a stream of `entry` is opened now (volume, filter, gain): the preloader opens the next one the same way. */
+  loadOptions(entry: QueuedTrack, startMs: number, signal: AbortSignal | undefined): LoadOptions {
+    const filter: FilterPreset = this.deps.filter?.() ?? 'off';
+    return { startMs, volume: this.deps.volume(), filter, ...this.deps.normalization?.(entry), signal: signal ?? NEVER };
   }
 
   /** Loads and plays `entry` from `offsetMs`; settles when it plays or has failed. `quiet`: caller reports. */
   start(entry: QueuedTrack, offsetMs = 0, quiet = false): Promise<StartOutcome> {
-    const preload = this.deps.preloader.take(entry, offsetMs);
+    const preload = this.deps.preloader.take(entry, offsetMs, this.style(entry));
     const abort = preload?.abort ?? new AbortController();
+    this.restyler.cancel();
     this.setState({ status: 'loading', entry, abort, offsetMs });
     this.deps.link.stop(); // after the state change, so the link's idle event is recognised as ours
-    const options = { startMs: offsetMs, volume: this.deps.volume(), signal: abort.signal };
+    const options = this.loadOptions(entry, offsetMs, abort.signal);
     // A failed preload (a stale connection, say) gets one fresh attempt before the track counts as failed.
     const loading = preload ? preload.audio.catch(() => this.deps.loader.load(entry, options)) : this.deps.loader.load(entry, options);
     return loading.then(
@@ -80,12 +111,7 @@ export class Playback extends EventEmitter<Events> {
             audio.dispose();
             return { ok: true };
           }
-          this.deps.link.play(audio);
-          audio.stream.once('end', () => {
-            if (this.stateValue.status === 'playing' && this.stateValue.abort === abort) this.emit('sourceDrained', entry);
-          });
-          const startedAt = this.deps.clock.now();
-          this.setState({ status: 'playing', entry, abort, offsetMs, pipeline: audio.pipeline, startedAt });
+          this.commit(entry, abort, audio, offsetMs, options);
           this.deps.logger.debug({ track: entry.id, pipeline: audio.pipeline, offsetMs }, 'track started');
           this.emit('trackStart', entry, offsetMs);
           return { ok: true };
@@ -94,7 +120,30 @@ export class Playback extends EventEmitter<Events> {
     );
   }
 
+  /**
+   * Applies a changed volume, filter or gain to the current track without stopping it (see Restyler). A loading
+   * track is restarted with the new settings; a paused one is reopened by resume().
+   */
+  restyle(): void {
+    const state = this.stateValue;
+    if (state.status === 'loading') void this.start(state.entry, state.offsetMs);
+    else if (state.status === 'playing' && state.style !== this.style(state.entry)) this.restyler.begin(state);
+  }
+
+  /** Hands `audio` to the link and enters `playing`; the state's speed and style are those it was opened with. */
+  private commit(entry: QueuedTrack, abort: AbortController, audio: PreparedAudio, offsetMs: number, options: LoadOptions): void {
+    this.deps.link.play(audio);
+    audio.stream.once('end', () => {
+      if (this.stateValue.status === 'playing' && this.stateValue.abort === abort) this.emit('sourceDrained', entry);
+    });
+    const speed = presetSpeed(options.filter ?? 'off');
+    const style = styleOf(options);
+    const startedAt = this.deps.clock.now();
+    this.setState({ status: 'playing', entry, abort, offsetMs, pipeline: audio.pipeline, startedAt, speed, style });
+  }
+
   toIdle(): void {
+    this.restyler.cancel();
     this.deps.preloader.release();
     this.setState({ status: 'idle', since: this.deps.clock.now() });
     this.deps.link.stop();
@@ -111,12 +160,18 @@ export class Playback extends EventEmitter<Events> {
   resume(): boolean {
     const state = this.stateValue;
     if (state.status !== 'paused') return false;
+    if (state.style !== undefined && state.style !== this.style(state.entry)) {
+      // The volume or filter changed while paused: reopen here with the new one rather than play the old.
+      void this.start(state.entry, this.elapsedMs());
+      return true;
+    }
     this.deps.link.resume();
     this.setState({ ...state, status: 'playing', startedAt: this.deps.clock.now() });
     return true;
   }
 
   destroy(reason: Extract<SessionState, { status: 'destroyed' }>['reason']): void {
+    this.restyler.cancel();
     this.deps.preloader.stop();
     this.deps.link.off('idle', this.onLinkIdle);
     this.setState({ status: 'destroyed', reason });
@@ -171,5 +226,10 @@ export class Playback extends EventEmitter<Events> {
     this.emit('stateChange', old, next);
   }
 }
+
+const NEVER = new AbortController().signal;
+
+/** Streams with equal styles sound the same (volume, filter, normalization), whatever their position. */
+const styleOf = (o: LoadOptions): string => `${o.volume}|${o.filter ?? 'off'}|${o.gainDb ?? 0}|${o.dynamicNormalize === true}`;
 
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

@@ -4,7 +4,7 @@ import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { PreparedAudio, VoiceLink } from '../ports/voice.js';
 import type { SessionState } from './session-state.js';
-import type { TrackLoader } from './track-loader.js';
+import type { LoadOptions, TrackLoader } from './track-loader.js';
 
 /** How long before the end of a track the next one is opened (enough for yt-dlp and ffmpeg to start). */
 export const PRELOAD_LEAD_MS = 10_000;
@@ -12,7 +12,8 @@ export const PRELOAD_LEAD_MS = 10_000;
 /** The next track, opened ahead of time so it starts the moment the current one ends. */
 export interface PreparedNext {
   readonly entry: QueuedTrack;
-  readonly volume: number;
+  /** How it sounds (volume, filter, gain): a held track of another style is not the one wanted. */
+  readonly style: string;
   /** Aborting it releases the stream being opened. */
   readonly abort: AbortController;
   readonly audio: Promise<PreparedAudio>;
@@ -40,7 +41,10 @@ export interface PreloaderDeps {
   readonly loader: TrackLoader;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly volume: () => number;
+  /** The style a stream of `entry` opened now would have (see Playback.style). */
+  readonly style: (entry: QueuedTrack) => string;
+  /** The options playback would open `entry` with from its start. */
+  readonly options: (entry: QueuedTrack, signal: AbortSignal) => LoadOptions;
   /** The session's playback state, read when the window opens. */
   readonly session: () => SessionState;
   /** The track that will play next, if any. */
@@ -67,10 +71,13 @@ export class Preloader extends EventEmitter<Events> {
     return this.current.status !== 'idle' && this.current.status !== 'waiting';
   }
 
-  /** A track started at `offsetMs`: wait for its lead window when its length is known (else for `arm`). */
-  trackStarted(entry: QueuedTrack, offsetMs: number): void {
+  /**
+   * A track started (or was reopened) at `offsetMs`, playing at `speed` (a nightcore track ends 1.25× sooner):
+   * wait for its lead window when its length is known (else for `arm`).
+   */
+  trackStarted(entry: QueuedTrack, offsetMs: number, speed = 1): void {
     if (entry.durationMs === null || entry.isLive === true) return this.setState({ status: 'idle' });
-    const delay = Math.max(0, entry.durationMs - offsetMs - PRELOAD_LEAD_MS);
+    const delay = Math.max(0, (entry.durationMs - offsetMs) / speed - PRELOAD_LEAD_MS);
     const timer = this.deps.clock.setTimeout(() => this.windowOpened(entry.entryId), delay);
     timer.unref?.();
     this.setState({ status: 'waiting', entryId: entry.entryId, timer });
@@ -90,11 +97,11 @@ export class Preloader extends EventEmitter<Events> {
     if (this.armed) this.arm();
   }
 
-  /** Hands the held track to playback when it is `entry` from the start at the current volume; else drops it. */
-  take(entry: QueuedTrack, offsetMs: number): PreparedNext | undefined {
+  /** Hands the held track to playback when it is `entry` from the start in `style`; else drops it. */
+  take(entry: QueuedTrack, offsetMs: number, style: string): PreparedNext | undefined {
     if (!holds(this.current)) return undefined;
     const { next } = this.current;
-    const matches = next.entry.entryId === entry.entryId && offsetMs === 0 && next.volume === this.deps.volume();
+    const matches = next.entry.entryId === entry.entryId && offsetMs === 0 && next.style === style;
     this.setState({ status: 'armed' }, matches ? next : undefined);
     return matches ? next : undefined;
   }
@@ -117,11 +124,11 @@ export class Preloader extends EventEmitter<Events> {
   }
 
   private open(entry: QueuedTrack): void {
-    const volume = this.deps.volume();
+    const style = this.deps.style(entry);
     const held = holds(this.current) ? this.current.next : undefined;
-    if (held?.entry.entryId === entry.entryId && held.volume === volume) return;
+    if (held?.entry.entryId === entry.entryId && held.style === style) return;
     const abort = new AbortController();
-    const next: PreparedNext = { entry, volume, abort, audio: this.deps.loader.load(entry, { startMs: 0, volume, signal: abort.signal }) };
+    const next: PreparedNext = { entry, style, abort, audio: this.deps.loader.load(entry, this.deps.options(entry, abort.signal)) };
     this.setState({ status: 'opening', next });
     next.audio.then(
       () => {

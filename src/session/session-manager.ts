@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { FilterPreset } from '../core/audio-filter.js';
 import { UserError } from '../core/errors.js';
 import type { QueueSnapshot } from '../core/queue.js';
 import type { Logger } from '../ports/logger.js';
@@ -11,6 +12,7 @@ export interface SessionSeed {
   /** A persisted queue to continue (restart resume). */
   readonly queue?: QueueSnapshot;
   readonly volume?: number;
+  readonly filter?: FilterPreset;
 }
 
 export type SessionFactory = (guildId: string, link: VoiceLink, seed: SessionSeed) => GuildSession;

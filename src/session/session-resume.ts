@@ -46,6 +46,7 @@ async function resumeOne(snapshot: SessionSnapshot, deps: ResumeDeps): Promise<b
       textChannelId: snapshot.textChannelId,
       queue: snapshot.queue,
       volume: snapshot.volume,
+      ...(snapshot.filter ? { filter: snapshot.filter } : {}),
     });
     const { started } = await session.resumeFrom(snapshot);
     const outcome = await started;

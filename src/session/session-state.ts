@@ -9,6 +9,10 @@ interface Active {
   readonly abort: AbortController;
   /** Where in the track this stream started (seek, resume after restart, recovery). */
   readonly offsetMs: number;
+  /** Track milliseconds per played millisecond (1.25 under nightcore; absent = 1): positions stay in track time. */
+  readonly speed?: number;
+  /** The volume and filter the stream was opened with (see Playback.style): a different one means reopen it. */
+  readonly style?: string;
 }
 
 /**

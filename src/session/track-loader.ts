@@ -1,3 +1,4 @@
+import type { FilterPreset } from '../core/audio-filter.js';
 import type { Track } from '../core/track.js';
 import type { AudioPipeline } from '../media/pipeline.js';
 import type { PreparedAudio } from '../ports/voice.js';
@@ -6,6 +7,11 @@ import type { Source } from '../ports/source.js';
 export interface LoadOptions {
   readonly startMs: number;
   readonly volume: number;
+  /** Default `off`. */
+  readonly filter?: FilterPreset;
+  /** Loudness normalization: a measured track's gain (dB), or a dynamic normalizer for a live one. */
+  readonly gainDb?: number;
+  readonly dynamicNormalize?: boolean;
   readonly signal: AbortSignal;
 }
 

@@ -17,6 +17,8 @@ export interface GuildSettings {
   readonly stay247: boolean;
   /** Share of listeners (0-1] whose votes pass a /skip by a non-DJ. */
   readonly voteSkipShare: number;
+  /** Loudness normalization (default from NORMALIZE_DEFAULT). */
+  readonly normalize: boolean;
 }
 
 export const DEFAULT_SETTINGS: GuildSettings = Object.freeze({
@@ -29,6 +31,7 @@ export const DEFAULT_SETTINGS: GuildSettings = Object.freeze({
   allowDuplicates: false,
   stay247: false,
   voteSkipShare: 0.5,
+  normalize: false,
 });
 
 /**
@@ -38,21 +41,25 @@ export const DEFAULT_SETTINGS: GuildSettings = Object.freeze({
  */
 export class SettingsStore {
   private readonly cache = new Map<string, GuildSettings>();
+  private readonly defaults: GuildSettings;
 
-  constructor(private readonly store: KeyValueStore) {}
+  /** `defaults` overrides DEFAULT_SETTINGS where the owner chose otherwise (NORMALIZE_DEFAULT). */
+  constructor(private readonly store: KeyValueStore, defaults: Partial<GuildSettings> = {}) {
+    this.defaults = Object.freeze({ ...DEFAULT_SETTINGS, ...defaults });
+  }
 
   async get(guildId: string): Promise<GuildSettings> {
     const cached = this.cache.get(guildId);
     if (cached) return cached;
     const stored = await this.store.get<Partial<GuildSettings>>(`settings:${guildId}`).catch(() => undefined);
-    const settings = Object.freeze({ ...DEFAULT_SETTINGS, ...(stored ?? {}) });
+    const settings = Object.freeze({ ...this.defaults, ...(stored ?? {}) });
     this.cache.set(guildId, settings);
     return settings;
   }
 
   /** Returns the cached settings or defaults without waiting (for code paths that must not await). */
   peek(guildId: string): GuildSettings {
-    return this.cache.get(guildId) ?? DEFAULT_SETTINGS;
+    return this.cache.get(guildId) ?? this.defaults;
   }
 
   async update(guildId: string, patch: Partial<GuildSettings>): Promise<GuildSettings> {

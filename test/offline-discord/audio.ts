@@ -73,6 +73,21 @@ export function rms(pcm: Int16Array | Float32Array): number {
   return Math.sqrt(sum / pcm.length);
 }
 
+/** RMS of one channel (0 = left, 1 = right) of interleaved PCM, relative to full scale. */
+export function channelRms(pcm: Int16Array, channel: number, channels = CHANNELS): number {
+  const frames = Math.floor(pcm.length / channels);
+  if (frames === 0) return 0;
+  let sum = 0;
+  for (let i = 0; i < frames; i += 1) {
+    const v = pcm[i * channels + channel]! / 32768;
+    sum += v * v;
+  }
+  return Math.sqrt(sum / frames);
+}
+
+/** Level in dB relative to full scale (-Infinity for silence). */
+export const dbfs = (level: number): number => 20 * Math.log10(level);
+
 /** The threshold below which audio counts as silent (about -50 dBFS). */
 export const SILENCE_RMS = 0.003;
 

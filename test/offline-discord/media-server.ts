@@ -19,6 +19,8 @@ export interface ToneSpec {
   hz: number;
   seconds: number;
   format: ToneFormat;
+  /** Peak level in dBFS (e.g. -30), identical in both channels; absent: lavfi's sine (amplitude 1/8, -18 dBFS). */
+  db?: number;
 }
 
 export const TONE_CACHE_DIR = join(tmpdir(), 'offline-discord-media-v1');
@@ -37,13 +39,16 @@ const CODEC_ARGS: Record<ToneFormat, string[]> = {
 
 /** Generates (once per machine; cached in TONE_CACHE_DIR) a tone file with ffmpeg and returns its path. */
 export async function toneFile(spec: ToneSpec): Promise<string> {
-  const file = join(TONE_CACHE_DIR, `tone-${spec.hz}-${spec.seconds}.${spec.format}`);
+  const file = join(TONE_CACHE_DIR, `tone-${toneName(spec)}`);
   if (existsSync(file)) return file;
   mkdirSync(TONE_CACHE_DIR, { recursive: true });
   const partial = `${file}.${randomBytes(4).toString('hex')}.partial`;
   await run('ffmpeg', [
     '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi',
-    '-i', `sine=frequency=${spec.hz}:sample_rate=48000:duration=${spec.seconds}`,
+    '-i', spec.db === undefined
+      ? `sine=frequency=${spec.hz}:sample_rate=48000:duration=${spec.seconds}`
+      // Two expressions, two channels: upmixing a mono source would lower each channel by 3 dB.
+      : `aevalsrc=${10 ** (spec.db / 20)}*sin(2*PI*${spec.hz}*t)|${10 ** (spec.db / 20)}*sin(2*PI*${spec.hz}*t):s=48000:d=${spec.seconds}`,
     '-ac', '2', '-ar', '48000', ...CODEC_ARGS[spec.format], partial,
   ]);
   renameSync(partial, file);
@@ -214,12 +219,13 @@ export async function startMediaServer(): Promise<MediaServer> {
 }
 
 function toneName(spec: ToneSpec): string {
-  return `${spec.hz}-${spec.seconds}.${spec.format}`;
+  return `${spec.hz}-${spec.seconds}${spec.db === undefined ? '' : `_${spec.db}dB`}.${spec.format}`;
 }
 
 function parseToneName(name: string): ToneSpec | undefined {
-  const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\.(ogg|webm|mp3|m4a|flac|wav)$/.exec(name);
-  return m ? { hz: Number(m[1]), seconds: Number(m[2]), format: m[3] as ToneFormat } : undefined;
+  const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(?:_(-?\d+(?:\.\d+)?)dB)?\.(ogg|webm|mp3|m4a|flac|wav)$/.exec(name);
+  if (!m) return undefined;
+  return { hz: Number(m[1]), seconds: Number(m[2]), format: m[4] as ToneFormat, ...(m[3] !== undefined ? { db: Number(m[3]) } : {}) };
 }
 
 function sendBody(res: ServerResponse, status: number, type: string, body: Buffer): void {

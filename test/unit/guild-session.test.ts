@@ -25,6 +25,11 @@ function setup() {
 
 const titleOf = (link: FakeLink): string | undefined => (link.playing as unknown as { title?: string } | undefined)?.title;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
+  for (const started = Date.now(); !condition(); await settle()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+  }
+}
 
 describe('GuildSession', () => {
   it('starts the first track, queues the rest, advances when a track ends, then goes idle', async () => {
@@ -152,13 +157,48 @@ describe('GuildSession recovery, seek, volume, previous', () => {
     await expect(session.seek(61_000)).rejects.toMatchObject({ code: 'SEEK_OUT_OF_RANGE' });
   });
 
-  it('restarts at the current position with the new volume', async () => {
-    const { link, loader, session } = setup();
-    await (await session.enqueue([track('A')], alice)).started;
+  it('reopens a little ahead with the new volume and takes over when playback gets there, without a stop', async () => {
+    const { link, loader, session, states } = setup();
+    await (await session.enqueue([track('A', 60_000)], alice)).started;
     link.position = 12_000;
     await session.setVolume(50);
     await settle();
-    expect(loader.loads.at(-1)?.options).toMatchObject({ startMs: 12_000, volume: 0.5 });
+    expect(loader.loads.at(-1)?.options).toMatchObject({ startMs: 12_500, volume: 0.5 });
+    expect(link.played).toHaveLength(1); // the old stream plays on until 12.5 s
+    link.position = 12_500;
+    await waitFor(() => link.played.length === 2);
+    expect(session.elapsedMs()).toBe(12_500);
+    expect(states).toEqual(['loading', 'playing', 'playing']);
+  });
+
+  it('keeps positions in track time under a speed-changing filter', async () => {
+    const { link, loader, session } = setup();
+    await (await session.enqueue([track('A', 60_000), track('B')], alice)).started;
+    link.position = 10_000;
+    await session.setFilter('nightcore');
+    link.position = 10_500;
+    await waitFor(() => link.played.length === 2);
+    expect(loader.loads.at(-1)?.options).toMatchObject({ startMs: 10_500, filter: 'nightcore' });
+    link.position = 4_000;
+    expect(session.elapsedMs()).toBe(15_500); // 4 s of playback at 1.25× is 5 s of track
+    expect(session.filter).toBe('nightcore');
+    expect(session.snapshot().filter).toBe('nightcore'); // kept over a restart
+    link.finish();
+    await settle();
+    expect(loader.loads.at(-1)?.options).toMatchObject({ startMs: 0, filter: 'nightcore' }); // B keeps the filter
+  });
+
+  it('applies a filter chosen while paused when playback resumes', async () => {
+    const { link, loader, session } = setup();
+    await (await session.enqueue([track('A', 60_000)], alice)).started;
+    link.position = 5_000;
+    await session.pause();
+    await session.setFilter('karaoke');
+    expect(link.played).toHaveLength(1);
+    await session.resume();
+    await settle();
+    expect(loader.loads.at(-1)?.options).toMatchObject({ startMs: 5_000, filter: 'karaoke' });
+    expect(session.state.status).toBe('playing');
   });
 
   it('previous plays the last track again and keeps the current one next', async () => {

@@ -7,7 +7,7 @@ const optionNames = (name: string) => (byName.get(name)?.options ?? []).map((o) 
 describe('slash command definitions (a contract with users and the e2e tests)', () => {
   it('registers every command once', () => {
     expect([...byName.keys()].sort()).toEqual(
-      ['clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'seek',
+      ['clear', 'filter', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'seek',
         'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume', 'status', 'feedback'].sort(),
     );
     expect(byName.size).toBe(commands.length);
@@ -25,6 +25,7 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
     ['queue', ['page']],
     ['feedback', ['rating', 'comment']],
     ['status', []],
+    ['filter', ['preset']],
   ])('/%s takes %j', (name, options) => {
     expect(optionNames(name)).toEqual(options);
   });
@@ -32,7 +33,7 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
   it('/settings has view and one subcommand per setting', () => {
     expect(optionNames('settings')).toEqual([
       'view', 'dj-role', 'announce-channel', 'announce', 'default-volume', 'max-queue', 'max-per-user', 'duplicates',
-      'stay-247', 'vote-skip-share',
+      'stay-247', 'vote-skip-share', 'normalize',
     ]);
   });
 
@@ -43,5 +44,6 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
       );
     expect(choices('play', 'position')).toEqual(['next', 'now']);
     expect(choices('loop', 'mode')).toEqual(['off', 'track', 'queue']);
+    expect(choices('filter', 'preset')).toEqual(['off', 'bassboost', 'nightcore', 'vaporwave', 'karaoke', '8d', 'soft', 'treble', 'lowpass']);
   });
 });
