@@ -22,6 +22,7 @@ import type { EndReason } from './session/session-state.js';
 import { SessionSupervisor } from './session/session-supervisor.js';
 import { SourceTrackLoader } from './session/track-loader.js';
 import { SettingsStore } from './settings/guild-settings.js';
+import { PlaylistStore } from './playlists/playlist-store.js';
 import { DISCORD_ATTACHMENT_HOSTS } from './sources/attachment-source.js';
 import { createSourceStack, type SourceStack } from './sources/create-sources.js';
 import { trackGateway } from './ops/gateway-readiness.js';
@@ -93,7 +94,8 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     if (text) void notifier.send(session.textChannelId, text);
   });
   const persistence = new SessionPersistence(store, sessions, clock, logger);
-  const deps: CommandDeps = { config, sessions, sources, settings, clock, logger };
+  const playlists = new PlaylistStore(store, { perUser: config.maxSavedPlaylists, tracks: config.maxSavedPlaylistTracks }, clock);
+  const deps: CommandDeps = { config, sessions, sources, settings, clock, logger, playlists };
   wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter(commands, deps, logger, undefined, ops.metrics), logger });
   client.once('clientReady', () => {
     void registerCommands(client, config, logger);

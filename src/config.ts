@@ -38,6 +38,9 @@ export interface Config {
   readonly maxPlaylist: number;
   /** redis:// or postgres:// for a shared store; SQLite under DATA_DIR when unset. */
   readonly storeUrl: string | undefined;
+  /** Saved playlists one member may keep, and tracks per saved playlist. */
+  readonly maxSavedPlaylists: number;
+  readonly maxSavedPlaylistTracks: number;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +94,8 @@ export function parseConfig(env: Env): Config {
     cacheTtlMs: read.duration('CACHE_TTL', 60 * 60_000),
     maxPlaylist: read.int('MAX_PLAYLIST', 1000, 1, 10_000),
     storeUrl: readStoreUrl(env.STORE_URL, problems),
+    maxSavedPlaylists: read.int('MAX_SAVED_PLAYLISTS', 25, 1, 1000),
+    maxSavedPlaylistTracks: read.int('MAX_SAVED_PLAYLIST_TRACKS', 500, 1, 10_000),
   };
   if (config.searchSource === 'local' && !config.mediaDir) {
     problems.push('SEARCH_SOURCE=local needs MEDIA_DIR (the folder with your music).');

@@ -8,6 +8,7 @@ import type {
 import type { Config } from '../config.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import type { PlaylistStore } from '../playlists/playlist-store.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { SettingsStore } from '../settings/guild-settings.js';
 import type { TrackResolver } from '../resolver/resolver-service.js';
@@ -20,6 +21,8 @@ export interface CommandDeps {
   readonly settings: SettingsStore;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Members' saved playlists (/playlist). */
+  readonly playlists: PlaylistStore;
 }
 
 export interface CommandContext {

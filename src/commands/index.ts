@@ -6,6 +6,7 @@ import { moveCommand } from './move.js';
 import { nowPlayingCommand } from './nowplaying.js';
 import { pauseCommand } from './pause.js';
 import { playCommand } from './play.js';
+import { playlistCommand } from './playlist.js';
 import { previousCommand } from './previous.js';
 import { queueCommand } from './queue.js';
 import { removeCommand } from './remove.js';
@@ -38,4 +39,5 @@ export const commands: readonly SlashCommand[] = [
   queueCommand,
   nowPlayingCommand,
   settingsCommand,
+  playlistCommand,
 ];

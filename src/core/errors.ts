@@ -41,6 +41,12 @@ export const ERRORS = {
   STALE_CONTROLS: 'Those buttons belong to a track that is no longer playing.',
   YTDLP_MISSING: "YouTube playback isn't set up on this bot yet (yt-dlp is missing). Ask the bot's owner to install it.",
   TRACK_UNAVAILABLE: "That video isn't available (private, removed, age-restricted or blocked in this region).",
+  PLAYLIST_BAD_NAME: "Playlist names are 1-32 characters: letters, numbers, spaces and . _ ' & ( ) -, starting with a letter or number.",
+  PLAYLIST_NOT_FOUND: "You have no saved playlist with that name. `/playlist list` shows yours.",
+  PLAYLIST_LIMIT: 'You already have as many saved playlists as this bot allows; delete one first with `/playlist delete`.',
+  PLAYLIST_TOO_LONG: 'That is more tracks than a saved playlist may hold.',
+  PLAYLIST_EMPTY: 'There is nothing to save: the queue is empty and nothing is playing.',
+  STORE_UNAVAILABLE: "My storage isn't answering right now, so I can't keep that; please try again in a moment.",
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
