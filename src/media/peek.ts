@@ -4,9 +4,10 @@ import { UserError } from '../core/errors.js';
 /**
  * Reads the first `bytes` of a stream (or less if it ends) and puts them back, so the same stream object can
  * be handed on with nothing lost. Bounded by `timeoutMs`: a source that stalls before sending anything fails
- * with FETCH_TIMEOUT instead of hanging the queue.
+ * with FETCH_TIMEOUT instead of hanging the queue. With `partial`, running out of time is not a failure: what
+ * arrived so far is put back and returned (for optional extra reading, such as tags past the first bytes).
  */
-export function peek(stream: Readable, bytes: number, timeoutMs: number): Promise<Buffer> {
+export function peek(stream: Readable, bytes: number, timeoutMs: number, { partial = false } = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
@@ -28,7 +29,7 @@ export function peek(stream: Readable, bytes: number, timeoutMs: number): Promis
     };
     const onEnd = () => finish();
     const onError = (error: Error) => finish(error);
-    const timer = setTimeout(() => finish(new UserError('FETCH_TIMEOUT')), timeoutMs);
+    const timer = setTimeout(() => finish(partial ? undefined : new UserError('FETCH_TIMEOUT')), timeoutMs);
     stream.on('readable', onReadable).once('end', onEnd).once('error', onError);
   });
 }
