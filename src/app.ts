@@ -23,6 +23,9 @@ import { SessionSupervisor } from './session/session-supervisor.js';
 import { SourceTrackLoader } from './session/track-loader.js';
 import { SettingsStore } from './settings/guild-settings.js';
 import { PlaylistStore } from './playlists/playlist-store.js';
+import { LyricsFollowers } from './discord/lyrics-follower.js';
+import { LrclibClient } from './lyrics/lrclib-client.js';
+import { LyricsService } from './lyrics/lyrics-service.js';
 import { DISCORD_ATTACHMENT_HOSTS } from './sources/attachment-source.js';
 import { createSourceStack, type SourceStack } from './sources/create-sources.js';
 import { trackGateway } from './ops/gateway-readiness.js';
@@ -95,7 +98,8 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   });
   const persistence = new SessionPersistence(store, sessions, clock, logger);
   const playlists = new PlaylistStore(store, { perUser: config.maxSavedPlaylists, tracks: config.maxSavedPlaylistTracks }, clock);
-  const deps: CommandDeps = { config, sessions, sources, settings, clock, logger, playlists };
+  const lyrics = createLyrics(config, store, clock, logger);
+  const deps: CommandDeps = { config, sessions, sources, settings, clock, logger, playlists, lyrics };
   wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter(commands, deps, logger, undefined, ops.metrics), logger });
   client.once('clientReady', () => {
     void registerCommands(client, config, logger);
@@ -142,6 +146,15 @@ function createClient(config: Config): Client {
     // A music bot reads no messages: caching them would only cost memory.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, ReactionManager: 0 }),
   });
+}
+
+function createLyrics(config: Config, store: KeyValueStore, clock: Clock, logger: Logger): CommandDeps['lyrics'] {
+  if (!config.lyricsApiUrl) return undefined;
+  const client = new LrclibClient({
+    baseUrl: config.lyricsApiUrl,
+    onError: (error, path) => logger.warn({ err: error, path }, 'lyrics lookup failed'),
+  });
+  return { service: new LyricsService(client, store), followers: new LyricsFollowers(clock) };
 }
 
 function createPipeline(config: Config, logger: Logger): AudioPipeline {

@@ -41,6 +41,8 @@ export interface Config {
   /** Saved playlists one member may keep, and tracks per saved playlist. */
   readonly maxSavedPlaylists: number;
   readonly maxSavedPlaylistTracks: number;
+  /** LRCLIB base URL for /lyrics; undefined when LYRICS_API_URL is set empty (lyrics off). */
+  readonly lyricsApiUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +98,8 @@ export function parseConfig(env: Env): Config {
     storeUrl: readStoreUrl(env.STORE_URL, problems),
     maxSavedPlaylists: read.int('MAX_SAVED_PLAYLISTS', 25, 1, 1000),
     maxSavedPlaylistTracks: read.int('MAX_SAVED_PLAYLIST_TRACKS', 500, 1, 10_000),
+    // Set but empty turns lyrics off; unset uses the public LRCLIB.
+    lyricsApiUrl: env.LYRICS_API_URL !== undefined && env.LYRICS_API_URL.trim() === '' ? undefined : read.url('LYRICS_API_URL', 'https://lrclib.net'),
   };
   if (config.searchSource === 'local' && !config.mediaDir) {
     problems.push('SEARCH_SOURCE=local needs MEDIA_DIR (the folder with your music).');

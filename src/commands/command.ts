@@ -9,6 +9,8 @@ import type { Config } from '../config.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { PlaylistStore } from '../playlists/playlist-store.js';
+import type { LyricsFollowers } from '../discord/lyrics-follower.js';
+import type { LyricsService } from '../lyrics/lyrics-service.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { SettingsStore } from '../settings/guild-settings.js';
 import type { TrackResolver } from '../resolver/resolver-service.js';
@@ -23,6 +25,8 @@ export interface CommandDeps {
   readonly logger: Logger;
   /** Members' saved playlists (/playlist). */
   readonly playlists: PlaylistStore;
+  /** `/lyrics`; undefined when LYRICS_API_URL is empty (lyrics off). */
+  readonly lyrics: { readonly service: LyricsService; readonly followers: LyricsFollowers } | undefined;
 }
 
 export interface CommandContext {

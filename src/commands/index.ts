@@ -2,6 +2,7 @@ import type { SlashCommand } from './command.js';
 import { clearCommand } from './clear.js';
 import { leaveCommand } from './leave.js';
 import { loopCommand } from './loop.js';
+import { lyricsCommand } from './lyrics.js';
 import { moveCommand } from './move.js';
 import { nowPlayingCommand } from './nowplaying.js';
 import { pauseCommand } from './pause.js';
@@ -40,4 +41,5 @@ export const commands: readonly SlashCommand[] = [
   nowPlayingCommand,
   settingsCommand,
   playlistCommand,
+  lyricsCommand,
 ];

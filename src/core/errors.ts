@@ -46,7 +46,9 @@ export const ERRORS = {
   PLAYLIST_LIMIT: 'You already have as many saved playlists as this bot allows; delete one first with `/playlist delete`.',
   PLAYLIST_TOO_LONG: 'That is more tracks than a saved playlist may hold.',
   PLAYLIST_EMPTY: 'There is nothing to save: the queue is empty and nothing is playing.',
-  STORE_UNAVAILABLE: "My storage isn't answering right now, so I can't keep that; please try again in a moment.",
+  LYRICS_OFF: "Lyrics are turned off on this bot.",
+  LYRICS_UNAVAILABLE: "The lyrics service isn't answering right now; please try again in a moment.",
+    STORE_UNAVAILABLE: "My storage isn't answering right now, so I can't keep that; please try again in a moment.",
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
