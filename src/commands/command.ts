@@ -6,17 +6,18 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Config } from '../config.js';
+import type { ControlDeps } from '../controls/control-guard.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { PlaylistStore } from '../playlists/playlist-store.js';
-import type { LyricsFollowers } from '../discord/lyrics-follower.js';
-import type { LyricsService } from '../lyrics/lyrics-service.js';
+import type { PlaylistStore } from '../settings/playlist-store.js';
+import type { LyricsFollowers } from './lyrics-follower.js';
+import type { LyricsService } from '../resolver/lyrics-service.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { SettingsStore } from '../settings/guild-settings.js';
 import type { TrackResolver } from '../resolver/resolver-service.js';
 
 /** Everything a command handler may use; built once in the composition root. */
-export interface CommandDeps {
+export interface CommandDeps extends ControlDeps {
   readonly config: Config;
   readonly sessions: SessionManager;
   readonly sources: TrackResolver;

@@ -2,9 +2,9 @@ import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../core/errors.js';
 import { escapeText } from '../core/format.js';
 import { lineAt, parseLrc } from '../core/lrc.js';
-import type { ButtonHandler } from '../discord/buttons.js';
-import { LYRICS_PREFIX, renderPlain, renderSynced } from '../discord/lyrics-view.js';
-import type { LyricsRecord } from '../lyrics/lrclib-client.js';
+import type { ButtonHandler } from './buttons.js';
+import { LYRICS_PREFIX, renderPlain, renderSynced } from './lyrics-view.js';
+import type { LyricsRecord } from '../resolver/lyrics-service.js';
 import { isActive } from '../session/session-state.js';
 import type { CommandContext, CommandDeps, CommandReply, SlashCommand } from './command.js';
 

@@ -1,7 +1,7 @@
 import { escapeText } from '../core/format.js';
 import type { SavedPlaylist } from '../core/saved-playlist.js';
-import { actorOf } from '../discord/control-guard.js';
-import { assertCanJoin, memberVoiceChannel } from '../discord/preconditions.js';
+import { actorOf } from '../controls/control-guard.js';
+import { assertCanJoin, memberVoiceChannel } from '../controls/preconditions.js';
 import type { CommandContext } from './command.js';
 import { applyQueueLimits, assertSomethingAccepted, describeLeftOut } from './play-limits.js';
 import { assertMayReplaceCurrent, followOrRefuse, leaveIfUnused } from './play.js';

@@ -1,6 +1,6 @@
 /**
  * Saved playlists as pure data: the name rules, the stored record, and the M3U a playlist exports to.
- * No I/O here; the store adapter (src/playlists/playlist-store.ts) persists these records.
+ * No I/O here; the store adapter (src/settings/playlist-store.ts) persists these records.
  */
 import { UserError } from './errors.js';
 import type { Track } from './track.js';

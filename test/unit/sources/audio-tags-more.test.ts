@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readId3v1, readTags, tagBytesWanted } from '../../../src/sources/local-tags.js';
+import { readId3v1, readTags, tagBytesWanted } from '../../../src/sources/local/local-tags.js';
 import { id3File } from './audio-tag-builders.js';
 import { escapeText } from '../../../src/core/format.js';
 
