@@ -5,6 +5,9 @@ import type { Config } from './config.js';
 import { Queue } from './core/queue.js';
 import { ChannelNotifier } from './discord/channel-notifier.js';
 import { NowPlayingAnnouncer } from './discord/now-playing-announcer.js';
+import { AutoplayController } from './discord/autoplay-controller.js';
+import { RelatedTracks } from './resolver/related-tracks.js';
+import { AutoplaySwitch } from './session/autoplay-switch.js';
 import { wireClientEvents, countListeners } from './discord/client-events.js';
 import { buttonHandlers } from './discord/button-handlers.js';
 import { InteractionRouter } from './discord/router.js';
@@ -66,6 +69,13 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   const notifier = new ChannelNotifier(client, logger);
   const settings = new SettingsStore(store);
   const announcer = new NowPlayingAnnouncer({ client, settings, logger });
+  const autoplaySwitch = new AutoplaySwitch();
+  const autoplay = new AutoplayController({
+    related: new RelatedTracks({ youtube: stack.youtube, soundcloud: stack.soundcloud }),
+    switch: autoplaySwitch, settings, notifier, logger,
+    listeners: (guildId, channelId) => countListeners(client, guildId, channelId),
+    requester: () => ({ id: client.user?.id ?? '0', name: 'autoplay' }),
+  });
   const sessions: SessionManager = new SessionManager(
     new DiscordVoice(client, logger, ops),
     (guildId: string, link: VoiceLink, seed: SessionSeed) => {
@@ -78,6 +88,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
       });
       supervisor.watch(session);
       announcer.watch(session);
+      autoplay.watch(session);
       return session;
     },
     config.maxSessions,
@@ -102,7 +113,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   const persistence = new SessionPersistence(store, sessions, clock, logger);
   const playlists = new PlaylistStore(store, { perUser: config.maxSavedPlaylists, tracks: config.maxSavedPlaylistTracks }, clock);
   const lyrics = createLyrics(config, store, clock, logger);
-  const deps: CommandDeps = { config, sessions, sources, settings, votes: new VoteSkips(), clock, logger, playlists, lyrics };
+  const deps: CommandDeps = { config, sessions, sources, settings, votes: new VoteSkips(), clock, logger, playlists, lyrics, autoplay: autoplaySwitch };
   wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter({ commands, buttons: buttonHandlers, deps, logger, metrics: ops.metrics }), logger });
   client.once('clientReady', () => {
     void registerCommands(client, config, logger);

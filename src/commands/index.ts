@@ -1,4 +1,5 @@
 import type { SlashCommand } from './command.js';
+import { autoplayCommand } from './autoplay.js';
 import { clearCommand } from './clear.js';
 import { leaveCommand } from './leave.js';
 import { loopCommand } from './loop.js';
@@ -42,4 +43,5 @@ export const commands: readonly SlashCommand[] = [
   settingsCommand,
   playlistCommand,
   lyricsCommand,
+  autoplayCommand,
 ];

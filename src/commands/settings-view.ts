@@ -17,5 +17,6 @@ export function renderSettings(settings: GuildSettings): string {
     `Duplicates: ${settings.allowDuplicates ? 'allowed' : 'not allowed'}`,
     `Stay 24/7: ${yesNo(settings.stay247)}`,
     `Vote-skip share: ${Math.round(settings.voteSkipShare * 100)}%`,
+    `Autoplay by default: ${yesNo(settings.autoplay)}`,
   ].join('\n');
 }

@@ -85,6 +85,12 @@ const SETTERS: readonly Setter[] = [
     option: int('percent', '1-100', 1, 100),
     patch: (i) => ({ voteSkipShare: i.options.getInteger('percent', true) / 100 }),
   },
+  {
+    name: 'autoplay',
+    description: 'Start sessions with autoplay on (related tracks when the queue runs out)',
+    option: bool('enabled', 'Autoplay by default'),
+    patch: (i) => ({ autoplay: i.options.getBoolean('enabled', true) }),
+  },
 ];
 
 /**

@@ -17,6 +17,8 @@ export interface GuildSettings {
   readonly stay247: boolean;
   /** Share of listeners (0-1] whose votes pass a /skip by a non-DJ. */
   readonly voteSkipShare: number;
+  /** New sessions start with autoplay on (related tracks when the queue runs out); `/autoplay` changes a session's. */
+  readonly autoplay: boolean;
 }
 
 export const DEFAULT_SETTINGS: GuildSettings = Object.freeze({
@@ -29,6 +31,7 @@ export const DEFAULT_SETTINGS: GuildSettings = Object.freeze({
   allowDuplicates: false,
   stay247: false,
   voteSkipShare: 0.5,
+  autoplay: false,
 });
 
 /**

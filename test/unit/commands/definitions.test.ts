@@ -8,7 +8,7 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
   it('registers every command once', () => {
     expect([...byName.keys()].sort()).toEqual(
       ['clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'seek',
-        'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume', 'playlist', 'lyrics'].sort(),
+        'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume', 'playlist', 'lyrics', 'autoplay'].sort(),
     );
     expect(byName.size).toBe(commands.length);
   });
@@ -30,7 +30,7 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
   it('/settings has view and one subcommand per setting', () => {
     expect(optionNames('settings')).toEqual([
       'view', 'dj-role', 'announce-channel', 'announce', 'default-volume', 'max-queue', 'max-per-user', 'duplicates',
-      'stay-247', 'vote-skip-share',
+      'stay-247', 'vote-skip-share', 'autoplay',
     ]);
   });
 
