@@ -1,6 +1,7 @@
 import type { SlashCommand } from './command.js';
 import { autoplayCommand } from './autoplay.js';
 import { clearCommand } from './clear.js';
+import { historyCommand } from './history.js';
 import { leaveCommand } from './leave.js';
 import { loopCommand } from './loop.js';
 import { lyricsCommand } from './lyrics.js';
@@ -44,4 +45,5 @@ export const commands: readonly SlashCommand[] = [
   playlistCommand,
   lyricsCommand,
   autoplayCommand,
+  historyCommand,
 ];
