@@ -1,6 +1,7 @@
 import type { SlashCommand } from './command.js';
 import { autoplayCommand } from './autoplay.js';
 import { clearCommand } from './clear.js';
+import { grabCommand } from './grab.js';
 import { historyCommand } from './history.js';
 import { leaveCommand } from './leave.js';
 import { loopCommand } from './loop.js';
@@ -46,4 +47,5 @@ export const commands: readonly SlashCommand[] = [
   lyricsCommand,
   autoplayCommand,
   historyCommand,
+  grabCommand,
 ];

@@ -3,14 +3,14 @@ import { UserError } from '../core/errors.js';
 import { escapeText } from '../core/format.js';
 import { lineAt, parseLrc } from '../core/lrc.js';
 import type { ButtonHandler } from './buttons.js';
+import { NO_MENTIONS } from './reply.js';
 import { LYRICS_PREFIX, renderPlain, renderSynced } from './lyrics-view.js';
 import type { LyricsRecord } from '../resolver/lyrics-service.js';
 import { isActive } from '../session/session-state.js';
 import type { CommandContext, CommandDeps, CommandReply, SlashCommand } from './command.js';
 
 const LOOKUP_TIMEOUT_MS = 8000;
-/** As the router's NO_MENTIONS (not imported: the router imports this file's buttons). */
-const NO_PINGS = { parse: [], repliedUser: false };
+
 
 /**
  * `/lyrics [query]`: the current track's lyrics (synced ones follow the song in the message), or a search.
@@ -42,7 +42,7 @@ export const lyricsCommand: SlashCommand = {
     const shown = lineAt(lines, session.elapsedMs());
     after(async () => {
       lyrics.followers.follow(session, record, lines, shown, (body) =>
-        interaction.editReply({ ...body, allowedMentions: NO_PINGS }).then(() => true, () => false),
+        interaction.editReply({ ...body, allowedMentions: NO_MENTIONS }).then(() => true, () => false),
       );
     });
     return renderSynced(record, lines, shown, interaction.guildId);

@@ -48,6 +48,7 @@ export const ERRORS = {
   PLAYLIST_EMPTY: 'There is nothing to save: the queue is empty and nothing is playing.',
   LYRICS_OFF: "Lyrics are turned off on this bot.",
   LYRICS_UNAVAILABLE: "The lyrics service isn't answering right now; please try again in a moment.",
+    DM_CLOSED: "I couldn't send you a DM: your direct messages are closed. Allow DMs from server members and try again.",
     STORE_UNAVAILABLE: "My storage isn't answering right now, so I can't keep that; please try again in a moment.",
 } as const;
 

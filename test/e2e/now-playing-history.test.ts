@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIEmbed } from 'discord-api-types/v10';
+import { DM_CLOSED } from '../offline-discord/index.js';
 import { buttonsOf } from './commands-support.js';
 import { startSourcesStack, type SourcesStack } from './sources-support.js';
 
@@ -56,6 +57,26 @@ describe('now playing as a card', () => {
     expect(embedOf(after).fields?.find((f) => f.name === 'State')?.value).toBe('Loop: queue · Volume: 100% · Autoplay: on · Filter: off');
     await stack.ask(alice, 'loop', { mode: 'off' });
     await stack.ask(alice, 'autoplay', { enabled: false });
+  });
+});
+
+describe('/grab', () => {
+  it('sends the current track to the member in a DM, and says so kindly when DMs are closed', async () => {
+    expect(await stack.ask(alice, 'grab')).toMatch(/📬 Sent you \*\*Rick Astley.*\*\* in a DM/);
+    const guildChannels = new Set([...stack.discord.world.guilds.values()].flatMap((guild) => [...guild.channels.keys()]));
+    const dm = stack.discord.messages.snapshots.find((m) => !guildChannels.has(m.channelId) && m.embeds.length > 0);
+    expect(dm, 'a message outside every guild channel').toBeDefined();
+    const card = dm!.embeds[0]!;
+    expect(card.title).toMatch(/Never Gonna Give You Up/);
+    expect(card.url).toBe(VIDEO);
+    expect(card.description).toMatch(/Heard in \*\*.+\*\* at `\d:\d\d`, requested by Alice/);
+    expect(dm!.allowedMentions).toMatchObject({ parse: [] });
+    DM_CLOSED.add(alice);
+    try {
+      expect(await stack.ask(alice, 'grab')).toMatch(/❌ I couldn't send you a DM: your direct messages are closed/);
+    } finally {
+      DM_CLOSED.delete(alice);
+    }
   });
 });
 

@@ -8,7 +8,7 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
   it('registers every command once', () => {
     expect([...byName.keys()].sort()).toEqual(
       ['clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'seek',
-        'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume', 'playlist', 'lyrics', 'autoplay', 'history'].sort(),
+        'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume', 'playlist', 'lyrics', 'autoplay', 'history', 'grab'].sort(),
     );
     expect(byName.size).toBe(commands.length);
   });
