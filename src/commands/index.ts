@@ -1,4 +1,6 @@
 import type { SlashCommand } from './command.js';
+import { LOCALES } from './locales/index.js';
+import { localize } from './locales/localize.js';
 import { autoplayCommand } from './autoplay.js';
 import { clearCommand } from './clear.js';
 import { grabCommand } from './grab.js';
@@ -24,7 +26,7 @@ import { stopCommand } from './stop.js';
 import { volumeCommand } from './volume.js';
 
 /** Every slash command, explicitly: this list is what is registered with Discord and routed. */
-export const commands: readonly SlashCommand[] = [
+const english: readonly SlashCommand[] = [
   playCommand,
   skipCommand,
   skipToCommand,
@@ -49,3 +51,6 @@ export const commands: readonly SlashCommand[] = [
   historyCommand,
   grabCommand,
 ];
+
+/** The commands with their descriptions translated into every locale in ./locales (English where none). */
+export const commands: readonly SlashCommand[] = english.map((command) => ({ ...command, data: localize(command.data, LOCALES) }));
