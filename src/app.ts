@@ -5,6 +5,9 @@ import type { Config } from './config.js';
 import { Queue } from './core/queue.js';
 import { ChannelNotifier } from './discord/channel-notifier.js';
 import { NowPlayingAnnouncer } from './discord/now-playing-announcer.js';
+import { AutoplayController } from './discord/autoplay-controller.js';
+import { RelatedTracks } from './resolver/related-tracks.js';
+import { AutoplaySwitch } from './session/autoplay-switch.js';
 import { wireClientEvents, countListeners } from './discord/client-events.js';
 import { buttonHandlers } from './discord/button-handlers.js';
 import { InteractionRouter } from './discord/router.js';
@@ -29,6 +32,10 @@ import { SettingsStore } from './settings/guild-settings.js';
 import { VoteSkips } from './controls/vote-skip.js';
 import { DISCORD_ATTACHMENT_HOSTS } from './sources/http/attachment-source.js';
 import { createSourceStack, type SourceStack } from './resolver/create-sources.js';
+import { PlaylistStore } from './settings/playlist-store.js';
+import { LyricsFollowers } from './commands/lyrics-follower.js';
+import { LrclibClient } from './sources/lyrics/lrclib-client.js';
+import { LyricsService } from './resolver/lyrics-service.js';
 import { trackGateway } from './ops/gateway-readiness.js';
 import { instrumentLoader } from './session/instrument.js';
 import { createOps, type Ops } from './ops/ops.js';
@@ -79,6 +86,13 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   const notifier = new ChannelNotifier(client, logger);
   const settings = new SettingsStore(store, { normalize: config.normalizeDefault });
   const announcer = new NowPlayingAnnouncer({ client, settings, logger });
+  const autoplaySwitch = new AutoplaySwitch();
+  const autoplay = new AutoplayController({
+    related: new RelatedTracks({ youtube: stack.youtube, soundcloud: stack.soundcloud }),
+    switch: autoplaySwitch, settings, notifier, logger,
+    listeners: (guildId, channelId) => countListeners(client, guildId, channelId),
+    requester: () => ({ id: client.user?.id ?? '0', name: 'autoplay' }),
+  });
   const sessions: SessionManager = new SessionManager(
     new DiscordVoice(client, logger, ops),
     (guildId: string, link: VoiceLink, seed: SessionSeed) => {
@@ -97,6 +111,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
       });
       supervisor.watch(session);
       announcer.watch(session);
+      autoplay.watch(session);
       return session;
     },
     config.maxSessions,
@@ -120,7 +135,11 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   });
   const persistence = new SessionPersistence(store, sessions, clock, logger);
   const owner = createOwnerTools({ client, config, clock, logger, ops, sessions, store, notifier, version, shard });
-  const deps: CommandDeps = { config, sessions, sources, settings, votes: new VoteSkips(), clock, logger, owner };
+  const playlists = new PlaylistStore(store, { perUser: config.maxSavedPlaylists, tracks: config.maxSavedPlaylistTracks }, clock);
+  const lyrics = createLyrics(config, store, clock, logger);
+  const deps: CommandDeps = {
+    config, sessions, sources, settings, votes: new VoteSkips(), clock, logger, owner, playlists, lyrics, autoplay: autoplaySwitch,
+  };
   wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter({ commands, buttons: buttonHandlers, deps, logger, metrics: ops.metrics }), logger });
   client.once('clientReady', () => {
     void registerCommands(client, config, logger);
@@ -170,6 +189,15 @@ function createClient(config: Config): Client {
     // A music bot reads no messages: caching them would only cost memory.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, ReactionManager: 0 }),
   });
+}
+
+function createLyrics(config: Config, store: KeyValueStore, clock: Clock, logger: Logger): CommandDeps['lyrics'] {
+  if (!config.lyricsApiUrl) return undefined;
+  const client = new LrclibClient({
+    baseUrl: config.lyricsApiUrl,
+    onError: (error, path) => logger.warn({ err: error, path }, 'lyrics lookup failed'),
+  });
+  return { service: new LyricsService(client, store), followers: new LyricsFollowers(clock) };
 }
 
 function createPipeline(ffmpegPath: string | undefined, logger: Logger): AudioPipeline {

@@ -53,6 +53,11 @@ export interface Config {
    * or a child of `npm run start:sharded` (discord.js's manager passes its ids itself).
    */
   readonly shards: ShardPlan | undefined;
+  /** Saved playlists one member may keep, and tracks per saved playlist. */
+  readonly maxSavedPlaylists: number;
+  readonly maxSavedPlaylistTracks: number;
+  /** LRCLIB base URL for /lyrics; undefined when LYRICS_API_URL is set empty (lyrics off). */
+  readonly lyricsApiUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +116,10 @@ export function parseConfig(env: Env): Config {
     feedbackChannelId: read.optionalSnowflake('FEEDBACK_CHANNEL_ID'),
     statusSampleMs: read.duration('STATUS_SAMPLE_INTERVAL', 60_000),
     shards: readShardPlan(env, read, problems),
+    maxSavedPlaylists: read.int('MAX_SAVED_PLAYLISTS', 25, 1, 1000),
+    maxSavedPlaylistTracks: read.int('MAX_SAVED_PLAYLIST_TRACKS', 500, 1, 10_000),
+    // Set but empty turns lyrics off; unset uses the public LRCLIB.
+    lyricsApiUrl: env.LYRICS_API_URL !== undefined && env.LYRICS_API_URL.trim() === '' ? undefined : read.url('LYRICS_API_URL', 'https://lrclib.net'),
   };
   if (config.searchSource === 'local' && !config.mediaDir) {
     problems.push('SEARCH_SOURCE=local needs MEDIA_DIR (the folder with your music).');

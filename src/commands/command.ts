@@ -9,6 +9,10 @@ import type { Config } from '../config.js';
 import type { ControlDeps } from '../controls/control-guard.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import type { PlaylistStore } from '../settings/playlist-store.js';
+import type { LyricsFollowers } from './lyrics-follower.js';
+import type { LyricsService } from '../resolver/lyrics-service.js';
+import type { AutoplaySwitch } from '../session/autoplay-switch.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { SettingsStore } from '../settings/guild-settings.js';
 import type { TrackResolver } from '../resolver/resolver-service.js';
@@ -24,6 +28,12 @@ export interface CommandDeps extends ControlDeps {
   readonly logger: Logger;
   /** `/status` and `/feedback`: what the bot knows about itself, and where ratings go. */
   readonly owner?: OwnerTools;
+  /** Members' saved playlists (/playlist). */
+  readonly playlists: PlaylistStore;
+  /** `/lyrics`; undefined when LYRICS_API_URL is empty (lyrics off). */
+  readonly lyrics: { readonly service: LyricsService; readonly followers: LyricsFollowers } | undefined;
+  /** `/autoplay` choices per session. */
+  readonly autoplay: AutoplaySwitch;
 }
 
 export interface CommandContext {

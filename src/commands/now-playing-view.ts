@@ -4,8 +4,10 @@ import {
   type APIActionRowComponent,
   type APIButtonComponentWithCustomId,
   type APIComponentInMessageActionRow,
+  type APIEmbed,
 } from 'discord.js';
 import { FILTER_LABELS } from '../core/audio-filter.js';
+import { nowPlayingEmbed, type NowPlayingFacts } from './now-playing-embed.js';
 import { escapeText, formatDuration, progressBar } from '../core/format.js';
 import type { GuildSession } from '../session/guild-session.js';
 import { isActive } from '../session/session-state.js';
@@ -18,8 +20,12 @@ export const NOW_PLAYING_PREFIX = 'np';
 
 export interface NowPlayingView {
   readonly content: string;
+  readonly embeds: APIEmbed[];
   readonly components: APIActionRowComponent<APIComponentInMessageActionRow>[];
 }
+
+/** What the session itself does not know: per-session switches kept elsewhere (autoplay, filters). */
+export type NowPlayingExtras = Pick<NowPlayingFacts, 'autoplay' | 'filter'>;
 
 /**
  * The entry id in the custom id ties the buttons to the track they were drawn for: a press on an old message
@@ -29,8 +35,11 @@ export function nowPlayingCustomId(action: NowPlayingAction, guildId: string, en
   return `${NOW_PLAYING_PREFIX}:${action}:${guildId}:${entryId}`;
 }
 
-/** The message for what the session plays now, with its control buttons; `null` when nothing plays. */
-export function renderNowPlaying(session: GuildSession): NowPlayingView | null {
+/**
+ * The message for what the session plays now: a one-glance text (kept for clients and readers that hide
+ * embeds), the now-playing card, and the control buttons; `null` when nothing plays.
+ */
+export function renderNowPlaying(session: GuildSession, extras: NowPlayingExtras = {}): NowPlayingView | null {
   const state = session.state;
   if (!isActive(state)) return null;
   const entry = state.entry;
@@ -44,7 +53,11 @@ export function renderNowPlaying(session: GuildSession): NowPlayingView | null {
     `Requested by ${escapeText(entry.requester.name, 40)} · loop: ${session.queue.loop} · volume: ${volume}%${filter}`,
     next ? `Next up: ${escapeText(next.title, 80)}` : 'Nothing queued after this.',
   ].join('\n');
-  return { content, components: [controlRow(session.guildId, entry.entryId, state.status === 'paused', session.queue.loop)] };
+  const embed = nowPlayingEmbed({
+    entry, paused: state.status === 'paused', elapsedMs: elapsed, loop: session.queue.loop, volumePercent: volume,
+    next, upcoming: session.queue.length, ...extras,
+  });
+  return { content, embeds: [embed], components: [controlRow(session.guildId, entry.entryId, state.status === 'paused', session.queue.loop)] };
 }
 
 function controlRow(

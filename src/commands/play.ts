@@ -83,7 +83,7 @@ export const playCommand: SlashCommand = {
  * A bot that is playing belongs to its listeners: `/play` from another channel is refused. An idle bot with an
  * empty queue just follows whoever asks (its old session ends, a new one starts in the member's channel).
  */
-function followOrRefuse(existing: GuildSession | undefined, channelId: string): GuildSession | undefined {
+export function followOrRefuse(existing: GuildSession | undefined, channelId: string): GuildSession | undefined {
   if (!existing || existing.voiceChannelId === channelId) return existing;
   if (existing.state.status !== 'idle' || existing.queue.length > 0) throw new UserError('NOT_SAME_CHANNEL');
   existing.destroy('left');
@@ -137,7 +137,7 @@ function queryOf(interaction: CommandContext['interaction']): Query {
 const placementOf = (value: string | null): Placement => (value === 'next' || value === 'now' ? value : 'end');
 
 /** "Now" skips the current track for everyone, so it follows the rules of an immediate `/skip`. */
-async function assertMayReplaceCurrent(actor: Actor): Promise<void> {
+export async function assertMayReplaceCurrent(actor: Actor): Promise<void> {
   const { session, facts } = await controlContext(actor);
   const state = session.state;
   if (!isActive(state)) return;
@@ -151,7 +151,7 @@ function tracksOf(load: PlaylistLoad): readonly Track[] {
   return load.first;
 }
 
-function leaveIfUnused(session: GuildSession): void {
+export function leaveIfUnused(session: GuildSession): void {
   if (session.state.status === 'idle' && session.queue.length === 0) session.destroy('stopped');
 }
 

@@ -18,5 +18,6 @@ export function renderSettings(settings: GuildSettings): string {
     `Stay 24/7: ${yesNo(settings.stay247)}`,
     `Vote-skip share: ${Math.round(settings.voteSkipShare * 100)}%`,
     `Loudness normalization: ${yesNo(settings.normalize)}`,
+    `Autoplay by default: ${yesNo(settings.autoplay)}`,
   ].join('\n');
 }

@@ -91,6 +91,12 @@ const SETTERS: readonly Setter[] = [
     option: bool('enabled', 'Normalize loudness'),
     patch: (i) => ({ normalize: i.options.getBoolean('enabled', true) }),
   },
+  {
+    name: 'autoplay',
+    description: 'Start sessions with autoplay on (related tracks when the queue runs out)',
+    option: bool('enabled', 'Autoplay by default'),
+    patch: (i) => ({ autoplay: i.options.getBoolean('enabled', true) }),
+  },
 ];
 
 /**

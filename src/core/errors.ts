@@ -94,6 +94,21 @@ export const ERRORS = {
   // Sound
   UNKNOWN_FILTER: "I don't know that filter. Pick one from the list: off, bassboost, nightcore, vaporwave, karaoke, 8d, soft, treble or lowpass.",
 
+  // Library: saved playlists, lyrics, DMs
+  PLAYLIST_BAD_NAME: "Playlist names are 1-32 characters: letters, numbers, spaces and . _ ' & ( ) -, starting with a letter or number.",
+  PLAYLIST_NOT_FOUND: "You have no saved playlist with that name. `/playlist list` shows yours.",
+  PLAYLIST_LIMIT: 'You already have {count} saved playlists, the most this bot allows ({limit}); delete one first with `/playlist delete`.',
+  PLAYLIST_TOO_LONG: "That's {count} tracks; a saved playlist holds {limit} at most. Remove some, or save just the current track with `current:true`.",
+  NOTHING_TO_SAVE: 'There is nothing to save: the queue is empty and nothing is playing.',
+  STORE_UNAVAILABLE: "My storage isn't answering right now, so I can't keep that; please try again in a moment.",
+  LYRICS_OFF: "Lyrics are turned off on this bot.",
+  LYRICS_UNAVAILABLE: "The lyrics service isn't answering right now; please try again in a moment.",
+  DM_CLOSED: "I couldn't send you a DM: your direct messages are closed. Allow DMs from server members and try again.",
+  HISTORY_ENTRY_GONE: "That track isn't in the history any more.",
+  LYRICS_NEED_QUERY: 'Nothing is playing right now. Give a `query` to look up any song.',
+  LYRICS_GONE: 'Those lyrics are no longer available.',
+  UNKNOWN_PLAYLIST_ACTION: 'That playlist action is not known to me any more.',
+
   // Owner tools
   STATUS_UNAVAILABLE: "My status isn't available right now; please try again in a little while.",
   STATUS_FORBIDDEN: "Only the bot's owner and members with the **Manage Server** permission can see my status.",

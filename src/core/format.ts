@@ -9,7 +9,9 @@ export function escapeText(text: string, maxLength = 200): string {
     .replace(/[\r\n]+/g, ' ')
     .replace(/([\\*_~`|>#[\]()-])/g, '\\$1')
     .replace(/@(everyone|here)/gi, '@\u200D$1')
-    .replace(/<(@[!&]?|#)(\d+)>/g, '<$1\u200D$2>');
+    .replace(/<(@[!&]?|#)(\d+)>/g, '<$1\u200D$2>')
+    // Timestamps (`<t:0:R>`), custom emoji (`<:name:id>`), command mentions (`</cmd:id>`) and guide links.
+    .replace(/<(t:|a?:|\/|id:)/g, '<\u200D$1');
 }
 
 /** `83000` → `1:23`; `3723000` → `1:02:03`; null → `live`. */

@@ -54,7 +54,7 @@ export class NowPlayingAnnouncer {
     const view = renderNowPlaying(session);
     if (!settings.announceNowPlaying || !view || session.queue.current?.entryId !== entry.entryId) return;
     const channelId = settings.announceChannelId ?? session.textChannelId;
-    const message = await this.send(channelId, { content: view.content, components: view.components, allowedMentions: NO_MENTIONS });
+    const message = await this.send(channelId, { content: view.content, embeds: view.embeds, components: view.components, allowedMentions: NO_MENTIONS });
     if (message) this.posted.set(session, { channelId, messageId: message, entryId: entry.entryId });
   }
 

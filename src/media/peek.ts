@@ -5,9 +5,16 @@ import { systemClock, type Clock } from '../ports/clock.js';
 /**
  * Reads the first `bytes` of a stream (or less if it ends) and puts them back, so the same stream object can
  * be handed on with nothing lost. Bounded by `timeoutMs`: a source that stalls before sending anything fails
- * with FETCH_TIMEOUT instead of hanging the queue. The timer runs on `clock` (the system clock unless injected).
+ * with FETCH_TIMEOUT instead of hanging the queue. With `partial`, running out of time is not a failure: what
+ * arrived so far is put back and returned (for optional extra reading, such as tags past the first bytes). The
+ * timer runs on `clock` (the system clock unless injected).
  */
-export function peek(stream: Readable, bytes: number, timeoutMs: number, clock: Clock = systemClock): Promise<Buffer> {
+export function peek(
+  stream: Readable,
+  bytes: number,
+  timeoutMs: number,
+  { partial = false, clock = systemClock }: { partial?: boolean; clock?: Clock } = {},
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
@@ -30,7 +37,7 @@ export function peek(stream: Readable, bytes: number, timeoutMs: number, clock: 
     };
     const onEnd = () => finish();
     const onError = (error: Error) => finish(error);
-    const timer = clock.setTimeout(() => finish(new UserError('FETCH_TIMEOUT')), timeoutMs);
+    const timer = clock.setTimeout(() => finish(partial ? undefined : new UserError('FETCH_TIMEOUT')), timeoutMs);
     stream.on('readable', onReadable).once('end', onEnd).once('error', onError);
   });
 }

@@ -68,6 +68,7 @@ export interface SourceStack {
   readonly cache: SongCache;
   readonly pool: WorkerPool;
   readonly youtube: YtDlpSource;
+  readonly soundcloud: SoundCloudSource;
   readonly local: LocalSource | null;
   /** Whether yt-dlp was found (for the start-up log and /readyz). */
   readonly ytdlpFound: boolean;
@@ -112,7 +113,7 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
   const registry = new SourceRegistry(sources);
   const pool = new WorkerPool({ ...options.pool, clock, random: options.random ?? Math.random, concurrency: options.resolveConcurrency ?? 3 });
   const resolver = new TrackResolver({ registry, cache, pool, clock, logger, maxPlaylist, policy: options.policy, ...options.resolver, ...suggesterFor(options, youtube, local) });
-  return { resolver, registry, cache, pool, youtube, local, ytdlpFound: client !== null };
+  return { resolver, registry, cache, pool, youtube, soundcloud, local, ytdlpFound: client !== null };
 }
 
 async function ytdlpClient(options: SourceStackOptions): Promise<YtDlpClient | null> {

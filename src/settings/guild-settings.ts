@@ -19,6 +19,8 @@ export interface GuildSettings {
   readonly voteSkipShare: number;
   /** Loudness normalization (default from NORMALIZE_DEFAULT). */
   readonly normalize: boolean;
+  /** New sessions start with autoplay on (related tracks when the queue runs out); `/autoplay` changes a session's. */
+  readonly autoplay: boolean;
 }
 
 export const DEFAULT_SETTINGS: GuildSettings = Object.freeze({
@@ -32,6 +34,7 @@ export const DEFAULT_SETTINGS: GuildSettings = Object.freeze({
   stay247: false,
   voteSkipShare: 0.5,
   normalize: false,
+  autoplay: false,
 });
 
 /**

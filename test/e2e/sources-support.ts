@@ -104,12 +104,13 @@ export class FileServer {
 
 function sendRange(req: IncomingMessage, res: ServerResponse, type: string, file: Buffer): void {
   const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-  if (!m?.[1]) {
+  if (!m || (!m[1] && !m[2])) {
     res.writeHead(200, { 'content-type': type, 'content-length': file.length, 'accept-ranges': 'bytes' });
     return void res.end(file);
   }
-  const start = Number(m[1]);
-  const end = m[2] ? Math.min(Number(m[2]), file.length - 1) : file.length - 1;
+  // `bytes=-N` is the last N bytes (a suffix range, as the Ogg duration probe asks for).
+  const start = m[1] ? Number(m[1]) : Math.max(0, file.length - Number(m[2]));
+  const end = m[1] && m[2] ? Math.min(Number(m[2]), file.length - 1) : file.length - 1;
   if (start >= file.length || start > end) return void res.writeHead(416, { 'content-range': `bytes */${file.length}` }).end();
   res.writeHead(206, { 'content-type': type, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${file.length}`, 'accept-ranges': 'bytes' });
   res.end(file.subarray(start, end + 1));

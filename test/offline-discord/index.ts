@@ -71,6 +71,7 @@ export { World } from './world.js';
 export type { Dispatch, GuildSpec } from './world.js';
 export type { VoiceChannelSpec, WorldChannel, WorldGuild } from './world-builders.js';
 export { RestServer } from './rest-server.js';
+export { DM_CLOSED } from './rest-routes.js';
 export { apiError } from './rest-types.js';
 export type { RestCall, RestFault, RouteContext, RouteHandler, RouteResult, Violation } from './rest-types.js';
 export { OpenApiValidator, sharedOpenApiValidator, OPENAPI_SPEC_PATH } from './openapi-validator.js';

@@ -20,6 +20,8 @@ export interface UploadedFile {
   filename: string;
   size: number;
   contentType: string;
+  /** The uploaded bytes (so a test can read an exported file). */
+  content?: Buffer;
 }
 
 /** The shape of a message-create/edit body the bot sends (loosely typed: the spec validator is strict). */

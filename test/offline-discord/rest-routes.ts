@@ -23,6 +23,9 @@ interface Deps {
   voiceStatus: Map<string, string | null>;
 }
 
+/** Users (by id) who refuse direct messages from the bot; tests add to it. */
+export const DM_CLOSED = new Set<string>();
+
 /** Registers everything except interactions: gateway, users, application, commands, channels, guilds. */
 export function registerRoutes(rest: RestServer, deps: Deps): void {
   const { world } = deps;
@@ -62,12 +65,26 @@ function registerCommandRoutes(rest: RestServer, { world, commands }: Deps): voi
 
 function registerChannelRoutes(rest: RestServer, deps: Deps): void {
   const { world, messages } = deps;
+  // Direct messages: `POST /users/@me/channels {recipient_id}` opens (or returns) the DM channel with a user;
+  // the bot may then post there. Users whose id is in DM_CLOSED refuse, as Discord answers 50007.
+  const dms = new Map<string, { id: string; type: 1; last_message_id: null; flags: 0; recipients: unknown[] }>();
+  rest.route('POST', '/users/@me/channels', (ctx) => {
+    const recipient = String((ctx.body as { recipient_id?: unknown } | undefined)?.recipient_id ?? '');
+    const user = world.users.get(recipient);
+    if (!user) return apiError(400, 50035, 'Invalid Form Body');
+    const channel = dms.get(recipient) ?? { id: world.ids.next(), type: 1 as const, last_message_id: null, flags: 0 as const, recipients: [user] };
+    dms.set(recipient, channel);
+    return ok(channel);
+  });
+  const dmChannel = (id: string) => [...dms.entries()].find(([, c]) => c.id === id);
   rest.route('GET', '/channels/{channel_id}', (ctx) => {
     const found = world.findChannel(ctx.params.channel_id!);
     return found ? ok(found.channel) : apiError(404, 10003, 'Unknown Channel');
   });
   rest.route('POST', '/channels/{channel_id}/messages', (ctx) => {
-    const denied = checkSend(ctx, world);
+    const dm = dmChannel(ctx.params.channel_id!);
+    if (dm && DM_CLOSED.has(dm[0])) return apiError(403, 50007, 'Cannot send messages to this user');
+    const denied = dm ? undefined : checkSend(ctx, world);
     if (denied) return denied;
     return ok(messages.create(ctx.params.channel_id!, (ctx.body ?? {}) as MessageBody, { source: 'channel-create', at: ctx.call.at, files: ctx.files }));
   });

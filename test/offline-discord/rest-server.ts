@@ -215,7 +215,7 @@ async function parseBody(raw: Buffer, contentType: string): Promise<{ body: unkn
       if (typeof value === 'string') {
         if (field === 'payload_json') body = JSON.parse(value);
       } else {
-        files.push({ field, filename: value.name, size: value.size, contentType: value.type });
+        files.push({ field, filename: value.name, size: value.size, contentType: value.type, content: Buffer.from(await value.arrayBuffer()) });
       }
     }
     return { body, files };

@@ -70,14 +70,16 @@ export class AttachmentSource implements PreparableSource {
   }
 }
 
-function attachmentTrack(query: Extract<Query, { kind: 'attachment' }>, probed: Track): Track {
-  const title = query.name.replace(/\.[a-z0-9]{2,5}$/i, '').replace(/_+/g, ' ').trim() || probed.title;
+/** The file's own tag title wins over its name (a file `track01.mp3` tagged "Evening Walk" is "Evening Walk"). */
+function attachmentTrack(query: Extract<Query, { kind: 'attachment' }>, probed: Track & { readonly titleFromTags?: true }): Track {
+  const fileTitle = query.name.replace(/\.[a-z0-9]{2,5}$/i, '').replace(/_+/g, ' ').trim() || probed.title;
   return {
     id: `attachment:${query.url.origin}${query.url.pathname}`,
     source: 'attachment',
-    title: title.slice(0, 200),
+    title: (probed.titleFromTags ? probed.title : fileTitle).slice(0, 200),
     url: probed.url,
     durationMs: probed.durationMs,
+    ...(probed.artist ? { artist: probed.artist } : {}),
     ...(probed.isLive ? { isLive: true } : {}),
   };
 }

@@ -9,6 +9,10 @@ import type { AddressPolicy } from '../../net/address-policy.js';
 import { safeFetch, type SafeResponse } from '../../net/safe-fetch.js';
 import type { Clock } from '../../ports/clock.js';
 import type { MediaStream, Query, Resolution, Source, StreamOptions } from '../../ports/source.js';
+import { readTags, tagBytesWanted, type AudioTags } from '../local/local-tags.js';
+
+/** What `probe` found; `titleFromTags` says the title is the file's own (not its name), for attachments. */
+export type ProbedTrack = Track & { readonly titleFromTags?: true };
 
 export interface HttpSourceOptions {
   readonly policy: AddressPolicy;
@@ -26,6 +30,9 @@ const PLAYLIST_TYPES = /^(?:audio\/(?:x-)?mpegurl|application\/(?:x-mpegurl|vnd\
 
 /** How long a response opened while resolving waits to be reused by the first `stream` call. */
 const HANDOFF_MS = 15_000;
+/** Most head bytes read for tags (an ID3 tag with cover art, an MP4 index before the audio), and how long. */
+const TAG_HEAD_MAX = 1024 * 1024;
+const TAG_HEAD_MS = 3000;
 /** A body that sends nothing for this long is treated as stalled. */
 const STALL_MS = 20_000;
 
@@ -52,7 +59,7 @@ export class HttpSource implements Source {
       if (!this.options.playlists) throw new UserError('NOT_AUDIO');
       return this.options.playlists.resolveUrl(query.url, signal);
     }
-    return { kind: 'track', track: opened };
+    return { kind: 'track', track: opened.track };
   }
 
   /**
@@ -60,9 +67,10 @@ export class HttpSource implements Source {
    * attachment sources to check an entry (so a playlist naming itself cannot recurse). The open response is
    * kept for the first `stream` call, as with `resolve`.
    */
-  async probe(url: URL, signal: AbortSignal): Promise<Track> {
+  async probe(url: URL, signal: AbortSignal): Promise<ProbedTrack> {
     const opened = await this.sniff(url, signal, false);
-    return opened as Track;
+    if (opened === 'playlist') throw new UserError('NOT_AUDIO');
+    return opened.tagged ? { ...opened.track, titleFromTags: true } : opened.track;
   }
 
   /**
@@ -74,9 +82,9 @@ export class HttpSource implements Source {
   }
 
   /** Opens and sniffs `url`: a track (response kept for handoff) or `'playlist'` when it should be handed over. */
-  private async sniff(url: URL, signal: AbortSignal, allowPlaylist = true): Promise<Track | 'playlist'> {
+  private async sniff(url: URL, signal: AbortSignal, allowPlaylist = true): Promise<{ track: Track; tagged: boolean } | 'playlist'> {
     const response = await this.open(url, signal);
-    const head = await peek(response.body, 4096, this.options.timeoutMs, this.options.clock).catch((error: unknown) => {
+    const head = await peek(response.body, 4096, this.options.timeoutMs, { clock: this.options.clock }).catch((error: unknown) => {
       response.body.destroy();
       throw error;
     });
@@ -92,16 +100,29 @@ export class HttpSource implements Source {
       response.body.destroy();
       throw new UserError(kind === 'empty' ? 'BROKEN_MEDIA' : 'NOT_AUDIO');
     }
-    const found = trackFromResponse(url, response);
+    const tagged = await this.readHeadTags(response, head, kind);
+    const found = trackFromResponse(url, response, tagged.tags);
     // Bounded (an Ogg tail fetch is at most 1.5 s) and never throws: an unknown length only costs the progress bar.
-    const durationMs = found.isLive === true ? null : await probeDuration(head, kind, response, { policy: this.options.policy, signal });
+    const durationMs = found.isLive === true ? null : await probeDuration(tagged.head, kind, response, { policy: this.options.policy, signal });
     if (signal.aborted) {
       response.body.destroy();
       throw signal.reason;
     }
     const track: Track = { ...found, durationMs };
     this.keep(track.id, response);
-    return track;
+    return { track, tagged: tagged.tags.title !== undefined };
+  }
+
+  /**
+   * Title and artist from the file's own tags. Where they lie past the first bytes (a long ID3 tag, an MP4
+   * index first), a little more is read, bounded in bytes and time and put back, so nothing is fetched twice.
+   * Live streams have no file tags (their name is the ICY header).
+   */
+  private async readHeadTags(response: SafeResponse, head: Buffer, kind: string): Promise<{ head: Buffer; tags: AudioTags }> {
+    if (isLiveResponse(response) || kind === 'unknown') return { head, tags: {} };
+    const wanted = Math.min(tagBytesWanted(head), TAG_HEAD_MAX);
+    const more = wanted > 0 ? await peek(response.body, wanted, TAG_HEAD_MS, { partial: true, clock: this.options.clock }).catch(() => head) : head;
+    return { head: more, tags: readTags(more) };
   }
 
   async stream(track: Track, options: StreamOptions): Promise<MediaStream> {
@@ -155,17 +176,21 @@ export class HttpSource implements Source {
 
 const contentType = (headers: IncomingHttpHeaders): string | undefined => headers['content-type']?.split(';')[0]?.trim();
 
-function trackFromResponse(requested: URL, response: SafeResponse): Track {
+const isLiveResponse = (response: SafeResponse): boolean =>
+  Boolean(response.headers['icy-name'] ?? response.headers['icy-br'] ?? response.headers['icy-metaint']);
+
+/** The track as the response describes it: the tags' title (and artist) win over the ICY name and the file name. */
+function trackFromResponse(requested: URL, response: SafeResponse, tags: AudioTags = {}): Track {
   const url = new URL(requested);
   url.hash = '';
-  const live = Boolean(response.headers['icy-name'] ?? response.headers['icy-br'] ?? response.headers['icy-metaint']);
   return {
     id: `http:${url.href}`,
     source: 'http',
-    title: titleFrom(response.headers, response.url),
+    title: tags.title ?? titleFrom(response.headers, response.url),
     url: url.href,
     durationMs: null,
-    isLive: live,
+    ...(tags.artist ? { artist: tags.artist } : {}),
+    isLive: isLiveResponse(response),
   };
 }
 

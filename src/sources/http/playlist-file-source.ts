@@ -11,7 +11,8 @@ import { sourceErrors } from '../source-errors.js';
 
 /** The part of `HttpSource` this adapter uses: checking one entry, and streaming `http` tracks. */
 export interface EntryProber {
-  probe(url: URL, signal: AbortSignal): Promise<Track>;
+  /** `titleFromTags`: the title is the file's own tag, not derived from its name. */
+  probe(url: URL, signal: AbortSignal): Promise<Track & { readonly titleFromTags?: true }>;
   stream(track: Track, options: StreamOptions): Promise<MediaStream>;
 }
 

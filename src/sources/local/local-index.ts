@@ -3,7 +3,7 @@ import { open, opendir, realpath, stat, type FileHandle } from 'node:fs/promises
 import path from 'node:path';
 import { systemClock, type Clock } from '../../ports/clock.js';
 import { words } from '../catalog/match-score.js';
-import { readTags, TAG_READ_BYTES, type AudioTags } from './local-tags.js';
+import { readId3v1, readTags, TAG_READ_BYTES, type AudioTags } from './local-tags.js';
 
 /**
  * The index of MEDIA_DIR: every audio file's relative path with its title and artist (from tags, else the
@@ -138,7 +138,15 @@ async function tagsOf(file: string): Promise<AudioTags> {
     const size = Math.min(TAG_READ_BYTES, (await stat(file)).size);
     const buffer = Buffer.alloc(size);
     const { bytesRead } = await handle.read(buffer, 0, size, 0);
-    return readTags(buffer.subarray(0, bytesRead));
+    const tags = readTags(buffer.subarray(0, bytesRead));
+    if (tags.title || !/\.mp3$/i.test(file)) return tags;
+    // No ID3v2 title: an ID3v1 tag lives in the last 128 bytes.
+    const total = (await stat(file)).size;
+    const tail = Buffer.alloc(Math.min(128, total));
+    const read = await handle.read(tail, 0, tail.length, total - tail.length);
+    const v1 = readId3v1(tail.subarray(0, read.bytesRead));
+    const artist = tags.artist ?? v1.artist;
+    return { ...(v1.title ? { title: v1.title } : {}), ...(artist ? { artist } : {}) };
   } catch {
     return {};
   } finally {

@@ -1,6 +1,9 @@
+import { mp4MoovEnd, readMp4Tags } from './mp4-tags.js';
+
 /**
- * Title and artist from the first bytes of a local audio file: ID3v2 (MP3), FLAC's VORBIS_COMMENT block and
- * Ogg Vorbis/Opus comment headers. Cheap on purpose — one bounded read per file while indexing, no decoder,
+ * Title and artist from the first bytes of an audio file (local, or the head of an HTTP download): ID3v2
+ * (MP3), FLAC's VORBIS_COMMENT block, Ogg Vorbis/Opus comment headers and MP4 `ilst` items; ID3v1 from the
+ * last 128 bytes where those are at hand. Cheap on purpose — one bounded read per file while indexing, no decoder,
  * no dependency. Pure; never throws: anything unreadable yields no tags (the file name is used instead).
  */
 
@@ -108,8 +111,29 @@ export function readTags(head: Buffer): AudioTags {
     if (magic.startsWith('ID3')) return readId3(head);
     if (magic === 'fLaC') return readFlac(head);
     if (magic === 'OggS') return readOgg(head);
+    if (head.toString('latin1', 4, 8) === 'ftyp') return readMp4Tags(head);
   } catch {
     // truncated or odd tags: fall back to the file name
   }
   return {};
+}
+
+/** ID3v1: `TAG`, then 30 bytes of title and 30 of artist (Latin-1, NUL or space padded), in a file's last 128 bytes. */
+export function readId3v1(tail: Buffer): AudioTags {
+  const at = tail.length - 128;
+  if (at < 0 || tail.toString('latin1', at, at + 3) !== 'TAG') return {};
+  const field = (from: number) => clean(tail.toString('latin1', at + from, at + from + 30).replace(/[\0 ]+$/, ''));
+  const title = field(3);
+  const artist = field(33);
+  return { ...(title ? { title } : {}), ...(artist ? { artist } : {}) };
+}
+
+/**
+ * How many head bytes the tags need, when more than `head` holds (0: the head is enough or more would not
+ * help): the whole ID3v2 tag, or an MP4 index that comes before the audio. The caller caps it.
+ */
+export function tagBytesWanted(head: Buffer): number {
+  const magic = head.toString('latin1', 0, 4);
+  const wanted = magic.startsWith('ID3') && head.length >= 10 ? 10 + syncsafe(head, 6) : head.toString('latin1', 4, 8) === 'ftyp' ? mp4MoovEnd(head) : 0;
+  return wanted > head.length ? wanted : 0;
 }

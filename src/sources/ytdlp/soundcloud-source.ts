@@ -67,6 +67,15 @@ export class SoundCloudSource implements PreparableSource {
     await explain((this.streamer as YtDlpStreamer).prepare(track, signal));
   }
 
+  /** SoundCloud's related tracks for a track page (`<track page>/recommended`, yt-dlp's SoundcloudRelated). */
+  async related(track: Track, signal: AbortSignal, limit = 25): Promise<Track[]> {
+    const page = URL.canParse(track.url) ? new URL(track.url) : null;
+    if (!page || !isSoundCloudUrl(page)) return [];
+    page.search = '';
+    const list = await explain(this.client().playlist(`${page.href.replace(/\/+$/, '')}/recommended`, signal, limit));
+    return list.tracks.map(retag).filter((t) => t.id !== retag(track).id);
+  }
+
   private client(): YtDlpClient {
     if (!this.options.client) throw sourceErrors.ytDlpMissing();
     return this.options.client;

@@ -81,6 +81,18 @@ export class YtDlpSource implements PreparableSource {
     return explain(this.client().search(text, signal, limit));
   }
 
+  /**
+   * YouTube's "Mix" for a video (`watch?v=<id>&list=RD<id>`, what the player's autoplay draws from): related
+   * videos, best first, the seed itself left out. Flat: each is resolved when it plays.
+   */
+  async related(track: Track, signal: AbortSignal, limit = 25): Promise<Track[]> {
+    const id = youtubeVideoId(track.url) ?? /^youtube:([\w-]{11})$/.exec(track.id)?.[1];
+    if (!id) return [];
+    const mix = `https://www.youtube.com/watch?v=${id}&list=RD${id}`;
+    const list = await explain(this.client().playlist(mix, signal, limit + 1));
+    return list.tracks.filter((t) => youtubeVideoId(t.url) !== id);
+  }
+
   private async firstResult(text: string, signal: AbortSignal): Promise<Track> {
     const results = await this.search(text, signal, 3);
     const track = results.find((t) => !t.isLive) ?? results[0];

@@ -8,7 +8,8 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
   it('registers every command once', () => {
     expect([...byName.keys()].sort()).toEqual(
       ['clear', 'filter', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'seek',
-        'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume', 'status', 'feedback'].sort(),
+        'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume', 'status', 'feedback', 'playlist', 'lyrics', 'autoplay', 'history',
+        'grab'].sort(),
     );
     expect(byName.size).toBe(commands.length);
   });
@@ -33,7 +34,7 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
   it('/settings has view and one subcommand per setting', () => {
     expect(optionNames('settings')).toEqual([
       'view', 'dj-role', 'announce-channel', 'announce', 'default-volume', 'max-queue', 'max-per-user', 'duplicates',
-      'stay-247', 'vote-skip-share', 'normalize',
+      'stay-247', 'vote-skip-share', 'normalize', 'autoplay',
     ]);
   });
 

@@ -1,0 +1,49 @@
+import { escapeText } from '../core/format.js';
+import type { SavedPlaylist } from '../core/saved-playlist.js';
+import { actorOf } from '../controls/control-guard.js';
+import { assertCanJoin, memberVoiceChannel } from '../controls/preconditions.js';
+import type { CommandContext } from './command.js';
+import { applyQueueLimits, assertSomethingAccepted, describeLeftOut } from './play-limits.js';
+import { assertMayReplaceCurrent, followOrRefuse, leaveIfUnused } from './play.js';
+
+/** How long the reply waits for the first track to start (as `/play` does). */
+const START_WAIT_MS = 15_000;
+
+export type Placement = 'end' | 'next' | 'now';
+
+/**
+ * `/playlist load`: the saved tracks go into the queue as they were saved, in order, under the same rules as
+ * `/play` (voice channel, the server's queue limits, DJ rules for `now`). No source is asked again: a saved
+ * track is what the source resolved when it was first played, and it is streamed (and refreshed where its
+ * stream URL expired) when its turn comes.
+ */
+export async function loadSavedPlaylist(ctx: CommandContext, playlist: SavedPlaylist, placement: Placement): Promise<string> {
+  const { interaction, deps } = ctx;
+  const channel = memberVoiceChannel(interaction);
+  const existing = followOrRefuse(deps.sessions.get(interaction.guildId), channel.id);
+  if (!existing) assertCanJoin(channel);
+  if (existing && placement === 'now') await assertMayReplaceCurrent(actorOf(interaction, deps));
+  const settings = await deps.settings.get(interaction.guildId);
+  const session = await deps.sessions.acquire(interaction.guildId, channel.id, { textChannelId: interaction.channelId });
+  const requester = { id: interaction.user.id, name: interaction.member.displayName };
+  const queue = session.queue;
+  const facts = { upcoming: queue.length, byRequester: queue.countBy(requester.id), has: (id: string) => queue.has(id) };
+  const limited = applyQueueLimits(playlist.tracks, facts, settings);
+  try {
+    assertSomethingAccepted(limited, settings);
+  } catch (error) {
+    if (!existing) leaveIfUnused(session);
+    throw error;
+  }
+  const result = await session.enqueue(limited.accepted, requester, placement);
+  const name = `**${escapeText(playlist.name)}**`;
+  const count = `${limited.accepted.length} track(s)${describeLeftOut(limited)}`;
+  if (!result.started) return `📂 Loaded ${name}: queued ${count} from position #${result.position ?? 1}.`;
+  const outcome = await Promise.race([
+    result.started,
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), START_WAIT_MS).unref()),
+  ]);
+  if (outcome && !outcome.ok) throw outcome.error;
+  const first = limited.accepted[0];
+  return `📂 Loaded ${name}: ${count}. ▶️ Now playing **${escapeText(first?.title ?? '')}**.`;
+}
