@@ -1,10 +1,13 @@
 import { Client, GatewayIntentBits, Options } from 'discord.js';
+import { CommandIds } from './commands/command-ids.js';
 import { commands } from './commands/index.js';
 import type { CommandDeps } from './commands/command.js';
 import type { Config } from './config.js';
 import { Queue } from './core/queue.js';
 import { ChannelNotifier } from './discord/channel-notifier.js';
-import { NowPlayingAnnouncer } from './discord/now-playing-announcer.js';
+import { firstStartHints, INVITE_PERMISSIONS, INVITE_SCOPES, inviteUrl } from './discord/invite.js';
+import { discordPlayerChannels } from './discord/player-channels.js';
+import { PlayerMessages } from './discord/player-message.js';
 import { wireClientEvents, countListeners } from './discord/client-events.js';
 import { InteractionRouter, NO_MENTIONS } from './discord/router.js';
 import { FfmpegLauncher } from './media/ffmpeg-launcher.js';
@@ -58,7 +61,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   const loader = instrumentLoader(new SourceTrackLoader(sources, pipeline, { baseline: config.baselinePipeline }), ops.metrics);
   const notifier = new ChannelNotifier(client, logger);
   const settings = new SettingsStore(store);
-  const announcer = new NowPlayingAnnouncer({ client, settings, logger });
+  const player = new PlayerMessages({ channels: discordPlayerChannels(client), settings, logger, repostAfter: config.playerRepostAfter });
   const sessions: SessionManager = new SessionManager(
     new DiscordVoice(client, logger, ops),
     (guildId: string, link: VoiceLink, seed: SessionSeed) => {
@@ -70,7 +73,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
         logger: logger.child({ guildId }),
       });
       supervisor.watch(session);
-      announcer.watch(session);
+      player.watch(session);
       return session;
     },
     config.maxSessions,
@@ -93,10 +96,11 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     if (text) void notifier.send(session.textChannelId, text);
   });
   const persistence = new SessionPersistence(store, sessions, clock, logger);
-  const deps: CommandDeps = { config, sessions, sources, settings, clock, logger };
+  const commandIds = new CommandIds();
+  const deps: CommandDeps = { config, sessions, sources, settings, clock, logger, player, commandIds };
   wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter(commands, deps, logger, undefined, ops.metrics), logger });
   client.once('clientReady', () => {
-    void registerCommands(client, config, logger);
+    void registerCommands(client, config, logger, commandIds);
     void resumeSessions({ sessions, persistence, notifier, logger, ownsGuild: (id) => client.guilds.cache.has(id) })
       .then((count) => count > 0 && logger.info({ count }, 'resumed sessions after restart'));
   });
@@ -173,13 +177,25 @@ async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'lo
   return stack;
 }
 
-async function registerCommands(client: Client, config: Config, logger: Logger): Promise<void> {
-  if (!config.registerCommands || !client.application) return;
+/**
+ * Registers the commands (globally, or in DEV_GUILD_ID), remembers their ids for `</name:id>` mentions, and
+ * logs what a first-time owner needs next: the invite link and when the commands will show up.
+ */
+async function registerCommands(client: Client, config: Config, logger: Logger, ids: CommandIds): Promise<void> {
+  const application = client.application;
+  if (!application) return;
+  const scope = config.registerCommands ? (config.devGuildId ? 'guild' : 'global') : 'off';
   try {
     const body = commands.map((c) => c.data);
-    await (config.devGuildId ? client.application.commands.set(body, config.devGuildId) : client.application.commands.set(body));
-    logger.info({ count: body.length, scope: config.devGuildId ?? 'global' }, 'slash commands registered');
+    const registered = !config.registerCommands
+      ? await application.commands.fetch(config.devGuildId ? { guildId: config.devGuildId } : {})
+      : await (config.devGuildId ? application.commands.set(body, config.devGuildId) : application.commands.set(body));
+    ids.set(registered.values());
+    if (config.registerCommands) logger.info({ count: body.length, scope: config.devGuildId ?? 'global' }, 'slash commands registered');
   } catch (error) {
-    logger.error({ err: error }, 'could not register slash commands');
+    logger.error({ err: error }, config.registerCommands ? 'could not register slash commands' : 'could not read the registered commands');
   }
+  const [invite, when] = firstStartHints(application.id, scope, config.devGuildId);
+  logger.info({ invite: inviteUrl(application.id), permissions: INVITE_PERMISSIONS.bitfield.toString(), scopes: INVITE_SCOPES.join(' ') }, invite ?? '');
+  logger.info({ scope }, when ?? '');
 }

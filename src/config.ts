@@ -38,6 +38,8 @@ export interface Config {
   readonly maxPlaylist: number;
   /** redis:// or postgres:// for a shared store; SQLite under DATA_DIR when unset. */
   readonly storeUrl: string | undefined;
+  /** Re-post the player message when a track starts this many messages below it; 0 = always edit in place. */
+  readonly playerRepostAfter: number;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +93,7 @@ export function parseConfig(env: Env): Config {
     cacheTtlMs: read.duration('CACHE_TTL', 60 * 60_000),
     maxPlaylist: read.int('MAX_PLAYLIST', 1000, 1, 10_000),
     storeUrl: readStoreUrl(env.STORE_URL, problems),
+    playerRepostAfter: read.int('PLAYER_REPOST_AFTER', 10, 0, 100),
   };
   if (config.searchSource === 'local' && !config.mediaDir) {
     problems.push('SEARCH_SOURCE=local needs MEDIA_DIR (the folder with your music).');

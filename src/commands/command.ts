@@ -11,6 +11,8 @@ import type { Logger } from '../ports/logger.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { SettingsStore } from '../settings/guild-settings.js';
 import type { TrackResolver } from '../resolver/resolver-service.js';
+import type { PlayerMessageRegistry } from '../discord/player-message.js';
+import type { CommandIds } from './command-ids.js';
 
 /** Everything a command handler may use; built once in the composition root. */
 export interface CommandDeps {
@@ -20,6 +22,10 @@ export interface CommandDeps {
   readonly settings: SettingsStore;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The session's one player message (absent in unit tests that build deps by hand). */
+  readonly player?: PlayerMessageRegistry;
+  /** Registered command ids, for clickable `</name:id>` mentions. */
+  readonly commandIds?: CommandIds;
 }
 
 export interface CommandContext {
@@ -32,6 +38,12 @@ export interface CommandContext {
 
 export type CommandReply = string | Omit<InteractionEditReplyOptions, 'allowedMentions'>;
 
+/** What a precheck sees: the interaction and the dependencies, nothing awaited. */
+export interface PrecheckContext {
+  readonly interaction: ChatInputCommandInteraction<'cached'>;
+  readonly deps: CommandDeps;
+}
+
 /**
  * A slash command: its definition and its handler. The router has already deferred the reply when
  * `execute` runs; the handler returns what the deferred reply becomes, or throws a UserError.
@@ -39,6 +51,15 @@ export type CommandReply = string | Omit<InteractionEditReplyOptions, 'allowedMe
 export interface SlashCommand {
   readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(context: CommandContext): Promise<CommandReply>;
+  /**
+   * Cheap, synchronous refusals from cached state only (voice channel, session, the query's shape), run before
+   * the deferral so that a refusal is deferred ephemeral: only the member who asked sees "join a voice channel
+   * first". It must not await or read the store (that would put the 3 s deadline at risk); `execute` still
+   * re-checks, since state can change between the two.
+   */
+  precheck?(context: PrecheckContext): void;
+  /** The whole exchange is private to the member (e.g. /help); by default successful answers are public. */
+  readonly ephemeral?: boolean;
   /** Suggestions while the user types (must answer well within Discord's 3 s). */
   autocomplete?(interaction: AutocompleteInteraction, deps: CommandDeps): Promise<ApplicationCommandOptionChoiceData[]>;
 }

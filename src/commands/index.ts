@@ -1,5 +1,6 @@
 import type { SlashCommand } from './command.js';
 import { clearCommand } from './clear.js';
+import { createHelpCommand } from './help.js';
 import { leaveCommand } from './leave.js';
 import { loopCommand } from './loop.js';
 import { moveCommand } from './move.js';
@@ -38,4 +39,5 @@ export const commands: readonly SlashCommand[] = [
   queueCommand,
   nowPlayingCommand,
   settingsCommand,
+  createHelpCommand(() => commands),
 ];

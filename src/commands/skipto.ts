@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../core/format.js';
-import { actorOf, guardedControl } from '../discord/control-guard.js';
+import { actorOf, guardedControl, requireListener } from '../discord/control-guard.js';
 import { voteSkips } from '../discord/vote-skip.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
@@ -14,6 +14,7 @@ export const skipToCommand: SlashCommand = {
       option.setName('position').setDescription('Its position in /queue').setRequired(true).setMinValue(1),
     )
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const { session } = await guardedControl(actorOf(interaction, deps), 'skip ahead');

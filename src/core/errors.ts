@@ -5,14 +5,15 @@
  */
 export const ERRORS = {
   NOT_IN_VOICE: 'Join a voice channel first, then try again.',
-  NOT_SAME_CHANNEL: "You need to be in my voice channel to control playback.",
-  MISSING_VOICE_PERMISSIONS: "I can't join that voice channel: I need the **Connect** and **Speak** permissions there.",
+  NOT_SAME_CHANNEL: 'You need to be in my voice channel to control playback.',
+  MISSING_VOICE_PERMISSIONS: "I can't join that voice channel: I need the **View Channel**, **Connect** and **Speak** permissions there.",
   VOICE_CHANNEL_FULL: 'That voice channel is full.',
   VOICE_CONNECT_FAILED: "I couldn't connect to the voice channel. Please try again in a moment.",
   GUILD_ONLY: 'This command only works in a server.',
   EMPTY_QUERY: 'Tell me what to play: a link to an audio file or stream, or a search.',
   QUERY_TOO_LONG: 'That query is too long (500 characters at most).',
-  UNSUPPORTED_QUERY: "I can't play that yet. Give me a direct http(s) link to an audio file or stream.",
+  UNSUPPORTED_QUERY:
+    "I can't play that link. Try a YouTube, SoundCloud, Spotify or Deezer link, a link to an audio file or stream, or just type what to search for.",
   BAD_URL: "That doesn't look like a valid link.",
   UNSUPPORTED_SCHEME: 'Only http:// and https:// links can be played.',
   PRIVATE_ADDRESS: "That link points to a private or local network address, which I'm not allowed to fetch.",
