@@ -27,7 +27,7 @@ const upNext = (text: string): string[] => text.split('\n').filter((l) => /^`\d+
 describe('/queue', () => {
   it('pages ten at a time, and ◀ ▶ acknowledge at once and page the same message in place', async () => {
     const url = await tone(stack, 440);
-    expect(await stack.ask(alice, 'play', { query: url })).toMatch(/Now playing/);
+    expect(await stack.ask(alice, 'play', { query: url })).toMatch(/Started/);
     for (let i = 1; i <= 23; i += 1) await stack.ask(alice, 'play', { query: `${url}?n=${i}` });
     const reply = await stack.command(alice, 'queue').reply();
     expect(reply.content).toMatch(/page 1\/3/);

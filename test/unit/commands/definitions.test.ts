@@ -7,7 +7,7 @@ const optionNames = (name: string) => (byName.get(name)?.options ?? []).map((o) 
 describe('slash command definitions (a contract with users and the e2e tests)', () => {
   it('registers every command once', () => {
     expect([...byName.keys()].sort()).toEqual(
-      ['clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'seek',
+      ['clear', 'help', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'seek',
         'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume'].sort(),
     );
     expect(byName.size).toBe(commands.length);
