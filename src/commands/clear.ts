@@ -1,7 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../core/errors.js';
 import { plural } from '../core/format.js';
-import { actorOf, guardedControl, requireListener } from '../discord/control-guard.js';
+import { actorOf, guardedControl, requireListener } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/clear`: empties the upcoming queue; the current track plays on (use /stop to end it too). */

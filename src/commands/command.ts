@@ -6,16 +6,17 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Config } from '../config.js';
+import type { ControlDeps } from '../controls/control-guard.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import type { GuildSession } from '../session/guild-session.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { SettingsStore } from '../settings/guild-settings.js';
 import type { TrackResolver } from '../resolver/resolver-service.js';
-import type { PlayerMessageRegistry } from '../discord/player-message.js';
 import type { CommandIds } from './command-ids.js';
 
 /** Everything a command handler may use; built once in the composition root. */
-export interface CommandDeps {
+export interface CommandDeps extends ControlDeps {
   readonly config: Config;
   readonly sessions: SessionManager;
   readonly sources: TrackResolver;
@@ -37,6 +38,16 @@ export interface CommandContext {
 }
 
 export type CommandReply = string | Omit<InteractionEditReplyOptions, 'allowedMentions'>;
+
+/**
+ * What buttons and commands may ask of a session's one player message (implemented in discord/player-message.ts).
+ */
+export interface PlayerMessageRegistry {
+  /** Whether `messageId` is the guild's live player message (presses on it redraw through here, not in place). */
+  owns(guildId: string, messageId: string): boolean;
+  /** Redraws the session's player message from its current state (no-op when it has none). */
+  refresh(session: GuildSession): void;
+}
 
 /** What a precheck sees: the interaction and the dependencies, nothing awaited. */
 export interface PrecheckContext {

@@ -6,7 +6,7 @@ import {
   type APIEmbed,
   type Client,
 } from 'discord.js';
-import { NO_MENTIONS } from './router.js';
+import { NO_MENTIONS } from '../commands/reply.js';
 
 /** A player message's body: text and/or embeds, and its buttons. */
 export interface PlayerView {

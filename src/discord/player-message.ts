@@ -1,3 +1,4 @@
+import type { PlayerMessageRegistry } from '../commands/command.js';
 import type { GuildSession } from '../session/guild-session.js';
 import type { SettingsStore } from '../settings/guild-settings.js';
 import type { Logger } from '../ports/logger.js';
@@ -10,13 +11,6 @@ export type { PlayerView } from './player-channels.js';
 /** Draws the player message for a session as it is now (content is the renderer's business, not this module's). */
 export type RenderPlayer = (session: GuildSession) => PlayerView;
 
-/** What the buttons and commands may ask of the player message. */
-export interface PlayerMessageRegistry {
-  /** Whether `messageId` is the guild's live player message (presses on it redraw through here, not in place). */
-  owns(guildId: string, messageId: string): boolean;
-  /** Redraws the session's player message from its current state (no-op when it has none). */
-  refresh(session: GuildSession): void;
-}
 
 export interface PlayerMessagesDeps {
   readonly channels: PlayerChannels;

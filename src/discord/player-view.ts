@@ -1,5 +1,5 @@
 import type { GuildSession } from '../session/guild-session.js';
-import { renderNowPlaying } from './now-playing-view.js';
+import { renderNowPlaying } from '../commands/now-playing-view.js';
 import type { PlayerView } from './player-channels.js';
 
 /**

@@ -127,7 +127,7 @@ describe('/volume', () => {
     expect(half / full).toBeGreaterThan(0.35);
     expect(half / full).toBeLessThan(0.65);
     expect(await stack.ask(alice, 'volume')).toMatch(/volume is 50%/);
-    expect(await stack.ask(alice, 'nowplaying')).toMatch(/volume: 50%/);
+    expect(await stack.ask(alice, 'nowplaying')).toMatch(/volume 50%/);
     await stack.ask(alice, 'volume', { percent: 100 });
   });
 });

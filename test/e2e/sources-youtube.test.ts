@@ -132,7 +132,7 @@ describe('YouTube playlists', () => {
     // 8 entries: two unavailable, one private and one deleted placeholder (4 failed), Rick Astley twice (1
     // duplicate), three added: Rick Astley (playing), Nirvana and Mark Ronson.
     expect(done.content).toMatch(/✅ Finished loading \*\*Classic Hits\*\*: 3 added, 1 skipped as duplicates, 4 failed\.$/);
-    expect(await stack.ask(alice, 'queue')).toMatch(/2 track\(s\) queued/);
+    expect(await stack.ask(alice, 'queue')).toMatch(/2 tracks queued/);
   });
 });
 
