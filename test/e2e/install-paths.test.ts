@@ -186,7 +186,7 @@ describe('Docker image', () => {
     expect(dockerfile).toMatch(/ENTRYPOINT \["\/usr\/bin\/tini", "--"\]\nCMD \["node", "dist\/main.js"\]/);
     expect(compose).toMatch(/env_file: \.\.\/\.env/);
     // Precedence in the container: compose environment: > env_file > the image's ENV.
-    const effective = { ...imageEnv(), ...envFile(ENV_EXAMPLE), ...composeEnvironment(), DISCORD_TOKEN: 'aaaa.bbbb.cccc' };
+    const effective: Record<string, string> = { ...imageEnv(), ...envFile(ENV_EXAMPLE), ...composeEnvironment(), DISCORD_TOKEN: 'aaaa.bbbb.cccc' };
     expect(effective).toMatchObject({ DATA_DIR: '/data', HTTP_HOST: '0.0.0.0', HTTP_PORT: '8080', FFMPEG_PATH: '/usr/bin/ffmpeg', NODE_ENV: 'production' });
     expect(effective).not.toHaveProperty('SHARDS');
     const config = parseConfig(effective);
