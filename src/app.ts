@@ -1,13 +1,16 @@
 import { Client, GatewayIntentBits, Options } from 'discord.js';
+import { CommandIds } from './commands/command-ids.js';
 import { commands } from './commands/index.js';
 import type { CommandDeps } from './commands/command.js';
 import type { Config } from './config.js';
 import { Queue } from './core/queue.js';
 import { ChannelNotifier } from './discord/channel-notifier.js';
-import { NowPlayingAnnouncer } from './discord/now-playing-announcer.js';
 import { AutoplayController } from './discord/autoplay-controller.js';
 import { RelatedTracks } from './resolver/related-tracks.js';
 import { AutoplaySwitch } from './session/autoplay-switch.js';
+import { firstStartHints, INVITE_PERMISSIONS, INVITE_SCOPES, inviteUrl } from './discord/invite.js';
+import { discordPlayerChannels } from './discord/player-channels.js';
+import { PlayerMessages } from './discord/player-message.js';
 import { wireClientEvents, countListeners } from './discord/client-events.js';
 import { buttonHandlers } from './discord/button-handlers.js';
 import { InteractionRouter } from './discord/router.js';
@@ -85,7 +88,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   const loudness = ffmpeg && createLoudness(ffmpeg.path, sources, { store, logger }, ops);
   const notifier = new ChannelNotifier(client, logger);
   const settings = new SettingsStore(store, { normalize: config.normalizeDefault });
-  const announcer = new NowPlayingAnnouncer({ client, settings, logger });
+  const player = new PlayerMessages({ channels: discordPlayerChannels(client), settings, logger, repostAfter: config.playerRepostAfter });
   const autoplaySwitch = new AutoplaySwitch();
   const autoplay = new AutoplayController({
     related: new RelatedTracks({ youtube: stack.youtube, soundcloud: stack.soundcloud }),
@@ -110,7 +113,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
         } } : {}),
       });
       supervisor.watch(session);
-      announcer.watch(session);
+      player.watch(session);
       autoplay.watch(session);
       return session;
     },
@@ -137,12 +140,14 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   const owner = createOwnerTools({ client, config, clock, logger, ops, sessions, store, notifier, version, shard });
   const playlists = new PlaylistStore(store, { perUser: config.maxSavedPlaylists, tracks: config.maxSavedPlaylistTracks }, clock);
   const lyrics = createLyrics(config, store, clock, logger);
+  const commandIds = new CommandIds();
   const deps: CommandDeps = {
     config, sessions, sources, settings, votes: new VoteSkips(), clock, logger, owner, playlists, lyrics, autoplay: autoplaySwitch,
+    player, commandIds,
   };
   wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter({ commands, buttons: buttonHandlers, deps, logger, metrics: ops.metrics }), logger });
   client.once('clientReady', () => {
-    void registerCommands(client, config, logger);
+    void registerCommands(client, config, logger, commandIds);
     void resumeSessions({ sessions, persistence, notifier, logger, clock, ownsGuild: (id) => client.guilds.cache.has(id) })
       .then((count) => count > 0 && logger.info({ count }, 'resumed sessions after restart'));
   });
@@ -241,17 +246,32 @@ async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'lo
   return stack;
 }
 
-async function registerCommands(client: Client, config: Config, logger: Logger): Promise<void> {
-  if (!config.registerCommands || !client.application) return;
-  // Commands belong to the application, not a shard: with several processes only the one running shard 0
-  // registers them, so a restart of N pods is one registration, not N.
-  const ids = client.options.shards;
-  if (Array.isArray(ids) && !ids.includes(0)) return;
+/**
+ * Registers the commands (globally, or in DEV_GUILD_ID), remembers their ids for `</name:id>` mentions, and
+ * logs what a first-time owner needs next: the invite link and when the commands will show up. Commands belong
+ * to the application, not a shard: with several processes only the one running shard 0 registers them (a
+ * restart of N pods is one registration, not N); the others only read their ids.
+ */
+async function registerCommands(client: Client, config: Config, logger: Logger, ids: CommandIds): Promise<void> {
+  const application = client.application;
+  if (!application) return;
+  const shards = client.options.shards;
+  const leader = !Array.isArray(shards) || shards.includes(0);
+  const register = config.registerCommands && leader;
+  const scope = config.registerCommands ? (config.devGuildId ? 'guild' : 'global') : 'off';
   try {
     const body = commands.map((c) => c.data);
-    await (config.devGuildId ? client.application.commands.set(body, config.devGuildId) : client.application.commands.set(body));
-    logger.info({ count: body.length, scope: config.devGuildId ?? 'global' }, 'slash commands registered');
+    const where = config.devGuildId ? { guildId: config.devGuildId } : {};
+    const registered = register
+      ? await (config.devGuildId ? application.commands.set(body, config.devGuildId) : application.commands.set(body))
+      : await application.commands.fetch(where);
+    ids.set(registered.values());
+    if (register) logger.info({ count: body.length, scope: config.devGuildId ?? 'global' }, 'slash commands registered');
   } catch (error) {
-    logger.error({ err: error }, 'could not register slash commands');
+    logger.error({ err: error }, register ? 'could not register slash commands' : 'could not read the registered commands');
   }
+  if (!leader) return; // the owner's first-start hints once, from the process that registers
+  const [invite, when] = firstStartHints(application.id, scope, config.devGuildId);
+  logger.info({ invite: inviteUrl(application.id), permissions: INVITE_PERMISSIONS.bitfield.toString(), scopes: INVITE_SCOPES.join(' ') }, invite ?? '');
+  logger.info({ scope }, when ?? '');
 }

@@ -58,6 +58,8 @@ export interface Config {
   readonly maxSavedPlaylistTracks: number;
   /** LRCLIB base URL for /lyrics; undefined when LYRICS_API_URL is set empty (lyrics off). */
   readonly lyricsApiUrl: string | undefined;
+  /** Re-post the player message when a track starts this many messages below it; 0 = always edit in place. */
+  readonly playerRepostAfter: number;
 }
 
 export class ConfigError extends Error {
@@ -96,7 +98,7 @@ export function parseConfig(env: Env): Config {
     devGuildId: read.optionalSnowflake('DEV_GUILD_ID'),
     ffmpegPath: env.FFMPEG_PATH?.trim() || undefined,
     maxMediaBytes: read.int('MAX_MEDIA_BYTES', 200 * 1024 * 1024, 1024, 2 ** 40),
-    fetchTimeoutMs: read.duration('FETCH_TIMEOUT', 10_000),
+    fetchTimeoutMs: read.duration('FETCH_TIMEOUT', 10_000, 600),
     maxSessions: read.int('MAX_SESSIONS', 100, 1, 100_000),
     idleTimeoutMs: read.duration('IDLE_TIMEOUT', 5 * 60_000),
     aloneTimeoutMs: read.duration('ALONE_TIMEOUT', 2 * 60_000),
@@ -120,6 +122,7 @@ export function parseConfig(env: Env): Config {
     maxSavedPlaylistTracks: read.int('MAX_SAVED_PLAYLIST_TRACKS', 500, 1, 10_000),
     // Set but empty turns lyrics off; unset uses the public LRCLIB.
     lyricsApiUrl: env.LYRICS_API_URL !== undefined && env.LYRICS_API_URL.trim() === '' ? undefined : read.url('LYRICS_API_URL', 'https://lrclib.net'),
+    playerRepostAfter: read.int('PLAYER_REPOST_AFTER', 10, 0, 100),
   };
   if (config.searchSource === 'local' && !config.mediaDir) {
     problems.push('SEARCH_SOURCE=local needs MEDIA_DIR (the folder with your music).');
@@ -294,8 +297,12 @@ class Reader {
     return value;
   }
 
-  /** Durations: `90`, `90s`, `1500ms`, `5m`, `2h`, `1m30s`; a bare number means seconds. */
-  duration(name: string, fallbackMs: number): number {
+  /**
+   * Durations: `90`, `90s`, `1500ms`, `5m`, `2h`, `1m30s`; a bare number means seconds. A bare number above
+   * `maxBareSeconds` is almost always milliseconds written without the unit (`IDLE_TIMEOUT=300000` would be 83
+   * hours), so it is refused with the reading that was probably meant.
+   */
+  duration(name: string, fallbackMs: number, maxBareSeconds = MAX_BARE_SECONDS): number {
     const value = this.raw(name);
     if (value === undefined) return fallbackMs;
     const ms = parseDuration(value);
@@ -303,11 +310,33 @@ class Reader {
       this.problems.push(`${name} must be a duration like 90s, 5m or 1h (got "${value}").`);
       return fallbackMs;
     }
+    if (isBareNumber(value) && Number(value) > maxBareSeconds) {
+      this.problems.push(
+        `${name}=${value} has no unit, so it means ${value} seconds (${humanDuration(ms)}): ` +
+          `did you mean ${value}ms (${humanDuration(Number(value))})? Write the unit, e.g. ${value}ms, 90s or 5m.`,
+      );
+      return fallbackMs;
+    }
     return ms;
   }
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A bare number of seconds above a day is taken for milliseconds without their unit (see Reader.duration). */
+const MAX_BARE_SECONDS = 86_400;
+
+const isBareNumber = (text: string): boolean => /^\d+(\.\d+)?$/.test(text);
+
+/** `300000` → `5m`, `5400000` → `1h30m`, `1500` → `1.5s`: the shortest reading in the units .env accepts. */
+export function humanDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${Math.round(ms / 100) / 10}s`;
+  const total = Math.round(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}` || '0s';
+}
 
 export function parseDuration(text: string): number | undefined {
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);

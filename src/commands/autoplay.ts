@@ -1,3 +1,4 @@
+import { denials } from '../controls/denials.js';
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../core/errors.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
@@ -13,7 +14,7 @@ export const autoplayCommand: SlashCommand = {
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const session = deps.sessions.get(interaction.guildId);
-    if (session && interaction.member.voice.channelId !== session.voiceChannelId) throw new UserError('NOT_SAME_CHANNEL');
+    if (session && interaction.member.voice.channelId !== session.voiceChannelId) throw denials.notSameChannel(session.voiceChannelId, 'change autoplay');
     const enabled = interaction.options.getBoolean('enabled', true);
     deps.autoplay.set(interaction.guildId, enabled);
     return enabled

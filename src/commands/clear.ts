@@ -1,6 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../core/errors.js';
-import { actorOf, guardedControl } from '../controls/control-guard.js';
+import { plural } from '../core/format.js';
+import { actorOf, guardedControl, requireListener } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/clear`: empties the upcoming queue; the current track plays on (use /stop to end it too). */
@@ -10,6 +11,7 @@ export const clearCommand: SlashCommand = {
     .setDescription('Remove every upcoming track (the current one keeps playing)')
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const { session } = await guardedControl(actorOf(interaction, deps), 'clear the queue');
@@ -17,6 +19,6 @@ export const clearCommand: SlashCommand = {
       if (queue.length === 0) throw new UserError('QUEUE_EMPTY');
       return queue.clear();
     });
-    return `🧹 Cleared ${removed.length} upcoming track(s).`;
+    return `🧹 Cleared ${plural(removed.length, 'upcoming track')}.`;
   },
 };

@@ -1,3 +1,4 @@
+import { denials } from '../controls/denials.js';
 import {
   ButtonStyle,
   ComponentType,
@@ -68,7 +69,7 @@ export const historyButtons: ButtonHandler = {
     const session = deps.sessions.get(guildId);
     const entry = session?.queue.history.find((e) => e.entryId === entryId);
     if (!session || !entry) throw new UserError('HISTORY_ENTRY_GONE');
-    if (interaction.member.voice.channelId !== session.voiceChannelId) throw new UserError('NOT_SAME_CHANNEL');
+    if (interaction.member.voice.channelId !== session.voiceChannelId) throw denials.notSameChannel(session.voiceChannelId, 'queue from the history');
     const settings = await deps.settings.get(guildId);
     const requester = { id: interaction.user.id, name: interaction.member.displayName };
     const queue = session.queue;

@@ -7,6 +7,7 @@ import { feedbackCommand } from './feedback.js';
 import { filterCommand } from './filter.js';
 import { grabCommand } from './grab.js';
 import { historyCommand } from './history.js';
+import { createHelpCommand } from './help.js';
 import { leaveCommand } from './leave.js';
 import { loopCommand } from './loop.js';
 import { lyricsCommand } from './lyrics.js';
@@ -56,6 +57,7 @@ const english: readonly SlashCommand[] = [
   autoplayCommand,
   historyCommand,
   grabCommand,
+  createHelpCommand(() => commands),
 ];
 
 /** The commands with their descriptions translated into every locale in ./locales (English where none). */

@@ -1,5 +1,5 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { actorOf, guardedControl } from '../controls/control-guard.js';
+import { actorOf, guardedControl, requireListener } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/leave`: ends the session now (queue dropped, voice left) instead of waiting for the idle timeout. */
@@ -9,6 +9,7 @@ export const leaveCommand: SlashCommand = {
     .setDescription('Stop and leave the voice channel')
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const { session } = await guardedControl(actorOf(interaction, deps), 'make me leave');

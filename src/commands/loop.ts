@@ -1,7 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { isLoopMode } from '../core/queue.js';
 import { UserError } from '../core/errors.js';
-import { actorOf } from '../controls/control-guard.js';
+import { actorOf, requireListener } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 import { setLoopMode } from '../controls/player-actions.js';
 
@@ -18,6 +18,7 @@ export const loopCommand: SlashCommand = {
         .addChoices({ name: 'off', value: 'off' }, { name: 'track', value: 'track' }, { name: 'queue', value: 'queue' }),
     )
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const mode = interaction.options.getString('mode', true);

@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../core/format.js';
-import { actorOf, guardedControl } from '../controls/control-guard.js';
+import { actorOf, guardedControl, requireListener } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/move from to`: reorders the queue (positions as /queue shows them). */
@@ -12,6 +12,7 @@ export const moveCommand: SlashCommand = {
     .addIntegerOption((option) => option.setName('from').setDescription('Its position now').setRequired(true).setMinValue(1))
     .addIntegerOption((option) => option.setName('to').setDescription('Where it should go').setRequired(true).setMinValue(1))
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const from = interaction.options.getInteger('from', true);

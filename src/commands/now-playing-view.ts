@@ -8,7 +8,7 @@ import {
 } from 'discord.js';
 import { FILTER_LABELS } from '../core/audio-filter.js';
 import { nowPlayingEmbed, type NowPlayingFacts } from './now-playing-embed.js';
-import { escapeText, formatDuration, progressBar } from '../core/format.js';
+import { escapeText, loopPhrase, playbackProgress, trackLength } from '../core/format.js';
 import type { GuildSession } from '../session/guild-session.js';
 import { isActive } from '../session/session-state.js';
 
@@ -47,10 +47,11 @@ export function renderNowPlaying(session: GuildSession, extras: NowPlayingExtras
   const next = session.queue.at(0);
   const volume = Math.round(session.volume * 100);
   const filter = session.filter === 'off' ? '' : ` · filter: ${FILTER_LABELS[session.filter]}`;
+  const length = trackLength(entry);
   const content = [
-    `${state.status === 'paused' ? '⏸️ Paused' : '🎶 Now playing'}: **${escapeText(entry.title)}** \`${formatDuration(entry.durationMs)}\``,
-    `${progressBar(elapsed, entry.durationMs)} \`${formatDuration(elapsed)} / ${formatDuration(entry.durationMs)}\``,
-    `Requested by ${escapeText(entry.requester.name, 40)} · loop: ${session.queue.loop} · volume: ${volume}%${filter}`,
+    `${state.status === 'paused' ? '⏸️ Paused' : '🎶 Now playing'}: **${escapeText(entry.title)}**${length ? ` \`${length}\`` : ''}`,
+    playbackProgress(elapsed, entry),
+    `Requested by ${escapeText(entry.requester.name, 40)} · ${loopPhrase(session.queue.loop)} · volume ${volume}%${filter}`,
     next ? `Next up: ${escapeText(next.title, 80)}` : 'Nothing queued after this.',
   ].join('\n');
   const embed = nowPlayingEmbed({
@@ -78,7 +79,7 @@ function controlRow(
       paused ? button('pause', '▶️ Resume', ButtonStyle.Success) : button('pause', '⏸️ Pause', ButtonStyle.Secondary),
       button('skip', '⏭️ Skip', ButtonStyle.Primary),
       button('stop', '⏹️ Stop', ButtonStyle.Danger),
-      button('loop', `🔁 Loop: ${loop}`, ButtonStyle.Secondary),
+      button('loop', `🔁 Loop: ${loop}`, ButtonStyle.Secondary), // the button names the mode a press cycles from
       button('shuffle', '🔀 Shuffle', ButtonStyle.Secondary),
     ],
   };

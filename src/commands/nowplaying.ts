@@ -11,6 +11,11 @@ export const nowPlayingCommand: SlashCommand = {
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
 
+  precheck({ interaction, deps }) {
+    const session = deps.sessions.get(interaction.guildId);
+    if (!session || !renderNowPlaying(session)) throw new UserError('NOTHING_PLAYING');
+  },
+
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const session = deps.sessions.get(interaction.guildId);
     const settings = deps.settings.peek(interaction.guildId);

@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../core/format.js';
-import { actorOf, controlContext } from '../controls/control-guard.js';
+import { actorOf, controlContext, requireListener } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/pause`: open to every listener (it is undone by anyone with /resume). */
@@ -10,6 +10,7 @@ export const pauseCommand: SlashCommand = {
     .setDescription('Pause playback')
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const { session } = await controlContext(actorOf(interaction, deps));

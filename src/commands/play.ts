@@ -6,7 +6,7 @@ import type { Track } from '../core/track.js';
 import { actorOf, controlContext, type Actor } from '../controls/control-guard.js';
 import { denials } from '../controls/denials.js';
 import { decideSkip } from '../controls/permissions.js';
-import { assertCanJoin, memberVoiceChannel } from '../controls/preconditions.js';
+import { assertCanJoin, memberVoiceChannel, notSameChannel } from '../controls/preconditions.js';
 import type { Clock } from '../ports/clock.js';
 import type { Query } from '../ports/source.js';
 import type { PlaylistLoad } from '../resolver/playlist-loader.js';
@@ -47,6 +47,17 @@ export const playCommand: SlashCommand = {
     )
     .toJSON(),
 
+  /** The cheap refusals, from cached state, before the deferral (so they are private): see SlashCommand.precheck. */
+  precheck({ interaction, deps }) {
+    deps.sources.precheck(queryOf(interaction));
+    const channel = memberVoiceChannel(interaction);
+    const existing = deps.sessions.get(interaction.guildId);
+    if (existing && existing.voiceChannelId !== channel.id && (existing.state.status !== 'idle' || existing.queue.length > 0)) {
+      throw notSameChannel(existing.voiceChannelId, 'add music');
+    }
+    if (!existing || existing.voiceChannelId !== channel.id) assertCanJoin(channel);
+  },
+
   async autocomplete(interaction, deps) {
     const text = interaction.options.getFocused().trim();
     if (text.length < 2 || /^\S+:\/\//.test(text)) return [];
@@ -85,7 +96,7 @@ export const playCommand: SlashCommand = {
  */
 export function followOrRefuse(existing: GuildSession | undefined, channelId: string): GuildSession | undefined {
   if (!existing || existing.voiceChannelId === channelId) return existing;
-  if (existing.state.status !== 'idle' || existing.queue.length > 0) throw new UserError('NOT_SAME_CHANNEL');
+  if (existing.state.status !== 'idle' || existing.queue.length > 0) throw notSameChannel(existing.voiceChannelId, 'add music');
   existing.destroy('left');
   return undefined;
 }
@@ -142,7 +153,7 @@ export async function assertMayReplaceCurrent(actor: Actor): Promise<void> {
   const state = session.state;
   if (!isActive(state)) return;
   if (decideSkip({ ...facts, currentRequesterId: state.entry.requester.id }) !== 'direct') {
-    throw denials.notDj('replace the current track');
+    throw denials.notDj('replace the current track', facts.djRoleId);
   }
 }
 
@@ -168,5 +179,5 @@ async function describe(load: PlaylistLoad, limited: LimitedTracks, result: Enqu
     new Promise<undefined>((resolve) => clock.setTimeout(() => resolve(undefined), START_WAIT_MS).unref?.()),
   ]);
   if (outcome && !outcome.ok) throw outcome.error;
-  return `▶️ Now playing ${name}${more}${leftOut}`;
+  return `▶️ Started ${name}${more}${leftOut}`;
 }

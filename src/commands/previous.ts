@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../core/format.js';
-import { actorOf, guardedControl } from '../controls/control-guard.js';
+import { actorOf, guardedControl, requireListener } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/previous`: plays the last played track again; the current one goes back to the front of the queue. */
@@ -10,6 +10,7 @@ export const previousCommand: SlashCommand = {
     .setDescription('Play the previous track again')
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const { session } = await guardedControl(actorOf(interaction, deps), 'go back a track');

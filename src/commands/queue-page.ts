@@ -4,7 +4,7 @@ import {
   type APIActionRowComponent,
   type APIComponentInMessageActionRow,
 } from 'discord.js';
-import { escapeText, formatDuration } from '../core/format.js';
+import { escapeText, formatDuration, loopPhrase, plural, trackLength } from '../core/format.js';
 import type { QueuedTrack } from '../core/track.js';
 import type { GuildSession } from '../session/guild-session.js';
 import type { CommandReply } from './command.js';
@@ -33,7 +33,7 @@ export function renderQueuePage(session: GuildSession | undefined, guildId: stri
     current ? `**Now playing:** ${line(current)}` : '**Nothing playing.**',
     ...(lines.length > 0 ? ['', `**Up next** (page ${page}/${pages}):`, ...lines] : []),
     '',
-    `${queue.length} track(s) queued · ${formatDuration(queue.totalDurationMs)} total · loop: ${queue.loop}`,
+    `${plural(queue.length, 'track')} queued · ${formatDuration(queue.totalDurationMs)} total · ${loopPhrase(queue.loop)}`,
   ].join('\n');
   return { content, components: pages > 1 ? [pager(guildId, page, pages)] : [] };
 }
@@ -52,5 +52,7 @@ function pager(guildId: string, page: number, pages: number): APIActionRowCompon
   };
 }
 
-const line = (entry: QueuedTrack): string =>
-  `${escapeText(entry.title, 80)} \`${formatDuration(entry.durationMs)}\` · ${escapeText(entry.requester.name, 40)}`;
+const line = (entry: QueuedTrack): string => {
+  const length = trackLength(entry);
+  return `${escapeText(entry.title, 80)}${length ? ` \`${length}\`` : ''} · ${escapeText(entry.requester.name, 40)}`;
+};

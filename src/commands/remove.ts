@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../core/format.js';
-import { actorOf, controlContext } from '../controls/control-guard.js';
+import { actorOf, controlContext, requireListener } from '../controls/control-guard.js';
 import { denials } from '../controls/denials.js';
 import { mayRemoveTracks } from '../controls/permissions.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
@@ -19,6 +19,7 @@ export const removeCommand: SlashCommand = {
       option.setName('position').setDescription('A position like 3, or a range like 3-7 (see /queue)').setRequired(true).setMaxLength(20),
     )
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const range = parsePositionRange(interaction.options.getString('position', true));
@@ -26,7 +27,7 @@ export const removeCommand: SlashCommand = {
     const { session, facts } = await controlContext(actorOf(interaction, deps));
     const removed = await session.editQueue((queue) => {
       const targets = queue.slice(range.from - 1, range.to);
-      if (!mayRemoveTracks(facts, targets.map((entry) => entry.requester.id))) throw denials.notDj("remove other people's tracks");
+      if (!mayRemoveTracks(facts, targets.map((entry) => entry.requester.id))) throw denials.notDj("remove other people's tracks", facts.djRoleId);
       return range.from === range.to ? [queue.remove(range.from)] : queue.removeRange(range.from, range.to);
     });
     const [first] = removed;

@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../core/format.js';
-import { actorOf, controlContext } from '../controls/control-guard.js';
+import { actorOf, controlContext, requireListener } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 export const resumeCommand: SlashCommand = {
@@ -9,6 +9,7 @@ export const resumeCommand: SlashCommand = {
     .setDescription('Resume paused playback')
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const { session } = await controlContext(actorOf(interaction, deps));

@@ -1,7 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../core/errors.js';
 import { escapeText, formatDuration } from '../core/format.js';
-import { actorOf, guardedControl } from '../controls/control-guard.js';
+import { actorOf, guardedControl, requireListener } from '../controls/control-guard.js';
 import { denials } from '../controls/denials.js';
 import { isActive } from '../session/session-state.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
@@ -17,6 +17,7 @@ export const seekCommand: SlashCommand = {
       option.setName('position').setDescription('Like 1:23, 83, +10 or -10').setRequired(true).setMaxLength(20),
     )
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const target = parseSeekTarget(interaction.options.getString('position', true));

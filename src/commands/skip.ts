@@ -1,5 +1,5 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { actorOf } from '../controls/control-guard.js';
+import { actorOf, requireListener } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 import { skipOrVote } from '../controls/player-actions.js';
 
@@ -11,6 +11,7 @@ export const skipCommand: SlashCommand = {
     .setContexts(InteractionContextType.Guild)
     .addIntegerOption((option) => option.setName('count').setDescription('How many tracks to skip (default 1)').setMinValue(1))
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const outcome = await skipOrVote(actorOf(interaction, deps), interaction.options.getInteger('count') ?? 1);

@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../core/format.js';
-import { actorOf, guardedControl } from '../controls/control-guard.js';
+import { actorOf, guardedControl, requireListener } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/skipto position`: jumps ahead in the queue; what it passes over goes to history, as with /skip. */
@@ -13,6 +13,7 @@ export const skipToCommand: SlashCommand = {
       option.setName('position').setDescription('Its position in /queue').setRequired(true).setMinValue(1),
     )
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const { session } = await guardedControl(actorOf(interaction, deps), 'skip ahead');

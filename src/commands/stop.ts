@@ -1,5 +1,5 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { actorOf } from '../controls/control-guard.js';
+import { actorOf, requireListener } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 import { stopPlayback } from '../controls/player-actions.js';
 
@@ -9,6 +9,7 @@ export const stopCommand: SlashCommand = {
     .setDescription('Stop playback and clear the queue')
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     return stopPlayback(actorOf(interaction, deps));

@@ -1,5 +1,5 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { actorOf, controlContext, guardedControl } from '../controls/control-guard.js';
+import { actorOf, controlContext, guardedControl, requireListener } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 export const MAX_VOLUME_PERCENT = 200;
@@ -14,6 +14,7 @@ export const volumeCommand: SlashCommand = {
       option.setName('percent').setDescription('0-200 (100 is unchanged)').setMinValue(0).setMaxValue(MAX_VOLUME_PERCENT),
     )
     .toJSON(),
+  precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const percent = interaction.options.getInteger('percent');

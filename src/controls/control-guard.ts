@@ -64,7 +64,7 @@ export function listenerIds(guild: Guild, channelId: string): string[] {
 export function listenerSession(actor: Actor): GuildSession {
   const session = actor.deps.sessions.get(actor.guildId);
   if (!session || session.state.status === 'destroyed') throw new UserError('NOTHING_PLAYING');
-  if (actor.member.voice.channelId !== session.voiceChannelId) throw new UserError('NOT_SAME_CHANNEL');
+  if (actor.member.voice.channelId !== session.voiceChannelId) throw denials.notSameChannel(session.voiceChannelId);
   return session;
 }
 
@@ -83,6 +83,17 @@ export async function controlContext(actor: Actor): Promise<Controlled> {
 /** As `controlContext`, for a guarded control: `what` completes "Only DJs can …" in the refusal. */
 export async function guardedControl(actor: Actor, what: string): Promise<Controlled> {
   const controlled = await controlContext(actor);
-  if (!mayUseGuardedControl(controlled.facts)) throw denials.notDj(what);
+  if (!mayUseGuardedControl(controlled.facts)) throw denials.notDj(what, controlled.settings.djRoleId);
   return controlled;
+}
+
+/**
+ * The precheck of every player control: refuses from cached state (no session, member elsewhere) before the
+ * deferral, so that the refusal is private. Synchronous by contract (see `SlashCommand.precheck`).
+ */
+export function requireListener({ interaction, deps }: {
+  readonly interaction: ChatInputCommandInteraction<'cached'>;
+  readonly deps: ControlDeps;
+}): void {
+  listenerSession(actorOf(interaction, deps));
 }

@@ -1,5 +1,5 @@
 import { UserError } from '../core/errors.js';
-import { escapeText } from '../core/format.js';
+import { escapeText, plural } from '../core/format.js';
 import { LOOP_MODES, type LoopMode } from '../core/queue.js';
 import type { QueuedTrack } from '../core/track.js';
 import { controlContext, guardedControl, type Actor } from './control-guard.js';
@@ -44,7 +44,7 @@ export async function skipOrVote(actor: Actor, count = 1): Promise<SkipOutcome> 
   if (!isActive(state)) throw new UserError('NOTHING_PLAYING');
   const decision = decideSkip({ ...facts, currentRequesterId: state.entry.requester.id });
   if (decision === 'direct') return { kind: 'skipped', text: await skipNow(actor, session, count) };
-  if (count !== 1) throw denials.notDj('skip several tracks at once');
+  if (count !== 1) throw denials.notDj('skip several tracks at once', facts.djRoleId);
   const entry = state.entry;
   const result = actor.deps.votes.vote(session, entry.entryId, actor.member.id, facts.listenerIds, settings.voteSkipShare);
   const tally = `${result.votes}/${result.needed} votes`;
@@ -89,5 +89,5 @@ export async function shuffleQueue(actor: Actor): Promise<string> {
     queue.shuffle();
     return queue.length;
   });
-  return `🔀 Shuffled ${count} upcoming track(s).`;
+  return `🔀 Shuffled ${plural(count, 'upcoming track')}.`;
 }

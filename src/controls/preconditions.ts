@@ -1,5 +1,6 @@
 import { PermissionFlagsBits, type ChatInputCommandInteraction, type VoiceBasedChannel } from 'discord.js';
 import { UserError } from '../core/errors.js';
+import { denials } from './denials.js';
 import type { GuildSession } from '../session/guild-session.js';
 import type { SessionManager } from '../session/session-manager.js';
 
@@ -19,6 +20,11 @@ export function assertCanJoin(channel: VoiceBasedChannel): void {
   if (channel.full && !permissions.has(PermissionFlagsBits.MoveMembers)) throw new UserError('VOICE_CHANNEL_FULL');
 }
 
+/** The refusal of a member outside the bot's voice channel, naming it. */
+export function notSameChannel(channelId: string, what?: string): UserError {
+  return denials.notSameChannel(channelId, what);
+}
+
 /** The guild's session, with the member in its channel (controls are for listeners only). */
 export function sessionForMember(
   interaction: ChatInputCommandInteraction<'cached'>,
@@ -26,6 +32,6 @@ export function sessionForMember(
 ): GuildSession {
   const session = sessions.get(interaction.guildId);
   if (!session) throw new UserError('NOTHING_PLAYING');
-  if (interaction.member.voice.channelId !== session.voiceChannelId) throw new UserError('NOT_SAME_CHANNEL');
+  if (interaction.member.voice.channelId !== session.voiceChannelId) throw denials.notSameChannel(session.voiceChannelId);
   return session;
 }

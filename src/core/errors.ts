@@ -11,8 +11,8 @@
 export const ERRORS = {
   // Voice and the command surface
   NOT_IN_VOICE: 'Join a voice channel first, then try again.',
-  NOT_SAME_CHANNEL: 'You need to be in my voice channel to control playback.',
-  MISSING_VOICE_PERMISSIONS: "I can't join that voice channel: I need the **Connect** and **Speak** permissions there.",
+  NOT_SAME_CHANNEL: 'You need to be in my voice channel {channel} to {action}.',
+  MISSING_VOICE_PERMISSIONS: "I can't join that voice channel: I need the **View Channel**, **Connect** and **Speak** permissions there.",
   VOICE_CHANNEL_FULL: 'That voice channel is full.',
   VOICE_CONNECT_FAILED: "I couldn't connect to the voice channel. Please try again in a moment.",
   SESSION_ENDED: 'Playback here has just ended (I left the voice channel). Use /play to start again.',
@@ -26,7 +26,8 @@ export const ERRORS = {
   // What a user asked to play
   EMPTY_QUERY: 'Tell me what to play: a link to an audio file or stream, or a search.',
   QUERY_TOO_LONG: 'That query is too long (500 characters at most).',
-  UNSUPPORTED_QUERY: "I can't play that yet. Give me a direct http(s) link to an audio file or stream.",
+  UNSUPPORTED_QUERY:
+    "I can't play that link. Try a YouTube, SoundCloud, Spotify or Deezer link, a link to an audio file or stream, or just type what to search for.",
   BAD_URL: "That doesn't look like a valid link.",
   UNSUPPORTED_SCHEME: 'Only http:// and https:// links can be played.',
   PRIVATE_ADDRESS: "That link points to a private or local network address, which I'm not allowed to fetch.",
@@ -82,10 +83,10 @@ export const ERRORS = {
   BAD_QUEUE_RANGE: 'Give a queue position like `3`, or a range like `3-7`.',
   BAD_ADD_POSITION: 'Add at "end" or "next".',
   DUPLICATE_TRACK: "That's already in the queue, and this server doesn't allow duplicates.",
-  USER_QUEUE_LIMIT: 'You already have {limit} track(s) queued, the most this server allows per member.',
+  USER_QUEUE_LIMIT: 'You already have {tracks} queued, the most this server allows per member.',
 
   // Permissions and settings
-  NOT_DJ: 'Only DJs can {action} while others are listening: you need the DJ role or Manage Server.',
+  NOT_DJ: 'Only DJs can {action} while others are listening: you need the {role} role or Manage Server.',
   MANAGE_GUILD_REQUIRED: 'Only members with the **Manage Server** permission can change my settings.',
   UNKNOWN_SETTING: 'That setting is not known to me any more.',
   SETTING_TARGET_NOT_FOUND: "I can't find that {option} in this server.",

@@ -14,9 +14,14 @@ export function escapeText(text: string, maxLength = 200): string {
     .replace(/<(t:|a?:|\/|id:)/g, '<\u200D$1');
 }
 
-/** `83000` → `1:23`; `3723000` → `1:02:03`; null → `live`. */
+/** `1 track`, `3 tracks`: counts read as English, not `track(s)`. */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+/** `83000` → `1:23`; `3723000` → `1:02:03`; null (length unknown) → `?:??`: only a live stream is called live. */
 export function formatDuration(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return 'live';
+  if (ms === null || !Number.isFinite(ms)) return '?:??';
   const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
@@ -30,9 +35,24 @@ export function trackLength(track: { readonly durationMs: number | null; readonl
   return track.durationMs === null ? '' : formatDuration(track.durationMs);
 }
 
-/** A text progress bar: `▬▬▬🔘▬▬▬▬▬▬` (the knob at the elapsed share). */
+/**
+ * How far playback is: `▬▬▬🔘▬▬▬▬▬▬ \`1:23 / 3:21\``; a live stream shows `🔴 live · 1:23`, a track of unknown
+ * length only the elapsed time.
+ */
+export function playbackProgress(elapsedMs: number, track: { readonly durationMs: number | null; readonly isLive?: boolean }): string {
+  if (track.isLive === true) return `🔴 live · \`${formatDuration(elapsedMs)}\``;
+  if (track.durationMs === null || track.durationMs <= 0) return `\`${formatDuration(elapsedMs)}\` played (length unknown)`;
+  return `${progressBar(elapsedMs, track.durationMs)} \`${formatDuration(elapsedMs)} / ${formatDuration(track.durationMs)}\``;
+}
+
+/** What looping does, in words: `no repeat`, `repeating this track`, `repeating the queue`. */
+export function loopPhrase(mode: 'off' | 'track' | 'queue'): string {
+  return mode === 'off' ? 'no repeat' : mode === 'track' ? 'repeating this track' : 'repeating the queue';
+}
+
+/** A text progress bar: `▬▬▬🔘▬▬▬▬▬▬` (the knob at the elapsed share); no total → a bar without a knob. */
 export function progressBar(elapsedMs: number, totalMs: number | null, width = 14): string {
-  if (totalMs === null || totalMs <= 0) return `${'▬'.repeat(width)} 🔴 live`;
+  if (totalMs === null || totalMs <= 0) return '▬'.repeat(width);
   const knob = Math.min(width - 1, Math.max(0, Math.round((elapsedMs / totalMs) * (width - 1))));
   return `${'▬'.repeat(knob)}🔘${'▬'.repeat(width - 1 - knob)}`;
 }

@@ -22,11 +22,30 @@ export const nowPlayingButtons: ButtonHandler = {
     const actor = actorOf(interaction, deps);
     const session = deps.sessions.get(interaction.guildId);
     const stale = !isAction(action) || guildId !== interaction.guildId || !session || String(session.queue.current?.entryId) !== entryId;
-    if (stale || !session) return { update: { components: [] }, notice: `❌ ${denials.staleControls().message}` };
+    const player = deps.player?.owns(interaction.guildId, interaction.message.id) ? deps.player : undefined;
+    if (stale || !session) {
+      // The live player message is redrawn by its owner; only an old message loses its buttons here.
+      if (player && session) player.refresh(session);
+      return { ...(player ? {} : { update: { components: [] } }), notice: `❌ ${denials.staleControls().message}` };
+    }
     listenerSession(actor); // refuse non-listeners before anything else, whatever the action
-    return run(action, actor, session);
+    const outcome = await run(action, actor, session);
+    return player ? onPlayerMessage(outcome) : outcome;
   },
 };
+
+/**
+ * A press on the session's player message: skip and stop would take its buttons off and overwrite it with their
+ * result, but the message follows the session by itself (player-message.ts: it shows the next track, or that
+ * nothing plays), so their result is told to the presser privately instead. Redraws pass through unchanged.
+ */
+function onPlayerMessage(outcome: ButtonOutcome): ButtonOutcome {
+  const update = typeof outcome.update === 'object' ? outcome.update : undefined;
+  if (!update || (update.components?.length ?? 0) > 0) return outcome;
+  const text = typeof update.content === 'string' ? update.content : undefined;
+  const notice = outcome.notice ?? text;
+  return notice ? { notice } : {};
+}
 
 async function run(action: NowPlayingAction, actor: Actor, session: GuildSession): Promise<ButtonOutcome> {
   const by = `(by ${escapeText(actor.member.displayName, 40)})`;

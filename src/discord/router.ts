@@ -26,7 +26,9 @@ export interface RouterOptions {
 /**
  * The one `interactionCreate` listener. Invariant: for every command and button, the acknowledgement
  * (deferred reply, or deferred update for a button) is the first thing sent and nothing is awaited before
- * it (no database, no cache), so the 3 s interaction deadline is never at risk. Then the handler runs and the
+ * it (no database, no cache), so the 3 s interaction deadline is never at risk. Only a command's synchronous
+ * precheck runs first, to decide the deferral's visibility: refusals and errors are seen only by the member
+ * who asked, successful answers by the channel. Then the handler runs and the
  * deferred reply (or the button's message) is edited with its result. Users only ever see catalogue text;
  * unexpected errors are logged with a short reference id, which is all the user sees of them.
  */
@@ -54,9 +56,12 @@ export class InteractionRouter {
   private async handleCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     const name = interaction.commandName;
     const received = this.deps.clock.now();
+    // Decided before the deferral, because a deferral's visibility is final: a refusal from cached state, or a
+    // command that is private anyway, is deferred ephemeral; everything else public.
+    const refusal = this.precheck(interaction);
+    const ephemeral = refusal !== undefined || this.commands.get(name)?.ephemeral === true;
     try {
-      // A map lookup, not an await: the acknowledgement is still the first thing sent.
-      await interaction.deferReply(this.commands.get(name)?.ephemeral ? { flags: MessageFlags.Ephemeral } : undefined);
+      await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
     } catch (error) {
       this.logger.warn({ err: error, command: name }, 'could not defer interaction');
       this.metrics?.countCommand(name, 'defer_failed');
@@ -64,17 +69,56 @@ export class InteractionRouter {
     }
     this.metrics?.observeDeferral(name, (this.deps.clock.now() - received) / 1000);
     let code: string | undefined;
+    let failed = false;
     const after: (() => Promise<void>)[] = [];
-    const reply = await this.run(interaction, after).catch((error: unknown) => {
+    const fail = (error: unknown): string => {
+      failed = true;
       code = isUserError(error) ? error.code : 'internal';
       return this.describe(error, interaction, `/${name}`);
-    });
+    };
+    const reply = refusal !== undefined ? fail(refusal) : await this.run(interaction, after).catch(fail);
     this.metrics?.countCommand(name, code);
+    await (failed && !ephemeral ? this.replyPrivately(interaction, reply) : this.editReply(interaction, reply));
+    // Work a command left for later (a playlist filling in) starts only now, so its edits follow this one.
+    for (const task of after) void task().catch((error: unknown) => this.describe(error, interaction, `/${name} (after)`));
+  }
+
+  /** The command's synchronous precheck: the refusal it throws, or undefined when it passes (or has none). */
+  private precheck(interaction: ChatInputCommandInteraction): unknown {
+    const command = this.commands.get(interaction.commandName);
+    try {
+      if (!command) throw new UserError('UNKNOWN_COMMAND');
+      if (!interaction.inCachedGuild()) throw new UserError('GUILD_ONLY');
+      command.precheck?.({ interaction, deps: this.deps });
+      return undefined;
+    } catch (error) {
+      return error;
+    }
+  }
+
+  private async editReply(interaction: ChatInputCommandInteraction, reply: CommandReply): Promise<void> {
     await interaction.editReply(finalise(reply)).catch((error: unknown) => {
       this.logger.warn({ err: error, command: interaction.commandName }, 'could not edit deferred reply');
     });
-    // Work a command left for later (a playlist filling in) starts only now, so its edits follow this one.
-    for (const task of after) void task().catch((error: unknown) => this.describe(error, interaction, `/${name} (after)`));
+  }
+
+  /**
+   * An error found after a public deferral: the public "thinking…" placeholder is deleted and the error sent as
+   * an ephemeral follow-up. (On Discord the first follow-up after a deferral replaces the placeholder and keeps
+   * its visibility, so it must be gone first.) If the delete fails, the placeholder is edited instead.
+   */
+  private async replyPrivately(interaction: ChatInputCommandInteraction, reply: CommandReply): Promise<void> {
+    try {
+      await interaction.deleteReply();
+    } catch (error) {
+      this.logger.debug({ err: error, command: interaction.commandName }, 'could not delete the deferred reply');
+      await this.editReply(interaction, reply);
+      return;
+    }
+    const content = finalise(reply).content ?? '';
+    await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }).catch((error: unknown) => {
+      this.logger.warn({ err: error, command: interaction.commandName }, 'could not send the private error');
+    });
   }
 
   private async run(interaction: ChatInputCommandInteraction, after: (() => Promise<void>)[]): Promise<CommandReply> {

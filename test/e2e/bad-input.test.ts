@@ -133,7 +133,7 @@ describe('before the bot is in voice', () => {
 
   it('a session for the rest of the corpus: refusals below then cost no voice join each', async () => {
     const url = await media.tone({ hz: 600, seconds: 240, format: 'ogg' });
-    expect(await ask('play', { query: url })).toMatch(/Now playing/);
+    expect(await ask('play', { query: url })).toMatch(/Started/);
     await discord.voice.waitForFrequency(g, 600, { toleranceHz: 4, timeoutMs: 15_000 });
   });
 });
@@ -308,14 +308,14 @@ describe('media that is not what it claims', () => {
 
   it('a file cut to its first 2 %: plays what there is or says it is broken, and the bot moves on', async () => {
     const reply = await ask('play', { query: await media.truncated({ hz: 540, seconds: 20, format: 'ogg' }, 0.02) });
-    expect(reply).toMatch(/Now playing|couldn't be decoded|doesn't point to audio/);
+    expect(reply).toMatch(/Started|couldn't be decoded|doesn't point to audio/);
     expect(reply).not.toMatch(STACK_TRACE);
     await ask('stop');
   });
 
   it('an MP3 cut to its first 1 %: the same', async () => {
     const reply = await ask('play', { query: await media.truncated({ hz: 545, seconds: 20, format: 'mp3' }, 0.01) });
-    expect(reply).toMatch(/Now playing|couldn't be decoded|doesn't point to audio/);
+    expect(reply).toMatch(/Started|couldn't be decoded|doesn't point to audio/);
     expect(reply).not.toMatch(STACK_TRACE);
     await ask('stop');
   });
@@ -327,7 +327,7 @@ describe('playlists', () => {
     const reply = await ask('play', { query: `http://${customHost}/huge.m3u` }, 60_000);
     expect(reply).not.toMatch(STACK_TRACE);
     // 6.8 MB of M3U: refused by size before parsing (a shorter file would be capped at MAX_PLAYLIST entries).
-    expect(reply).toMatch(/too large|Now playing|Queued/i);
+    expect(reply).toMatch(/too large|Started|Queued/i);
     expect(performance.now() - started).toBeLessThan(30_000);
     expect(await ask('queue')).not.toMatch(STACK_TRACE);
     await ask('stop');
@@ -336,7 +336,7 @@ describe('playlists', () => {
   it('nested playlists are followed one level deep, never further', async () => {
     const reply = await ask('play', { query: `http://${customHost}/nested.m3u` });
     expect(reply).not.toMatch(STACK_TRACE);
-    expect(reply).toMatch(/Now playing \*\*531/);
+    expect(reply).toMatch(/Started \*\*531/);
     // The rest loads in the background: the top-level entry joins; the second level is never followed.
     let queue = '';
     for (let i = 0; i < 50 && !/530/.test(queue); i += 1) {
@@ -370,7 +370,7 @@ describe('mentions in titles', () => {
   ])('%s: shown defanged, never pinging', async (_name, url) => {
     const since = performance.now();
     const reply = await ask('play', { query: url() });
-    expect(reply).toMatch(/Now playing|Queued/);
+    expect(reply).toMatch(/Started|Queued/);
     expect(reply).not.toMatch(RAW_MENTION);
     // Every message the bot wrote since (the now-playing card included) suppresses mentions and shows none raw.
     const written = discord.messages.snapshots.filter((s) => s.at >= since && s.source !== 'interaction-deferred');
@@ -426,7 +426,7 @@ describe('afterwards', () => {
   it('the bot still plays, nothing private was fetched, nothing crashed', async () => {
     const url = await media.tone({ hz: 700, seconds: 20, format: 'ogg' });
     const play = discord.sendCommand({ guildId: g, userId: alice, name: 'play', options: { query: url } });
-    expect((await play.reply(undefined, 20_000)).content).toMatch(/Now playing/);
+    expect((await play.reply(undefined, 20_000)).content).toMatch(/Started/);
     await discord.voice.waitForFrequency(g, 700, { toleranceHz: 4, since: play.dispatchedAt, timeoutMs: 15_000 });
     expect(canaryHits).toEqual([]);
     expect(bot.exitInfo).toBeUndefined();

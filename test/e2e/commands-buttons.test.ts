@@ -70,7 +70,7 @@ describe('now-playing buttons', () => {
     for (const mode of ['track', 'queue', 'off']) {
       const handle = await pressed(alice, message, 'loop');
       message = await handle.reply((m) => buttonsOf(m).some((b) => b.label === `🔁 Loop: ${mode}`));
-      expect(message.content).toContain(`loop: ${mode}`);
+      expect(message.content).toContain({ track: 'repeating this track', queue: 'repeating the queue', off: 'no repeat' }[mode]);
     }
     const shuffle = await pressed(alice, message, 'shuffle');
     const shuffled = await shuffle.reply((m) => m.messageId === message.messageId && /Next up: (430|530)/.test(m.content));
@@ -125,18 +125,27 @@ describe('now-playing announcements', () => {
   const announced = (channelId: string, hz: number, after: number) =>
     stack.discord.waitForChannelMessage(channelId, (m) => m.source === 'channel-create' && m.at >= after && m.content.includes(`${hz}\\-`), 15_000);
 
-  it('posts when each track starts and takes the buttons off the previous one', async () => {
+  it('keeps one player message that follows the tracks; a skip pressed on it is answered privately', async () => {
     const mark = performance.now();
+    const shows = (hz: number) => (m: MessageSnapshot) =>
+      m.at >= mark && m.interactionId === undefined && m.content.includes(`Now playing: **${hz}\\-`);
     await stack.ask(alice, 'play', { query: await tone(stack, 340, 2) });
     await stack.ask(alice, 'play', { query: await tone(stack, 440, 60, 'announce') });
-    const first = await announced(stack.textChannelId, 340, mark);
+    const first = await stack.discord.waitForChannelMessage(stack.textChannelId, shows(340), 15_000);
     expect(buttonsOf(first)).toHaveLength(5);
     expect(first.allowedMentions).toMatchObject({ parse: [] });
-    const second = await announced(stack.textChannelId, 440, mark);
-    await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => m.messageId === first.messageId && m.version > 0 && buttonsOf(m).length === 0);
+    const second = await stack.discord.waitForChannelMessage(stack.textChannelId, shows(440), 15_000);
+    expect(second.messageId).toBe(first.messageId);
+    expect(stack.discord.messages.snapshots.filter((m) => m.at >= mark && m.source === 'channel-create')).toHaveLength(
+      first.source === 'channel-create' ? 1 : 0,
+    );
 
-    const skip = await pressed(alice, second, 'skip'); // the queue runs out: the message keeps no buttons
-    await skip.reply((m) => /Skipped .*440.*queue is empty/.test(m.content));
+    const skip = await pressed(alice, second, 'skip'); // the queue runs out: the message says so and loses its buttons
+    expect((await skip.reply((m) => m.ephemeral)).content).toMatch(/Skipped .*440.*queue is empty/);
+    const idle = await stack.discord.waitForChannelMessage(
+      stack.textChannelId, (m) => m.messageId === first.messageId && /Nothing is playing/.test(m.content),
+    );
+    expect(buttonsOf(idle)).toEqual([]);
     await silence(skip.dispatchedAt);
   });
 

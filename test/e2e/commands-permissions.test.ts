@@ -37,12 +37,12 @@ async function play(userId: string, hz: number, tag?: string): Promise<string> {
   return stack.ask(userId, 'play', { query: await tone(stack, hz, 60, tag) });
 }
 
-const NOT_DJ = /❌ Only DJs can .* you need the DJ role or Manage Server/;
+const NOT_DJ = /❌ Only DJs can .* you need the <@&\d+> role or Manage Server/;
 const NOT_LISTENING = /❌ You need to be in my voice channel/;
 
 describe('listeners only', () => {
   it('refuses every control from outside my voice channel, and /play from outside any', async () => {
-    expect(await play(alice, 300)).toMatch(/Now playing/);
+    expect(await play(alice, 300)).toMatch(/Started/);
     stack.join(bob, stack.lounge);
     const controls: Array<[string, Record<string, string | number>?]> = [
       ['skip'], ['skipto', { position: 1 }], ['previous'], ['pause'], ['resume'], ['stop'], ['leave'], ['clear'], ['shuffle'],

@@ -32,7 +32,7 @@ describe('durations of direct HTTP files', () => {
   it('Ogg/Opus: length in the /play reply, elapsed / total in /nowplaying, /seek past the end refused', async () => {
     const url = await stack.media.tone({ hz: 523, seconds: 7, format: 'ogg' });
     const reply = await playPaused(url);
-    expect(reply).toMatch(/Now playing .*`0:07`/);
+    expect(reply).toMatch(/Started .*`0:07`/);
     const tailRequests = stack.media.requests.filter((r) => r.path === new URL(url).pathname && r.headers.range === 'bytes=-65536');
     expect(tailRequests).toHaveLength(1);
     expect(await stack.ask(stack.users.alice, 'nowplaying')).toMatch(/`0:0\d \/ 0:07`/);
@@ -44,7 +44,7 @@ describe('durations of direct HTTP files', () => {
   it('MP3: length from the Info tag, and /seek inside the track still works', async () => {
     const url = await stack.media.tone({ hz: 659, seconds: 7, format: 'mp3' });
     const reply = await playPaused(url);
-    expect(reply).toMatch(/Now playing .*`0:07`/);
+    expect(reply).toMatch(/Started .*`0:07`/);
     expect(await stack.ask(stack.users.alice, 'nowplaying')).toMatch(/`0:0\d \/ 0:07`/);
     expect(await stack.ask(stack.users.alice, 'seek', { position: '0:30' })).toMatch(/outside the track/);
     expect(await stack.ask(stack.users.alice, 'seek', { position: '0:03' })).toMatch(/Jumped to `0:03`/);

@@ -59,7 +59,7 @@ beforeAll(async () => {
   stack.join(stack.users.alice);
   const a = await stack.media.tone({ hz: 430, seconds: 240, format: 'ogg' });
   const b = await stack.media.tone({ hz: 830, seconds: 30, format: 'ogg' });
-  expect(await stack.ask(stack.users.alice, 'play', { query: a })).toMatch(/Now playing/);
+  expect(await stack.ask(stack.users.alice, 'play', { query: a })).toMatch(/Started/);
   expect(await stack.ask(stack.users.alice, 'play', { query: b })).toMatch(/Queued/);
   await stack.discord.voice.waitForFrequency(g, 430, { toleranceHz: 5, timeoutMs: 15_000 });
 });

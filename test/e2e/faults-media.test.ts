@@ -62,7 +62,7 @@ async function expectAlive(): Promise<void> {
 async function playWithNext(first: string, firstHz: number, nextHz: number): Promise<number> {
   const next = await stack.media.tone({ hz: nextHz, seconds: 20, format: 'ogg' });
   const play = stack.command(stack.users.alice, 'play', { query: first });
-  expect((await play.reply(undefined, 20_000)).content).toMatch(/Now playing/);
+  expect((await play.reply(undefined, 20_000)).content).toMatch(/Started/);
   expect(await stack.ask(stack.users.alice, 'play', { query: next })).toMatch(/Queued/);
   await stack.discord.voice.waitForFrequency(g, firstHz, { toleranceHz: 5, since: play.dispatchedAt, timeoutMs: 15_000 });
   return play.dispatchedAt;

@@ -60,7 +60,7 @@ beforeAll(async () => {
   g = stack.guildId;
   stack.join(stack.users.alice);
   const since = performance.now();
-  expect(await queueTone(440)).toMatch(/Now playing/);
+  expect(await queueTone(440)).toMatch(/Started/);
   firstHeardAt = await stack.discord.voice.waitForAudio(g, { since, timeoutMs: 15_000 });
 });
 
@@ -125,7 +125,7 @@ describe('the SQLite file while the bot runs', () => {
     expect(stack.bot.logs.some((l) => l.at > since && /store unavailable/.test(String(l.json?.msg)))).toBe(true);
     const url = await stack.media.tone({ hz: 640, seconds: 30, format: 'ogg' });
     const play = stack.command(stack.users.alice, 'play', { query: url });
-    expect((await play.reply(undefined, 20_000)).content).toMatch(/Now playing/);
+    expect((await play.reply(undefined, 20_000)).content).toMatch(/Started/);
     await stack.discord.voice.waitForFrequency(g, 640, { toleranceHz: 5, since: play.dispatchedAt, timeoutMs: 15_000 });
     await expectAlive();
   });
@@ -178,7 +178,7 @@ describe('DATA_DIR out of space', () => {
       const url = `${await media!.tone({ hz, seconds: 60, format: 'ogg' })}?q=${hz}`;
       return (await discord!.sendCommand({ guildId, userId: alice, name: 'play', options: { query: url } }).reply(undefined, 20_000)).content;
     };
-    expect(await ask(450)).toMatch(/Now playing/);
+    expect(await ask(450)).toMatch(/Started/);
     // Fill what is left of the 1 MB file system.
     const filler = join(mount, 'filler');
     const fd = openSync(filler, 'w');

@@ -57,7 +57,7 @@ beforeAll(async () => {
   stack.join(stack.users.alice);
   const a = await stack.media.tone({ hz: 410, seconds: 240, format: 'ogg' });
   const b = await stack.media.tone({ hz: 810, seconds: 30, format: 'ogg' });
-  expect(await stack.ask(stack.users.alice, 'play', { query: a })).toMatch(/Now playing/);
+  expect(await stack.ask(stack.users.alice, 'play', { query: a })).toMatch(/Started/);
   expect(await stack.ask(stack.users.alice, 'play', { query: b })).toMatch(/Queued/);
   await expectAudioBack(410, 0);
 });
@@ -115,7 +115,7 @@ describe('kicked', () => {
     await expectAlive();
     const url = await stack.media.tone({ hz: 620, seconds: 30, format: 'ogg' });
     const again = stack.command(stack.users.alice, 'play', { query: url });
-    expect((await again.reply(undefined, 20_000)).content).toMatch(/Now playing/);
+    expect((await again.reply(undefined, 20_000)).content).toMatch(/Started/);
     await expectAudioBack(620, again.dispatchedAt);
   });
 
@@ -132,7 +132,7 @@ describe('kicked', () => {
     await expectAlive();
     const url = await stack.media.tone({ hz: 720, seconds: 30, format: 'ogg' });
     const again = stack.command(stack.users.alice, 'play', { query: url });
-    expect((await again.reply(undefined, 20_000)).content).toMatch(/Now playing|Queued/);
+    expect((await again.reply(undefined, 20_000)).content).toMatch(/Started|Queued/);
   });
 
   // When voice ends a session on its own (kicked, or a 4014 not followed by a move), the channel is told why.

@@ -42,7 +42,7 @@ describe('idle and alone', () => {
     stack.join(stack.users.alice);
     const url = await stack.media.tone({ hz: 440, seconds: 1, format: 'ogg' });
     const play = stack.command(stack.users.alice, 'play', { query: url });
-    await play.reply((m) => /Now playing/.test(m.content ?? ''), 20_000);
+    await play.reply((m) => /Started/.test(m.content ?? ''), 20_000);
     expect(botVoiceChannel()).toBe(stack.music);
     await waitForLeave(play.dispatchedAt, 10_000);
     const note = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => /Left the voice channel/.test(m.content ?? ''));
@@ -85,7 +85,7 @@ describe('24/7 and removal', () => {
     stack.join(stack.users.alice);
     const url = await stack.media.tone({ hz: 470, seconds: 1, format: 'ogg' });
     const play = stack.command(stack.users.alice, 'play', { query: url });
-    await play.reply((m) => /Now playing/.test(m.content ?? ''), 20_000);
+    await play.reply((m) => /Started/.test(m.content ?? ''), 20_000);
     await new Promise((resolve) => setTimeout(resolve, 5000)); // 1 s track + 2 s IDLE_TIMEOUT + sweeps
     expect(stack.discord.gateway.opsOf(4).some((o) => o.at >= play.dispatchedAt && (o.d as { channel_id: unknown }).channel_id === null)).toBe(false);
     const off = performance.now();
@@ -99,7 +99,7 @@ describe('24/7 and removal', () => {
     stack.discord.setUserVoiceChannel(extra.id, alice, stack.discord.world.voiceChannel(extra.id, 'Music').id);
     const url = await stack.media.tone({ hz: 480, seconds: 60, format: 'ogg' });
     const play = stack.discord.sendCommand({ guildId: extra.id, userId: alice, name: 'play', options: { query: url } });
-    await play.reply((m) => /Now playing/.test(m.content ?? ''), 20_000);
+    await play.reply((m) => /Started/.test(m.content ?? ''), 20_000);
     await stack.discord.voice.waitForFrequency(extra.id, 480, { toleranceHz: 4, timeoutMs: 15_000 });
     stack.discord.removeBotFromGuild(extra.id);
     await stack.bot.waitForLog((l) => l.json?.msg === 'session ended' && l.json?.guildId === extra.id);
@@ -133,7 +133,7 @@ describe('the voice channel changes under the bot', () => {
     await stack.bot.waitForLog((l) => l.json?.msg === 'session ended');
     stack.join(stack.users.alice, stack.music);
     const again = stack.command(stack.users.alice, 'play', { query: url });
-    expect((await again.reply(undefined, 20_000)).content).toMatch(/Now playing/);
+    expect((await again.reply(undefined, 20_000)).content).toMatch(/Started/);
     await stack.discord.voice.waitForFrequency(g, 630, { toleranceHz: 4, since: again.dispatchedAt, timeoutMs: 15_000 });
     await stack.ask(stack.users.alice, 'stop');
   });

@@ -58,7 +58,7 @@ describe('readiness and sharding', () => {
       discord.setUserVoiceChannel(guildId, alice, discord.world.voiceChannel(guildId, 'Music').id);
       const url = await media.tone({ hz: tones[i] ?? 440, seconds: 30, format: 'ogg' });
       const play = discord.sendCommand({ guildId, userId: alice, name: 'play', options: { query: url } });
-      await play.reply((m) => /Now playing/.test(m.content ?? ''), 30_000);
+      await play.reply((m) => /Started/.test(m.content ?? ''), 30_000);
     }
     for (const [i, guildId] of guilds.entries()) {
       await discord.voice.waitForFrequency(guildId, tones[i] ?? 440, { toleranceHz: 4, timeoutMs: 20_000 });

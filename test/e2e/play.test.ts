@@ -46,7 +46,7 @@ describe('/play', () => {
     const first = await cmd.firstRequest();
     expect(first.route).toBe(CALLBACK);
     expect((await cmd.deferral()).type).toBe(5);
-    const reply = await cmd.reply((m) => /Now playing/.test(m.content ?? ''), 20_000);
+    const reply = await cmd.reply((m) => /Started/.test(m.content ?? ''), 20_000);
     expect(reply.content).toContain('440');
     const heard = await stack.discord.voice.waitForFrequency(g, 440, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
     const firstPacket = await stack.discord.voice.waitForAudio(g, { since: cmd.dispatchedAt, timeoutMs: 1000 });
@@ -61,7 +61,7 @@ describe('/play', () => {
   it('plays an MP3 through ffmpeg with the right pitch', async () => {
     const url = await stack.media.tone({ hz: 660, seconds: 30, format: 'mp3' });
     const cmd = stack.command(stack.users.alice, 'play', { query: url });
-    await cmd.reply((m) => /Now playing/.test(m.content ?? ''), 20_000);
+    await cmd.reply((m) => /Started/.test(m.content ?? ''), 20_000);
     await stack.discord.voice.waitForFrequency(g, 660, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
     const firstPacket = await stack.discord.voice.waitForAudio(g, { since: cmd.dispatchedAt, timeoutMs: 1000 });
     recordFigure('play_to_first_audio_ms_ffmpeg', firstPacket - cmd.dispatchedAt);
@@ -72,7 +72,7 @@ describe('/play', () => {
   it('queues a second track and /skip switches to it; /stop leaves silence', async () => {
     const a = await stack.media.tone({ hz: 500, seconds: 60, format: 'ogg' });
     const b = await stack.media.tone({ hz: 800, seconds: 60, format: 'webm' });
-    expect(await stack.ask(stack.users.alice, 'play', { query: a })).toMatch(/Now playing/);
+    expect(await stack.ask(stack.users.alice, 'play', { query: a })).toMatch(/Started/);
     expect(await stack.ask(stack.users.alice, 'play', { query: b })).toMatch(/Queued .* position #1/);
     await stack.discord.voice.waitForFrequency(g, 500, { toleranceHz: 4, timeoutMs: 15_000 });
     const skip = stack.command(stack.users.alice, 'skip');
@@ -123,7 +123,7 @@ describe('bad input gets a clear reply and the bot keeps working', () => {
 
   it('still plays afterwards', async () => {
     const url = await stack.media.tone({ hz: 700, seconds: 20, format: 'ogg' });
-    expect(await stack.ask(stack.users.alice, 'play', { query: url })).toMatch(/Now playing/);
+    expect(await stack.ask(stack.users.alice, 'play', { query: url })).toMatch(/Started/);
     await stack.discord.voice.waitForFrequency(g, 700, { toleranceHz: 4, timeoutMs: 15_000 });
     await stack.ask(stack.users.alice, 'stop');
   });
@@ -149,7 +149,7 @@ describe('voice lifecycle', () => {
     stack.discord.voice.kick(g);
     await stack.bot.waitForLog((l) => l.json?.msg === 'session ended');
     const again = stack.command(stack.users.alice, 'play', { query: url });
-    expect((await again.reply(undefined, 20_000)).content).toMatch(/Now playing/);
+    expect((await again.reply(undefined, 20_000)).content).toMatch(/Started/);
     await stack.discord.voice.waitForFrequency(g, 550, { toleranceHz: 4, since: again.dispatchedAt, timeoutMs: 15_000 });
     await stack.ask(stack.users.alice, 'stop');
   });

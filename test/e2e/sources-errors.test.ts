@@ -52,10 +52,10 @@ describe('a yt-dlp run that hangs', () => {
     const other = stack.discord.addGuild({ name: 'Meanwhile' });
     stack.join(alice, undefined, other.id);
     const file = stack.command(alice, 'play', { query: await stack.media.tone({ hz: 480, seconds: 30, format: 'ogg' }) }, { guildId: other.id });
-    expect((await file.reply(undefined, 20_000)).content).toMatch(/Now playing/);
+    expect((await file.reply(undefined, 20_000)).content).toMatch(/Started/);
     await stack.discord.voice.waitForFrequency(other.id, 480, { toleranceHz: 4, since: file.dispatchedAt, timeoutMs: 15_000 });
     const video = stack.command(alice, 'play', { query: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', position: 'now' }, { guildId: other.id });
-    expect((await video.reply(undefined, 20_000)).content).toMatch(/Now playing \*\*Rick Astley/);
+    expect((await video.reply(undefined, 20_000)).content).toMatch(/Started \*\*Rick Astley/);
     await stack.discord.voice.waitForFrequency(other.id, 440, { toleranceHz: 4, since: video.dispatchedAt, timeoutMs: 15_000 });
     expect(alive(pid)).toBe(true); // still hanging while all that happened
 
@@ -68,7 +68,7 @@ describe('a yt-dlp run that hangs', () => {
 
   it('the next YouTube request works as usual', async () => {
     const cmd = stack.command(alice, 'play', { query: 'https://youtu.be/dQw4w9WgXcQ' });
-    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing \*\*Rick Astley/);
+    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Rick Astley/);
     await stack.discord.voice.waitForFrequency(g, 440, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
     await stack.ask(alice, 'stop');
   });
@@ -101,7 +101,7 @@ describe('repeated yt-dlp failures', () => {
   it('other sources are unaffected', async () => {
     const url = await stack.media.tone({ hz: 530, seconds: 20, format: 'ogg' });
     const cmd = stack.command(alice, 'play', { query: url });
-    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing/);
+    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started/);
     await stack.discord.voice.waitForFrequency(g, 530, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
     await stack.ask(alice, 'stop');
   });

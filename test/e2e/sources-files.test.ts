@@ -58,7 +58,7 @@ describe('an M3U playlist of 1,000 entries', () => {
     const url = stack.files.serve('/lists/big-mix.m3u', `${lines.join('\n')}\n`, 'audio/x-mpegurl');
     const cmd = stack.command(alice, 'play', { query: url });
     const first = await cmd.reply(undefined, 20_000);
-    expect(first.content).toMatch(/Now playing \*\*Entry 0\*\* `0:30`/);
+    expect(first.content).toMatch(/Started \*\*Entry 0\*\* `0:30`/);
     expect(first.content).toMatch(/Loading the rest of \*\*big\\?-mix\*\*/);
     await stack.discord.voice.waitForFrequency(g, 370, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
     const audio = await stack.discord.voice.waitForAudio(g, { since: cmd.dispatchedAt, timeoutMs: 1000 });
@@ -72,7 +72,7 @@ describe('an M3U playlist of 1,000 entries', () => {
     expect(totals.added).toBeLessThanOrEqual(MAX_PLAYLIST);
     expect(totals.added).toBeGreaterThanOrEqual(MAX_PLAYLIST - 20);
     expect(totals.duplicates).toBeGreaterThan(0);
-    expect(await stack.ask(alice, 'queue')).toContain(`${totals.added - 1} track(s) queued`);
+    expect(await stack.ask(alice, 'queue')).toContain(`${totals.added - 1} tracks queued`);
     expect(stack.media.hits(tone)).toBeLessThanOrEqual(2); // the playing entry (and the next, preloaded), not all of them
   });
 
@@ -94,7 +94,7 @@ describe('attachments', () => {
     const url = await stack.media.tone({ hz: 700, seconds: 30, format: 'ogg' });
     const size = statSync(await toneFile({ hz: 700, seconds: 30, format: 'ogg' })).size;
     const cmd = stack.command(alice, 'play', undefined, { attachments: [{ url, filename: 'my_demo.ogg', contentType: 'audio/ogg', size }] });
-    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing \*\*my demo\*\*/);
+    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*my demo\*\*/);
     await stack.discord.voice.waitForFrequency(g, 700, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
   });
 
@@ -119,7 +119,7 @@ describe('the local music folder (MEDIA_DIR)', () => {
     ['local:classical/track01.ogg', 'Moonlight Sonata', 523],
   ])('%s finds and plays the right file', async (query, title, hz) => {
     const cmd = stack.command(alice, 'play', { query });
-    expect((await cmd.reply(undefined, 20_000)).content).toMatch(new RegExp(`Now playing \\*\\*${title}\\*\\*`));
+    expect((await cmd.reply(undefined, 20_000)).content).toMatch(new RegExp(`Started \\*\\*${title}\\*\\*`));
     await stack.discord.voice.waitForFrequency(g, hz, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
   });
 
@@ -146,7 +146,7 @@ describe('consecutive tracks', () => {
     const a = await stack.media.tone({ hz: 400, seconds: 3, format: 'webm' });
     const b = await stack.media.tone({ hz: 800, seconds: 3, format: 'ogg' });
     const first = stack.command(alice, 'play', { query: a });
-    expect((await first.reply(undefined, 20_000)).content).toMatch(/Now playing/);
+    expect((await first.reply(undefined, 20_000)).content).toMatch(/Started/);
     expect(await stack.ask(alice, 'play', { query: b })).toMatch(/Queued/);
     await stack.discord.voice.waitForFrequency(g, 800, { toleranceHz: 4, since: first.dispatchedAt, timeoutMs: 15_000 });
     const end = await stack.discord.voice.waitForSilence(g, 1000, { since: first.dispatchedAt, timeoutMs: 10_000 });

@@ -55,7 +55,7 @@ afterEach(async () => {
 describe('YouTube links and searches', () => {
   it('a YouTube link plays its audio (WebM/Opus), with one yt-dlp run for resolve and stream', async () => {
     const cmd = stack.command(alice, 'play', { query: VIDEO });
-    const reply = await cmd.reply((m) => /Now playing/.test(m.content ?? ''), 20_000);
+    const reply = await cmd.reply((m) => /Started/.test(m.content ?? ''), 20_000);
     expect(reply.content).toMatch(/Never Gonna Give You Up/);
     expect(reply.content).toContain('`3:32`');
     await stack.discord.voice.waitForFrequency(g, 440, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
@@ -66,14 +66,14 @@ describe('YouTube links and searches', () => {
 
   it('a YouTube Music link plays', async () => {
     const cmd = stack.command(alice, 'play', { query: MUSIC });
-    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing \*\*Never Gonna Give You Up\*\*/);
+    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Never Gonna Give You Up\*\*/);
     await stack.discord.voice.waitForFrequency(g, 550, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
   });
 
   it('plain words search YouTube and play the first result', async () => {
     const before = stack.ytdlp.spawns('ytsearch');
     const cmd = stack.command(alice, 'play', { query: 'rick astley never gonna' });
-    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing \*\*Rick Astley \\- Never Gonna Give You Up/);
+    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Rick Astley \\- Never Gonna Give You Up/);
     await stack.discord.voice.waitForFrequency(g, 440, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
     expect(stack.ytdlp.spawns('ytsearch') - before).toBe(1);
   });
@@ -81,7 +81,7 @@ describe('YouTube links and searches', () => {
   it('the same link again is a cache hit: no yt-dlp run, and it plays', async () => {
     const before = stack.ytdlp.spawns();
     const cmd = stack.command(alice, 'play', { query: 'https://youtu.be/dQw4w9WgXcQ?t=5' }); // another spelling, same video
-    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing \*\*Rick Astley/);
+    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Rick Astley/);
     await stack.discord.voice.waitForFrequency(g, 440, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
     expect(stack.ytdlp.spawns()).toBe(before);
   });
@@ -93,7 +93,7 @@ describe('YouTube links and searches', () => {
     const one = stack.command(alice, 'play', { query: url });
     const two = stack.command(alice, 'play', { query: url }, { guildId: second.id });
     try {
-      for (const cmd of [one, two]) expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing \*\*Coalesced Tone\*\*/);
+      for (const cmd of [one, two]) expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Coalesced Tone\*\*/);
       await stack.discord.voice.waitForFrequency(g, 660, { toleranceHz: 4, since: one.dispatchedAt, timeoutMs: 15_000 });
       await stack.discord.voice.waitForFrequency(second.id, 660, { toleranceHz: 4, since: two.dispatchedAt, timeoutMs: 15_000 });
       expect(stack.ytdlp.spawns(COALESCED_ID)).toBe(1);
@@ -123,7 +123,7 @@ describe('YouTube playlists', () => {
   it('start at the first playable entry, fill in behind it, and end with the totals', async () => {
     const cmd = stack.command(alice, 'play', { query: PLAYLIST });
     const first = await cmd.reply(undefined, 20_000);
-    expect(first.content).toMatch(/Now playing \*\*Rick Astley/);
+    expect(first.content).toMatch(/Started \*\*Rick Astley/);
     await stack.discord.voice.waitForFrequency(g, 440, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
     const audio = await stack.discord.voice.waitForAudio(g, { since: cmd.dispatchedAt, timeoutMs: 1000 });
     const done = await cmd.reply((m) => /Finished loading/.test(m.content ?? ''), 20_000);
@@ -132,7 +132,7 @@ describe('YouTube playlists', () => {
     // 8 entries: two unavailable, one private and one deleted placeholder (4 failed), Rick Astley twice (1
     // duplicate), three added: Rick Astley (playing), Nirvana and Mark Ronson.
     expect(done.content).toMatch(/✅ Finished loading \*\*Classic Hits\*\*: 3 added, 1 skipped as duplicates, 4 failed\.$/);
-    expect(await stack.ask(alice, 'queue')).toMatch(/2 track\(s\) queued/);
+    expect(await stack.ask(alice, 'queue')).toMatch(/2 tracks queued/);
   });
 });
 
@@ -147,7 +147,7 @@ describe('YouTube playlists', () => {
 describe('a track with a known duration', () => {
   it('that plays to its end is heard once, with no error message', async () => {
     const cmd = stack.command(alice, 'play', { query: `https://www.youtube.com/watch?v=${WHOLE_ID}` });
-    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing \*\*Short Tone\*\* `0:06`/);
+    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Short Tone\*\* `0:06`/);
     await stack.discord.voice.waitForFrequency(g, 880, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
     const end = await stack.discord.voice.waitForSilence(g, 1500, { since: cmd.dispatchedAt, timeoutMs: 20_000 });
     const heardMs = stack.discord.voice.capture(g, cmd.dispatchedAt).audible().filter((p) => p.arrivalMs <= end).length * 20;
@@ -162,7 +162,7 @@ describe('a track with a known duration', () => {
 describe('a stream cut mid-track', () => {
   it('is reopened once and resumes about where it stopped', async () => {
     const cmd = stack.command(alice, 'play', { query: `https://youtu.be/${RESUME_ID}` });
-    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing \*\*Staircase\*\* `0:10`/);
+    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Staircase\*\* `0:10`/);
     await eventually(() => stack.files.hits('/cdn/staircase.webm') >= 2, 15_000, 'the reopened download');
     const silentFrom = await stack.discord.voice.waitForSilence(g, 1500, { since: cmd.dispatchedAt, timeoutMs: 20_000 });
     const audible = stack.discord.voice.capture(g, cmd.dispatchedAt).audible().filter((p) => p.arrivalMs <= silentFrom);

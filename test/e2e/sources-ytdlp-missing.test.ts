@@ -45,7 +45,7 @@ it('a Spotify link without credentials names SPOTIFY_CLIENT_ID and SPOTIFY_CLIEN
 it('direct links still play', async () => {
   const url = await stack.media.tone({ hz: 620, seconds: 20, format: 'ogg' });
   const cmd = stack.command(stack.users.alice, 'play', { query: url });
-  expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing/);
+  expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started/);
   await stack.discord.voice.waitForFrequency(stack.guildId, 620, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
   await stack.ask(stack.users.alice, 'stop');
 });

@@ -32,6 +32,13 @@ export interface StartBotOptions {
   mediaHost?: string;
   /** Echo the bot's output to this process's stderr (debugging). */
   echo?: boolean;
+  /**
+   * Run the bot the way a supervisor does, instead of `node <nodeArgs> <entry>` from the repo root with this
+   * process's environment: `command` (e.g. a systemd unit's ExecStart), in `cwd`, with only `env` plus the
+   * fake's connection variables (DISCORD_API_URL, NODE_EXTRA_CA_CERTS, ...; DISCORD_TOKEN unless `env` has one),
+   * optionally as another user (`uid`/`gid`, when this process is root).
+   */
+  supervised?: { command: readonly string[]; cwd: string; uid?: number; gid?: number };
 }
 
 export interface ExitInfo {
@@ -148,7 +155,7 @@ export function startBot(discord: OfflineDiscord, options: StartBotOptions = {})
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'offline-discord-bot-'));
   const env: Record<string, string | undefined> = {
-    ...process.env,
+    ...(options.supervised ? {} : process.env),
     DISCORD_TOKEN: discord.token,
     DISCORD_API_URL: discord.apiUrl,
     DISCORD_APPLICATION_ID: discord.world.applicationId,
@@ -161,7 +168,13 @@ export function startBot(discord: OfflineDiscord, options: StartBotOptions = {})
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const args = [...(options.nodeArgs ?? ['--enable-source-maps']), options.entry ?? 'dist/main.js'];
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const supervised = options.supervised;
+  const child = supervised
+    ? spawn(supervised.command[0]!, supervised.command.slice(1), {
+        cwd: supervised.cwd, env, stdio: ['ignore', 'pipe', 'pipe'],
+        ...(supervised.uid !== undefined ? { uid: supervised.uid } : {}), ...(supervised.gid !== undefined ? { gid: supervised.gid } : {}),
+      })
+    : spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
   const bot = new BotProcess(child, discord, dataDir, ownsDataDir, options.echo ?? false);

@@ -89,8 +89,13 @@ function registerChannelRoutes(rest: RestServer, deps: Deps): void {
     return ok(messages.create(ctx.params.channel_id!, (ctx.body ?? {}) as MessageBody, { source: 'channel-create', at: ctx.call.at, files: ctx.files }));
   });
   rest.route('GET', '/channels/{channel_id}/messages', (ctx) => {
-    const limit = Number(ctx.query.get('limit') ?? 50);
-    return ok(messages.inChannel(ctx.params.channel_id!).slice(-limit).reverse());
+    // As on Discord: newest first, `after` = the oldest `limit` messages newer than that id (ascending ids, then
+    // returned newest first), and ephemeral replies are nobody's channel history.
+    const limit = Math.min(100, Number(ctx.query.get('limit') ?? 50));
+    const after = ctx.query.get('after');
+    const visible = messages.inChannel(ctx.params.channel_id!).filter((m) => (Number(m.flags ?? 0) & 64) === 0);
+    if (after) return ok(visible.filter((m) => BigInt(m.id) > BigInt(after)).slice(0, limit).reverse());
+    return ok(visible.slice(-limit).reverse());
   });
   const message = '/channels/{channel_id}/messages/{message_id}';
   rest.route('GET', message, (ctx) => {

@@ -82,3 +82,28 @@ describe('portForShard', () => {
     expect(portForShard(8080, { SHARDING_MANAGER: 'true', SHARDS: 'auto' })).toBe(8080);
   });
 });
+
+describe('unit-less durations', () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      parseConfig({ DISCORD_TOKEN: 'aaaa.bbbb.cccc', ...env });
+      return [];
+    } catch (error) {
+      return error instanceof ConfigError ? [...error.problems] : [String(error)];
+    }
+  };
+
+  it('refuses a bare number above a day of seconds and says which milliseconds were probably meant', () => {
+    expect(problemsOf({ IDLE_TIMEOUT: '300000' })).toEqual([
+      'IDLE_TIMEOUT=300000 has no unit, so it means 300000 seconds (83h20m): did you mean 300000ms (5m)? ' +
+        'Write the unit, e.g. 300000ms, 90s or 5m.',
+    ]);
+    expect(problemsOf({ CACHE_TTL: '3600000' })[0]).toMatch(/did you mean 3600000ms \(1h\)\?/);
+    expect(problemsOf({ FETCH_TIMEOUT: '10000' })[0]).toMatch(/did you mean 10000ms \(10s\)\?/);
+  });
+
+  it('keeps plausible bare seconds and anything with a unit', () => {
+    expect(problemsOf({ IDLE_TIMEOUT: '300', ALONE_TIMEOUT: '86400', CACHE_TTL: '300000ms', FETCH_TIMEOUT: '30' })).toEqual([]);
+    expect(parseConfig({ DISCORD_TOKEN: 'aaaa.bbbb.cccc', IDLE_TIMEOUT: '300000ms' }).idleTimeoutMs).toBe(300_000);
+  });
+});

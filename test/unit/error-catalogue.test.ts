@@ -70,7 +70,7 @@ describe('the error catalogue', () => {
     const error = new UserError('QUEUE_FULL', { limit: 25 });
     expect(error.message).toBe('The queue is full. (25 tracks at most.)');
     expect(error.code).toBe('QUEUE_FULL');
-    expect(new UserError('NOT_DJ', { action: 'stop playback' }).message).toMatch(/^Only DJs can stop playback while/);
+    expect(new UserError('NOT_DJ', { action: 'stop playback', role: 'DJ' }).message).toMatch(/^Only DJs can stop playback while/);
     expect(new UserError('NOTHING_PLAYING').message).toBe(ERRORS.NOTHING_PLAYING);
   });
 });

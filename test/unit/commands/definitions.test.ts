@@ -9,7 +9,7 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
     expect([...byName.keys()].sort()).toEqual(
       ['clear', 'filter', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'seek',
         'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume', 'status', 'feedback', 'playlist', 'lyrics', 'autoplay', 'history',
-        'grab'].sort(),
+        'grab', 'help'].sort(),
     );
     expect(byName.size).toBe(commands.length);
   });

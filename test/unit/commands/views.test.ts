@@ -25,7 +25,7 @@ describe('renderNowPlaying', () => {
     const view = renderNowPlaying(session)!;
     expect(view.content).toContain('\\*\\*A\\*\\*');
     expect(view.content).not.toMatch(/<@\d+>/);
-    expect(view.content).toMatch(/loop: off · volume: 100%/);
+    expect(view.content).toMatch(/no repeat · volume 100%/);
     expect(view.content).toContain('Next up: B');
     expect(view.components[0]?.type).toBe(ComponentType.ActionRow);
     const ids = buttonsOf(view).map((b) => b.custom_id);
