@@ -2,7 +2,11 @@ import { Client, GatewayIntentBits, Options } from 'discord.js';
 import { commands } from './commands/index.js';
 import type { CommandDeps } from './commands/command.js';
 import type { Config } from './config.js';
+import { childEnv } from './core/child-env.js';
 import { Queue } from './core/queue.js';
+import { traced } from './core/activity.js';
+import { CommandRateLimiter, TokenBuckets } from './core/token-bucket.js';
+import { LoopWatchdog } from './ops/loop-watchdog.js';
 import { ChannelNotifier } from './discord/channel-notifier.js';
 import { NowPlayingAnnouncer } from './discord/now-playing-announcer.js';
 import { wireClientEvents, countListeners } from './discord/client-events.js';
@@ -94,16 +98,23 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   });
   const persistence = new SessionPersistence(store, sessions, clock, logger);
   const deps: CommandDeps = { config, sessions, sources, settings, clock, logger };
-  wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter(commands, deps, logger, undefined, ops.metrics), logger });
+  wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter(commands, deps, logger, undefined, ops.metrics, interactionLimits(config, clock)), logger });
   client.once('clientReady', () => {
     void registerCommands(client, config, logger);
     void resumeSessions({ sessions, persistence, notifier, logger, ownsGuild: (id) => client.guilds.cache.has(id) })
-      .then((count) => count > 0 && logger.info({ count }, 'resumed sessions after restart'));
+      .then((count) => count > 0 && logger.info({ count }, 'resumed sessions after restart'))
+      .catch((error: unknown) => logger.error({ err: error }, 'resuming sessions after restart failed'));
   });
   const sweep = () => {
     supervisor.sweep(sessions.all());
     clock.setTimeout(sweep, config.cleanupIntervalMs).unref?.();
   };
+  // Expired song-cache rows are otherwise deleted only when read again: the store would grow forever.
+  const sweepCache = () => {
+    void traced('cache:sweep', () => stack.cache.sweepExpired());
+    clock.setTimeout(sweepCache, CACHE_SWEEP_INTERVAL_MS).unref?.();
+  };
+  const watchdog = new LoopWatchdog({ logger });
 
   return {
     client,
@@ -112,6 +123,8 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     async start() {
       persistence.start();
       sweep();
+      clock.setTimeout(sweepCache, CACHE_SWEEP_INTERVAL_MS).unref?.();
+      watchdog.start();
       await ops.start();
       await client.login(config.token);
     },
@@ -120,10 +133,14 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
       persistence.stop();
       await persistence.saveAll();
       sessions.endAll('shutdown');
+      watchdog.stop();
       await client.destroy();
     },
   };
 }
+
+/** How often expired song-cache rows are deleted from the store. */
+const CACHE_SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /** What the text channel is told when a session ends without anyone asking (idle/alone have their own). */
 const END_NOTICES: Partial<Record<EndReason, string>> = {
@@ -131,6 +148,15 @@ const END_NOTICES: Partial<Record<EndReason, string>> = {
   disconnected: "⚠️ I lost the voice connection and couldn't get it back, so playback stopped and the queue was cleared. Use /play to start again.",
   evicted: '👋 I left the voice channel to make room for another server (nothing was playing here). Use /play to bring me back.',
 };
+
+/** Command buckets from RATE_LIMIT_MEMBER / RATE_LIMIT_GUILD; autocomplete: 8 keystrokes at once, 4 a second. */
+function interactionLimits(config: Config, clock: Clock) {
+  const now = () => clock.now();
+  return {
+    commands: new CommandRateLimiter({ member: config.rateLimitMember, guild: config.rateLimitGuild }, now),
+    autocomplete: new TokenBuckets({ capacity: 8, perMs: 2_000 }, now),
+  };
+}
 
 function createClient(config: Config): Client {
   return new Client({
@@ -146,7 +172,8 @@ function createPipeline(config: Config, logger: Logger): AudioPipeline {
   const ffmpeg = locateFfmpeg(config.ffmpegPath);
   if (!ffmpeg) logger.warn('ffmpeg not found (set FFMPEG_PATH or install ffmpeg): only Opus sources will play');
   else logger.debug({ ffmpeg }, 'ffmpeg located');
-  return new AudioPipeline(ffmpeg ? new FfmpegLauncher(ffmpeg.path, logger) : undefined, logger);
+  const env = childEnv(process.env, config.childEnvPassthrough);
+  return new AudioPipeline(ffmpeg ? new FfmpegLauncher(ffmpeg.path, logger, undefined, env) : undefined, logger);
 }
 
 /** Every source adapter behind the resolver (cache, coalescing, worker pool, circuit breakers). */
@@ -161,6 +188,7 @@ async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'lo
     cacheTtlMs: config.cacheTtlMs,
     maxPlaylist: config.maxPlaylist,
     ...(config.ytdlpPath ? { ytdlpPath: config.ytdlpPath } : {}),
+    ytdlp: { env: childEnv(process.env, config.childEnvPassthrough) },
     ...(config.mediaDir ? { mediaDir: config.mediaDir } : {}),
     ...(config.spotify ? { spotify: config.spotify } : {}),
     attachmentHosts: [...DISCORD_ATTACHMENT_HOSTS, ...config.allowedPrivateHosts],

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { parseRate, type Rate } from './core/token-bucket.js';
 
 /**
  * Configuration, parsed once at start-up into a frozen object. Every problem is collected and reported at
@@ -38,6 +39,11 @@ export interface Config {
   readonly maxPlaylist: number;
   /** redis:// or postgres:// for a shared store; SQLite under DATA_DIR when unset. */
   readonly storeUrl: string | undefined;
+  /** Commands and button presses per member (RATE_LIMIT_MEMBER) and per guild (RATE_LIMIT_GUILD); null: no limit. */
+  readonly rateLimitMember: Rate | null;
+  readonly rateLimitGuild: Rate | null;
+  /** Extra environment variable names (`NAME` or `PREFIX_*`) passed to yt-dlp and ffmpeg (CHILD_ENV_PASSTHROUGH). */
+  readonly childEnvPassthrough: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -91,6 +97,9 @@ export function parseConfig(env: Env): Config {
     cacheTtlMs: read.duration('CACHE_TTL', 60 * 60_000),
     maxPlaylist: read.int('MAX_PLAYLIST', 1000, 1, 10_000),
     storeUrl: readStoreUrl(env.STORE_URL, problems),
+    rateLimitMember: readRate(env, 'RATE_LIMIT_MEMBER', { capacity: 10, perMs: 10_000 }, problems),
+    rateLimitGuild: readRate(env, 'RATE_LIMIT_GUILD', { capacity: 60, perMs: 30_000 }, problems),
+    childEnvPassthrough: read.list('CHILD_ENV_PASSTHROUGH'),
   };
   if (config.searchSource === 'local' && !config.mediaDir) {
     problems.push('SEARCH_SOURCE=local needs MEDIA_DIR (the folder with your music).');
@@ -141,6 +150,15 @@ function readSpotify(env: Env, problems: string[]): Config['spotify'] {
   const market = env.SPOTIFY_MARKET?.trim().toUpperCase();
   if (market && !/^[A-Z]{2}$/.test(market)) problems.push(`SPOTIFY_MARKET must be a two-letter country code (got "${market}").`);
   return { clientId, clientSecret, ...(refreshToken ? { refreshToken } : {}), ...(market ? { market } : {}) };
+}
+
+function readRate(env: Env, name: string, fallback: Rate, problems: string[]): Rate | null {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const rate = parseRate(raw, parseDuration);
+  if (rate !== undefined) return rate;
+  problems.push(`${name} must look like 10/10s (commands per time) or off (got "${raw}").`);
+  return fallback;
 }
 
 function readStoreUrl(raw: string | undefined, problems: string[]): string | undefined {

@@ -40,6 +40,8 @@ export const ERRORS = {
   BAD_QUEUE_RANGE: 'Give a queue position like `3`, or a range like `3-7`.',
   STALE_CONTROLS: 'Those buttons belong to a track that is no longer playing.',
   YTDLP_MISSING: "YouTube playback isn't set up on this bot yet (yt-dlp is missing). Ask the bot's owner to install it.",
+  FAILURE_RUN: "I stopped playing: several tracks in a row couldn't be played. The rest of the queue is kept; /play starts it again.",
+  RATE_LIMITED: "Slow down a little: you're sending commands faster than I can take them. Try again in a few seconds.",
   TRACK_UNAVAILABLE: "That video isn't available (private, removed, age-restricted or blocked in this region).",
 } as const;
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { UserError } from '../core/errors.js';
+import { ERRORS, UserError, isUserError } from '../core/errors.js';
 import type { AddPosition, LoopMode, Queue, QueueSnapshot } from '../core/queue.js';
 import type { QueuedTrack, Requester, Track } from '../core/track.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
@@ -49,6 +49,10 @@ export interface SessionSnapshot {
 
 /** How long before the end of a track the next one is opened (enough for yt-dlp and ffmpeg to start). */
 const PRELOAD_LEAD_MS = 10_000;
+/** Tracks failing in a row after which the session stops (with one summary message) instead of going on. */
+export const MAX_FAILURE_RUN = 5;
+/** Pause before the track after a failed one starts: 100 ms, doubling per failure in the run (bounded). */
+const failureBackoffMs = (run: number): number => Math.min(2_000, 100 * 2 ** Math.max(0, run - 1));
 
 type Events = {
   stateChange: [oldState: SessionState, newState: SessionState];
@@ -68,6 +72,8 @@ export class GuildSession extends EventEmitter<Events> {
   private volumeValue: number;
   private lastActivity: number;
   private preloadTimer: TimerHandle | undefined;
+  /** The pending start of the track after a failed one (see `afterFailure`). */
+  private failureTimer: TimerHandle | undefined;
   /** The current track is near its end (or its source is drained): the next one should be open. */
   private preloadWanted = false;
 
@@ -89,7 +95,7 @@ export class GuildSession extends EventEmitter<Events> {
       this.emit('trackStart', entry, offset);
     });
     this.playback.on('sourceDrained', () => this.preloadNext());
-    this.playback.on('trackEnd', (_entry, failed) => this.next(this.deps.queue.advance(failed ? 'skipped' : 'finished')));
+    this.playback.on('trackEnd', (_entry, failed) => (failed ? this.afterFailure() : this.next(this.deps.queue.advance('finished'))));
     deps.link.on('gone', this.onLinkGone);
   }
 
@@ -238,6 +244,7 @@ export class GuildSession extends EventEmitter<Events> {
   destroy(reason: EndReason): void {
     if (this.state.status === 'destroyed') return;
     if (this.preloadTimer) this.deps.clock.clearTimeout(this.preloadTimer);
+    if (this.failureTimer) this.deps.clock.clearTimeout(this.failureTimer);
     this.deps.link.off('gone', this.onLinkGone);
     this.playback.destroy(reason);
     this.deps.link.destroy();
@@ -259,6 +266,33 @@ export class GuildSession extends EventEmitter<Events> {
     const state = this.state;
     if (!isActive(state)) throw new UserError('NOTHING_PLAYING');
     return state;
+  }
+
+  /**
+   * A track failed (runs inside the serial runner). The next one never starts synchronously: it waits a
+   * back-off that grows with the run, so a queue whose entries all fail at once cannot spin the event loop,
+   * and after MAX_FAILURE_RUN failures in a row the session stops with one summary. Failed entries are not
+   * re-queued under loop `queue`. If anything else changed the state meanwhile (a /skip, /stop), it wins.
+   */
+  private afterFailure(): void {
+    const { count, last } = this.playback.failureRun;
+    if (count >= MAX_FAILURE_RUN) {
+      this.deps.queue.park();
+      this.playback.toIdle();
+      this.emit('changed');
+      const reason = last && isUserError(last) ? ` The last one: ${last.message}` : '';
+      void this.deps.notifier.send(this.deps.textChannelId, `⚠️ ${ERRORS.FAILURE_RUN}${reason}`);
+      return;
+    }
+    if (this.deps.queue.length === 0) return this.next(this.deps.queue.advance('failed')); // nothing to spin on
+    const failedState = this.state;
+    this.failureTimer = this.deps.clock.setTimeout(() => {
+      this.failureTimer = undefined;
+      void this.serial.run(() => {
+        if (this.state === failedState) this.next(this.deps.queue.advance('failed'));
+      });
+    }, failureBackoffMs(count));
+    this.failureTimer.unref?.();
   }
 
   private next(entry: QueuedTrack | null): void {

@@ -25,6 +25,8 @@ function setup() {
 
 const titleOf = (link: FakeLink): string | undefined => (link.playing as unknown as { title?: string } | undefined)?.title;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** After a failure the next track starts after a back-off (100 ms for the first failure of a run). */
+const settleFailure = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 describe('GuildSession', () => {
   it('starts the first track, queues the rest, advances when a track ends, then goes idle', async () => {
@@ -59,7 +61,7 @@ describe('GuildSession', () => {
     loader.failing.set('B', new UserError('BROKEN_MEDIA'));
     await (await session.enqueue([track('A'), track('B'), track('C')], alice)).started;
     link.finish();
-    await settle();
+    await settleFailure();
     expect(titleOf(link)).toBe('C');
     expect(sent).toEqual([expect.stringMatching(/Couldn't play \*\*B\*\*.*couldn't be decoded/)]);
   });
@@ -128,7 +130,7 @@ describe('GuildSession recovery, seek, volume, previous', () => {
     expect(titleOf(link)).toBe('A');
     expect(sent).toEqual([]);
     link.finish(new Error('socket hang up again'), 5_000);
-    await settle();
+    await settleFailure();
     expect(titleOf(link)).toBe('B');
     expect(sent).toEqual([expect.stringMatching(/Couldn't play \*\*A\*\*/)]);
   });
