@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { parseRate, type Rate } from './core/token-bucket.js';
 
 /**
  * Configuration, parsed once at start-up into a frozen object. Every problem is collected and reported at
@@ -152,10 +151,28 @@ function readSpotify(env: Env, problems: string[]): Config['spotify'] {
   return { clientId, clientSecret, ...(refreshToken ? { refreshToken } : {}), ...(market ? { market } : {}) };
 }
 
+/** A command rate: `capacity` at once, refilled over `perMs` (the shape core/token-bucket takes). */
+export interface Rate {
+  readonly capacity: number;
+  readonly perMs: number;
+}
+
+/** `"10/10s"` → 10 commands, refilled over 10 s; `off`/`0` → null (no limit); undefined when malformed. */
+export function parseRate(text: string): Rate | null | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === 'off' || trimmed === '0') return null;
+  const m = /^(\d{1,6})\/(.+)$/.exec(trimmed);
+  if (!m) return undefined;
+  const capacity = Number(m[1]);
+  const perMs = parseDuration(m[2] ?? '');
+  if (capacity < 1 || perMs === undefined || perMs <= 0) return undefined;
+  return { capacity, perMs };
+}
+
 function readRate(env: Env, name: string, fallback: Rate, problems: string[]): Rate | null {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
-  const rate = parseRate(raw, parseDuration);
+  const rate = parseRate(raw);
   if (rate !== undefined) return rate;
   problems.push(`${name} must look like 10/10s (commands per time) or off (got "${raw}").`);
   return fallback;

@@ -90,15 +90,3 @@ export class CommandRateLimiter {
     return true;
   }
 }
-
-/** `"10/10s"` → 10 requests, refilled over 10 s; `off`/`0` → null (no limit); undefined when malformed. */
-export function parseRate(text: string, parseDuration: (text: string) => number | undefined): Rate | null | undefined {
-  const trimmed = text.trim().toLowerCase();
-  if (trimmed === 'off' || trimmed === '0') return null;
-  const m = /^(\d{1,6})\/(.+)$/.exec(trimmed);
-  if (!m) return undefined;
-  const capacity = Number(m[1]);
-  const perMs = parseDuration(m[2] ?? '');
-  if (capacity < 1 || perMs === undefined || perMs <= 0) return undefined;
-  return { capacity, perMs };
-}

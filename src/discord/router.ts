@@ -5,7 +5,6 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
-  type InteractionEditReplyOptions,
 } from 'discord.js';
 import { ERRORS, isUserError, UserError } from '../core/errors.js';
 import type { CommandRateLimiter, TokenBuckets } from '../core/token-bucket.js';
@@ -13,13 +12,19 @@ import { traced } from '../core/activity.js';
 import type { CommandDeps, CommandReply, SlashCommand } from '../commands/command.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ports/logger.js';
-import { buttonHandlers } from './button-handlers.js';
-import { parseCustomId, type ButtonHandler, type ButtonOutcome } from './buttons.js';
+import { parseCustomId, type ButtonHandler, type ButtonOutcome } from '../commands/buttons.js';
+import { finalise, NO_MENTIONS } from '../commands/reply.js';
 
-/** Nothing the bot sends may ping anyone: titles and queries are untrusted text. */
-export const NO_MENTIONS = { parse: [], repliedUser: false } as const;
-
-const MAX_CONTENT = 2000;
+/** What the router dispatches to, all handed in by the composition root. */
+export interface RouterOptions {
+  readonly commands: readonly SlashCommand[];
+  /** Button families by custom-id prefix (see discord/button-handlers.ts). */
+  readonly buttons: readonly ButtonHandler[];
+  readonly deps: CommandDeps;
+  readonly logger: Logger;
+  readonly metrics?: Pick<Metrics, 'observeDeferral' | 'countCommand'>;
+  readonly limits?: InteractionLimits;
+}
 
 /** Per-member/guild command buckets and per-user autocomplete buckets (in memory: checking them costs nothing). */
 export interface InteractionLimits {
@@ -39,17 +44,18 @@ const SLOW_DOWN = `🐢 ${ERRORS.RATE_LIMITED}`;
 export class InteractionRouter {
   private readonly commands: ReadonlyMap<string, SlashCommand>;
   private readonly buttons: ReadonlyMap<string, ButtonHandler>;
+  private readonly deps: CommandDeps;
+  private readonly logger: Logger;
+  private readonly metrics: RouterOptions['metrics'];
+  private readonly limits: InteractionLimits;
 
-  constructor(
-    commands: readonly SlashCommand[],
-    private readonly deps: CommandDeps,
-    private readonly logger: Logger,
-    buttons: readonly ButtonHandler[] = buttonHandlers,
-    private readonly metrics?: Pick<Metrics, 'observeDeferral' | 'countCommand'>,
-    private readonly limits: InteractionLimits = {},
-  ) {
-    this.commands = new Map(commands.map((c) => [c.data.name, c]));
-    this.buttons = new Map(buttons.map((b) => [b.prefix, b]));
+  constructor(options: RouterOptions) {
+    this.commands = new Map(options.commands.map((c) => [c.data.name, c]));
+    this.buttons = new Map(options.buttons.map((b) => [b.prefix, b]));
+    this.deps = options.deps;
+    this.logger = options.logger;
+    this.metrics = options.metrics;
+    this.limits = options.limits ?? {};
   }
 
   readonly handle = (interaction: Interaction): Promise<void> => traced(phaseOf(interaction), () => this.dispatch(interaction));
@@ -164,10 +170,4 @@ function phaseOf(interaction: Interaction): string {
   if (interaction.isChatInputCommand()) return `command:${interaction.commandName}`;
   if (interaction.isAutocomplete()) return `autocomplete:${interaction.commandName}`;
   return interaction.isButton() ? 'button' : 'interaction';
-}
-
-export function finalise(reply: CommandReply): InteractionEditReplyOptions {
-  const options = typeof reply === 'string' ? { content: reply } : reply;
-  const content = options.content && options.content.length > MAX_CONTENT ? `${options.content.slice(0, MAX_CONTENT - 1)}…` : options.content;
-  return { ...options, ...(content !== undefined ? { content } : {}), allowedMentions: NO_MENTIONS };
 }
