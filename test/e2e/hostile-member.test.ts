@@ -103,7 +103,7 @@ async function ensureBot(): Promise<void> {
   if (process.env.HOSTILE_RESTART_EACH === '1' && bot.exitInfo === undefined) await bot.kill('SIGKILL');
   if (bot.exitInfo === undefined) return;
   bot = startBot(discord, botOptions());
-  await bot.waitUntilReady();
+  await bot.waitUntilReady({ timeoutMs: 90_000 });
   await listen('stop').catch(() => '');
   await startListening();
 }
@@ -227,11 +227,11 @@ beforeAll(async () => {
   for (const name of ['alice', 'bob', 'carol']) listeners.push(discord.world.userByName(name)!.id);
   mallory = discord.world.userByName('mallory')!.id;
   bot = startBot(discord, botOptions());
-  await bot.waitUntilReady();
+  await bot.waitUntilReady({ timeoutMs: 90_000 });
   for (const user of listeners) discord.setUserVoiceChannel(L, user, discord.world.voiceChannel(L, 'Music').id);
   discord.setUserVoiceChannel(A, mallory, discord.world.voiceChannel(A, 'Music').id);
   await startListening();
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await discord?.close();
