@@ -3,7 +3,11 @@ import { CommandIds } from './commands/command-ids.js';
 import { commands } from './commands/index.js';
 import type { CommandDeps } from './commands/command.js';
 import type { Config } from './config.js';
+import { childEnv } from './core/child-env.js';
 import { Queue } from './core/queue.js';
+import { traced } from './core/activity.js';
+import { CommandRateLimiter, TokenBuckets } from './core/token-bucket.js';
+import { LoopWatchdog } from './ops/loop-watchdog.js';
 import { ChannelNotifier } from './discord/channel-notifier.js';
 import { AutoplayController } from './discord/autoplay-controller.js';
 import { RelatedTracks } from './resolver/related-tracks.js';
@@ -83,7 +87,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   ops.metrics.setSourceHealth('youtube', stack.ytdlpFound);
   const sources = stack.resolver;
   const ffmpeg = locateFfmpeg(config.ffmpegPath);
-  const pipeline = createPipeline(ffmpeg?.path, logger);
+  const pipeline = createPipeline(ffmpeg?.path, logger, config.childEnvPassthrough);
   const loader = instrumentLoader(new SourceTrackLoader(sources, pipeline, { baseline: config.baselinePipeline }), ops.metrics);
   const loudness = ffmpeg && createLoudness(ffmpeg.path, sources, { store, logger }, ops);
   const notifier = new ChannelNotifier(client, logger);
@@ -145,16 +149,23 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     config, sessions, sources, settings, votes: new VoteSkips(), clock, logger, owner, playlists, lyrics, autoplay: autoplaySwitch,
     player, commandIds,
   };
-  wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter({ commands, buttons: buttonHandlers, deps, logger, metrics: ops.metrics }), logger });
+  wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter({ commands, buttons: buttonHandlers, deps, logger, metrics: ops.metrics, limits: interactionLimits(config, clock) }), logger });
   client.once('clientReady', () => {
     void registerCommands(client, config, logger, commandIds);
     void resumeSessions({ sessions, persistence, notifier, logger, clock, ownsGuild: (id) => client.guilds.cache.has(id) })
-      .then((count) => count > 0 && logger.info({ count }, 'resumed sessions after restart'));
+      .then((count) => count > 0 && logger.info({ count }, 'resumed sessions after restart'))
+      .catch((error: unknown) => logger.error({ err: error }, 'resuming sessions after restart failed'));
   });
   const sweep = () => {
     supervisor.sweep(sessions.all());
     clock.setTimeout(sweep, config.cleanupIntervalMs).unref?.();
   };
+  // Expired song-cache rows are otherwise deleted only when read again: the store would grow forever.
+  const sweepCache = () => {
+    void traced('cache:sweep', () => stack.cache.sweepExpired());
+    clock.setTimeout(sweepCache, CACHE_SWEEP_INTERVAL_MS).unref?.();
+  };
+  const watchdog = new LoopWatchdog({ logger });
 
   return {
     client,
@@ -163,6 +174,8 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     async start() {
       persistence.start();
       sweep();
+      clock.setTimeout(sweepCache, CACHE_SWEEP_INTERVAL_MS).unref?.();
+      watchdog.start();
       await ops.start();
       if (config.shards) logger.info({ shards: config.shards.ids, shardCount: config.shards.count }, 'running these shards');
       await client.login(config.token);
@@ -172,10 +185,14 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
       persistence.stop();
       await persistence.saveAll();
       sessions.endAll('shutdown');
+      watchdog.stop();
       await client.destroy();
     },
   };
 }
+
+/** How often expired song-cache rows are deleted from the store. */
+const CACHE_SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /** What the text channel is told when a session ends without anyone asking (idle/alone have their own). */
 const END_NOTICES: Partial<Record<EndReason, string>> = {
@@ -183,6 +200,15 @@ const END_NOTICES: Partial<Record<EndReason, string>> = {
   disconnected: "⚠️ I lost the voice connection and couldn't get it back, so playback stopped and the queue was cleared. Use /play to start again.",
   evicted: '👋 I left the voice channel to make room for another server (nothing was playing here). Use /play to bring me back.',
 };
+
+/** Command buckets from RATE_LIMIT_MEMBER / RATE_LIMIT_GUILD; autocomplete: 8 keystrokes at once, 4 a second. */
+function interactionLimits(config: Config, clock: Clock) {
+  const now = () => clock.now();
+  return {
+    commands: new CommandRateLimiter({ member: config.rateLimitMember, guild: config.rateLimitGuild }, now),
+    autocomplete: new TokenBuckets({ capacity: 8, perMs: 2_000 }, now),
+  };
+}
 
 function createClient(config: Config): Client {
   return new Client({
@@ -205,10 +231,12 @@ function createLyrics(config: Config, store: KeyValueStore, clock: Clock, logger
   return { service: new LyricsService(client, store), followers: new LyricsFollowers(clock) };
 }
 
-function createPipeline(ffmpegPath: string | undefined, logger: Logger): AudioPipeline {
+function createPipeline(ffmpegPath: string | undefined, logger: Logger, childEnvPassthrough: readonly string[]): AudioPipeline {
   if (!ffmpegPath) logger.warn('ffmpeg not found (set FFMPEG_PATH or install ffmpeg): only Opus sources will play');
   else logger.debug({ ffmpeg: ffmpegPath }, 'ffmpeg located');
-  return new AudioPipeline(ffmpegPath ? new FfmpegLauncher(ffmpegPath, logger) : undefined, logger);
+  // ffmpeg gets a minimal environment: no token, store URL or API secrets reach a child process.
+  const env = childEnv(process.env, childEnvPassthrough);
+  return new AudioPipeline(ffmpegPath ? new FfmpegLauncher(ffmpegPath, logger, undefined, env) : undefined, logger);
 }
 
 /** Loudness for normalization: measured from a second read of the track's source, cached in the store. */
@@ -233,6 +261,7 @@ async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'lo
     cacheTtlMs: config.cacheTtlMs,
     maxPlaylist: config.maxPlaylist,
     ...(config.ytdlpPath ? { ytdlpPath: config.ytdlpPath } : {}),
+    ytdlp: { env: childEnv(process.env, config.childEnvPassthrough) },
     ...(config.mediaDir ? { mediaDir: config.mediaDir } : {}),
     ...(config.spotify ? { spotify: config.spotify } : {}),
     attachmentHosts: [...DISCORD_ATTACHMENT_HOSTS, ...config.allowedPrivateHosts],

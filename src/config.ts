@@ -60,6 +60,11 @@ export interface Config {
   readonly lyricsApiUrl: string | undefined;
   /** Re-post the player message when a track starts this many messages below it; 0 = always edit in place. */
   readonly playerRepostAfter: number;
+  /** Commands and button presses per member (RATE_LIMIT_MEMBER) and per guild (RATE_LIMIT_GUILD); null: no limit. */
+  readonly rateLimitMember: Rate | null;
+  readonly rateLimitGuild: Rate | null;
+  /** Extra environment variable names (`NAME` or `PREFIX_*`) passed to yt-dlp and ffmpeg (CHILD_ENV_PASSTHROUGH). */
+  readonly childEnvPassthrough: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -123,6 +128,9 @@ export function parseConfig(env: Env): Config {
     // Set but empty turns lyrics off; unset uses the public LRCLIB.
     lyricsApiUrl: env.LYRICS_API_URL !== undefined && env.LYRICS_API_URL.trim() === '' ? undefined : read.url('LYRICS_API_URL', 'https://lrclib.net'),
     playerRepostAfter: read.int('PLAYER_REPOST_AFTER', 10, 0, 100),
+    rateLimitMember: readRate(env, 'RATE_LIMIT_MEMBER', { capacity: 10, perMs: 10_000 }, problems),
+    rateLimitGuild: readRate(env, 'RATE_LIMIT_GUILD', { capacity: 60, perMs: 30_000 }, problems),
+    childEnvPassthrough: read.list('CHILD_ENV_PASSTHROUGH'),
   };
   if (config.searchSource === 'local' && !config.mediaDir) {
     problems.push('SEARCH_SOURCE=local needs MEDIA_DIR (the folder with your music).');
@@ -222,6 +230,33 @@ function readOrdinal(env: Env): number | undefined {
     if (ordinal !== undefined) return ordinal;
   }
   return undefined;
+}
+
+/** A command rate: `capacity` at once, refilled over `perMs` (the shape core/token-bucket takes). */
+export interface Rate {
+  readonly capacity: number;
+  readonly perMs: number;
+}
+
+/** `"10/10s"` → 10 commands, refilled over 10 s; `off`/`0` → null (no limit); undefined when malformed. */
+export function parseRate(text: string): Rate | null | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === 'off' || trimmed === '0') return null;
+  const m = /^(\d{1,6})\/(.+)$/.exec(trimmed);
+  if (!m) return undefined;
+  const capacity = Number(m[1]);
+  const perMs = parseDuration(m[2] ?? '');
+  if (capacity < 1 || perMs === undefined || perMs <= 0) return undefined;
+  return { capacity, perMs };
+}
+
+function readRate(env: Env, name: string, fallback: Rate, problems: string[]): Rate | null {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const rate = parseRate(raw);
+  if (rate !== undefined) return rate;
+  problems.push(`${name} must look like 10/10s (commands per time) or off (got "${raw}").`);
+  return fallback;
 }
 
 function readStoreUrl(raw: string | undefined, problems: string[]): string | undefined {

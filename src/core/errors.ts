@@ -110,6 +110,10 @@ export const ERRORS = {
   LYRICS_GONE: 'Those lyrics are no longer available.',
   UNKNOWN_PLAYLIST_ACTION: 'That playlist action is not known to me any more.',
 
+  // Hostile input
+  FAILURE_RUN: "I stopped playing: several tracks in a row couldn't be played. The rest of the queue is kept; /play starts it again.",
+  RATE_LIMITED: "Slow down a little: you're sending commands faster than I can take them. Try again in a few seconds.",
+
   // Owner tools
   STATUS_UNAVAILABLE: "My status isn't available right now; please try again in a little while.",
   STATUS_FORBIDDEN: "Only the bot's owner and members with the **Manage Server** permission can see my status.",

@@ -1,17 +1,29 @@
 /**
  * Text formatting for messages. Pure. Titles and names come from untrusted sources (file names, stream
- * metadata, other users): they are escaped so they cannot inject Markdown or masked links, and mentions are
- * neutralised with a zero-width joiner as a second line of defence behind `allowed_mentions: { parse: [] }`.
+ * metadata, other users), so `escapeText` neutralises every form of Discord markup in them, with one
+ * consistent technique: Markdown characters get a backslash, and forms a backslash does not stop get an
+ * invisible character inside them (U+200B zero-width space, U+200D for @everyone/@here):
+ * - Markdown: emphasis, code, spoilers, strike, block quotes, headers (`#`), subtext (`-#`), lists (`-`, `*`,
+ *   `1.`) and masked links (`[text](url)`);
+ * - every `<…>` form: user/role/channel mentions, slash-command mentions (`</play:1>`), timestamps
+ *   (`<t:…:R>`), custom emoji (`<:e:id>`, `<a:e:id>`) and `<https://…>` links: `<` is followed by U+200B;
+ * - links: `scheme://` becomes `scheme:\u200B//` and `discord.gg` becomes `discord\u200B.gg`, so nothing in
+ *   untrusted text is clickable (wrapping a link in `<…>` only hides its preview, it still links);
+ * - `@everyone`/`@here`, as a second line of defence behind `allowed_mentions: { parse: [] }`.
  */
 export function escapeText(text: string, maxLength = 200): string {
   const clipped = text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
   return clipped
-    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
     .replace(/([\\*_~`|>#[\]()-])/g, '\\$1')
+    .replace(/^(\s*\d+)\.(?=\s)/, '$1\\.') // an ordered-list marker (`1. `), not a version number
+    .replace(/</g, '<\u200B')
     .replace(/@(everyone|here)/gi, '@\u200D$1')
     .replace(/<(@[!&]?|#)(\d+)>/g, '<$1\u200D$2>')
     // Timestamps (`<t:0:R>`), custom emoji (`<:name:id>`), command mentions (`</cmd:id>`) and guide links.
-    .replace(/<(t:|a?:|\/|id:)/g, '<\u200D$1');
+    .replace(/<(t:|a?:|\/|id:)/g, '<\u200D$1')
+    .replace(/:\/\//g, ':\u200B//')
+    .replace(/\b(discord(?:app)?)\.(gg|com|io|me)\b/gi, '$1\u200B.$2');
 }
 
 /** `1 track`, `3 tracks`: counts read as English, not `track(s)`. */

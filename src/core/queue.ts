@@ -39,7 +39,8 @@ export type { LoopMode, QueueSnapshot } from './queue-snapshot.js';
 export { DEFAULT_HISTORY_LIMIT } from './queue-view.js';
 export type { QueueOptions } from './queue-view.js';
 
-export type AdvanceReason = 'finished' | 'skipped';
+/** `failed`: the current entry could not be played; it goes to history even in loop `queue` (never re-queued). */
+export type AdvanceReason = 'finished' | 'skipped' | 'failed';
 export type AddPosition = 'end' | 'next';
 
 export interface SkipResult {
@@ -104,9 +105,16 @@ export class Queue extends QueueView {
   advance(reason: AdvanceReason): QueuedTrack | null {
     const old = this.currentEntry;
     if (old !== null && reason === 'finished' && this.loopMode === 'track') return old;
-    if (old !== null) this.retire(old);
+    if (old !== null) this.retire(old, reason);
     this.currentEntry = this.upcomingEntries.popFront() ?? null;
     return this.currentEntry;
+  }
+
+  /** Ends the current entry as failed and leaves nothing current; upcoming entries stay (playback stopped). */
+  park(): void {
+    const old = this.currentEntry;
+    if (old !== null) this.retire(old, 'failed');
+    this.currentEntry = null;
   }
 
   /**
@@ -234,8 +242,8 @@ export class Queue extends QueueView {
   }
 
   /** Where an ended current entry goes: history, or (loop `queue`) back to the end of upcoming. */
-  private retire(entry: QueuedTrack): void {
-    if (this.loopMode === 'queue') {
+  private retire(entry: QueuedTrack, reason: AdvanceReason = 'skipped'): void {
+    if (this.loopMode === 'queue' && reason !== 'failed') {
       this.upcomingEntries.pushBack(entry);
       return;
     }

@@ -6,7 +6,9 @@ import {
   type ChatInputCommandInteraction,
   type Interaction,
 } from 'discord.js';
-import { isUserError, UserError } from '../core/errors.js';
+import { ERRORS, isUserError, UserError } from '../core/errors.js';
+import type { CommandRateLimiter, TokenBuckets } from '../core/token-bucket.js';
+import { traced } from '../core/activity.js';
 import type { CommandDeps, CommandReply, SlashCommand } from '../commands/command.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ports/logger.js';
@@ -21,7 +23,16 @@ export interface RouterOptions {
   readonly deps: CommandDeps;
   readonly logger: Logger;
   readonly metrics?: Pick<Metrics, 'observeDeferral' | 'countCommand'>;
+  readonly limits?: InteractionLimits;
 }
+
+/** Per-member/guild command buckets and per-user autocomplete buckets (in memory: checking them costs nothing). */
+export interface InteractionLimits {
+  readonly commands?: CommandRateLimiter;
+  readonly autocomplete?: TokenBuckets;
+}
+
+const SLOW_DOWN = `🐢 ${ERRORS.RATE_LIMITED}`;
 
 /**
  * The one `interactionCreate` listener. Invariant: for every command and button, the acknowledgement
@@ -38,6 +49,7 @@ export class InteractionRouter {
   private readonly deps: CommandDeps;
   private readonly logger: Logger;
   private readonly metrics: RouterOptions['metrics'];
+  private readonly limits: InteractionLimits;
 
   constructor(options: RouterOptions) {
     this.commands = new Map(options.commands.map((c) => [c.data.name, c]));
@@ -45,17 +57,21 @@ export class InteractionRouter {
     this.deps = options.deps;
     this.logger = options.logger;
     this.metrics = options.metrics;
+    this.limits = options.limits ?? {};
   }
 
-  readonly handle = async (interaction: Interaction): Promise<void> => {
+  readonly handle = (interaction: Interaction): Promise<void> => traced(phaseOf(interaction), () => this.dispatch(interaction));
+
+  private async dispatch(interaction: Interaction): Promise<void> {
     if (interaction.isChatInputCommand()) await this.handleCommand(interaction);
     else if (interaction.isButton()) await this.handleButton(interaction);
     else if (interaction.isAutocomplete()) await this.handleAutocomplete(interaction);
-  };
+  }
 
   private async handleCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     const name = interaction.commandName;
     const received = this.deps.clock.now();
+    if (!this.admitted(interaction)) return this.slowDown(interaction, name);
     // Decided before the deferral, because a deferral's visibility is final: a refusal from cached state, or a
     // command that is private anyway, is deferred ephemeral; everything else public.
     const refusal = this.precheck(interaction);
@@ -121,6 +137,18 @@ export class InteractionRouter {
     });
   }
 
+  private admitted(interaction: ChatInputCommandInteraction | ButtonInteraction): boolean {
+    return !interaction.guildId || !this.limits.commands || this.limits.commands.admit(interaction.guildId, interaction.user.id);
+  }
+
+  /** Over the member's or guild's rate: one ephemeral reply (the acknowledgement itself), no work at all. */
+  private async slowDown(interaction: ChatInputCommandInteraction | ButtonInteraction, label: string): Promise<void> {
+    this.metrics?.countCommand(label, 'rate_limited');
+    await interaction.reply({ content: SLOW_DOWN, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }).catch((error: unknown) => {
+      this.logger.debug({ err: error, interaction: label }, 'could not send a slow-down reply');
+    });
+  }
+
   private async run(interaction: ChatInputCommandInteraction, after: (() => Promise<void>)[]): Promise<CommandReply> {
     const command = this.commands.get(interaction.commandName);
     if (!command) throw new UserError('UNKNOWN_COMMAND');
@@ -131,6 +159,11 @@ export class InteractionRouter {
   /** Autocomplete cannot be deferred: it answers within Discord's 3 s or not at all (an empty list on error). */
   private async handleAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
     const command = this.commands.get(interaction.commandName);
+    // A keystroke over the user's rate gets no search (an empty list): typing fast must not fill the pool.
+    if (this.limits.autocomplete && !this.limits.autocomplete.take(interaction.user.id)) {
+      await interaction.respond([]).catch(() => undefined);
+      return;
+    }
     const choices = await (command?.autocomplete?.(interaction, this.deps) ?? Promise.resolve([])).catch((error: unknown) => {
       this.logger.debug({ err: error, command: interaction.commandName }, 'autocomplete failed');
       return [];
@@ -142,6 +175,7 @@ export class InteractionRouter {
 
   /** Acknowledge first (deferred update: the message stays as it is), then act, then edit the message. */
   private async handleButton(interaction: ButtonInteraction): Promise<void> {
+    if (!this.admitted(interaction)) return this.slowDown(interaction, 'button');
     try {
       await interaction.deferUpdate();
     } catch (error) {
@@ -174,4 +208,11 @@ export class InteractionRouter {
     this.logger.error({ err: error, ref, interaction: label, guildId: interaction.guildId }, 'interaction failed');
     return `❌ Something went wrong on my side. If it keeps happening, tell the bot's owner: reference \`${ref}\`.`;
   }
+}
+
+/** The watchdog's name for handling `interaction` (bounded: command names, or the kind). */
+function phaseOf(interaction: Interaction): string {
+  if (interaction.isChatInputCommand()) return `command:${interaction.commandName}`;
+  if (interaction.isAutocomplete()) return `autocomplete:${interaction.commandName}`;
+  return interaction.isButton() ? 'button' : 'interaction';
 }

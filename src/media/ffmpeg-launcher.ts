@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { childEnv } from '../core/child-env.js';
 import { setPriority } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../ports/logger.js';
@@ -40,6 +41,8 @@ export class FfmpegLauncher {
     private readonly path: string,
     private readonly logger: Logger,
     private readonly spacingMs = 15,
+    /** ffmpeg's whole environment: minimal (no bot secrets), see core/child-env. */
+    private readonly env: Record<string, string> = childEnv(process.env),
   ) {}
 
   get processesStarted(): number {
@@ -53,7 +56,7 @@ export class FfmpegLauncher {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     signal.throwIfAborted();
     this.started += 1;
-    const child = spawn(this.path, ffmpegArgs(options), { stdio: ['pipe', 'pipe', 'pipe'], signal });
+    const child = spawn(this.path, ffmpegArgs(options), { stdio: ['pipe', 'pipe', 'pipe'], signal, env: this.env });
     child.on('error', (error) => this.logger.debug({ err: error }, 'ffmpeg process error'));
     if (child.pid !== undefined) {
       try {

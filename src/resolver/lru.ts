@@ -40,6 +40,11 @@ export class LruMap<K, V> {
     }
   }
 
+  /** Every entry, least recently used first, without touching recency. */
+  *items(): IterableIterator<[K, V]> {
+    yield* this.entries;
+  }
+
   delete(key: K): boolean {
     return this.entries.delete(key);
   }

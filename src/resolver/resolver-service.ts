@@ -102,8 +102,9 @@ export class TrackResolver {
       ? new SuggestionEngine({
           clock: options.clock,
           ...(options.suggestTimeoutMs ? { timeoutMs: options.suggestTimeoutMs } : {}),
+          // Background priority: a keystroke must never delay another guild's track start.
           search: (text, signal) =>
-            this.guarded(suggester.name, () => options.pool.submit((s) => suggester.search(text, s), { priority: 'interactive', signal })),
+            this.guarded(suggester.name, () => options.pool.submit((s) => suggester.search(text, s), { priority: 'background', signal })),
         })
       : null;
   }
@@ -234,8 +235,13 @@ export class TrackResolver {
     await this.options.cache.setResolution(raw.key, plainResolution(raw.resolution, tracks));
   }
 
-  /** Runs `work` through the source's breaker; a fail-fast refusal becomes the clear "having trouble" message. */
+  /**
+   * Runs `work` through the source's breaker; a fail-fast refusal becomes the clear "having trouble" message.
+   * Sources whose origin the user picks (direct links, radio) have no breaker: a member linking a dead host
+   * five times is not an outage, and must not make every other guild's links fail fast.
+   */
   private async guarded<T>(name: SourceName, work: () => Promise<T>): Promise<T> {
+    if (USER_CHOSEN_ORIGINS.has(name)) return work();
     let admitted = false;
     try {
       return await this.breaker(name).execute(() => {
@@ -267,6 +273,9 @@ export class TrackResolver {
     return this.options.maxPlaylist ?? MAX_PLAYLIST;
   }
 }
+
+/** Sources that fetch whatever host the user named: their failures say nothing about the bot's own health. */
+const USER_CHOSEN_ORIGINS: ReadonlySet<SourceName> = new Set(['http', 'radio']);
 
 /** Sources whose preparation stays useful for minutes (signed URLs, matches). */
 

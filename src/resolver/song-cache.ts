@@ -119,6 +119,22 @@ export class SongCache implements SourceCache {
     await this.remove(this.metaKey(key));
   }
 
+  /**
+   * Deletes expired entries, in memory and in the store (listing keys makes the store drop expired rows), so
+   * the SQLite file does not grow forever with rows nobody reads again. Run on a timer; never throws.
+   * Returns how many entries were live in the store afterwards (for logs).
+   */
+  async sweepExpired(): Promise<number> {
+    const now = this.clock.now();
+    for (const [key, record] of [...this.memory.items()]) if (!isFresh(record.expiresAt, now)) this.memory.delete(key);
+    try {
+      return (await this.store.keys(`${this.namespace}:`)).length;
+    } catch (error) {
+      this.logger?.warn({ err: error }, 'song cache: sweep failed');
+      return 0;
+    }
+  }
+
   stats(): SongCacheStats {
     const lookups = this.counts.hits + this.counts.misses;
     return {

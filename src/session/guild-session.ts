@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { FilterPreset } from '../core/audio-filter.js';
-import { UserError } from '../core/errors.js';
+import { ERRORS, UserError, isUserError } from '../core/errors.js';
 import type { AddPosition, LoopMode, Queue } from '../core/queue.js';
 import type { QueuedTrack, Requester, Track } from '../core/track.js';
-import type { Clock } from '../ports/clock.js';
+import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { VoiceGoneReason, VoiceLink } from '../ports/voice.js';
@@ -36,6 +36,11 @@ export interface SessionDeps {
   readonly filter?: FilterPreset;
 }
 
+/** Tracks failing in a row after which the session stops (with one summary message) instead of going on. */
+export const MAX_FAILURE_RUN = 5;
+/** Pause before the track after a failed one starts: 100 ms, doubling per failure in the run (bounded). */
+const failureBackoffMs = (run: number): number => Math.min(2_000, 100 * 2 ** Math.max(0, run - 1));
+
 type Events = {
   stateChange: [oldState: SessionState, newState: SessionState];
   trackStart: [entry: QueuedTrack, offsetMs: number];
@@ -57,6 +62,8 @@ export class GuildSession extends EventEmitter<Events> {
   private lastActivity: number;
   /** Gapless: opens the next track shortly before the current one ends (its own small state machine). */
   readonly preloader: Preloader;
+  /** The pending start of the track after a failed one (see `afterFailure`). */
+  private failureTimer: TimerHandle | undefined;
 
   constructor(private readonly deps: SessionDeps) {
     super();
@@ -93,7 +100,7 @@ export class GuildSession extends EventEmitter<Events> {
     });
     this.playback.on('restyled', (entry, offset, speed) => this.preloader.trackStarted(entry, offset, speed));
     this.playback.on('sourceDrained', () => this.preloader.arm());
-    this.playback.on('trackEnd', (_entry, failed) => this.next(this.deps.queue.advance(failed ? 'skipped' : 'finished')));
+    this.playback.on('trackEnd', (_entry, failed) => (failed ? this.afterFailure() : this.next(this.deps.queue.advance('finished'))));
     deps.link.on('gone', this.onLinkGone);
   }
 
@@ -255,6 +262,7 @@ export class GuildSession extends EventEmitter<Events> {
   /** Ends the session for good: leaves voice, releases everything. Idempotent. */
   destroy(reason: EndReason): void {
     if (this.state.status === 'destroyed') return;
+    if (this.failureTimer) this.deps.clock.clearTimeout(this.failureTimer);
     this.deps.link.off('gone', this.onLinkGone);
     this.playback.destroy(reason);
     this.deps.link.destroy();
@@ -277,6 +285,33 @@ export class GuildSession extends EventEmitter<Events> {
     const state = this.state;
     if (!isActive(state)) throw new UserError('NOTHING_PLAYING');
     return state;
+  }
+
+  /**
+   * A track failed (runs inside the serial runner). The next one never starts synchronously: it waits a
+   * back-off that grows with the run, so a queue whose entries all fail at once cannot spin the event loop,
+   * and after MAX_FAILURE_RUN failures in a row the session stops with one summary. Failed entries are not
+   * re-queued under loop `queue`. If anything else changed the state meanwhile (a /skip, /stop), it wins.
+   */
+  private afterFailure(): void {
+    const { count, last } = this.playback.failureRun;
+    if (count >= MAX_FAILURE_RUN) {
+      this.deps.queue.park();
+      this.playback.toIdle();
+      this.emit('changed');
+      const reason = last && isUserError(last) ? ` The last one: ${last.message}` : '';
+      void this.deps.notifier.send(this.deps.textChannelId, `⚠️ ${ERRORS.FAILURE_RUN}${reason}`);
+      return;
+    }
+    if (this.deps.queue.length === 0) return this.next(this.deps.queue.advance('failed')); // nothing to spin on
+    const failedState = this.state;
+    this.failureTimer = this.deps.clock.setTimeout(() => {
+      this.failureTimer = undefined;
+      void this.serial.run(() => {
+        if (this.state === failedState) this.next(this.deps.queue.advance('failed'));
+      });
+    }, failureBackoffMs(count));
+    this.failureTimer.unref?.();
   }
 
   private next(entry: QueuedTrack | null): void {

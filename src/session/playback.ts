@@ -56,6 +56,8 @@ export class Playback extends EventEmitter<Events> {
   /** The entry already given its one mid-track recovery. */
   private recovered: number | undefined;
   private readonly restyler: Restyler;
+  /** Tracks that failed in a row (reset when one starts), and the last failure: see GuildSession's failure run. */
+  private run = { count: 0, last: undefined as Error | undefined };
 
   constructor(private readonly deps: PlaybackDeps) {
     super();
@@ -75,6 +77,11 @@ export class Playback extends EventEmitter<Events> {
 
   get state(): SessionState {
     return this.stateValue;
+  }
+
+  /** How many tracks failed in a row since one last started, and why the last one did. */
+  get failureRun(): { readonly count: number; readonly last: Error | undefined } {
+    return this.run;
   }
 
   elapsedMs(): number {
@@ -111,6 +118,7 @@ export class Playback extends EventEmitter<Events> {
             audio.dispose();
             return { ok: true };
           }
+          this.run = { count: 0, last: undefined };
           this.commit(entry, abort, audio, offsetMs, options);
           this.deps.logger.debug({ track: entry.id, pipeline: audio.pipeline, offsetMs }, 'track started');
           this.emit('trackStart', entry, offsetMs);
@@ -177,9 +185,15 @@ export class Playback extends EventEmitter<Events> {
     this.setState({ status: 'destroyed', reason });
   }
 
-  reportFailure(entry: QueuedTrack, error: Error): void {
+  /**
+   * Counts a failure into the current run; only the first failure of a run is posted (the session posts one
+   * summary if the run grows too long), so a queue of broken entries cannot flood the channel.
+   */
+  reportFailure(entry: QueuedTrack, error: Error, quiet = false): void {
+    this.run = { count: this.run.count + 1, last: error };
+    this.deps.logger.info({ err: error, track: entry.id, run: this.run.count }, 'track failed');
+    if (quiet || this.run.count > 1) return;
     const reason = isUserError(error) ? error.message : 'Something went wrong while playing it.';
-    this.deps.logger.info({ err: error, track: entry.id }, 'track failed');
     const text = `⚠️ Couldn't play **${escapeText(entry.title)}**. ${reason}`;
     void this.deps.notifier.send(this.deps.textChannelId(), text);
   }
@@ -187,8 +201,7 @@ export class Playback extends EventEmitter<Events> {
   private onLoadFailed(abort: AbortController, error: Error, quiet: boolean): StartOutcome {
     const state = this.stateValue;
     if (state.status !== 'loading' || state.abort !== abort) return { ok: false, error };
-    if (quiet) this.deps.logger.info({ err: error, track: state.entry.id }, 'track failed');
-    else this.reportFailure(state.entry, error);
+    this.reportFailure(state.entry, error, quiet);
     this.emit('trackEnd', state.entry, true);
     return { ok: false, error };
   }

@@ -5,6 +5,9 @@ import type { GuildSession, SessionSnapshot } from './guild-session.js';
 import type { SessionManager } from './session-manager.js';
 
 const PREFIX = 'session:';
+/** Where a snapshot that cannot be resumed is moved (kept a week for the owner to look at), out of the way. */
+const QUARANTINE_PREFIX = 'session-quarantine:';
+const QUARANTINE_TTL_MS = 7 * 24 * 3_600_000;
 /** While playing, the position is saved this often: a SIGKILL loses at most this much. */
 export const CHECKPOINT_MS = 5000;
 
@@ -47,10 +50,24 @@ export class SessionPersistence {
     await Promise.all(this.sessions.all().map((s) => this.save(s)));
   }
 
+  /** Every saved snapshot that has a snapshot's shape; any other value under the prefix is quarantined. */
   async loadAll(): Promise<SessionSnapshot[]> {
     const keys = await this.store.keys(PREFIX).catch(() => []);
-    const snapshots = await Promise.all(keys.map((k) => this.store.get<SessionSnapshot>(k).catch(() => undefined)));
-    return snapshots.filter((s): s is SessionSnapshot => s !== undefined && typeof s.guildId === 'string');
+    const values = await Promise.all(keys.map((k) => this.store.get<unknown>(k).catch(() => undefined)));
+    const snapshots: SessionSnapshot[] = [];
+    for (const [i, value] of values.entries()) {
+      const key = keys[i] as string;
+      if (isSnapshotShaped(value) && PREFIX + value.guildId === key) snapshots.push(value);
+      else if (value !== undefined) await this.quarantine(key.slice(PREFIX.length), value);
+    }
+    return snapshots;
+  }
+
+  /** Moves a snapshot that cannot be resumed out of the way, so it never stops a later start again. */
+  async quarantine(guildId: string, value: unknown): Promise<void> {
+    this.logger.warn({ guildId }, 'saved session cannot be resumed; quarantined');
+    await this.store.set(QUARANTINE_PREFIX + guildId, value, QUARANTINE_TTL_MS).catch(() => undefined);
+    await this.forget(guildId);
   }
 
   forget(guildId: string): Promise<boolean> {
@@ -82,4 +99,12 @@ export class SessionPersistence {
     }, CHECKPOINT_MS);
     this.timer.unref?.();
   }
+}
+
+/** Enough of a snapshot's shape to try resuming it (the queue itself is checked by `Queue.restore`). */
+function isSnapshotShaped(value: unknown): value is SessionSnapshot {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['guildId'] === 'string' && typeof v['voiceChannelId'] === 'string' && typeof v['textChannelId'] === 'string'
+    && typeof v['queue'] === 'object' && v['queue'] !== null;
 }

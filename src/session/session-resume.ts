@@ -1,5 +1,6 @@
 import { escapeText, formatDuration } from '../core/format.js';
 import type { Clock } from '../ports/clock.js';
+import { Queue, type QueueSnapshot } from '../core/queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { SessionSnapshot } from './guild-session.js';
@@ -30,12 +31,27 @@ export async function resumeSessions(deps: ResumeDeps): Promise<number> {
   for (const snapshot of snapshots) {
     if (!deps.ownsGuild(snapshot.guildId)) continue;
     if (resumed > 0) await new Promise<void>((resolve) => deps.clock.setTimeout(resolve, REJOIN_SPACING_MS));
-    if (await resumeOne(snapshot, deps)) resumed += 1;
+    // Each snapshot on its own: one that cannot be read is quarantined and the next guild still resumes.
+    if (await resumeOne(snapshot, deps).catch(() => deps.persistence.quarantine(snapshot.guildId, snapshot).then(() => false))) resumed += 1;
   }
   return resumed;
 }
 
+/** The snapshot's queue, or null when it cannot be restored (corrupt, from an incompatible version). */
+function restorable(snapshot: SessionSnapshot): QueueSnapshot | null {
+  try {
+    Queue.restore(snapshot.queue);
+    return snapshot.queue;
+  } catch {
+    return null;
+  }
+}
+
 async function resumeOne(snapshot: SessionSnapshot, deps: ResumeDeps): Promise<boolean> {
+  if (!restorable(snapshot)) {
+    await deps.persistence.quarantine(snapshot.guildId, snapshot);
+    return false;
+  }
   const current = snapshot.queue.current;
   if (!current) {
     await deps.persistence.forget(snapshot.guildId);

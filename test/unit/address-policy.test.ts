@@ -14,6 +14,19 @@ describe('isPrivateAddress', () => {
     (address) => expect(isPrivateAddress(address)).toBe(false),
   );
 
+  // IANA special-purpose registries (issue 10): forms the old list let through, and the rest of the IPv6 table.
+  it.each([
+    '::ffff:0:127.0.0.1', '::ffff:0:7f00:1', '::ffff:0:a9fe:a9fe', '3fff::1', '3fff:fff:ffff::1', '5f00::1', '5f00:ffff::1',
+    '64:ff9b:1::a00:1', '64:ff9b:1::808:808', '100::1', '100:0:0:1::1', '2001::1', '2001:2::1', '2001:10::1', '2001:20::1',
+    '2001:db8:85a3::8a2e:370:7334', 'fec0::1', '4000::1', '1234::1', 'e000::1', '::2', '::ffff:0:0', '2002:7f00:1::',
+    '192.0.0.8', '192.88.99.1', '203.0.113.9', '198.51.100.7', '240.0.0.1', '64:ff9b::127.0.0.1', '::ffff:0:10.0.0.1',
+  ])('blocks special-purpose %s', (address) => expect(isPrivateAddress(address)).toBe(true));
+
+  it.each(['64:ff9b::808:808', '2002:808:808::1', '::ffff:0:8.8.8.8', '2a00:1450:4001::200e', '2001:4860:4860::8888'])(
+    'allows globally reachable %s',
+    (address) => expect(isPrivateAddress(address)).toBe(false),
+  );
+
   it('never treats a non-address as safe', () => expect(isPrivateAddress('localhost')).toBe(true));
 
   it('extracts IPv4 hidden in IPv6 forms', () => {

@@ -8,7 +8,7 @@ describe('escapeText', () => {
     expect(out).not.toMatch(/<@\d+>/);
     expect(out).not.toMatch(/<@&\d+>/);
     expect(out).toContain('\\*\\*bold\\*\\*');
-    expect(out).toContain('\\[x\\]\\(http://evil\\)');
+    expect(out).toContain('\\[x\\]\\(http:\u200B//evil\\)');
   });
 
   it('clips long text and flattens newlines', () => {

@@ -30,6 +30,8 @@ async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<voi
     if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
   }
 }
+/** After a failure the next track starts after a back-off (100 ms for the first failure of a run). */
+const settleFailure = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 describe('GuildSession', () => {
   it('starts the first track, queues the rest, advances when a track ends, then goes idle', async () => {
@@ -64,7 +66,7 @@ describe('GuildSession', () => {
     loader.failing.set('B', new UserError('BROKEN_MEDIA'));
     await (await session.enqueue([track('A'), track('B'), track('C')], alice)).started;
     link.finish();
-    await settle();
+    await settleFailure();
     expect(titleOf(link)).toBe('C');
     expect(sent).toEqual([expect.stringMatching(/Couldn't play \*\*B\*\*.*couldn't be decoded/)]);
   });
@@ -133,7 +135,7 @@ describe('GuildSession recovery, seek, volume, previous', () => {
     expect(titleOf(link)).toBe('A');
     expect(sent).toEqual([]);
     link.finish(new Error('socket hang up again'), 5_000);
-    await settle();
+    await settleFailure();
     expect(titleOf(link)).toBe('B');
     expect(sent).toEqual([expect.stringMatching(/Couldn't play \*\*A\*\*/)]);
   });

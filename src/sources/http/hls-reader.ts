@@ -4,6 +4,7 @@ import type { MediaStream } from '../../ports/source.js';
 import { contentTypeOf, openMedia, readText, type OpenMediaOptions } from './media-fetch.js';
 import { sourceErrors } from '../source-errors.js';
 import { UserError } from '../../core/errors.js';
+import { traced } from '../../core/activity.js';
 
 /**
  * HLS as one byte stream: the segments of a media playlist, fetched in order and concatenated (exactly what
@@ -48,53 +49,138 @@ const attr = (line: string, name: string): string | undefined =>
 
 const VIDEO_CODECS = /avc1|avc3|hvc1|hev1|vp09|vp8|av01/i;
 
-function masterChoices(lines: readonly string[], base: URL): URL[] {
-  const audio: URL[] = [];
-  const variants: { url: URL; bandwidth: number; audioOnly: boolean }[] = [];
-  lines.forEach((line, index) => {
-    const uri = attr(line, 'URI');
-    if (line.startsWith('#EXT-X-MEDIA:') && attr(line, 'TYPE') === 'AUDIO' && uri && URL.canParse(uri, base.href)) {
-      audio.push(new URL(uri, base));
-    } else if (line.startsWith('#EXT-X-STREAM-INF:')) {
-      const next = lines.slice(index + 1).find((l) => l !== '' && !l.startsWith('#'));
-      if (!next || !URL.canParse(next, base.href)) return;
-      const codecs = attr(line, 'CODECS') ?? '';
-      variants.push({ url: new URL(next, base), bandwidth: Number(attr(line, 'BANDWIDTH') ?? 0) || 0, audioOnly: codecs !== '' && !VIDEO_CODECS.test(codecs) });
+/**
+ * Bounds on what one playlist text may cost (a 2 MiB text can hold a million lines): the scan is one pass,
+ * lines longer than a URL can sensibly be are ignored, and what is kept is capped. A live list keeps only
+ * its edge (the newest segments); a finished (VOD) list its first segments.
+ */
+export const HLS_LIMITS = {
+  /** Longest line considered (longer ones are ignored, never parsed). */
+  maxLineLength: 8192,
+  /** Variants and audio renditions of a master playlist kept at most (the first ones). */
+  maxVariants: 64,
+  /** Segments of a finished playlist kept at most (a 14-hour VOD at 2 s segments). */
+  maxVodSegments: 25_000,
+  /** Segments at the end of a live playlist kept (the live edge, with room for reload overlap). */
+  maxLiveSegments: 32,
+} as const;
+
+/** Calls `visit` with each trimmed line, in one pass without splitting the whole text into an array. */
+function eachLine(text: string, visit: (line: string) => void): void {
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (pos <= text.length) {
+    let end = pos;
+    while (end < text.length) {
+      const c = text.charCodeAt(end);
+      if (c === 10 || c === 13) break;
+      end++;
     }
-  });
-  variants.sort((a, b) => Number(b.audioOnly) - Number(a.audioOnly) || a.bandwidth - b.bandwidth);
-  return [...audio, ...variants.map((v) => v.url)];
+    if (end - pos <= HLS_LIMITS.maxLineLength) visit(text.slice(pos, end).trim());
+    else visit('#'); // too long to be anything we use: a comment
+    pos = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+  }
 }
 
-/** Parses playlist text; throws a `UserError` for what we cannot play (encryption, byte ranges, garbage). */
-export function parseHlsPlaylist(text: string, base: URL): HlsMediaPlaylist | HlsMasterPlaylist {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).map((l) => l.trim());
-  if (lines[0] !== '#EXTM3U') throw new UserError('NOT_AUDIO');
-  if (lines.some((l) => l.startsWith('#EXT-X-STREAM-INF:'))) return { kind: 'master', choices: masterChoices(lines, base) };
-  let seq = 0;
-  let targetMs = 6_000;
-  let init: URL | undefined;
-  const segments: Segment[] = [];
-  for (const line of lines) {
-    if (line.startsWith('#EXT-X-MEDIA-SEQUENCE:')) seq = Number(line.slice(22)) || 0;
-    else if (line.startsWith('#EXT-X-TARGETDURATION:')) targetMs = Math.max(1, Number(line.slice(22)) || 6) * 1000;
+interface RawSegment {
+  readonly uri: string;
+  readonly seq: number;
+}
+
+/** Everything one pass collects; both shapes are gathered and the caller picks (master wins). */
+class Scan {
+  first: string | undefined;
+  seq = 0;
+  targetMs = 6_000;
+  init: string | undefined;
+  ended = false;
+  isMaster = false;
+  readonly audio: string[] = [];
+  readonly variants: { uri: string; bandwidth: number; audioOnly: boolean }[] = [];
+  private pendingInf: string | undefined;
+  readonly head: RawSegment[] = [];
+  /** Ring buffer of the newest segments (live edge). */
+  private readonly ring: (RawSegment | undefined)[] = new Array(HLS_LIMITS.maxLiveSegments);
+  private count = 0;
+
+  line(line: string): void {
+    if (this.first === undefined) {
+      this.first = line;
+      return;
+    }
+    if (line === '') return;
+    if (line.charCodeAt(0) === 35 /* # */) return this.tag(line);
+    if (this.pendingInf !== undefined) return this.variant(line);
+    if (!this.isMaster) this.segment(line);
+  }
+
+  private tag(line: string): void {
+    if (line.startsWith('#EXT-X-STREAM-INF:')) {
+      this.isMaster = true;
+      this.pendingInf = line;
+    } else if (line.startsWith('#EXT-X-MEDIA:')) {
+      const uri = attr(line, 'URI');
+      if (uri && attr(line, 'TYPE') === 'AUDIO' && this.audio.length < HLS_LIMITS.maxVariants) this.audio.push(uri);
+    } else if (line.startsWith('#EXT-X-MEDIA-SEQUENCE:')) this.seq = Number(line.slice(22)) || 0;
+    else if (line.startsWith('#EXT-X-TARGETDURATION:')) this.targetMs = Math.max(1, Number(line.slice(22)) || 6) * 1000;
     else if (line.startsWith('#EXT-X-KEY:') && attr(line, 'METHOD') !== 'NONE') throw sourceErrors.formatUnsupported('encrypted HLS streams');
     else if (line.startsWith('#EXT-X-BYTERANGE:')) throw sourceErrors.formatUnsupported('this kind of HLS stream (byte ranges)');
-    else if (line.startsWith('#EXT-X-MAP:')) {
-      const uri = attr(line, 'URI');
-      if (uri && URL.canParse(uri, base.href)) init = new URL(uri, base);
-    } else if (line !== '' && !line.startsWith('#') && URL.canParse(line, base.href)) {
-      segments.push({ url: new URL(line, base), seq: seq++ });
-    }
+    else if (line.startsWith('#EXT-X-MAP:')) this.init = attr(line, 'URI') ?? this.init;
+    else if (line === '#EXT-X-ENDLIST') this.ended = true;
   }
-  const ended = lines.includes('#EXT-X-ENDLIST');
-  return { kind: 'media', segments, ...(init ? { init } : {}), ended, targetMs };
+
+  private variant(uri: string): void {
+    const inf = this.pendingInf ?? '';
+    this.pendingInf = undefined;
+    if (this.variants.length >= HLS_LIMITS.maxVariants) return;
+    const codecs = attr(inf, 'CODECS') ?? '';
+    this.variants.push({ uri, bandwidth: Number(attr(inf, 'BANDWIDTH') ?? 0) || 0, audioOnly: codecs !== '' && !VIDEO_CODECS.test(codecs) });
+  }
+
+  private segment(uri: string): void {
+    const segment = { uri, seq: this.seq++ };
+    if (this.head.length < HLS_LIMITS.maxVodSegments) this.head.push(segment);
+    this.ring[this.count++ % HLS_LIMITS.maxLiveSegments] = segment;
+  }
+
+  /** The newest segments, oldest first. */
+  edge(): RawSegment[] {
+    const size = Math.min(this.count, HLS_LIMITS.maxLiveSegments);
+    const out: RawSegment[] = [];
+    for (let i = this.count - size; i < this.count; i++) out.push(this.ring[i % HLS_LIMITS.maxLiveSegments] as RawSegment);
+    return out;
+  }
+}
+
+const resolveUri = (uri: string | undefined, base: URL): URL | undefined =>
+  uri !== undefined && URL.canParse(uri, base.href) ? new URL(uri, base) : undefined;
+
+function masterChoices(scan: Scan, base: URL): URL[] {
+  const variants = [...scan.variants].sort((a, b) => Number(b.audioOnly) - Number(a.audioOnly) || a.bandwidth - b.bandwidth);
+  return [...scan.audio, ...variants.map((v) => v.uri)].flatMap((uri) => resolveUri(uri, base) ?? []);
+}
+
+/**
+ * Parses playlist text in one linear pass with bounded results (see HLS_LIMITS); throws a `UserError` for
+ * what we cannot play (encryption, byte ranges, garbage).
+ */
+export function parseHlsPlaylist(text: string, base: URL): HlsMediaPlaylist | HlsMasterPlaylist {
+  const scan = new Scan();
+  eachLine(text, (line) => scan.line(line));
+  if (scan.first !== '#EXTM3U') throw new UserError('NOT_AUDIO');
+  if (scan.isMaster) return { kind: 'master', choices: masterChoices(scan, base) };
+  const kept = scan.ended ? scan.head : scan.edge();
+  const segments = kept.flatMap(({ uri, seq }) => {
+    const url = resolveUri(uri, base);
+    return url ? [{ url, seq }] : [];
+  });
+  const init = resolveUri(scan.init, base);
+  return { kind: 'media', segments, ...(init ? { init } : {}), ended: scan.ended, targetMs: scan.targetMs };
 }
 
 async function loadPlaylist(url: URL, options: HlsOptions): Promise<{ playlist: HlsMediaPlaylist | HlsMasterPlaylist; url: URL }> {
   const response = await openMedia(url, options);
   const text = await readText(response.body, options.maxPlaylistBytes ?? 2 * 1024 * 1024);
-  return { playlist: parseHlsPlaylist(text, response.url), url: response.url };
+  return { playlist: traced('parse:hls', () => parseHlsPlaylist(text, response.url)), url: response.url };
 }
 
 /** Loads `url`, following one master playlist to the media playlist we will play. */

@@ -1,9 +1,11 @@
+import { traced } from '../../core/activity.js';
 import { UserError } from '../../core/errors.js';
 import type { Track } from '../../core/track.js';
 import type { AddressPolicy } from '../../net/address-policy.js';
 import type { MediaStream, PagedPlaylist, PreparableSource, Query, Resolution, StreamOptions } from '../../ports/source.js';
 import { MAX_PLAYLIST } from '../../core/limits.js';
 import { isAbortError } from '../../core/transient.js';
+import { checkUrl } from '../../net/safe-fetch.js';
 import { contentTypeOf, openMedia, readText } from './media-fetch.js';
 import { parsePlaylist, type PlaylistEntry, type PlaylistParseResult } from './playlist-parsers.js';
 import { radioTrackFromHls } from './radio-source.js';
@@ -89,7 +91,7 @@ export class PlaylistFileSource implements PreparableSource {
     const station = await this.station(expanded.items, entries, signal);
     if (station) return { kind: 'track', track: station };
     const tracks = expanded.items.map((item) => ('source' in item ? item : entryTrack(item)));
-    if (tracks.length === 0) throw sourceErrors.playlistEmpty();
+    if (tracks.length === 0) throw expanded.refused > 0 ? new UserError('PRIVATE_ADDRESS') : sourceErrors.playlistEmpty();
     if (tracks.length === 1) return { kind: 'track', track: tracks[0] as Track };
     const resolution: PagedPlaylist = { kind: 'playlist', title: titleOf(meta), tracks, skipped: expanded.skipped };
     return resolution;
@@ -105,12 +107,12 @@ export class PlaylistFileSource implements PreparableSource {
   }
 
   private parse(text: string, meta: PlaylistFileMeta, depth: number): PlaylistParseResult {
-    return parsePlaylist(text, {
+    return traced('parse:playlist', () => parsePlaylist(text, {
       baseUrl: meta.url,
       maxEntries: this.readLimit,
       depth,
       ...(meta.contentType ? { contentType: meta.contentType } : {}),
-    });
+    }));
   }
 
   private async fetchText(url: URL, signal: AbortSignal): Promise<{ text: string; meta: PlaylistFileMeta }> {
@@ -124,13 +126,19 @@ export class PlaylistFileSource implements PreparableSource {
    * Replaces entries that are playlists themselves with their entries (one level; deeper ones the parser
    * drops), bounded by `maxNested` fetches and the overall cap. Unreachable nested playlists count as skipped.
    */
-  private async expandNested(parsed: PlaylistParseResult, signal: AbortSignal): Promise<{ items: (PlaylistEntry | Track)[]; skipped: number }> {
+  private async expandNested(parsed: PlaylistParseResult, signal: AbortSignal): Promise<{ items: (PlaylistEntry | Track)[]; skipped: number; refused: number }> {
     const cap = this.readLimit;
     let budget = this.options.maxNested ?? 10;
     let skipped = parsed.skipped + parsed.nestedDropped;
+    let refused = 0;
     const items: (PlaylistEntry | Track)[] = [];
     for (const entry of parsed.entries) {
       if (items.length >= cap) break;
+      if (!this.permitted(entry)) {
+        skipped++;
+        refused++;
+        continue;
+      }
       if (!entry.isPlaylist) {
         items.push(entry);
         continue;
@@ -143,11 +151,26 @@ export class PlaylistFileSource implements PreparableSource {
       if (!nested) skipped++;
       else if ('source' in nested) items.push(nested);
       else {
-        skipped += nested.skipped + nested.nestedDropped;
-        items.push(...nested.entries.slice(0, cap - items.length));
+        const usable = nested.entries.filter((e) => this.permitted(e));
+        refused += nested.entries.length - usable.length;
+        skipped += nested.skipped + nested.nestedDropped + nested.entries.length - usable.length;
+        items.push(...usable.slice(0, cap - items.length));
       }
     }
-    return { items, skipped };
+    return { items, skipped, refused };
+  }
+
+  /**
+   * Entries the address policy refuses without DNS (private and loopback literals, localhost names) are dropped
+   * here, when the playlist is parsed: queued, each would fail at once when its turn came (a failure storm).
+   */
+  private permitted(entry: PlaylistEntry): boolean {
+    try {
+      checkUrl(new URL(entry.url), this.options.policy);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async loadNested(url: URL, signal: AbortSignal): Promise<PlaylistParseResult | Track | null> {

@@ -4,7 +4,9 @@
  * Invariants:
  * - never throw: garbage yields no entries and a `reason`;
  * - bounded: at most `maxEntries` entries (then `truncated`); XML is scanned with `indexOf`, never a
- *   backtracking regex, so a hostile file costs linear time;
+ *   backtracking regex, so a hostile file costs linear time; an entry URL longer than MAX_ENTRY_URL_LENGTH
+ *   is skipped and titles/artists are clipped to MAX_ENTRY_FIELD_LENGTH, so what an entry costs in the queue
+ *   (serialized on every change) is bounded whatever the file holds;
  * - entries are absolute http(s) URLs (relative ones resolved against `baseUrl`; `file:` and friends are
  *   skipped). The URL-safety check still runs before anything is fetched;
  * - nesting: an entry that names a playlist itself is flagged `isPlaylist`; the caller may expand it
@@ -47,6 +49,10 @@ export interface PlaylistParseOptions {
 }
 
 export const MAX_PLAYLIST_ENTRIES = 1000;
+/** Longer entry URLs are skipped: no real media URL comes close, and each one is stored with the queue. */
+export const MAX_ENTRY_URL_LENGTH = 2048;
+/** Titles and artists are clipped to this many characters (Discord shows far fewer). */
+export const MAX_ENTRY_FIELD_LENGTH = 200;
 const PLAYLIST_EXTENSION = /\.(?:m3u8?|pls|xspf|asx|wpl)$/i;
 type EntryMeta = Pick<PlaylistEntry, 'title' | 'artist' | 'durationMs'>;
 
@@ -68,7 +74,9 @@ class Collector {
 
   /** Resolves `raw` to an absolute http(s) URL, or undefined. */
   resolve(raw: string): URL | undefined {
+    if (raw.length > MAX_ENTRY_URL_LENGTH * 2) return undefined;
     const url = toUrl(raw.trim(), this.base);
+    if (url && url.href.length > MAX_ENTRY_URL_LENGTH) return undefined;
     return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url : undefined;
   }
 
@@ -124,7 +132,11 @@ const secondsToMs = (raw: string | undefined): number | null => {
   const seconds = Number.parseFloat(raw ?? '');
   return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : null;
 };
-const nonEmpty = (s: string | undefined): string | undefined => (s && s.trim() !== '' ? s.trim() : undefined);
+/** Trimmed and clipped to MAX_ENTRY_FIELD_LENGTH; undefined when blank. */
+const nonEmpty = (s: string | undefined): string | undefined => {
+  const trimmed = s?.slice(0, MAX_ENTRY_FIELD_LENGTH * 4).trim();
+  return trimmed ? trimmed.slice(0, MAX_ENTRY_FIELD_LENGTH) : undefined;
+};
 
 /** `#EXTINF:<seconds> [attr="v, w"],<title>`: the title starts after the first comma outside quotes. */
 function parseExtinf(line: string): EntryMeta {

@@ -11,6 +11,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SourceName, Track } from '../../core/track.js';
 import { UserError } from '../../core/errors.js';
+import { traced } from '../../core/activity.js';
 import { playlistArgs, searchArgs, videoArgs, type YtDlpArgsOptions } from './ytdlp-args.js';
 import { YtDlpError, toUserFacingError } from './ytdlp-errors.js';
 import { pickAudioFormat, type YtDlpAudioFormat } from './ytdlp-format.js';
@@ -70,7 +71,7 @@ export class YtDlpClient {
   private async run(args: string[], signal: AbortSignal): Promise<Record<string, unknown>> {
     const { stdout } = await this.exec(args, signal);
     try {
-      return parseYtDlpJson(stdout);
+      return traced('parse:ytdlp-json', () => parseYtDlpJson(stdout));
     } catch (error) {
       this.logger?.warn({ err: error, args, stdoutHead: stdout.slice(0, 200) }, 'yt-dlp output was not JSON');
       throw error;

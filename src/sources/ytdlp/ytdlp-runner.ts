@@ -12,6 +12,7 @@
  * - time comes from the injected clock.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { childEnv, withIgnoreConfig } from '../../core/child-env.js';
 import type { Clock, TimerHandle } from '../../ports/clock.js';
 import { YtDlpError, classifyStderr } from './ytdlp-errors.js';
 
@@ -27,6 +28,7 @@ export interface RunYtDlpOptions {
   readonly maxStderrBytes?: number;
   /** Wait between SIGTERM and SIGKILL (default 2 s). */
   readonly killGraceMs?: number;
+  /** The child's whole environment (default: the minimal one of `childEnv`). */
   readonly env?: NodeJS.ProcessEnv;
   /** Called with the child's pid once spawned (logs, tests). */
   readonly onSpawn?: (pid: number) => void;
@@ -105,10 +107,11 @@ class Run {
 
   start(): void {
     const { binary, args, env } = this.options;
-    const child = spawn(binary, [...args], {
+    // Never the bot's secrets, never a stray yt-dlp config file (see core/child-env).
+    const child = spawn(binary, withIgnoreConfig(args), {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32', // own process group, so killTree reaches grandchildren
-      env: env ?? process.env,
+      env: env ?? childEnv(process.env),
       windowsHide: true,
     });
     this.child = child;

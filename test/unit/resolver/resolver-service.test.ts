@@ -81,7 +81,8 @@ describe('TrackResolver circuit breakers', () => {
     expect(stack.resolver.breakerState('youtube').kind).toBe('open');
     const other = await stack.resolver.resolve(url(media.url('/song.mp3')), signal()); // other sources unaffected
     expect(other.kind).toBe('track');
-    expect(stack.resolver.stats().breakers).toMatchObject({ youtube: 'open', http: 'closed' });
+    // Direct links have no breaker at all: the user picks their host (issue 10).
+    expect(stack.resolver.stats().breakers).toEqual({ youtube: 'open' });
   });
 
   it('retries transient source errors in the pool, and an erroring source trips its breaker', async () => {

@@ -37,12 +37,12 @@ function options(extra: Partial<RunYtDlpOptions> & { vars?: Record<string, strin
 const failure = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => new Error('resolved'), (e: unknown) => e);
 
 describe('runYtDlp against the fake executable', () => {
-  it('returns stdout on success and passes the arguments through untouched', async () => {
+  it('returns stdout on success and passes the arguments through, after --ignore-config', async () => {
     const log = join(tempDir(), 'args.log');
     const { stdout, stderr } = await runYtDlp(options({ vars: { FAKE_YTDLP_ARGS_LOG: log, FAKE_YTDLP_MODE: 'warn' } }));
     expect(JSON.parse(stdout)).toMatchObject({ id: 'dQw4w9WgXcQ', format_id: '251' });
     expect(stderr).toContain('WARNING');
-    expect(readArgsLog(log)).toEqual([VIDEO]);
+    expect(readArgsLog(log)).toEqual([['--ignore-config', ...VIDEO]]);
   });
 
   it('rejects a non-zero exit with the classified kind, exit code and stderr tail', async () => {
