@@ -25,6 +25,7 @@ import { SettingsStore } from './settings/guild-settings.js';
 import { DISCORD_ATTACHMENT_HOSTS } from './sources/attachment-source.js';
 import { createSourceStack, type SourceStack } from './sources/create-sources.js';
 import { trackGateway } from './ops/gateway-readiness.js';
+import { watchYouTubeHealth } from './ops/youtube-readiness.js';
 import { instrumentLoader } from './ops/instrument.js';
 import { createOps, type Ops } from './ops/ops.js';
 import type { VoiceLink } from './ports/voice.js';
@@ -151,6 +152,7 @@ function createPipeline(config: Config, logger: Logger): AudioPipeline {
 
 /** Every source adapter behind the resolver (cache, coalescing, worker pool, circuit breakers). */
 async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'logger' | 'store'>, ops: Ops): Promise<SourceStack> {
+  const holder: { stack?: SourceStack } = {}; // the breaker listener is wired before the stack exists
   const stack = await createSourceStack({
     ...ports,
     policy: new AddressPolicy(config.allowedPrivateHosts),
@@ -164,12 +166,18 @@ async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'lo
     ...(config.mediaDir ? { mediaDir: config.mediaDir } : {}),
     ...(config.spotify ? { spotify: config.spotify } : {}),
     attachmentHosts: [...DISCORD_ATTACHMENT_HOSTS, ...config.allowedPrivateHosts],
+    onSourceFailure: (source, code) => ops.metrics.countSourceFailure(source, code),
     resolver: {
       onResolve: (source, seconds, cached) => ops.metrics.observeResolve(source, seconds, cached),
-      onBreakerChange: ({ name, from, to }) => ports.logger.warn({ source: name, from: from.kind, to: to.kind }, 'source circuit breaker'),
+      onBreakerChange: ({ name, from, to }) => {
+        ports.logger.warn({ source: name, from: from.kind, to: to.kind }, 'source circuit breaker');
+        if (name === 'youtube' && (to.kind === 'open') !== (from.kind === 'open')) holder.stack?.health.breaker(to.kind === 'open');
+      },
     },
   });
+  holder.stack = stack;
   ops.readiness.addCheck({ name: 'yt-dlp', critical: false, check: () => ({ ok: stack.ytdlpFound }) });
+  watchYouTubeHealth(stack.health, ops);
   return stack;
 }
 

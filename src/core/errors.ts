@@ -41,6 +41,18 @@ export const ERRORS = {
   STALE_CONTROLS: 'Those buttons belong to a track that is no longer playing.',
   YTDLP_MISSING: "YouTube playback isn't set up on this bot yet (yt-dlp is missing). Ask the bot's owner to install it.",
   TRACK_UNAVAILABLE: "That video isn't available (private, removed, age-restricted or blocked in this region).",
+  // YouTube, one code per way it refuses (classified from yt-dlp's messages: src/sources/youtube-failures.ts).
+  YOUTUBE_BOT_CHECK: "YouTube is refusing this server right now (it wants a sign-in to prove I'm not a bot). The bot's owner has been told how to fix it.",
+  YOUTUBE_SIGN_IN: 'YouTube only shows that video to signed-in viewers (it is age-restricted).',
+  YOUTUBE_PRIVATE: 'That YouTube video is private.',
+  YOUTUBE_REMOVED: "That YouTube video has been removed or doesn't exist.",
+  YOUTUBE_REGION_BLOCKED: "That YouTube video isn't available in the country this bot runs in.",
+  YOUTUBE_MEMBERS_ONLY: "That YouTube video is for the channel's paying members only.",
+  YOUTUBE_NOT_LIVE_YET: "That premiere or live stream hasn't started yet; try again once it is live.",
+  YOUTUBE_RATE_LIMITED: 'YouTube is limiting how often this bot may ask right now; please try again in a few minutes.',
+  YOUTUBE_CHALLENGE_FAILED: "YouTube changed something this bot's YouTube reader (yt-dlp) can't handle yet. The bot's owner has been told how to fix it.",
+  YOUTUBE_MEDIA_FORBIDDEN: "YouTube refused to send that video's audio (HTTP 403). The bot's owner has been told how to fix it.",
+  YOUTUBE_UNSUPPORTED_URL: "I can't play that kind of YouTube link: give me a video or playlist link, or words to search for.",
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

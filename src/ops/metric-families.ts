@@ -83,3 +83,28 @@ async function sum(counter: Counter<string>): Promise<number> {
   const { values } = await counter.get();
   return values.reduce((total, v) => total + v.value, 0);
 }
+
+/** Source failures by catalogue code (YouTube's refusals each have one), source health, yt-dlp updates. */
+export function sourceFamilies(registry: Registry) {
+  const registers = [registry];
+  return {
+    failures: new Counter({
+      name: `${p}source_failures_total`,
+      help: 'Source requests that failed, by catalogue code (e.g. YOUTUBE_BOT_CHECK), whether a command or a queued track met it',
+      labelNames: ['source', 'code'] as const,
+      registers,
+    }),
+    health: new Gauge({
+      name: `${p}source_health`,
+      help: 'Whether a source serves this server: 1 up, 0 refusing (YouTube: the hourly canary and live traffic)',
+      labelNames: ['source'] as const,
+      registers,
+    }),
+    ytdlpUpdates: new Counter({
+      name: `${p}ytdlp_updates_total`,
+      help: 'yt-dlp self-update attempts by result: switched, current (nothing newer), rejected (failed its check), failed',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+  };
+}

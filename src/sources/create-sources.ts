@@ -19,9 +19,12 @@ import { SourceRegistry } from './source-registry.js';
 import { createSpotifyApi, type SpotifyCredentials } from './spotify-api.js';
 import { SpotifySource, type SpotifyApi } from './spotify-source.js';
 import { locateYtDlp } from './ytdlp-binary.js';
-import { YtDlpClient, type YtDlpClientOptions } from './ytdlp-client.js';
+import { YtDlpClient, type YtDlpClientOptions, type YtDlpObserver } from './ytdlp-client.js';
 import { YtDlpSource } from './ytdlp-source.js';
 import { MatchedStreamer, YouTubeMatcher } from './youtube-matcher.js';
+import { OwnerAdvisor } from './youtube-advisor.js';
+import { YouTubeHealth } from './youtube-health.js';
+import { youtubeObserver } from './youtube-observer.js';
 
 export type SearchSource = 'youtube' | 'local';
 
@@ -37,7 +40,7 @@ export interface SourceStackOptions {
   /** YTDLP_PATH (else yt-dlp on PATH; missing yt-dlp only disables YouTube/SoundCloud, with a clear message). */
   readonly ytdlpPath?: string;
   /** Extra yt-dlp client options (env for tests, args such as cookies). */
-  readonly ytdlp?: Partial<Omit<YtDlpClientOptions, 'binary' | 'clock' | 'logger'>>;
+  readonly ytdlp?: Partial<Omit<YtDlpClientOptions, 'binary' | 'clock' | 'logger' | 'observer'>>;
   /** SEARCH_SOURCE (default youtube). */
   readonly searchSource?: SearchSource;
   /** MEDIA_DIR; the local source exists only when set. */
@@ -58,6 +61,8 @@ export interface SourceStackOptions {
   readonly random?: () => number;
   /** Worker pool tuning (per-job timeout, retries, back-off). */
   readonly pool?: Partial<Omit<WorkerPoolOptions, 'clock' | 'random' | 'concurrency'>>;
+  /** Every classified source failure (source_failures_total). */
+  readonly onSourceFailure?: (source: 'youtube' | 'soundcloud', code: string) => void;
   /** Anything else for the resolver (metrics callbacks, breaker tuning, timeouts). */
   readonly resolver?: Partial<Omit<TrackResolverOptions, 'registry' | 'cache' | 'pool' | 'clock' | 'logger'>>;
 }
@@ -71,6 +76,8 @@ export interface SourceStack {
   readonly local: LocalSource | null;
   /** Whether yt-dlp was found (for the start-up log and /readyz). */
   readonly ytdlpFound: boolean;
+  /** YouTube's attitude to this server: steers searches to SoundCloud, feeds /readyz and source_health. */
+  readonly health: YouTubeHealth;
 }
 
 /**
@@ -83,7 +90,10 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
   const timeoutMs = options.fetchTimeoutMs;
   const cache = new SongCache({ store, clock, logger, ...(options.cacheTtlMs ? { metadataTtlMs: options.cacheTtlMs } : {}) });
   const matchCache = new SongCache({ store, clock, logger, namespace: 'match', metadataTtlMs: 7 * 24 * 3_600_000 });
-  const client = await ytdlpClient(options);
+  const health = new YouTubeHealth({ clock });
+  const advisor = new OwnerAdvisor({ clock, logger });
+  const observer = youtubeObserver({ health, advisor, ...(options.onSourceFailure ? { countFailure: options.onSourceFailure } : {}) });
+  const client = await ytdlpClient(options, observer);
   const youtube = new YtDlpSource({ client, cache, policy, timeoutMs, maxPlaylist, search: (options.searchSource ?? 'youtube') === 'youtube', logger });
   const soundcloud = new SoundCloudSource({ client, cache, policy, timeoutMs, maxPlaylist, logger });
   const matcher = new YouTubeMatcher({ searcher: youtube, cache: matchCache, coalescer: new Coalescer<string, Track>(), logger });
@@ -112,16 +122,16 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
   const registry = new SourceRegistry(sources);
   const pool = new WorkerPool({ ...options.pool, clock, random: options.random ?? Math.random, concurrency: options.resolveConcurrency ?? 3 });
   const resolver = new TrackResolver({ registry, cache, pool, clock, logger, maxPlaylist, policy: options.policy, ...options.resolver, ...suggesterFor(options, youtube, local) });
-  return { resolver, registry, cache, pool, youtube, local, ytdlpFound: client !== null };
+  return { resolver, registry, cache, pool, youtube, local, ytdlpFound: client !== null, health };
 }
 
-async function ytdlpClient(options: SourceStackOptions): Promise<YtDlpClient | null> {
+async function ytdlpClient(options: SourceStackOptions, observer: YtDlpObserver): Promise<YtDlpClient | null> {
   const location = await locateYtDlp(options.ytdlpPath ? { configuredPath: options.ytdlpPath } : {});
   if (!location.ok) {
     options.logger.warn({ reason: location.reason }, 'yt-dlp not found: YouTube, SoundCloud, Spotify and Deezer links will not play');
     return null;
   }
-  return new YtDlpClient({ ...options.ytdlp, binary: location.path, clock: options.clock, logger: options.logger });
+  return new YtDlpClient({ ...options.ytdlp, binary: location.path, clock: options.clock, logger: options.logger, observer });
 }
 
 /** Autocomplete searches the search source (local file names are instant; YouTube goes through yt-dlp). */

@@ -7,6 +7,7 @@
  * the `YtDlpError` when it is an outage/bug (the router then shows only a reference id).
  */
 import { UserError, type ErrorCode } from '../core/errors.js';
+import { classifyYouTubeStderr } from './youtube-failures.js';
 
 export type YtDlpFailureKind =
   /** Private, deleted, region-blocked, age-gated, members-only, not yet live. */
@@ -77,11 +78,11 @@ export function classifyStderr(stderr: string): YtDlpFailureKind {
  * The error to surface: a `UserError` for failures users can understand (with the `YtDlpError` as
  * `cause`, for logs), or the `YtDlpError` itself for outages and bugs.
  *
- * Interim mapping until dedicated codes exist: unavailable → NOT_AUDIO (proposed TRACK_UNAVAILABLE),
- * spawn-failed → SOURCE_UNAVAILABLE (proposed YTDLP_MISSING).
+ * YouTube's own refusals get their dedicated codes (youtube-failures.ts); other sites keep the coarse mapping.
  */
 export function toUserFacingError(error: YtDlpError): Error {
-  const code = USER_CODES[error.kind];
+  // A finer YouTube cause (bot check, private, members-only …) wins over the coarse kind.
+  const code = (error.exitCode !== null ? classifyYouTubeStderr(error.stderrTail) : null) ?? USER_CODES[error.kind];
   if (!code) return error;
   const userError = new UserError(code);
   Object.defineProperty(userError, 'cause', { value: error, enumerable: false });

@@ -82,7 +82,7 @@ describe('repeated yt-dlp failures', () => {
       replies.push(reply);
       if (/paused requests/.test(reply)) break;
     }
-    expect(replies[0]).toMatch(/having trouble right now; please try again later/);
+    expect(replies[0]).toMatch(/YouTube is limiting how often this bot may ask right now/); // HTTP 429: YOUTUBE_RATE_LIMITED
     const opened = replies.length;
     expect(opened, replies.join('\n')).toBeLessThanOrEqual(6); // five failures in a row at most
     expect(replies.at(-1)).toMatch(/YouTube is having trouble right now, so I've paused requests to it; please try again in a minute/);
