@@ -24,6 +24,7 @@ import { SourceTrackLoader } from './session/track-loader.js';
 import { SettingsStore } from './settings/guild-settings.js';
 import { DISCORD_ATTACHMENT_HOSTS } from './sources/attachment-source.js';
 import { createSourceStack, type SourceStack } from './sources/create-sources.js';
+import { ownerYtDlpOptions } from './sources/ytdlp-owner.js';
 import { trackGateway } from './ops/gateway-readiness.js';
 import { watchYouTubeHealth } from './ops/youtube-readiness.js';
 import { instrumentLoader } from './ops/instrument.js';
@@ -153,7 +154,9 @@ function createPipeline(config: Config, logger: Logger): AudioPipeline {
 /** Every source adapter behind the resolver (cache, coalescing, worker pool, circuit breakers). */
 async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'logger' | 'store'>, ops: Ops): Promise<SourceStack> {
   const holder: { stack?: SourceStack } = {}; // the breaker listener is wired before the stack exists
+  const owner = await ownerYtDlpOptions(config.ytdlp, config.dataDir, ports.logger);
   const stack = await createSourceStack({
+    ytdlp: { args: { extraArgs: owner.extraArgs }, ...(owner.beforeRun ? { beforeRun: owner.beforeRun } : {}) },
     ...ports,
     policy: new AddressPolicy(config.allowedPrivateHosts),
     fetchTimeoutMs: config.fetchTimeoutMs,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { readYtDlpOwnerConfig, type YtDlpOwnerConfig } from './config-ytdlp.js';
 
 /**
  * Configuration, parsed once at start-up into a frozen object. Every problem is collected and reported at
@@ -30,6 +31,8 @@ export interface Config {
   /** Benchmark only: the common ffmpeg → PCM → in-process Opus pipeline, to measure ours against it. */
   readonly baselinePipeline: boolean;
   readonly ytdlpPath: string | undefined;
+  /** YTDLP_COOKIES, YTDLP_POT_PROVIDER, YTDLP_ARGS, YTDLP_AUTO_UPDATE, YTDLP_CANARY_URL … (config-ytdlp.ts). */
+  readonly ytdlp: YtDlpOwnerConfig;
   readonly searchSource: 'youtube' | 'local';
   readonly mediaDir: string | undefined;
   readonly spotify: { clientId: string; clientSecret: string; refreshToken?: string; market?: string } | undefined;
@@ -84,6 +87,7 @@ export function parseConfig(env: Env): Config {
     registerCommands: read.bool('REGISTER_COMMANDS', true),
     baselinePipeline: read.bool('BENCH_BASELINE_PIPELINE', false),
     ytdlpPath: env.YTDLP_PATH?.trim() || undefined,
+    ytdlp: readYtDlpOwnerConfig(env, problems, (name, fallback) => read.duration(name, fallback)),
     searchSource: read.oneOf('SEARCH_SOURCE', ['youtube', 'local'] as const, 'youtube'),
     mediaDir: env.MEDIA_DIR?.trim() || undefined,
     spotify: readSpotify(env, problems),

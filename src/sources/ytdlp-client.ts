@@ -35,6 +35,8 @@ export interface YtDlpClientOptions {
    * health) and of every video resolved (YouTube answered). `url` is the target, for telling sites apart.
    */
   readonly observer?: YtDlpObserver;
+  /** Awaited before every run (the owner's cookies copy is refreshed there). */
+  readonly beforeRun?: () => Promise<void>;
 }
 
 export interface YtDlpObserver {
@@ -95,6 +97,7 @@ export class YtDlpClient {
 
   private async exec(args: string[], signal: AbortSignal, target = ''): Promise<{ stdout: string; stderr: string }> {
     const { binary, clock, timeoutMs, maxStdoutBytes, killGraceMs, env } = this.options;
+    await this.options.beforeRun?.();
     try {
       const result = await runYtDlp({ binary, args, signal, clock, timeoutMs: timeoutMs ?? 20_000, maxStdoutBytes, killGraceMs, env });
       if (result.stderr) this.logger?.debug({ args: this.loggable(args), stderr: result.stderr }, 'yt-dlp stderr');
