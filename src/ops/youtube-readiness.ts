@@ -1,4 +1,4 @@
-import type { YouTubeHealth, YouTubeHealthState } from '../sources/youtube-health.js';
+import type { YouTubeHealth, YouTubeHealthState } from '../sources/ytdlp/youtube-health.js';
 import type { Ops } from './ops.js';
 
 /** The `/readyz` detail for YouTube's state (undefined when nothing is wrong). */

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
 import { DEFAULT_CANARY_URL, readYtDlpArgs, splitShellWords } from '../../src/config-ytdlp.js';
 import type { Logger } from '../../src/ports/logger.js';
-import { videoArgs } from '../../src/sources/ytdlp-args.js';
-import { ownerYtDlpOptions } from '../../src/sources/ytdlp-owner.js';
+import { videoArgs } from '../../src/sources/ytdlp/ytdlp-args.js';
+import { ownerYtDlpOptions } from '../../src/sources/ytdlp/ytdlp-owner.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB';
 const problemsOf = (env: Record<string, string>): string[] => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ERRORS, isUserError } from '../../../src/core/errors.js';
 import type { Logger } from '../../../src/ports/logger.js';
-import { OwnerAdvisor } from '../../../src/sources/youtube-advisor.js';
-import { YOUTUBE_FAILURES, classifyYouTubeStderr, refusesServer } from '../../../src/sources/youtube-failures.js';
-import { YouTubeHealth } from '../../../src/sources/youtube-health.js';
-import { YtDlpClient } from '../../../src/sources/ytdlp-client.js';
+import { OwnerAdvisor } from '../../../src/sources/ytdlp/youtube-advisor.js';
+import { YOUTUBE_FAILURES, classifyYouTubeStderr, refusesServer } from '../../../src/sources/ytdlp/youtube-failures.js';
+import { YouTubeHealth } from '../../../src/sources/ytdlp/youtube-health.js';
+import { YtDlpClient } from '../../../src/sources/ytdlp/ytdlp-client.js';
 import { FakeClock } from '../resolver/fake-clock.js';
 import { FAKE_YTDLP, fakeEnv, loadFixture } from './fake-ytdlp-helpers.js';
 
