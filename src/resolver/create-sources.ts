@@ -25,6 +25,8 @@ import { MatchedStreamer, YouTubeMatcher } from '../sources/catalog/youtube-matc
 import { OwnerAdvisor } from '../sources/ytdlp/youtube-advisor.js';
 import { YouTubeHealth } from '../sources/ytdlp/youtube-health.js';
 import { youtubeObserver } from '../sources/ytdlp/youtube-observer.js';
+import { refusesServer } from '../sources/ytdlp/youtube-failures.js';
+import { isUserError } from '../core/errors.js';
 
 export type SearchSource = 'youtube' | 'local';
 
@@ -94,10 +96,11 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
   const advisor = new OwnerAdvisor({ clock, logger });
   const observer = youtubeObserver({ health, advisor, ...(options.onSourceFailure ? { countFailure: options.onSourceFailure } : {}) });
   const client = await ytdlpClient(options, observer);
-  const youtube = new YtDlpSource({ client, cache, policy, timeoutMs, maxPlaylist, search: (options.searchSource ?? 'youtube') === 'youtube', logger });
-  const soundcloud = new SoundCloudSource({ client, cache, policy, timeoutMs, maxPlaylist, logger });
-  const matcher = new YouTubeMatcher({ searcher: youtube, cache: matchCache, coalescer: new Coalescer<string, Track>(), logger });
-  const streamer = new MatchedStreamer(matcher, youtube);
+  const searchesYoutube = (options.searchSource ?? 'youtube') === 'youtube';
+  // While YouTube refuses this server, searches and catalogue matches are answered from SoundCloud.
+  const soundcloud = new SoundCloudSource({ client, cache, policy, timeoutMs, maxPlaylist, logger, searchWhile: () => (searchesYoutube ? health.refusal() : null) });
+  const youtube = new YtDlpSource({ client, cache, policy, timeoutMs, maxPlaylist, search: searchesYoutube, logger, fallback: soundcloud });
+  const { streamer } = catalogMatching({ youtube, soundcloud, health, matchCache, logger });
   const spotifyApi = options.spotifyApi !== undefined ? options.spotifyApi : options.spotify ? createSpotifyApi(options.spotify) : null;
   // HttpSource hands playlist files to PlaylistFileSource, which probes and streams entries through HttpSource:
   // the closure reads `playlists` only when a URL turns out to be a playlist, long after both exist.
@@ -123,6 +126,29 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
   const pool = new WorkerPool({ ...options.pool, clock, random: options.random ?? Math.random, concurrency: options.resolveConcurrency ?? 3 });
   const resolver = new TrackResolver({ registry, cache, pool, clock, logger, maxPlaylist, policy: options.policy, ...options.resolver, ...suggesterFor(options, youtube, local) });
   return { resolver, registry, cache, pool, youtube, local, ytdlpFound: client !== null, health };
+}
+
+/**
+ * Spotify/Deezer tracks matched to YouTube (cached), or to SoundCloud while YouTube refuses this server, or when
+ * YouTube refuses the match itself (stand-ins are never cached: YouTube is asked again once it serves us).
+ */
+function catalogMatching(deps: { youtube: YtDlpSource; soundcloud: SoundCloudSource; health: YouTubeHealth; matchCache: SongCache; logger: Logger }) {
+  const { youtube, soundcloud, health, matchCache, logger } = deps;
+  const refused = (error: unknown) => isUserError(error) && refusesServer(error.code);
+  const searcher = {
+    search: async (text: string, signal: AbortSignal, limit?: number) => {
+      if (health.refusal()) return soundcloud.search(text, signal, limit);
+      return youtube.search(text, signal, limit).catch((error: unknown) => {
+        if (!refused(error) || signal.aborted) throw error;
+        return soundcloud.search(text, signal, limit);
+      });
+    },
+  };
+  const cacheable = (match: Track) => match.source === 'youtube';
+  const matcher = new YouTubeMatcher({ searcher, cache: matchCache, coalescer: new Coalescer<string, Track>(), logger, cacheable });
+  const standIn = new YouTubeMatcher({ searcher: soundcloud, cache: matchCache, logger, cacheable: () => false });
+  const byName = (match: Track) => (match.source === 'soundcloud' ? soundcloud : youtube);
+  return { matcher, streamer: new MatchedStreamer(matcher, byName, { refused, match: (track, signal) => standIn.match(track, signal) }) };
 }
 
 async function ytdlpClient(options: SourceStackOptions, observer: YtDlpObserver): Promise<YtDlpClient | null> {
