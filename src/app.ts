@@ -28,6 +28,8 @@ import { VoteSkips } from './controls/vote-skip.js';
 import { DISCORD_ATTACHMENT_HOSTS } from './sources/http/attachment-source.js';
 import { createSourceStack, type SourceStack } from './resolver/create-sources.js';
 import { ownerYtDlpOptions } from './sources/ytdlp/ytdlp-owner.js';
+import { startYtDlpMaintenance } from './sources/ytdlp/ytdlp-maintenance.js';
+import { activeBinary } from './sources/ytdlp/ytdlp-updater.js';
 import { trackGateway } from './ops/gateway-readiness.js';
 import { watchYouTubeHealth } from './ops/youtube-readiness.js';
 import { instrumentLoader } from './session/instrument.js';
@@ -121,6 +123,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
       await client.login(config.token);
     },
     async stop() {
+      stack.stopMaintenance();
       await ops.stop(); // /readyz turns 503 first, so traffic drains before the gateway closes
       persistence.stop();
       await persistence.saveAll();
@@ -155,7 +158,11 @@ function createPipeline(config: Config, logger: Logger): AudioPipeline {
 }
 
 /** Every source adapter behind the resolver (cache, coalescing, worker pool, circuit breakers). */
-async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'logger' | 'store'>, ops: Ops): Promise<SourceStack> {
+async function createSources(
+  config: Config,
+  ports: Pick<AppPorts, 'clock' | 'logger' | 'store'>,
+  ops: Ops,
+): Promise<SourceStack & { stopMaintenance(): void }> {
   const holder: { stack?: SourceStack } = {}; // the breaker listener is wired before the stack exists
   const owner = await ownerYtDlpOptions(config.ytdlp, config.dataDir, ports.logger);
   const stack = await createSourceStack({
@@ -173,6 +180,7 @@ async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'lo
     ...(config.spotify ? { spotify: config.spotify } : {}),
     attachmentHosts: [...DISCORD_ATTACHMENT_HOSTS, ...config.allowedPrivateHosts],
     onSourceFailure: (source, code) => ops.metrics.countSourceFailure(source, code),
+    ...(config.ytdlp.autoUpdate !== 'off' ? { ytdlpActive: () => activeBinary(config.dataDir) } : {}),
     resolver: {
       onResolve: (source, seconds, cached) => ops.metrics.observeResolve(source, seconds, cached),
       onBreakerChange: ({ name, from, to }) => {
@@ -184,7 +192,16 @@ async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'lo
   holder.stack = stack;
   ops.readiness.addCheck({ name: 'yt-dlp', critical: false, check: () => ({ ok: stack.ytdlpFound }) });
   watchYouTubeHealth(stack.health, ops);
-  return stack;
+  const { ytdlp } = config;
+  const maintenance = stack.client
+    ? startYtDlpMaintenance({
+        client: stack.client, clientOptions: { args: { extraArgs: owner.extraArgs } },
+        autoUpdate: ytdlp.autoUpdate, updateSource: ytdlp.updateSource, canaryUrl: ytdlp.canaryUrl, canaryIntervalMs: ytdlp.canaryIntervalMs,
+        dataDir: config.dataDir, health: stack.health, clock: ports.clock, logger: ports.logger,
+        onUpdate: (result) => ops.metrics.countYtDlpUpdate(result),
+      })
+    : null;
+  return { ...stack, stopMaintenance: () => maintenance?.stop() };
 }
 
 async function registerCommands(client: Client, config: Config, logger: Logger): Promise<void> {

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { safely, type CheckResult, type DoctorContext } from './doctor-types.js';
-import { runYtDlpCheck } from './ytdlp-check.js';
+import { runYtDlpCheck } from '../sources/ytdlp/ytdlp-check.js';
 
 /** Where the bot keeps the last canary result (written by the canary, read here). */
 export const canaryFile = (dataDir: string): string => path.resolve(dataDir, 'yt-dlp', 'canary.json');

@@ -4,7 +4,7 @@
  * The image build runs it (Dockerfile.multiarch); so do the doctor and the self-updater, through ytdlp-check.ts.
  */
 import { execFile } from 'node:child_process';
-import { runYtDlpCheck, type HeaderRunner } from './ytdlp-check.js';
+import { runYtDlpCheck, type HeaderRunner } from '../sources/ytdlp/ytdlp-check.js';
 
 const run: HeaderRunner = (binary, args, timeoutMs) =>
   new Promise((resolve) => {

@@ -63,6 +63,8 @@ export interface SourceStackOptions {
   readonly random?: () => number;
   /** Worker pool tuning (per-job timeout, retries, back-off). */
   readonly pool?: Partial<Omit<WorkerPoolOptions, 'clock' | 'random' | 'concurrency'>>;
+  /** The self-updater's switched-in yt-dlp, when there is one (used instead of the located binary). */
+  readonly ytdlpActive?: () => string | undefined;
   /** Every classified source failure (source_failures_total). */
   readonly onSourceFailure?: (source: 'youtube' | 'soundcloud', code: string) => void;
   /** Anything else for the resolver (metrics callbacks, breaker tuning, timeouts). */
@@ -80,6 +82,8 @@ export interface SourceStack {
   readonly ytdlpFound: boolean;
   /** YouTube's attitude to this server: steers searches to SoundCloud, feeds /readyz and source_health. */
   readonly health: YouTubeHealth;
+  /** The shared yt-dlp client (null without yt-dlp), for the canary. */
+  readonly client: YtDlpClient | null;
 }
 
 /**
@@ -125,7 +129,7 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
   const registry = new SourceRegistry(sources);
   const pool = new WorkerPool({ ...options.pool, clock, random: options.random ?? Math.random, concurrency: options.resolveConcurrency ?? 3 });
   const resolver = new TrackResolver({ registry, cache, pool, clock, logger, maxPlaylist, policy: options.policy, ...options.resolver, ...suggesterFor(options, youtube, local) });
-  return { resolver, registry, cache, pool, youtube, local, ytdlpFound: client !== null, health };
+  return { resolver, registry, cache, pool, youtube, local, ytdlpFound: client !== null, health, client };
 }
 
 /**
@@ -157,7 +161,11 @@ async function ytdlpClient(options: SourceStackOptions, observer: YtDlpObserver)
     options.logger.warn({ reason: location.reason }, 'yt-dlp not found: YouTube, SoundCloud, Spotify and Deezer links will not play');
     return null;
   }
-  return new YtDlpClient({ ...options.ytdlp, binary: location.path, clock: options.clock, logger: options.logger, observer });
+  const active = options.ytdlpActive;
+  return new YtDlpClient({
+    ...options.ytdlp, binary: location.path, clock: options.clock, logger: options.logger, observer,
+    ...(active ? { resolveBinary: () => active() ?? location.path } : {}),
+  });
 }
 
 /** Autocomplete searches the search source (local file names are instant; YouTube goes through yt-dlp). */

@@ -35,6 +35,8 @@ export interface YtDlpClientOptions {
    * health) and of every video resolved (YouTube answered). `url` is the target, for telling sites apart.
    */
   readonly observer?: YtDlpObserver;
+  /** The binary for each run, when it can change (the self-updater's switched-in yt-dlp); default `binary`. */
+  readonly resolveBinary?: () => string;
   /** Awaited before every run (the owner's cookies copy is refreshed there). */
   readonly beforeRun?: () => Promise<void>;
 }
@@ -96,7 +98,8 @@ export class YtDlpClient {
   }
 
   private async exec(args: string[], signal: AbortSignal, target = ''): Promise<{ stdout: string; stderr: string }> {
-    const { binary, clock, timeoutMs, maxStdoutBytes, killGraceMs, env } = this.options;
+    const { clock, timeoutMs, maxStdoutBytes, killGraceMs, env } = this.options;
+    const binary = this.options.resolveBinary?.() ?? this.options.binary;
     await this.options.beforeRun?.();
     try {
       const result = await runYtDlp({ binary, args, signal, clock, timeoutMs: timeoutMs ?? 20_000, maxStdoutBytes, killGraceMs, env });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { evaluateHeader, parseDebugHeader, pinnedEjsVersion } from '../../../src/ops/ytdlp-check.js';
+import { evaluateHeader, parseDebugHeader, pinnedEjsVersion } from '../../../src/sources/ytdlp/ytdlp-check.js';
 import { FAKE_YTDLP, FIXTURES } from '../sources/fake-ytdlp-helpers.js';
 
 /** The real `yt-dlp -v` header formats, one per install state (test/fixtures/ytdlp/debug-headers.json). */
