@@ -36,7 +36,9 @@ const LAYERS = {
   // The gateway-facing shell: the interaction router, now-playing messages, client events.
   discord: ['core', 'ports', 'ops', 'settings', 'resolver', 'session', 'controls', 'commands', 'config.ts'],
   // Top-level files.
-  'config.ts': ['core'],
+  'config.ts': ['core', 'config-ytdlp.ts'],
+  // The yt-dlp part of the configuration (owner remedies, self-update, canary), read by config.ts.
+  'config-ytdlp.ts': ['core'],
   'logger.ts': ['ports'],
   'app.ts': [
     'core', 'ports', 'net', 'store', 'media', 'sources', 'ops', 'voice', 'settings', 'resolver', 'session',

@@ -43,7 +43,11 @@ import { PlaylistStore } from './settings/playlist-store.js';
 import { LyricsFollowers } from './commands/lyrics-follower.js';
 import { LrclibClient } from './sources/lyrics/lrclib-client.js';
 import { LyricsService } from './resolver/lyrics-service.js';
+import { ownerYtDlpOptions } from './sources/ytdlp/ytdlp-owner.js';
+import { startYtDlpMaintenance } from './sources/ytdlp/ytdlp-maintenance.js';
+import { activeBinary } from './sources/ytdlp/ytdlp-updater.js';
 import { trackGateway } from './ops/gateway-readiness.js';
+import { watchYouTubeHealth } from './ops/youtube-readiness.js';
 import { instrumentLoader } from './session/instrument.js';
 import { createOps, type Ops } from './ops/ops.js';
 import { registerResolverMetrics } from './ops/resolver-metrics.js';
@@ -181,6 +185,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
       await client.login(config.token);
     },
     async stop() {
+      stack.stopMaintenance();
       await ops.stop(); // /readyz turns 503 first, so traffic drains before the gateway closes
       persistence.stop();
       await persistence.saveAll();
@@ -250,8 +255,17 @@ function createLoudness(ffmpegPath: string, sources: SourceStack['resolver'], po
 }
 
 /** Every source adapter behind the resolver (cache, coalescing, worker pool, circuit breakers). */
-async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'logger' | 'store'>, ops: Ops): Promise<SourceStack> {
+async function createSources(
+  config: Config,
+  ports: Pick<AppPorts, 'clock' | 'logger' | 'store'>,
+  ops: Ops,
+): Promise<SourceStack & { stopMaintenance(): void }> {
+  const holder: { stack?: SourceStack } = {}; // the breaker listener is wired before the stack exists
+  const owner = await ownerYtDlpOptions(config.ytdlp, config.dataDir, ports.logger);
+  const ytdlpEnv = childEnv(process.env, config.childEnvPassthrough);
   const stack = await createSourceStack({
+    // yt-dlp gets a minimal environment (no token or secrets), the owner's extra options and cookies copy.
+    ytdlp: { args: { extraArgs: owner.extraArgs }, ...(owner.beforeRun ? { beforeRun: owner.beforeRun } : {}), env: ytdlpEnv },
     ...ports,
     policy: new AddressPolicy(config.allowedPrivateHosts),
     fetchTimeoutMs: config.fetchTimeoutMs,
@@ -261,18 +275,33 @@ async function createSources(config: Config, ports: Pick<AppPorts, 'clock' | 'lo
     cacheTtlMs: config.cacheTtlMs,
     maxPlaylist: config.maxPlaylist,
     ...(config.ytdlpPath ? { ytdlpPath: config.ytdlpPath } : {}),
-    ytdlp: { env: childEnv(process.env, config.childEnvPassthrough) },
     ...(config.mediaDir ? { mediaDir: config.mediaDir } : {}),
     ...(config.spotify ? { spotify: config.spotify } : {}),
     attachmentHosts: [...DISCORD_ATTACHMENT_HOSTS, ...config.allowedPrivateHosts],
+    onSourceFailure: (source, code) => ops.metrics.countSourceFailure(source, code),
+    ...(config.ytdlp.autoUpdate !== 'off' ? { ytdlpActive: () => activeBinary(config.dataDir) } : {}),
     resolver: {
       onResolve: (source, seconds, cached) => ops.metrics.observeResolve(source, seconds, cached),
-      onBreakerChange: ({ name, from, to }) => ports.logger.warn({ source: name, from: from.kind, to: to.kind }, 'source circuit breaker'),
+      onBreakerChange: ({ name, from, to }) => {
+        ports.logger.warn({ source: name, from: from.kind, to: to.kind }, 'source circuit breaker');
+        if (name === 'youtube' && (to.kind === 'open') !== (from.kind === 'open')) holder.stack?.health.breaker(to.kind === 'open');
+      },
     },
   });
+  holder.stack = stack;
   ops.readiness.addCheck({ name: 'yt-dlp', critical: false, check: () => ({ ok: stack.ytdlpFound }) });
   registerResolverMetrics(ops.metrics.registry, () => stack.resolver.stats());
-  return stack;
+  watchYouTubeHealth(stack.health, ops);
+  const { ytdlp } = config;
+  const maintenance = stack.client
+    ? startYtDlpMaintenance({
+        client: stack.client, clientOptions: { args: { extraArgs: owner.extraArgs }, env: ytdlpEnv },
+        autoUpdate: ytdlp.autoUpdate, updateSource: ytdlp.updateSource, canaryUrl: ytdlp.canaryUrl, canaryIntervalMs: ytdlp.canaryIntervalMs,
+        dataDir: config.dataDir, health: stack.health, clock: ports.clock, logger: ports.logger,
+        onUpdate: (result) => ops.metrics.countYtDlpUpdate(result),
+      })
+    : null;
+  return { ...stack, stopMaintenance: () => maintenance?.stop() };
 }
 
 /**

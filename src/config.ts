@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { MAX_SHARD_COUNT, ordinalFromPodName, parseShardIds, shardsForOrdinal, type ShardPlan } from './core/shard-plan.js';
+import { readYtDlpOwnerConfig, type YtDlpOwnerConfig } from './config-ytdlp.js';
 
 /**
  * Configuration, parsed once at start-up into a frozen object. Every problem is collected and reported at
@@ -35,6 +36,8 @@ export interface Config {
   /** The level normalization aims for, LUFS (the streaming services use about -14). */
   readonly normalizeTargetLufs: number;
   readonly ytdlpPath: string | undefined;
+  /** YTDLP_COOKIES, YTDLP_POT_PROVIDER, YTDLP_ARGS, YTDLP_AUTO_UPDATE, YTDLP_CANARY_URL … (config-ytdlp.ts). */
+  readonly ytdlp: YtDlpOwnerConfig;
   readonly searchSource: 'youtube' | 'local';
   readonly mediaDir: string | undefined;
   readonly spotify: { clientId: string; clientSecret: string; refreshToken?: string; market?: string } | undefined;
@@ -113,6 +116,7 @@ export function parseConfig(env: Env): Config {
     normalizeDefault: read.bool('NORMALIZE_DEFAULT', false),
     normalizeTargetLufs: read.int('NORMALIZE_TARGET_LUFS', -14, -40, -5),
     ytdlpPath: env.YTDLP_PATH?.trim() || undefined,
+    ytdlp: readYtDlpOwnerConfig(env, problems, (name, fallback) => read.duration(name, fallback)),
     searchSource: read.oneOf('SEARCH_SOURCE', ['youtube', 'local'] as const, 'youtube'),
     mediaDir: env.MEDIA_DIR?.trim() || undefined,
     spotify: readSpotify(env, problems),

@@ -84,7 +84,7 @@ export const playCommand: SlashCommand = {
       throw error;
     }
     const result = await session.enqueue(limited.accepted, requester, placement);
-    const headline = await describe(load, limited, result, deps.clock);
+    const headline = (await describe(load, limited, result, deps.clock)) + standInNote(query, limited.accepted[0]);
     if (load.kind === 'playlist') after(() => fillPlaylist(load, { interaction, session, requester, settings, headline, clock: deps.clock }));
     return load.kind === 'playlist' ? `${headline}\n⏳ Loading the rest of **${escapeText(load.title)}**…` : headline;
   },
@@ -164,6 +164,14 @@ function tracksOf(load: PlaylistLoad): readonly Track[] {
 
 export function leaveIfUnused(session: GuildSession): void {
   if (session.state.status === 'idle' && session.queue.length === 0) session.destroy('stopped');
+}
+
+/**
+ * Searches go to YouTube; a SoundCloud result for one means YouTube refused this server and SoundCloud stood in
+ * (see resolver/create-sources.ts), which the member is told.
+ */
+function standInNote(query: Query, first: Track | undefined): string {
+  return query.kind === 'search' && first?.source === 'soundcloud' ? '\n🔁 from SoundCloud: YouTube is refusing this server right now' : '';
 }
 
 async function describe(load: PlaylistLoad, limited: LimitedTracks, result: EnqueueResult, clock: Clock): Promise<string> {

@@ -114,6 +114,19 @@ export const ERRORS = {
   FAILURE_RUN: "I stopped playing: several tracks in a row couldn't be played. The rest of the queue is kept; /play starts it again.",
   RATE_LIMITED: "Slow down a little: you're sending commands faster than I can take them. Try again in a few seconds.",
 
+  // YouTube, one code per way it refuses (classified from yt-dlp's messages: sources/ytdlp/youtube-failures.ts).
+  YOUTUBE_BOT_CHECK: "YouTube is refusing this server right now (it wants a sign-in to prove I'm not a bot). The bot's owner has been told how to fix it.",
+  YOUTUBE_SIGN_IN: 'YouTube only shows that video to signed-in viewers (it is age-restricted).',
+  YOUTUBE_PRIVATE: 'That YouTube video is private.',
+  YOUTUBE_REMOVED: "That YouTube video has been removed or doesn't exist.",
+  YOUTUBE_REGION_BLOCKED: "That YouTube video isn't available in the country this bot runs in.",
+  YOUTUBE_MEMBERS_ONLY: "That YouTube video is for the channel's paying members only.",
+  YOUTUBE_NOT_LIVE_YET: "That premiere or live stream hasn't started yet; try again once it is live.",
+  YOUTUBE_RATE_LIMITED: 'YouTube is limiting how often this bot may ask right now; please try again in a few minutes.',
+  YOUTUBE_CHALLENGE_FAILED: "YouTube changed something this bot's YouTube reader (yt-dlp) can't handle yet. The bot's owner has been told how to fix it.",
+  YOUTUBE_MEDIA_FORBIDDEN: "YouTube refused to send that video's audio (HTTP 403). The bot's owner has been told how to fix it.",
+  YOUTUBE_UNSUPPORTED_URL: "I can't play that kind of YouTube link: give me a video or playlist link, or words to search for.",
+
   // Owner tools
   STATUS_UNAVAILABLE: "My status isn't available right now; please try again in a little while.",
   STATUS_FORBIDDEN: "Only the bot's owner and members with the **Manage Server** permission can see my status.",

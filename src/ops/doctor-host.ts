@@ -12,8 +12,9 @@ const TOKEN_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 export const DATA_DIR_FIX = "Chown the folder to the bot's user or set DATA_DIR to a folder it can write";
 const FFMPEG_INSTALL = 'Install ffmpeg (Debian/Ubuntu/Raspberry Pi OS: sudo apt install ffmpeg; macOS: brew install ffmpeg)';
 const YTDLP_INSTALL =
-  'Install yt-dlp: sudo curl -L https://github.com/yt-dlp/yt-dlp/releases/latest/download/yt-dlp -o /usr/local/bin/yt-dlp ' +
-  '&& sudo chmod a+rx /usr/local/bin/yt-dlp (or pipx install yt-dlp), or set YTDLP_PATH to its full path.';
+  'Install yt-dlp with its challenge solver: python3 -m venv /opt/yt-dlp && /opt/yt-dlp/bin/pip install "yt-dlp[default]" ' +
+  '(or pipx install "yt-dlp[default]"), or set YTDLP_PATH to its full path. (The standalone binary from ' +
+  'https://github.com/yt-dlp/yt-dlp/releases/latest/download/yt-dlp bundles ejs too.)';
 
 /** Configuration, token shape, the data directory, ffmpeg and yt-dlp. */
 export async function hostChecks(context: DoctorContext): Promise<CheckResult[]> {
@@ -113,7 +114,7 @@ async function ytDlpCheck({ env, locateYtDlp, run, now }: DoctorContext): Promis
   }
   const age = ageInDays(version, now());
   if (age !== undefined && age > YTDLP_MAX_AGE_DAYS) {
-    return { ...base, status: 'warn', message: `${version} at ${location.path} is ${age} days old; YouTube changes break old versions`, fix: 'Update it: yt-dlp -U (or pipx upgrade yt-dlp).' };
+    return { ...base, status: 'warn', message: `${version} at ${location.path} is ${age} days old; YouTube changes break old versions`, fix: 'Update it: /opt/yt-dlp/bin/pip install -U "yt-dlp[default]" (or yt-dlp -U, pipx upgrade yt-dlp), or set YTDLP_AUTO_UPDATE=daily.' };
   }
   return { ...base, status: 'ok', message: `${version} at ${location.path}` };
 }

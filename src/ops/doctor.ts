@@ -4,6 +4,7 @@ import { locateFfmpeg } from '../media/ffmpeg-locator.js';
 import { locateYtDlp } from '../sources/ytdlp/ytdlp-binary.js';
 import { hostChecks } from './doctor-host.js';
 import { runtimeChecks } from './doctor-runtime.js';
+import { youtubeChecks } from './doctor-youtube.js';
 import { discordChecks, restDiscordProbe } from './doctor-discord.js';
 import type { CommandRunner, DoctorContext, DoctorOptions, DoctorReport } from './doctor-types.js';
 
@@ -15,7 +16,7 @@ export type { CheckResult, CheckStatus, CommandResult, CommandRunner, DoctorFs, 
  */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const context = withDefaults(options);
-  const results = [...(await runtimeChecks(context)), ...(await hostChecks(context)), ...(await discordChecks(context))];
+  const results = [...(await runtimeChecks(context)), ...(await hostChecks(context)), ...(await youtubeChecks(context)), ...(await discordChecks(context))];
   return { ok: results.every((r) => r.status !== 'fail'), results };
 }
 

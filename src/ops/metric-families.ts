@@ -99,3 +99,22 @@ async function sum(counter: Counter<string>): Promise<number> {
   const { values } = await counter.get();
   return values.reduce((total, v) => total + v.value, 0);
 }
+
+/** Source failures by catalogue code (YouTube's refusals each have one) and yt-dlp updates (source health: metric-families-ops). */
+export function sourceFamilies(registry: Registry) {
+  const registers = [registry];
+  return {
+    failures: new Counter({
+      name: `${p}source_failures_total`,
+      help: 'Source requests that failed, by catalogue code (e.g. YOUTUBE_BOT_CHECK), whether a command or a queued track met it',
+      labelNames: ['source', 'code'] as const,
+      registers,
+    }),
+    ytdlpUpdates: new Counter({
+      name: `${p}ytdlp_updates_total`,
+      help: 'yt-dlp self-update attempts by result: switched, current (nothing newer), rejected (failed its check), failed',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+  };
+}

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { BoundedLabel } from './bounded-label.js';
-import { commandFamilies, loudnessFamilies, METRIC_PREFIX, resolveFamilies, sessionFamilies, voiceFamilies } from './metric-families.js';
+import { commandFamilies, loudnessFamilies, METRIC_PREFIX, resolveFamilies, sessionFamilies, sourceFamilies, voiceFamilies } from './metric-families.js';
 import { childFamilies, feedbackFamilies, healthFamilies } from './metric-families-ops.js';
 import { ProcessSampler } from './process-sampler.js';
 
@@ -60,6 +60,7 @@ export class Metrics {
   private readonly session = sessionFamilies(this.registry, () => this.collectSessions());
   private readonly voice: ReturnType<typeof voiceFamilies>;
   private readonly loudness = loudnessFamilies(this.registry);
+  private readonly sources = sourceFamilies(this.registry);
   private readonly openStreams: Record<PipelineLabel, number> = { passthrough: 0, ffmpeg: 0, baseline: 0 };
   private sessionProvider: (() => Iterable<SessionSample>) | undefined;
   private healthProvider: () => HealthSample = () => ({ ready: false, storeHealthy: true });
@@ -103,6 +104,15 @@ export class Metrics {
     const label = this.sourceLabel.value(source);
     this.resolve.duration.observe({ source: label }, seconds);
     (cached ? this.resolve.hits : this.resolve.misses).inc({ source: label });
+  }
+
+  /** A source request failed with catalogue `code` (codes are the fixed catalogue: bounded). */
+  countSourceFailure(source: string, code: string): void {
+    this.sources.failures.inc({ source: this.sourceLabel.value(source), code });
+  }
+
+  countYtDlpUpdate(result: 'switched' | 'current' | 'rejected' | 'failed'): void {
+    this.sources.ytdlpUpdates.inc({ result });
   }
 
   /** Pushes session counts; states not given are 0. Prefer `sampleSessions`, which is pulled at scrape time. */

@@ -53,7 +53,17 @@ export interface CircuitBreakerOptions {
   readonly logger?: Logger;
 }
 
-const SOURCE_FAULT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['FETCH_TIMEOUT', 'FETCH_FAILED', 'STREAM_STALLED', ...SOURCE_OUTAGE_CODES]);
+const SOURCE_FAULT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'FETCH_TIMEOUT',
+  'FETCH_FAILED',
+  'STREAM_STALLED',
+  ...SOURCE_OUTAGE_CODES,
+  // YouTube refusing this server (not one video): backing off is what YouTube asks for.
+  'YOUTUBE_BOT_CHECK',
+  'YOUTUBE_RATE_LIMITED',
+  'YOUTUBE_CHALLENGE_FAILED',
+  'YOUTUBE_MEDIA_FORBIDDEN',
+]);
 /** Outcomes kept in the ratio window at most, whatever the traffic (bounded memory). */
 const MAX_WINDOW_OUTCOMES = 1_000;
 

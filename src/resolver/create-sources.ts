@@ -19,9 +19,14 @@ import { SourceRegistry } from './source-registry.js';
 import { createSpotifyApi, type SpotifyCredentials } from '../sources/catalog/spotify-api.js';
 import { SpotifySource, type SpotifyApi } from '../sources/catalog/spotify-source.js';
 import { locateYtDlp } from '../sources/ytdlp/ytdlp-binary.js';
-import { YtDlpClient, type YtDlpClientOptions } from '../sources/ytdlp/ytdlp-client.js';
+import { YtDlpClient, type YtDlpClientOptions, type YtDlpObserver } from '../sources/ytdlp/ytdlp-client.js';
 import { YtDlpSource } from '../sources/ytdlp/ytdlp-source.js';
 import { MatchedStreamer, YouTubeMatcher } from '../sources/catalog/youtube-matcher.js';
+import { OwnerAdvisor } from '../sources/ytdlp/youtube-advisor.js';
+import { YouTubeHealth } from '../sources/ytdlp/youtube-health.js';
+import { youtubeObserver } from '../sources/ytdlp/youtube-observer.js';
+import { refusesServer } from '../sources/ytdlp/youtube-failures.js';
+import { isUserError } from '../core/errors.js';
 
 export type SearchSource = 'youtube' | 'local';
 
@@ -37,7 +42,7 @@ export interface SourceStackOptions {
   /** YTDLP_PATH (else yt-dlp on PATH; missing yt-dlp only disables YouTube/SoundCloud, with a clear message). */
   readonly ytdlpPath?: string;
   /** Extra yt-dlp client options (env for tests, args such as cookies). */
-  readonly ytdlp?: Partial<Omit<YtDlpClientOptions, 'binary' | 'clock' | 'logger'>>;
+  readonly ytdlp?: Partial<Omit<YtDlpClientOptions, 'binary' | 'clock' | 'logger' | 'observer'>>;
   /** SEARCH_SOURCE (default youtube). */
   readonly searchSource?: SearchSource;
   /** MEDIA_DIR; the local source exists only when set. */
@@ -58,6 +63,10 @@ export interface SourceStackOptions {
   readonly random?: () => number;
   /** Worker pool tuning (per-job timeout, retries, back-off). */
   readonly pool?: Partial<Omit<WorkerPoolOptions, 'clock' | 'random' | 'concurrency'>>;
+  /** The self-updater's switched-in yt-dlp, when there is one (used instead of the located binary). */
+  readonly ytdlpActive?: () => string | undefined;
+  /** Every classified source failure (source_failures_total). */
+  readonly onSourceFailure?: (source: 'youtube' | 'soundcloud', code: string) => void;
   /** Anything else for the resolver (metrics callbacks, breaker tuning, timeouts). */
   readonly resolver?: Partial<Omit<TrackResolverOptions, 'registry' | 'cache' | 'pool' | 'clock' | 'logger'>>;
 }
@@ -72,6 +81,10 @@ export interface SourceStack {
   readonly local: LocalSource | null;
   /** Whether yt-dlp was found (for the start-up log and /readyz). */
   readonly ytdlpFound: boolean;
+  /** YouTube's attitude to this server: steers searches to SoundCloud, feeds /readyz and source_health. */
+  readonly health: YouTubeHealth;
+  /** The shared yt-dlp client (null without yt-dlp), for the canary. */
+  readonly client: YtDlpClient | null;
 }
 
 /**
@@ -84,11 +97,15 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
   const timeoutMs = options.fetchTimeoutMs;
   const cache = new SongCache({ store, clock, logger, ...(options.cacheTtlMs ? { metadataTtlMs: options.cacheTtlMs } : {}) });
   const matchCache = new SongCache({ store, clock, logger, namespace: 'match', metadataTtlMs: 7 * 24 * 3_600_000 });
-  const client = await ytdlpClient(options);
-  const youtube = new YtDlpSource({ client, cache, policy, timeoutMs, maxPlaylist, search: (options.searchSource ?? 'youtube') === 'youtube', logger });
-  const soundcloud = new SoundCloudSource({ client, cache, policy, timeoutMs, maxPlaylist, logger });
-  const matcher = new YouTubeMatcher({ searcher: youtube, cache: matchCache, coalescer: new Coalescer<string, Track>(), logger });
-  const streamer = new MatchedStreamer(matcher, youtube);
+  const health = new YouTubeHealth({ clock });
+  const advisor = new OwnerAdvisor({ clock, logger });
+  const observer = youtubeObserver({ health, advisor, ...(options.onSourceFailure ? { countFailure: options.onSourceFailure } : {}) });
+  const client = await ytdlpClient(options, observer);
+  const searchesYoutube = (options.searchSource ?? 'youtube') === 'youtube';
+  // While YouTube refuses this server, searches and catalogue matches are answered from SoundCloud.
+  const soundcloud = new SoundCloudSource({ client, cache, policy, timeoutMs, maxPlaylist, logger, searchWhile: () => (searchesYoutube ? health.refusal() : null) });
+  const youtube = new YtDlpSource({ client, cache, policy, timeoutMs, maxPlaylist, search: searchesYoutube, logger, fallback: soundcloud });
+  const { streamer } = catalogMatching({ youtube, soundcloud, health, matchCache, logger });
   const spotifyApi = options.spotifyApi !== undefined ? options.spotifyApi : options.spotify ? createSpotifyApi(options.spotify) : null;
   // HttpSource hands playlist files to PlaylistFileSource, which probes and streams entries through HttpSource:
   // the closure reads `playlists` only when a URL turns out to be a playlist, long after both exist.
@@ -113,16 +130,43 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
   const registry = new SourceRegistry(sources);
   const pool = new WorkerPool({ ...options.pool, clock, random: options.random ?? Math.random, concurrency: options.resolveConcurrency ?? 3 });
   const resolver = new TrackResolver({ registry, cache, pool, clock, logger, maxPlaylist, policy: options.policy, ...options.resolver, ...suggesterFor(options, youtube, local) });
-  return { resolver, registry, cache, pool, youtube, soundcloud, local, ytdlpFound: client !== null };
+  return { resolver, registry, cache, pool, youtube, soundcloud, local, ytdlpFound: client !== null, health, client };
 }
 
-async function ytdlpClient(options: SourceStackOptions): Promise<YtDlpClient | null> {
+/**
+ * Spotify/Deezer tracks matched to YouTube (cached), or to SoundCloud while YouTube refuses this server, or when
+ * YouTube refuses the match itself (stand-ins are never cached: YouTube is asked again once it serves us).
+ */
+function catalogMatching(deps: { youtube: YtDlpSource; soundcloud: SoundCloudSource; health: YouTubeHealth; matchCache: SongCache; logger: Logger }) {
+  const { youtube, soundcloud, health, matchCache, logger } = deps;
+  const refused = (error: unknown) => isUserError(error) && refusesServer(error.code);
+  const searcher = {
+    search: async (text: string, signal: AbortSignal, limit?: number) => {
+      if (health.refusal()) return soundcloud.search(text, signal, limit);
+      return youtube.search(text, signal, limit).catch((error: unknown) => {
+        if (!refused(error) || signal.aborted) throw error;
+        return soundcloud.search(text, signal, limit);
+      });
+    },
+  };
+  const cacheable = (match: Track) => match.source === 'youtube';
+  const matcher = new YouTubeMatcher({ searcher, cache: matchCache, coalescer: new Coalescer<string, Track>(), logger, cacheable });
+  const standIn = new YouTubeMatcher({ searcher: soundcloud, cache: matchCache, logger, cacheable: () => false });
+  const byName = (match: Track) => (match.source === 'soundcloud' ? soundcloud : youtube);
+  return { matcher, streamer: new MatchedStreamer(matcher, byName, { refused, match: (track, signal) => standIn.match(track, signal) }) };
+}
+
+async function ytdlpClient(options: SourceStackOptions, observer: YtDlpObserver): Promise<YtDlpClient | null> {
   const location = await locateYtDlp(options.ytdlpPath ? { configuredPath: options.ytdlpPath } : {});
   if (!location.ok) {
     options.logger.warn({ reason: location.reason }, 'yt-dlp not found: YouTube, SoundCloud, Spotify and Deezer links will not play');
     return null;
   }
-  return new YtDlpClient({ ...options.ytdlp, binary: location.path, clock: options.clock, logger: options.logger });
+  const active = options.ytdlpActive;
+  return new YtDlpClient({
+    ...options.ytdlp, binary: location.path, clock: options.clock, logger: options.logger, observer,
+    ...(active ? { resolveBinary: () => active() ?? location.path } : {}),
+  });
 }
 
 /** Autocomplete searches the search source (local file names are instant; YouTube goes through yt-dlp). */

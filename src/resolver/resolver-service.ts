@@ -206,7 +206,10 @@ export class TrackResolver {
     );
     this.report(source.name, started, false);
     const raw = { resolution, source, key };
-    if (cacheable && !pagedParts(resolution).more) await this.remember(raw);
+    // A track from another source answered on this one's behalf (SoundCloud while YouTube refuses us) is a
+    // stopgap, not what the query means: it is not cached, so the query goes back to its source once it serves.
+    const standIn = resolution.kind === 'track' && resolution.track.source !== source.name && source.name === 'youtube';
+    if (cacheable && !standIn && !pagedParts(resolution).more) await this.remember(raw);
     return raw;
   }
 

@@ -82,20 +82,28 @@ describe('repeated yt-dlp failures', () => {
       replies.push(reply);
       if (/paused requests/.test(reply)) break;
     }
-    expect(replies[0]).toMatch(/having trouble right now; please try again later/);
+    expect(replies[0]).toMatch(/YouTube is limiting how often this bot may ask right now/); // HTTP 429: YOUTUBE_RATE_LIMITED
     const opened = replies.length;
     expect(opened, replies.join('\n')).toBeLessThanOrEqual(6); // five failures in a row at most
     expect(replies.at(-1)).toMatch(/YouTube is having trouble right now, so I've paused requests to it; please try again in a minute/);
     expect(stack.ytdlp.spawns(`Broken0000${opened}`)).toBe(0);
 
     const spawns = stack.ytdlp.spawns();
-    for (const query of ['https://www.youtube.com/watch?v=Broken00009', 'some other song', 'https://youtu.be/lYBUbBu4W08']) {
+    for (const query of ['https://www.youtube.com/watch?v=Broken00009', 'https://youtu.be/lYBUbBu4W08']) {
       const cmd = stack.command(alice, 'play', { query });
       const reply = await cmd.reply(undefined, 10_000);
       expect(reply.content).toMatch(/YouTube is having trouble right now, so I've paused requests to it/);
       expect(reply.at - cmd.dispatchedAt).toBeLessThan(2000);
     }
     expect(stack.ytdlp.spawns()).toBe(spawns);
+    // A search is not refused: with YouTube's breaker open it goes to SoundCloud (scsearch, no YouTube run;
+    // sources-youtube-fallback.test.ts plays such a result).
+    const search = await stack.ask(alice, 'play', { query: 'some other song' }, { timeoutMs: 20_000 });
+    expect(search).not.toMatch(/paused requests/);
+    const after = stack.ytdlp.invocations().slice(spawns).map((a) => a.at(-1) ?? '');
+    expect(after.filter((t) => t.startsWith('scsearch'))).toHaveLength(1);
+    expect(after.filter((t) => t.startsWith('ytsearch'))).toHaveLength(0);
+    await stack.ask(alice, 'stop');
   });
 
   it('other sources are unaffected', async () => {

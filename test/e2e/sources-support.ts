@@ -96,6 +96,27 @@ export class FileServer {
     return this.url(path);
   }
 
+  /**
+   * Serves `file` like a signed CDN URL that stops being honoured: the first download ends cleanly after
+   * `fraction` of it; after that the URL signed for that first yt-dlp run (same query string) answers 403,
+   * and a URL from a later run (the fake yt-dlp signs each run differently) gets the whole file, with ranges.
+   */
+  forbiddenAfterCut(path: string, file: Buffer, contentType: string, fraction: number): string {
+    let firstQuery: string | undefined;
+    this.routes.set(path, (req, res, hit) => {
+      const query = new URL(req.url ?? '/', 'http://127.0.0.1').search;
+      if (hit === 1) {
+        firstQuery = query;
+        const cut = file.subarray(0, Math.floor(file.length * fraction));
+        res.writeHead(200, { 'content-type': contentType, 'content-length': cut.length });
+        return void res.end(cut);
+      }
+      if (query === firstQuery) return void res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden');
+      sendRange(req, res, contentType, file);
+    });
+    return this.url(path);
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -21,6 +21,8 @@ export interface YouTubeMatcherOptions {
   /** Results considered per search (default 5). */
   readonly candidates?: number;
   readonly logger?: Logger;
+  /** Whether a match may be cached (default: all). Stand-ins found while YouTube refuses are not. */
+  readonly cacheable?: (match: Track) => boolean;
 }
 
 /** What a catalogue track says about itself, for matching. */
@@ -51,7 +53,7 @@ export class YouTubeMatcher {
     const found = bestMatch(target, results, this.options.threshold ?? MATCH_THRESHOLD);
     this.options.logger?.debug({ trackId: track.id, found: found?.id ?? null, results: results.length }, 'youtube match');
     if (!found) throw sourceErrors.noMatch(track.artist ? `${track.artist} - ${track.title}` : track.title);
-    await this.options.cache.setResolution(key, { kind: 'track', track: found });
+    if (this.options.cacheable?.(found) ?? true) await this.options.cache.setResolution(key, { kind: 'track', track: found });
     return found;
   }
 }
@@ -61,18 +63,37 @@ export class YouTubeMatcher {
  * matched to YouTube when it is about to play (or prepared ahead) and streamed by the YouTube source.
  */
 export class MatchedStreamer {
+  /**
+   * `byName` streams a match by its source (YouTube, or SoundCloud for a stand-in found while YouTube refuses
+   * this server); `standIn`, when given, matches again elsewhere after YouTube refused the match itself.
+   */
   constructor(
     private readonly matcher: YouTubeMatcher,
-    private readonly youtube: PreparableSource,
+    private readonly byName: (match: Track) => PreparableSource,
+    private readonly standIn?: StandInMatcher,
   ) {}
 
   async stream(track: Track, options: StreamOptions): Promise<MediaStream> {
-    const match = await this.matcher.match(track, options.signal);
-    return this.youtube.stream(match, options);
+    return this.withStandIn(track, options.signal, (match) => this.byName(match).stream(match, options));
   }
 
   async prepare(track: Track, signal: AbortSignal): Promise<void> {
-    const match = await this.matcher.match(track, signal);
-    await this.youtube.prepare(match, signal);
+    await this.withStandIn(track, signal, (match) => this.byName(match).prepare(match, signal));
   }
+
+  private async withStandIn<T>(track: Track, signal: AbortSignal, use: (match: Track) => Promise<T>): Promise<T> {
+    const match = await this.matcher.match(track, signal);
+    try {
+      return await use(match);
+    } catch (error) {
+      if (!this.standIn || signal.aborted || !this.standIn.refused(error)) throw error;
+      return use(await this.standIn.match(track, signal));
+    }
+  }
+}
+
+/** A second matcher for when YouTube refuses this server (SoundCloud), and how to tell that it refused. */
+export interface StandInMatcher {
+  refused(error: unknown): boolean;
+  match(track: Track, signal: AbortSignal): Promise<Track>;
 }

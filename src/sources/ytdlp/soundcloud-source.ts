@@ -18,6 +18,11 @@ export interface SoundCloudSourceOptions {
   readonly timeoutMs: number;
   readonly maxPlaylist?: number;
   readonly logger?: Logger;
+  /**
+   * While this names a reason (YouTube refusing this server), plain-text searches are taken here
+   * (`scsearch`) instead of YouTube; the registry asks SoundCloud first.
+   */
+  readonly searchWhile?: () => string | null;
 }
 
 const SOUNDCLOUD_HOST = /^(?:www\.|m\.|on\.)?soundcloud\.com$/i;
@@ -39,10 +44,12 @@ export class SoundCloudSource implements PreparableSource {
   }
 
   canHandle(query: Query): boolean {
+    if (query.kind === 'search') return this.options.searchWhile?.() != null;
     return query.kind === 'url' && isSoundCloudUrl(query.url);
   }
 
   async resolve(query: Query, signal: AbortSignal): Promise<Resolution> {
+    if (query.kind === 'search') return { kind: 'track', track: await this.firstResult(query.text, signal) };
     if (query.kind !== 'url') throw new UserError('UNSUPPORTED_QUERY');
     const client = this.client();
     if (/\/sets\//.test(query.url.pathname)) {
@@ -74,6 +81,18 @@ export class SoundCloudSource implements PreparableSource {
     page.search = '';
     const list = await explain(this.client().playlist(`${page.href.replace(/\/+$/, '')}/recommended`, signal, limit));
     return list.tracks.map(retag).filter((t) => t.id !== retag(track).id);
+  }
+
+  /** The first `limit` SoundCloud results for `text` (yt-dlp `scsearchN:`), as SoundCloud tracks. */
+  async search(text: string, signal: AbortSignal, limit = 5): Promise<Track[]> {
+    return (await explain(this.client().search(text, signal, limit, 'scsearch'))).map(retag);
+  }
+
+  /** The first SoundCloud result for a search (the fallback when YouTube refuses this server). */
+  async firstResult(text: string, signal: AbortSignal): Promise<Track> {
+    const [track] = await this.search(text, signal, 3);
+    if (!track) throw sourceErrors.noResults();
+    return track;
   }
 
   private client(): YtDlpClient {

@@ -6,7 +6,8 @@
  * it never reaches a user; `toUserFacingError` maps each failure kind to a catalogue `UserError`, or keeps
  * the `YtDlpError` when it is an outage/bug (the router then shows only a reference id).
  */
-import { UserError, type PlainErrorCode } from '../../core/errors.js';
+import { UserError, type ErrorCode, type PlainErrorCode } from '../../core/errors.js';
+import { classifyYouTubeStderr } from './youtube-failures.js';
 
 export type YtDlpFailureKind =
   /** Private, deleted, region-blocked, age-gated, members-only, not yet live. */
@@ -76,9 +77,12 @@ export function classifyStderr(stderr: string): YtDlpFailureKind {
 /**
  * The error to surface: a `UserError` for failures users can understand (with the `YtDlpError` as
  * `cause`, for logs), or the `YtDlpError` itself for outages and bugs.
+ *
+ * YouTube's own refusals get their dedicated codes (youtube-failures.ts); other sites keep the coarse mapping.
  */
 export function toUserFacingError(error: YtDlpError): Error {
-  const code = USER_CODES[error.kind];
+  // A finer YouTube cause (bot check, private, members-only …) wins over the coarse kind.
+  const code = (error.exitCode !== null ? classifyYouTubeStderr(error.stderrTail) : null) ?? USER_CODES[error.kind];
   if (!code) return error;
   const userError = new UserError(code);
   Object.defineProperty(userError, 'cause', { value: error, enumerable: false });

@@ -1,4 +1,4 @@
-import { UserError } from '../../core/errors.js';
+import { UserError, isUserError } from '../../core/errors.js';
 import type { Track } from '../../core/track.js';
 import type { AddressPolicy } from '../../net/address-policy.js';
 import type { Logger } from '../../ports/logger.js';
@@ -10,6 +10,7 @@ import { sourceErrors } from '../source-errors.js';
 import type { YtDlpClient } from './ytdlp-client.js';
 import { YtDlpError } from './ytdlp-errors.js';
 import { YtDlpStreamer } from './ytdlp-streamer.js';
+import { refusesServer } from './youtube-failures.js';
 
 export interface YtDlpSourceOptions {
   /** `null` when yt-dlp was not found: YouTube links then get a message saying what to install. */
@@ -23,6 +24,13 @@ export interface YtDlpSourceOptions {
   /** Whether plain-text searches go to YouTube (SEARCH_SOURCE=youtube). */
   readonly search?: boolean;
   readonly logger?: Logger;
+  /** Where a search goes when YouTube refuses this server while answering it (SoundCloud). */
+  readonly fallback?: SearchFallback;
+}
+
+/** The search that stands in for YouTube's (SoundCloud's `scsearch`). */
+export interface SearchFallback {
+  firstResult(text: string, signal: AbortSignal): Promise<Track>;
 }
 
 const YOUTUBE_HOST = /(?:^|\.)(?:youtube\.com|youtube-nocookie\.com|youtu\.be)$/i;
@@ -51,7 +59,7 @@ export class YtDlpSource implements PreparableSource {
 
   async resolve(query: Query, signal: AbortSignal): Promise<Resolution> {
     const client = this.client();
-    if (query.kind === 'search') return { kind: 'track', track: await this.firstResult(query.text, signal) };
+    if (query.kind === 'search') return { kind: 'track', track: await this.searchTrack(query.text, signal) };
     if (query.kind !== 'url') throw new UserError('UNSUPPORTED_QUERY');
     const video = youtubeVideoId(query.url);
     const isListPage = query.url.pathname === '/playlist' || (video === null && youtubePlaylistId(query.url) !== null);
@@ -91,6 +99,26 @@ export class YtDlpSource implements PreparableSource {
     const mix = `https://www.youtube.com/watch?v=${id}&list=RD${id}`;
     const list = await explain(this.client().playlist(mix, signal, limit + 1));
     return list.tracks.filter((t) => youtubeVideoId(t.url) !== id);
+  }
+
+  /**
+   * The first result, checked playable by preparing it (its signed URL is needed to play anyway, so this
+   * costs nothing); when YouTube refuses this server — to the search or to the video — the fallback answers.
+   * Other failures of the result itself are left for playback to report, as before.
+   */
+  private async searchTrack(text: string, signal: AbortSignal): Promise<Track> {
+    const fallback = this.options.fallback;
+    try {
+      const track = await this.firstResult(text, signal);
+      if (fallback) await this.prepare(track, signal).catch((error: unknown) => {
+        if (isUserError(error) && refusesServer(error.code)) throw error;
+      });
+      return track;
+    } catch (error) {
+      if (!fallback || signal.aborted || !isUserError(error) || !refusesServer(error.code)) throw error;
+      this.options.logger?.info({ code: error.code }, 'YouTube refused a search; answering from SoundCloud');
+      return fallback.firstResult(text, signal);
+    }
   }
 
   private async firstResult(text: string, signal: AbortSignal): Promise<Track> {

@@ -1,3 +1,4 @@
+import { UserError } from '../../core/errors.js';
 import type { Track } from '../../core/track.js';
 import type { AddressPolicy } from '../../net/address-policy.js';
 import type { Logger } from '../../ports/logger.js';
@@ -62,7 +63,9 @@ export class YtDlpStreamer {
       await this.options.cache.invalidateStreamUrl(track.id);
       // A URL yt-dlp just signed being refused is the origin blocking us, not the user's fault.
       if (isExpiredUrlError(error)) {
-        throw sourceErrors.refused(this.options.label, error.status);
+        if (this.options.label !== 'YouTube') throw sourceErrors.refused(this.options.label, error.status);
+        this.options.client.report('YOUTUBE_MEDIA_FORBIDDEN', track.url);
+        throw new UserError('YOUTUBE_MEDIA_FORBIDDEN');
       }
       throw error;
     }

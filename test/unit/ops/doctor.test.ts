@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,8 +11,21 @@ import type { DiscordIdentity } from '../../../src/ops/doctor-discord.js';
 const TOKEN = `${Buffer.from('123456789012345678').toString('base64')}.G1abcd.abcdefghijklmnopqrstuvwxyz_-0123456789`;
 const NOW = Date.UTC(2026, 0, 20);
 
-/** A machine where everything is fine: ffmpeg with libopus, a fresh yt-dlp, native opus, davey. */
+/** `yt-dlp -v`'s real header for an install state (test/fixtures/ytdlp/debug-headers.json). */
+const HEADERS = JSON.parse(readFileSync(new URL('../../fixtures/ytdlp/debug-headers.json', import.meta.url), 'utf8')) as {
+  lines: string[];
+  variants: Record<string, Record<string, string>>;
+};
+const debugHeader = (variant: string): string => {
+  const fields: Record<string, string> = { argv: "['-v']", version: '2026.01.02', ...HEADERS.variants[variant] };
+  return HEADERS.lines.map((l) => l.replace(/\{(\w+)\}/g, (_, k: string) => fields[k] ?? '').replace('{{}}', '{}')).join('\n');
+};
+const ytdlpRun = (variant: string): CommandRunner => async (command, args) =>
+  args.includes('-v') ? { code: 2, stdout: '', stderr: debugHeader(variant) } : fakeRun(command, args, 1000);
+
+/** A machine where everything is fine: ffmpeg with libopus, a fresh yt-dlp with node and ejs, native opus, davey. */
 const fakeRun: CommandRunner = async (command, args) => {
+  if (command.endsWith('yt-dlp') && args.includes('-v')) return { code: 2, stdout: '', stderr: debugHeader('healthy') };
   if (command.endsWith('yt-dlp')) return { code: 0, stdout: '2026.01.02\n', stderr: '' };
   if (args.includes('-encoders')) return { code: 0, stdout: ' A..... libopus              libopus Opus (codec opus)\n', stderr: '' };
   return { code: 0, stdout: 'ffmpeg version 7.1 Copyright (c) 2000-2025 the FFmpeg developers\n', stderr: '' };
@@ -65,7 +78,8 @@ describe('runDoctor', () => {
     expect(report.results.filter((r) => r.status !== 'ok')).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.results.map((r) => r.id)).toEqual([
-      'node', 'opus', 'dave', 'encryption', 'config', 'token', 'data-dir', 'ffmpeg', 'yt-dlp', 'discord-login', 'discord-intents', 'discord-invite',
+      'node', 'opus', 'dave', 'encryption', 'config', 'token', 'data-dir', 'ffmpeg', 'yt-dlp',
+      'yt-dlp-solver', 'yt-dlp-cookies', 'yt-dlp-pot', 'yt-dlp-canary', 'discord-login', 'discord-intents', 'discord-invite',
     ]);
     expect(byId(report.results, 'ffmpeg')?.message).toBe('ffmpeg version 7.1 at /usr/bin/ffmpeg (PATH), libopus present');
     expect(byId(report.results, 'discord-intents')?.message).toContain('enabled but unused: Message Content');
@@ -74,7 +88,7 @@ describe('runDoctor', () => {
     const table = formatReport(report);
     expect(table).toContain('✓ Node.js');
     expect(table).not.toContain('✗');
-    expect(table).toContain('12 ok, 0 warnings, 0 failures');
+    expect(table).toContain('16 ok, 0 warnings, 0 failures');
     expect(JSON.parse(reportJson(report)).ok).toBe(true);
   });
 
@@ -163,6 +177,44 @@ describe('runDoctor', () => {
   it('turns a crashing check into a failed line instead of crashing', async () => {
     const report = await runDoctor(healthy({ locateFfmpeg: () => { throw new Error('boom'); } }));
     expect(byId(report.results, 'ffmpeg')).toMatchObject({ status: 'fail', message: 'the check itself failed: boom' });
+  });
+});
+
+describe('runDoctor: YouTube readiness', () => {
+  it.each([
+    ['no-runtime', /no JavaScript runtime/],
+    ['no-ejs', /no yt_dlp_ejs/],
+  ])('fails a yt-dlp whose header shows %s, with the fix', async (variant, message) => {
+    const report = await runDoctor(healthy({ run: ytdlpRun(variant) }));
+    expect(byId(report.results, 'yt-dlp-solver')).toMatchObject({ status: 'fail', message: expect.stringMatching(message) });
+    expect(byId(report.results, 'yt-dlp-solver')?.fix).toBeTruthy();
+    expect(report.ok).toBe(false);
+  });
+
+  it('reports the runtime and ejs, a shared cookies file, an unreachable provider and the last canary', async () => {
+    const cookies = join(dir, 'cookies.txt');
+    writeFileSync(cookies, '# Netscape HTTP Cookie File\n');
+    chmodSync(cookies, 0o644);
+    mkdirSync(join(dir, 'data', 'yt-dlp'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'yt-dlp', 'canary.json'), JSON.stringify({ ok: false, at: NOW - 30 * 60_000, code: 'YOUTUBE_BOT_CHECK', url: 'https://youtu.be/jNQXAC9IVRw' }));
+    const env = { DISCORD_TOKEN: TOKEN, DATA_DIR: join(dir, 'data'), YTDLP_COOKIES: cookies, YTDLP_POT_PROVIDER: 'http://127.0.0.1:9' };
+    const report = await runDoctor(healthy({ env }));
+    expect(byId(report.results, 'yt-dlp-solver')).toMatchObject({ status: 'ok', message: 'node 22.23.3, yt_dlp_ejs 0.8.0' });
+    expect(byId(report.results, 'yt-dlp-cookies')).toMatchObject({ status: 'warn', fix: `chmod 600 ${cookies}` });
+    expect(byId(report.results, 'yt-dlp-pot')).toMatchObject({ status: 'fail', message: expect.stringContaining('/ping does not answer') });
+    expect(byId(report.results, 'yt-dlp-canary')).toMatchObject({ status: 'warn', message: expect.stringMatching(/failed 30 min ago \(YOUTUBE_BOT_CHECK\)/) });
+  });
+
+  it('a PO-token provider that answers /ping is ok', async () => {
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"server_uptime":1,"version":"2.0.2"}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const report = await runDoctor(healthy({ env: { DISCORD_TOKEN: TOKEN, DATA_DIR: join(dir, 'data'), YTDLP_POT_PROVIDER: url } }));
+      expect(byId(report.results, 'yt-dlp-pot')).toMatchObject({ status: 'ok', message: `${url} answers /ping (bgutil server 2.0.2)` });
+    } finally {
+      server.close();
+    }
   });
 });
 

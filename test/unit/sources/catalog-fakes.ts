@@ -119,5 +119,5 @@ export function youtubeSide(mediaUrl: string) {
       return [];
     }
   };
-  return { youtube, matcher, streamer: new MatchedStreamer(matcher, youtube), runs };
+  return { youtube, matcher, streamer: new MatchedStreamer(matcher, () => youtube), runs };
 }

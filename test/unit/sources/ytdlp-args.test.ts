@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIO_FORMAT, playlistArgs, searchArgs, videoArgs } from '../../../src/sources/ytdlp/ytdlp-args.js';
 
-const COMMON = ['--dump-single-json', '--no-warnings', '--no-progress', '--js-runtimes', 'node', '--socket-timeout', '10'];
+const COMMON = ['--dump-single-json', '--no-progress', '--js-runtimes', 'node', '--socket-timeout', '10'];
 
 describe('yt-dlp arguments', () => {
   it('video: one JSON document, opus-first audio, no playlist expansion, URL after --', () => {
@@ -42,19 +42,26 @@ describe('yt-dlp arguments', () => {
     expect(args.at(-1)).toBe('--exec=rm -rf ~');
   });
 
-  it('honours the runtime path, socket timeout and owner extras (before --)', () => {
+  it('honours the runtime path and socket timeout; owner extras come first, so ours win and -- stays last but one', () => {
     const args = videoArgs('u', { jsRuntime: 'node:/usr/bin/node', socketTimeoutSec: 5, extraArgs: ['--cookies', '/data/c.txt'] });
-    expect(args.slice(0, 10)).toEqual([
+    expect(args).toEqual([
+      '--cookies',
+      '/data/c.txt',
       '--dump-single-json',
-      '--no-warnings',
       '--no-progress',
       '--js-runtimes',
       'node:/usr/bin/node',
       '--socket-timeout',
       '5',
-      '--cookies',
-      '/data/c.txt',
       '--no-playlist',
+      '-f',
+      AUDIO_FORMAT,
+      '--',
+      'u',
     ]);
+  });
+
+  it('scsearch: the same flat search on SoundCloud', () => {
+    expect(searchArgs('never gonna', 3, {}, 'scsearch')).toEqual([...COMMON, '--flat-playlist', '--', 'scsearch3:never gonna']);
   });
 });

@@ -83,13 +83,13 @@ describe('YtDlpClient against the fake executable', () => {
   });
 
   it('reports the version', async () => {
-    expect(await client().c.version(signal())).toBe('2025.11.12');
+    expect(await client().c.version(signal())).toBe('2026.08.19');
   });
 
   it('maps an unavailable video to a UserError and logs stderr (not shown to the user)', async () => {
     const { c, lines } = client();
     const error = await failure(c.video('https://youtu.be/aaaaaaaaaaa', signal()));
-    expect(isUserError(error) && error.code).toBe('TRACK_UNAVAILABLE');
+    expect(isUserError(error) && error.code).toBe('YOUTUBE_REMOVED');
     expect((error as Error).message).not.toContain('aaaaaaaaaaa');
     expect((error as Error).cause).toBeInstanceOf(YtDlpError);
     const warn = lines.find((l) => l.level === 'warn');

@@ -64,11 +64,11 @@ describe('YtDlpSource', () => {
     expect((await cache.getStreamUrl(track.id))?.url).toContain('/videoplayback');
   });
 
-  it('reports a freshly signed URL the origin refuses as the source having trouble, without looping', async () => {
+  it('reports a freshly signed URL YouTube refuses as YOUTUBE_MEDIA_FORBIDDEN, without looping', async () => {
     const { source, runs } = setup('/gone');
     const track = { id: 'youtube:dQw4w9WgXcQ', source: 'youtube' as const, title: 'x', url: 'https://youtu.be/dQw4w9WgXcQ', durationMs: 1 };
     const error = await failure(source.stream(track, { startMs: 0, signal: signal() }));
-    expect(isUserError(error) && error.code).toBe('SOURCE_REFUSED');
+    expect(isUserError(error) && error.code).toBe('YOUTUBE_MEDIA_FORBIDDEN');
     expect(String((error as Error).message)).toMatch(/YouTube refused/);
     expect(runs()).toBe(1);
   });
@@ -122,6 +122,6 @@ describe('YtDlpSource', () => {
   it('reports unavailable videos as a user error', async () => {
     const { source } = setup();
     const error = await failure(source.resolve(url('https://www.youtube.com/watch?v=aaaaaaaaaaa'), signal()));
-    expect(isUserError(error) && error.code).toBe('TRACK_UNAVAILABLE');
+    expect(isUserError(error) && error.code).toBe('YOUTUBE_REMOVED');
   });
 });
