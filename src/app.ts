@@ -28,7 +28,7 @@ import { trackGateway } from './ops/gateway-readiness.js';
 import { instrumentLoader } from './ops/instrument.js';
 import { createOps, type Ops } from './ops/ops.js';
 import type { VoiceLink } from './ports/voice.js';
-import { DiscordVoice } from './voice/discord-voice.js';
+import { loadVoicePort } from './voice/voice-loader.js';
 
 export interface App {
   readonly client: Client;
@@ -59,8 +59,9 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   const notifier = new ChannelNotifier(client, logger);
   const settings = new SettingsStore(store);
   const announcer = new NowPlayingAnnouncer({ client, settings, logger });
+  const voice = await loadVoicePort(client, logger, ops);
   const sessions: SessionManager = new SessionManager(
-    new DiscordVoice(client, logger, ops),
+    voice,
     (guildId: string, link: VoiceLink, seed: SessionSeed) => {
       const session = new GuildSession({
         guildId, link, loader, notifier, clock,

@@ -9,6 +9,8 @@ export const ERRORS = {
   MISSING_VOICE_PERMISSIONS: "I can't join that voice channel: I need the **Connect** and **Speak** permissions there.",
   VOICE_CHANNEL_FULL: 'That voice channel is full.',
   VOICE_CONNECT_FAILED: "I couldn't connect to the voice channel. Please try again in a moment.",
+  VOICE_E2EE_REQUIRED: "Discord requires end-to-end encrypted voice (DAVE) here and my connection couldn't provide it, so I can't join. The bot's owner can run `npm run doctor` to see why.",
+  VOICE_E2EE_UNAVAILABLE: "My voice encryption library (DAVE) isn't available on this machine, so I can't join voice channels. The bot's owner can run `npm run doctor` to fix it.",
   GUILD_ONLY: 'This command only works in a server.',
   EMPTY_QUERY: 'Tell me what to play: a link to an audio file or stream, or a search.',
   QUERY_TOO_LONG: 'That query is too long (500 characters at most).',

@@ -83,9 +83,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return bot;
     },
     async close() {
+      const daveViolations = discord.voice.daveViolations();
       await discord.close();
       await media.close();
       rmSync(dataDir, { recursive: true, force: true });
+      // Every listener is a DAVE member: a frame it could not decrypt after its group transition fails the test.
+      if (daveViolations.length > 0) throw new Error(`DAVE: ${daveViolations.length} frame(s) not decryptable after the transition: ${JSON.stringify(daveViolations.slice(0, 5))}`);
     },
   };
   return stack;

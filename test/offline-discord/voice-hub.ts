@@ -66,7 +66,7 @@ export class VoiceHub {
 
   constructor(private readonly options: VoiceHubOptions) {
     this.modes = options.modes ?? DEFAULT_VOICE_MODES;
-    this.daveProtocol = options.daveProtocol ?? 0; // DAVE v1 becomes the default once every e2e test runs with it
+    this.daveProtocol = options.daveProtocol ?? 1;
     this.requireDave = options.requireDave ?? this.daveProtocol > 0;
     this.recorder = new VoiceRecorder();
     options.world.voiceStateObservers.push((guildId, userId, channelId) => this.onVoiceState(guildId, userId, channelId));
