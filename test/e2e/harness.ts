@@ -43,6 +43,8 @@ export interface StackOptions {
   readonly env?: Record<string, string | undefined>;
   readonly discord?: OfflineDiscordOptions;
   readonly echo?: boolean;
+  /** Node arguments for the bot process (e.g. a test-only --require preload). */
+  readonly nodeArgs?: string[];
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -54,6 +56,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     mediaHost: media.host,
     dataDir,
     echo: options.echo ?? process.env.E2E_ECHO === '1',
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
     ...extra,
     env: { ...options.env, ...extra.env },
   });

@@ -49,6 +49,8 @@ export interface DaveGatewayOptions {
   transitionTimeoutMs?: number;
   /** Called when the group changes (for waits). */
   onChange?: () => void;
+  /** Called when a member reports an invalid commit/welcome (op 31). */
+  onInvalid?: (userId: string) => void;
 }
 
 /**
@@ -74,6 +76,8 @@ export class DaveGateway implements DaveUplink {
   private queueTimer: NodeJS.Timeout | undefined;
   private pending: PendingTransition | undefined;
   private nextTransitionId = 1;
+  /** Fault injection: members whose next commit/welcome gets one byte flipped (they must report op 31). */
+  private readonly corruptNext = new Set<string>();
 
   constructor(readonly channelId: string, protocol: number, private readonly options: DaveGatewayOptions = {}) {
     this.groupId = snowflakeBytes(channelId);
@@ -175,13 +179,22 @@ export class DaveGateway implements DaveUplink {
     this.maybeExecute();
   }
 
+  /** Test fault: the next op 29/30 to `userId` arrives with a flipped byte, as a corrupted message would. */
+  corruptNextCommitTo(userId: string): void {
+    this.corruptNext.add(userId);
+  }
+
   /** Op 31: remove the flagging member; it returns to pending and will be re-added with its next key package. */
   invalid(userId: string, transitionId: number): void {
     this.invalidReports.push({ userId, transitionId });
+    this.options.onInvalid?.(userId);
     const member = this.members.get(userId);
     if (!member) return;
     this.pending?.waiting.delete(userId);
-    if (member.leaf !== undefined && this.epoch > 0n) this.propose([{ type: 'remove', userId, leaf: member.leaf }]);
+    const leaf = member.leaf;
+    // "The flagging member is returned to the pending member state": no group messages until it is re-added.
+    delete member.leaf;
+    if (leaf !== undefined && this.epoch > 0n) this.propose([{ type: 'remove', userId, leaf }]);
     this.maybeExecute();
   }
 
@@ -206,6 +219,11 @@ export class DaveGateway implements DaveUplink {
     if (this.pending) clearTimeout(this.pending.timer);
     if (this.queueTimer) clearTimeout(this.queueTimer);
     this.pending = undefined;
+  }
+
+  private deliver(userId: string, op: number, payload: Buffer): void {
+    if (this.corruptNext.delete(userId)) payload[Math.floor(payload.length / 2)]! ^= 0xff;
+    this.endpoint(userId)?.binary(op, payload);
   }
 
   private endpoint(userId: string): DaveEndpoint | undefined {
@@ -350,10 +368,10 @@ export class DaveGateway implements DaveUplink {
     const id = this.prepare({ kind: 'commit', protocol: this.protocol, epoch: this.epoch, committer: userId, added, removed }, undefined);
     const header = Buffer.alloc(2);
     header.writeUInt16BE(id);
-    for (const member of before) if (!removed.includes(member)) this.endpoint(member)?.binary(VoiceOpcodes.DaveMlsAnnounceCommitTransition, Buffer.concat([header, commit.bytes]));
+    for (const member of before) if (!removed.includes(member)) this.deliver(member, VoiceOpcodes.DaveMlsAnnounceCommitTransition, Buffer.concat([header, commit.bytes]));
     for (const p of committed.filter((q) => q.type === 'add')) {
       const targeted = encodeTargetedWelcome(welcome!, p.keyPackage!.ref);
-      if (targeted) this.endpoint(p.userId)?.binary(VoiceOpcodes.DaveMlsWelcome, Buffer.concat([header, targeted]));
+      if (targeted) this.deliver(p.userId, VoiceOpcodes.DaveMlsWelcome, Buffer.concat([header, targeted]));
     }
     // Key packages that missed this epoch's proposals are proposed again for the new epoch.
     for (const [memberId, m] of this.members) if (m.keyPackage && m.leaf === undefined) this.queued.add(memberId);

@@ -9,6 +9,10 @@ export interface DaveFrameViolation {
   at: number;
   listener: string;
   kind: 'plaintext' | 'undecryptable';
+  /** How long after the listener's group transition executed the frame arrived. */
+  msAfterTransition: number;
+  /** The newest transition id the gateway had started when the frame arrived. */
+  transition: number;
   error?: string;
 }
 
@@ -50,6 +54,9 @@ export class DaveMediaSession {
     this.gateway = new DaveGateway(channelId, protocol, {
       ...(options.transitionTimeoutMs ? { transitionTimeoutMs: options.transitionTimeoutMs } : {}),
       onChange: () => this.onGatewayChange(),
+      // A member that flagged op 31 rebuilds its state: until it is back in an executed group nobody (if it is
+      // the bot, the sender) or it (a listener) can be held to decrypting.
+      onInvalid: (userId) => (userId === botUserId ? this.secureSince.clear() : this.secureSince.delete(userId)),
     });
   }
 
@@ -110,7 +117,10 @@ export class DaveMediaSession {
         this.heard.get(userId)!.push(arrivalMs);
         result ??= { opus: read.opus, e2ee: false };
       } else if (strict) {
-        this.stats.violations.push({ at: arrivalMs, listener: userId, kind: read.kind === 'plain' ? 'plaintext' : 'undecryptable', ...(read.kind === 'undecryptable' ? { error: read.error } : {}) });
+        this.stats.violations.push({
+          at: arrivalMs, listener: userId, kind: read.kind === 'plain' ? 'plaintext' : 'undecryptable', msAfterTransition: Math.round(arrivalMs - since),
+          transition: this.gateway.transitions.at(-1)?.id ?? 0, ...(read.kind === 'undecryptable' ? { error: read.error } : {}),
+        });
       } else {
         this.stats.inTransition += 1;
       }
@@ -135,7 +145,7 @@ export class DaveMediaSession {
       if (record.executedAt === undefined) break;
       this.seenTransitions += 1;
       if (record.kind === 'downgrade' || record.kind === 'reset') this.secureSince.clear();
-      else if (record.protocol > 0) {
+      else if (record.protocol > 0 && this.gateway.leafOf(this.botUserId) !== undefined) {
         for (const userId of this.secureSince.keys()) if (!this.gateway.tree.includes(userId)) this.secureSince.delete(userId);
         for (const userId of this.gateway.tree) {
           if (userId && this.listeners.has(userId) && !this.secureSince.has(userId)) this.secureSince.set(userId, record.executedAt);
