@@ -11,7 +11,6 @@
 const Module = require('node:module');
 
 const fault = process.env.TUNEBOT_TEST_DAVE_FAULT;
-const originalLoad = Module._load;
 let patched = false;
 
 /** Patches davey's native session class (what @discordjs/voice calls for every frame and commit). */
@@ -44,14 +43,20 @@ function patchDavey(davey) {
   return davey;
 }
 
-Module._load = function (request, parent, isMain) {
-  if (request !== '@snazzah/davey') return originalLoad.call(this, request, parent, isMain);
-  if (fault === 'no-davey') {
-    const error = new Error("Cannot find module '@snazzah/davey-linux-x64-gnu' (test fault: no prebuilt davey)");
-    error.code = 'MODULE_NOT_FOUND';
-    throw error;
-  }
-  const davey = patchDavey(originalLoad.call(this, request, parent, isMain));
-  if (fault === 'no-dave-offer') return { ...davey, DAVE_PROTOCOL_VERSION: 0 };
-  return davey;
-};
+// module.registerHooks (Node >= 22.15) covers require() and import alike: the bot imports @discordjs/voice
+// from ESM, and that path bypasses Module._load.
+const SELF = require('node:url').pathToFileURL(__filename).href;
+Module.registerHooks({
+  resolve(specifier, context, nextResolve) {
+    if (specifier !== '@snazzah/davey' || context.parentURL === SELF) return nextResolve(specifier, context);
+    if (fault === 'no-davey') {
+      const error = new Error("Cannot find module '@snazzah/davey-linux-x64-gnu' (test fault: no prebuilt davey)");
+      error.code = 'MODULE_NOT_FOUND';
+      throw error;
+    }
+    return { url: SELF, format: 'commonjs', shortCircuit: true };
+  },
+});
+const real = patchDavey(require('@snazzah/davey'));
+// '@snazzah/davey' now resolves to this file, already in the require cache: its exports are what callers get.
+module.exports = fault === 'no-dave-offer' ? new Proxy(real, { get: (target, key) => (key === 'DAVE_PROTOCOL_VERSION' ? 0 : target[key]) }) : real;
