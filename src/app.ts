@@ -6,7 +6,9 @@ import { Queue } from './core/queue.js';
 import { ChannelNotifier } from './discord/channel-notifier.js';
 import { NowPlayingAnnouncer } from './discord/now-playing-announcer.js';
 import { wireClientEvents, countListeners } from './discord/client-events.js';
-import { InteractionRouter, NO_MENTIONS } from './discord/router.js';
+import { buttonHandlers } from './discord/button-handlers.js';
+import { InteractionRouter } from './discord/router.js';
+import { NO_MENTIONS } from './commands/reply.js';
 import { FfmpegLauncher } from './media/ffmpeg-launcher.js';
 import { locateFfmpeg } from './media/ffmpeg-locator.js';
 import { AudioPipeline } from './media/pipeline.js';
@@ -22,10 +24,11 @@ import type { EndReason } from './session/session-state.js';
 import { SessionSupervisor } from './session/session-supervisor.js';
 import { SourceTrackLoader } from './session/track-loader.js';
 import { SettingsStore } from './settings/guild-settings.js';
-import { DISCORD_ATTACHMENT_HOSTS } from './sources/attachment-source.js';
-import { createSourceStack, type SourceStack } from './sources/create-sources.js';
+import { VoteSkips } from './controls/vote-skip.js';
+import { DISCORD_ATTACHMENT_HOSTS } from './sources/http/attachment-source.js';
+import { createSourceStack, type SourceStack } from './resolver/create-sources.js';
 import { trackGateway } from './ops/gateway-readiness.js';
-import { instrumentLoader } from './ops/instrument.js';
+import { instrumentLoader } from './session/instrument.js';
 import { createOps, type Ops } from './ops/ops.js';
 import type { VoiceLink } from './ports/voice.js';
 import { loadVoicePort } from './voice/voice-loader.js';
@@ -94,8 +97,8 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     if (text) void notifier.send(session.textChannelId, text);
   });
   const persistence = new SessionPersistence(store, sessions, clock, logger);
-  const deps: CommandDeps = { config, sessions, sources, settings, clock, logger };
-  wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter(commands, deps, logger, undefined, ops.metrics), logger });
+  const deps: CommandDeps = { config, sessions, sources, settings, votes: new VoteSkips(), clock, logger };
+  wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter({ commands, buttons: buttonHandlers, deps, logger, metrics: ops.metrics }), logger });
   client.once('clientReady', () => {
     void registerCommands(client, config, logger);
     void resumeSessions({ sessions, persistence, notifier, logger, ownsGuild: (id) => client.guilds.cache.has(id) })

@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../core/errors.js';
-import { actorOf, guardedControl } from '../discord/control-guard.js';
+import { actorOf, guardedControl } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/clear`: empties the upcoming queue; the current track plays on (use /stop to end it too). */

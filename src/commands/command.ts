@@ -6,6 +6,7 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Config } from '../config.js';
+import type { ControlDeps } from '../controls/control-guard.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { SessionManager } from '../session/session-manager.js';
@@ -13,7 +14,7 @@ import type { SettingsStore } from '../settings/guild-settings.js';
 import type { TrackResolver } from '../resolver/resolver-service.js';
 
 /** Everything a command handler may use; built once in the composition root. */
-export interface CommandDeps {
+export interface CommandDeps extends ControlDeps {
   readonly config: Config;
   readonly sessions: SessionManager;
   readonly sources: TrackResolver;

@@ -1,5 +1,5 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { actorOf, guardedControl } from '../discord/control-guard.js';
+import { actorOf, guardedControl } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/leave`: ends the session now (queue dropped, voice left) instead of waiting for the idle timeout. */

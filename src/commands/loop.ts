@@ -1,9 +1,9 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { isLoopMode } from '../core/queue.js';
 import { UserError } from '../core/errors.js';
-import { actorOf } from '../discord/control-guard.js';
+import { actorOf } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
-import { setLoopMode } from './player-actions.js';
+import { setLoopMode } from '../controls/player-actions.js';
 
 export const loopCommand: SlashCommand = {
   data: new SlashCommandBuilder()

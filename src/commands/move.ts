@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../core/format.js';
-import { actorOf, guardedControl } from '../discord/control-guard.js';
+import { actorOf, guardedControl } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/move from to`: reorders the queue (positions as /queue shows them). */

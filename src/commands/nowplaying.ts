@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../core/errors.js';
-import { renderNowPlaying } from '../discord/now-playing-view.js';
+import { renderNowPlaying } from './now-playing-view.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/nowplaying`: the same message (and buttons) as the now-playing announcement, at this moment. */

@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../core/format.js';
-import { actorOf, controlContext } from '../discord/control-guard.js';
+import { actorOf, controlContext } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/pause`: open to every listener (it is undone by anyone with /resume). */

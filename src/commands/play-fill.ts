@@ -1,7 +1,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { escapeText } from '../core/format.js';
 import type { Requester } from '../core/track.js';
-import { finalise } from '../discord/router.js';
+import { finalise } from './reply.js';
 import type { PlaylistLoad } from '../resolver/playlist-loader.js';
 import type { GuildSession } from '../session/guild-session.js';
 import type { GuildSettings } from '../settings/guild-settings.js';

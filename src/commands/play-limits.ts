@@ -1,5 +1,5 @@
 import type { Track } from '../core/track.js';
-import { denials } from '../discord/denials.js';
+import { denials } from '../controls/denials.js';
 import type { GuildSettings } from '../settings/guild-settings.js';
 
 /** What the queue holds now, as far as the limits care. */

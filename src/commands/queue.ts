@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../core/errors.js';
-import type { ButtonHandler } from '../discord/buttons.js';
+import type { ButtonHandler } from './buttons.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 import { QUEUE_BUTTON_PREFIX, renderQueuePage } from './queue-page.js';
 

@@ -1,8 +1,8 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../core/format.js';
-import { actorOf, controlContext } from '../discord/control-guard.js';
-import { denials } from '../discord/denials.js';
-import { mayRemoveTracks } from '../discord/permissions.js';
+import { actorOf, controlContext } from '../controls/control-guard.js';
+import { denials } from '../controls/denials.js';
+import { mayRemoveTracks } from '../controls/permissions.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 import { parsePositionRange } from './parse-range.js';
 

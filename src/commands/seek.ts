@@ -1,8 +1,8 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../core/errors.js';
 import { escapeText, formatDuration } from '../core/format.js';
-import { actorOf, guardedControl } from '../discord/control-guard.js';
-import { denials } from '../discord/denials.js';
+import { actorOf, guardedControl } from '../controls/control-guard.js';
+import { denials } from '../controls/denials.js';
 import { isActive } from '../session/session-state.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 import { parseSeekTarget, resolveSeekTarget } from './parse-seek.js';

@@ -6,7 +6,7 @@ import {
   type SlashCommandSubcommandBuilder,
 } from 'discord.js';
 import { UserError } from '../core/errors.js';
-import { denials } from '../discord/denials.js';
+import { denials } from '../controls/denials.js';
 import type { GuildSettings } from '../settings/guild-settings.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 import { renderSettings } from './settings-view.js';

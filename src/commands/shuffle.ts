@@ -1,7 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { actorOf } from '../discord/control-guard.js';
+import { actorOf } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
-import { shuffleQueue } from './player-actions.js';
+import { shuffleQueue } from '../controls/player-actions.js';
 
 export const shuffleCommand: SlashCommand = {
   data: new SlashCommandBuilder()

@@ -1,7 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { actorOf } from '../discord/control-guard.js';
+import { actorOf } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
-import { skipOrVote } from './player-actions.js';
+import { skipOrVote } from '../controls/player-actions.js';
 
 /** `/skip [count]`: immediate for DJs, the track's requester and lone listeners; otherwise a vote. */
 export const skipCommand: SlashCommand = {

@@ -1,7 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../core/format.js';
-import { actorOf, guardedControl } from '../discord/control-guard.js';
-import { voteSkips } from '../discord/vote-skip.js';
+import { actorOf, guardedControl } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/skipto position`: jumps ahead in the queue; what it passes over goes to history, as with /skip. */
@@ -18,7 +17,7 @@ export const skipToCommand: SlashCommand = {
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const { session } = await guardedControl(actorOf(interaction, deps), 'skip ahead');
     const entry = await session.skipTo(interaction.options.getInteger('position', true));
-    voteSkips.reset(session);
+    deps.votes.reset(session);
     return entry ? `⏭️ Jumped to **${escapeText(entry.title)}**.` : '⏭️ Skipped to the end of the queue.';
   },
 };

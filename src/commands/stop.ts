@@ -1,7 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { actorOf } from '../discord/control-guard.js';
+import { actorOf } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
-import { stopPlayback } from './player-actions.js';
+import { stopPlayback } from '../controls/player-actions.js';
 
 export const stopCommand: SlashCommand = {
   data: new SlashCommandBuilder()

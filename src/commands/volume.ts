@@ -1,5 +1,5 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { actorOf, controlContext, guardedControl } from '../discord/control-guard.js';
+import { actorOf, controlContext, guardedControl } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 export const MAX_VOLUME_PERCENT = 200;

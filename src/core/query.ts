@@ -1,5 +1,19 @@
-import type { Query } from '../ports/source.js';
 import { UserError } from './errors.js';
+
+/**
+ * What a user asked for, already classified: a URL, a search, or a Discord attachment.
+ * Parsing is pure (`parseQuery` below); sources only decide whether they can handle one.
+ */
+export type Query =
+  | { readonly kind: 'url'; readonly url: URL; readonly raw: string }
+  | { readonly kind: 'search'; readonly text: string }
+  | {
+      readonly kind: 'attachment';
+      readonly url: URL;
+      readonly name: string;
+      readonly size: number;
+      readonly contentType?: string;
+    };
 
 export const MAX_QUERY_LENGTH = 500;
 

@@ -1,5 +1,5 @@
 import { queueButtons } from '../commands/queue.js';
-import type { ButtonHandler } from './buttons.js';
+import type { ButtonHandler } from '../commands/buttons.js';
 import { nowPlayingButtons } from './now-playing-buttons.js';
 
 /** Every button family the router dispatches, by custom id prefix (like `commands` for slash commands). */

@@ -1,7 +1,7 @@
 import type { Client } from 'discord.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
-import { NO_MENTIONS } from './router.js';
+import { NO_MENTIONS } from '../commands/reply.js';
 
 /** Posts to a text channel through discord.js; failures (deleted channel, no permission) are only logged. */
 export class ChannelNotifier implements Notifier {

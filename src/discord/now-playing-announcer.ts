@@ -3,8 +3,8 @@ import type { QueuedTrack } from '../core/track.js';
 import type { Logger } from '../ports/logger.js';
 import type { GuildSession } from '../session/guild-session.js';
 import type { SettingsStore } from '../settings/guild-settings.js';
-import { renderNowPlaying } from './now-playing-view.js';
-import { NO_MENTIONS } from './router.js';
+import { renderNowPlaying } from '../commands/now-playing-view.js';
+import { NO_MENTIONS } from '../commands/reply.js';
 
 export interface NowPlayingAnnouncerDeps {
   readonly client: Client;

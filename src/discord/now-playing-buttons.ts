@@ -1,10 +1,10 @@
 import { escapeText } from '../core/format.js';
-import { setLoopMode, shuffleQueue, skipOrVote, stopPlayback, togglePause } from '../commands/player-actions.js';
+import { setLoopMode, shuffleQueue, skipOrVote, stopPlayback, togglePause } from '../controls/player-actions.js';
 import type { GuildSession } from '../session/guild-session.js';
-import type { ButtonContext, ButtonHandler, ButtonOutcome } from './buttons.js';
-import { actorOf, listenerSession, type Actor } from './control-guard.js';
-import { denials } from './denials.js';
-import { NOW_PLAYING_ACTIONS, NOW_PLAYING_PREFIX, renderNowPlaying, type NowPlayingAction } from './now-playing-view.js';
+import type { ButtonContext, ButtonHandler, ButtonOutcome } from '../commands/buttons.js';
+import { actorOf, listenerSession, type Actor } from '../controls/control-guard.js';
+import { denials } from '../controls/denials.js';
+import { NOW_PLAYING_ACTIONS, NOW_PLAYING_PREFIX, renderNowPlaying, type NowPlayingAction } from '../commands/now-playing-view.js';
 
 const isAction = (value: string | undefined): value is NowPlayingAction =>
   (NOW_PLAYING_ACTIONS as readonly (string | undefined)[]).includes(value);

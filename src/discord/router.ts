@@ -5,19 +5,23 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
-  type InteractionEditReplyOptions,
 } from 'discord.js';
 import { isUserError, UserError } from '../core/errors.js';
 import type { CommandDeps, CommandReply, SlashCommand } from '../commands/command.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ports/logger.js';
-import { buttonHandlers } from './button-handlers.js';
-import { parseCustomId, type ButtonHandler, type ButtonOutcome } from './buttons.js';
+import { parseCustomId, type ButtonHandler, type ButtonOutcome } from '../commands/buttons.js';
+import { finalise, NO_MENTIONS } from '../commands/reply.js';
 
-/** Nothing the bot sends may ping anyone: titles and queries are untrusted text. */
-export const NO_MENTIONS = { parse: [], repliedUser: false } as const;
-
-const MAX_CONTENT = 2000;
+/** What the router dispatches to, all handed in by the composition root. */
+export interface RouterOptions {
+  readonly commands: readonly SlashCommand[];
+  /** Button families by custom-id prefix (see discord/button-handlers.ts). */
+  readonly buttons: readonly ButtonHandler[];
+  readonly deps: CommandDeps;
+  readonly logger: Logger;
+  readonly metrics?: Pick<Metrics, 'observeDeferral' | 'countCommand'>;
+}
 
 /**
  * The one `interactionCreate` listener. Invariant: for every command and button, the acknowledgement
@@ -29,16 +33,16 @@ const MAX_CONTENT = 2000;
 export class InteractionRouter {
   private readonly commands: ReadonlyMap<string, SlashCommand>;
   private readonly buttons: ReadonlyMap<string, ButtonHandler>;
+  private readonly deps: CommandDeps;
+  private readonly logger: Logger;
+  private readonly metrics: RouterOptions['metrics'];
 
-  constructor(
-    commands: readonly SlashCommand[],
-    private readonly deps: CommandDeps,
-    private readonly logger: Logger,
-    buttons: readonly ButtonHandler[] = buttonHandlers,
-    private readonly metrics?: Pick<Metrics, 'observeDeferral' | 'countCommand'>,
-  ) {
-    this.commands = new Map(commands.map((c) => [c.data.name, c]));
-    this.buttons = new Map(buttons.map((b) => [b.prefix, b]));
+  constructor(options: RouterOptions) {
+    this.commands = new Map(options.commands.map((c) => [c.data.name, c]));
+    this.buttons = new Map(options.buttons.map((b) => [b.prefix, b]));
+    this.deps = options.deps;
+    this.logger = options.logger;
+    this.metrics = options.metrics;
   }
 
   readonly handle = async (interaction: Interaction): Promise<void> => {
@@ -125,10 +129,4 @@ export class InteractionRouter {
     this.logger.error({ err: error, ref, interaction: label, guildId: interaction.guildId }, 'interaction failed');
     return `❌ Something went wrong on my side. If it keeps happening, tell the bot's owner: reference \`${ref}\`.`;
   }
-}
-
-export function finalise(reply: CommandReply): InteractionEditReplyOptions {
-  const options = typeof reply === 'string' ? { content: reply } : reply;
-  const content = options.content && options.content.length > MAX_CONTENT ? `${options.content.slice(0, MAX_CONTENT - 1)}…` : options.content;
-  return { ...options, ...(content !== undefined ? { content } : {}), allowedMentions: NO_MENTIONS };
 }

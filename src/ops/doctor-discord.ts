@@ -1,15 +1,8 @@
 import { ApplicationFlags, PermissionFlagsBits, REST, Routes, type APIApplication, type APIUser } from 'discord.js';
 import { errorText } from './doctor-runtime.js';
-import type { CheckResult, DoctorContext } from './doctor-types.js';
+import type { CheckResult, DiscordIdentity, DiscordProbe, DoctorContext } from './doctor-types.js';
 
-/** What the doctor learns from Discord about the bot behind the token. */
-export interface DiscordIdentity {
-  readonly user: Pick<APIUser, 'id' | 'username'>;
-  readonly application: Pick<APIApplication, 'id' | 'name' | 'flags' | 'bot_public' | 'bot_require_code_grant' | 'install_params'>;
-}
-
-/** Fetches the identity; rejects with the REST error (which carries `status` for HTTP answers). */
-export type DiscordProbe = (apiUrl: string, token: string, timeoutMs: number) => Promise<DiscordIdentity>;
+export type { DiscordIdentity, DiscordProbe };
 
 const TIMEOUT_MS = 5000;
 

@@ -1,6 +1,15 @@
 import type { FfmpegInfo } from '../media/ffmpeg-locator.js';
-import type { YtDlpLocation } from '../sources/ytdlp-binary.js';
-import type { DiscordProbe } from './doctor-discord.js';
+import type { YtDlpLocation } from '../sources/ytdlp/ytdlp-binary.js';
+import type { APIApplication, APIUser } from 'discord.js';
+
+/** What the doctor learns from Discord about the bot behind the token. */
+export interface DiscordIdentity {
+  readonly user: Pick<APIUser, 'id' | 'username'>;
+  readonly application: Pick<APIApplication, 'id' | 'name' | 'flags' | 'bot_public' | 'bot_require_code_grant' | 'install_params'>;
+}
+
+/** Fetches the identity; rejects with the REST error (which carries `status` for HTTP answers). */
+export type DiscordProbe = (apiUrl: string, token: string, timeoutMs: number) => Promise<DiscordIdentity>;
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 

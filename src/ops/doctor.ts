@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { locateFfmpeg } from '../media/ffmpeg-locator.js';
-import { locateYtDlp } from '../sources/ytdlp-binary.js';
+import { locateYtDlp } from '../sources/ytdlp/ytdlp-binary.js';
 import { hostChecks } from './doctor-host.js';
 import { runtimeChecks } from './doctor-runtime.js';
 import { discordChecks, restDiscordProbe } from './doctor-discord.js';

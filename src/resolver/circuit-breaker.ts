@@ -14,7 +14,7 @@
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { UserError, isUserError, type ErrorCode } from '../core/errors.js';
-import { isAbortError } from './transient.js';
+import { isAbortError } from '../core/transient.js';
 
 export type BreakerState =
   | { readonly kind: 'closed'; readonly consecutiveFailures: number }

@@ -11,8 +11,8 @@
  */
 import { isUserError } from '../core/errors.js';
 import type { Track } from '../core/track.js';
-import { canonicalTrackKey } from './dedup.js';
-import { isAbortError } from './transient.js';
+import { canonicalTrackKey } from '../core/dedup.js';
+import { isAbortError } from '../core/transient.js';
 
 export interface PlaylistProgress {
   readonly added: number;

@@ -13,16 +13,25 @@
 import type { SourceName, Track } from '../core/track.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { MediaStream, Query, Resolution, Source, StreamOptions } from '../ports/source.js';
+import {
+  isPreparable,
+  pagedParts,
+  plainResolution,
+  type MediaStream,
+  type Query,
+  type Resolution,
+  type Source,
+  type StreamOptions,
+} from '../ports/source.js';
 import { SOURCE_LABELS, sourceErrors } from '../sources/source-errors.js';
-import { isPreparable, pagedParts, plainResolution } from '../sources/source-extensions.js';
 import { UserError } from '../core/errors.js';
-import type { SourceRegistry } from '../sources/source-registry.js';
+import type { SourceRegistry } from './source-registry.js';
 import type { AddressPolicy } from '../net/address-policy.js';
 import { checkUrl } from '../net/safe-fetch.js';
 import { CircuitBreaker, type BreakerListener, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js';
-import { Coalescer } from './coalescer.js';
-import { MAX_PLAYLIST, canonicalQueryKey } from './dedup.js';
+import { Coalescer } from '../core/coalescer.js';
+import { canonicalQueryKey } from '../core/dedup.js';
+import { MAX_PLAYLIST } from '../core/limits.js';
 import { loadPlaylist, type PlaylistLoad, type PlaylistLoadOptions } from './playlist-loader.js';
 import type { SongCache, SongCacheStats } from './song-cache.js';
 import { SuggestionEngine, type Suggestion } from './suggestions.js';

@@ -19,23 +19,9 @@ import type { Clock } from '../ports/clock.js';
 import type { KeyValueStore } from '../ports/store.js';
 import type { Logger } from '../ports/logger.js';
 import type { Resolution } from '../ports/source.js';
+import type { SourceCache, StreamUrlEntry, StreamUrlInput } from '../ports/source-cache.js';
 import { LruMap } from './lru.js';
-import { parseUrlExpiry } from './url-expiry.js';
-
-export interface StreamUrlEntry {
-  readonly url: string;
-  /** Headers the origin requires (yt-dlp's `http_headers`). */
-  readonly httpHeaders?: Readonly<Record<string, string>>;
-  readonly acodec?: string;
-  readonly container?: string;
-  /** Epoch ms after which the entry is not served. */
-  readonly expiresAt: number;
-}
-
-export type StreamUrlInput = Omit<StreamUrlEntry, 'expiresAt'> & {
-  /** The URL's own expiry (epoch ms) if known; otherwise parsed from its `expire` param. */
-  readonly urlExpiresAt?: number | null;
-};
+import { parseUrlExpiry } from '../core/url-expiry.js';
 
 export interface SongCacheOptions {
   readonly store: KeyValueStore;
@@ -71,7 +57,7 @@ interface StoredRecord<T> {
 /** The one expiry rule: fresh strictly before `expiresAt`. */
 export const isFresh = (expiresAt: number, now: number): boolean => now < expiresAt;
 
-export class SongCache {
+export class SongCache implements SourceCache {
   private readonly store: KeyValueStore;
   private readonly clock: Clock;
   private readonly logger: Logger | undefined;

@@ -10,7 +10,7 @@
 import { formatDuration } from '../core/format.js';
 import type { Track } from '../core/track.js';
 import type { Clock } from '../ports/clock.js';
-import { normaliseSearchText } from './dedup.js';
+import { normaliseSearchText } from '../core/dedup.js';
 import { LruMap } from './lru.js';
 
 /** One autocomplete choice, within Discord's limits (name and value ≤ 100 characters). */

@@ -15,7 +15,7 @@
  */
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import { UserError } from '../core/errors.js';
-import { isTransient as defaultIsTransient } from './transient.js';
+import { isTransient as defaultIsTransient } from '../core/transient.js';
 
 export type JobPriority = 'interactive' | 'background';
 

@@ -9,7 +9,7 @@ import {
   votesNeeded,
   type ControlFacts,
   type MemberFacts,
-} from '../../../src/discord/permissions.js';
+} from '../../../src/controls/permissions.js';
 
 const DJ = 'role-dj';
 const member = (over: Partial<MemberFacts> = {}): MemberFacts => ({ userId: 'alice', roleIds: [], manageGuild: false, ...over });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VoteSkips } from '../../../src/discord/vote-skip.js';
+import { VoteSkips } from '../../../src/controls/vote-skip.js';
 import { track } from '../../support/fake-voice.js';
 import { fakeSession, settle } from './session-fixture.js';
 

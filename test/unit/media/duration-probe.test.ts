@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Track } from '../../../src/core/track.js';
 import { contentLengthOf, TAIL_BUDGET_MS } from '../../../src/media/duration-probe.js';
 import { systemClock } from '../../../src/ports/clock.js';
-import { HttpSource } from '../../../src/sources/http-source.js';
+import { HttpSource } from '../../../src/sources/http/http-source.js';
 import { drain, LoopbackServer, loopbackPolicy } from '../sources/loopback-server.js';
 
 /**

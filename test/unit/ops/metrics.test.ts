@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instrumentAudio, instrumentLoader } from '../../../src/ops/instrument.js';
+import { instrumentAudio, instrumentLoader } from '../../../src/session/instrument.js';
 import { Metrics } from '../../../src/ops/metrics.js';
 import type { PreparedAudio } from '../../../src/ports/voice.js';
 import { PassThrough } from 'node:stream';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Coalescer } from '../../../src/resolver/coalescer.js';
+import { Coalescer } from '../../../src/core/coalescer.js';
 import { flush } from './fake-clock.js';
 
 function gate<T>() {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  MAX_PLAYLIST,
   canonicalKeys,
   canonicalQueryKey,
   canonicalTrackKey,
   dedupePlaylist,
   youtubePlaylistId,
   youtubeVideoId,
-} from '../../../src/resolver/dedup.js';
+} from '../../../src/core/dedup.js';
+import { MAX_PLAYLIST } from '../../../src/core/limits.js';
 import type { Track } from '../../../src/core/track.js';
 
 const ID = 'dQw4w9WgXcQ';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LruMap } from '../../../src/resolver/lru.js';
-import { parseUrlExpiry } from '../../../src/resolver/url-expiry.js';
+import { parseUrlExpiry } from '../../../src/core/url-expiry.js';
 
 describe('LruMap', () => {
   it('evicts the least recently used entry, where reads count as use', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../../src/core/errors.js';
 import type { Track } from '../../../src/core/track.js';
 import type { Query } from '../../../src/ports/source.js';
-import { YtDlpError } from '../../../src/sources/ytdlp-errors.js';
+import { YtDlpError } from '../../../src/sources/ytdlp/ytdlp-errors.js';
 import { LoopbackServer, MP3, WEBM_OPUS, drain, failure, signal } from '../sources/loopback-server.js';
 import { testStack } from '../sources/source-stack.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JobTimeoutError, WorkerPool, backoffDelay, type Job } from '../../../src/resolver/worker-pool.js';
-import { TransientError } from '../../../src/resolver/transient.js';
+import { TransientError } from '../../../src/core/transient.js';
 import { isUserError } from '../../../src/core/errors.js';
 import { FakeClock, flush } from './fake-clock.js';
 

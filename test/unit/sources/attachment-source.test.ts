@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../../src/core/errors.js';
 import { systemClock } from '../../../src/ports/clock.js';
 import type { Query } from '../../../src/ports/source.js';
-import { AttachmentSource } from '../../../src/sources/attachment-source.js';
-import { HttpSource } from '../../../src/sources/http-source.js';
-import { PlaylistFileSource } from '../../../src/sources/playlist-file-source.js';
+import { AttachmentSource } from '../../../src/sources/http/attachment-source.js';
+import { HttpSource } from '../../../src/sources/http/http-source.js';
+import { PlaylistFileSource } from '../../../src/sources/http/playlist-file-source.js';
 import { LoopbackServer, MP3, OGG_OPUS, drain, failure, loopbackPolicy, signal } from './loopback-server.js';
 
 let server: LoopbackServer;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../../src/core/errors.js';
-import { openHls, parseHlsPlaylist } from '../../../src/sources/hls-reader.js';
+import { openHls, parseHlsPlaylist } from '../../../src/sources/http/hls-reader.js';
 import { LoopbackServer, drain, failure, loopbackPolicy, signal } from './loopback-server.js';
 
 let server: LoopbackServer;

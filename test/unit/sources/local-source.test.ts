@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../../src/core/errors.js';
 import type { Track } from '../../../src/core/track.js';
 import type { Query } from '../../../src/ports/source.js';
-import { readTags } from '../../../src/sources/local-tags.js';
-import { LocalSource, safeLocalPath } from '../../../src/sources/local-source.js';
+import { readTags } from '../../../src/sources/local/local-tags.js';
+import { LocalSource, safeLocalPath } from '../../../src/sources/local/local-source.js';
 import { flacFile, id3File, opusFile } from './audio-tag-builders.js';
 import { drain, failure, signal } from './loopback-server.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestMatch, scoreCandidate, searchTextFor, words, type MatchCandidate } from '../../../src/sources/match-score.js';
+import { bestMatch, scoreCandidate, searchTextFor, words, type MatchCandidate } from '../../../src/sources/catalog/match-score.js';
 import { loadFixture } from './fake-ytdlp-helpers.js';
 
 /** yt-dlp's real search result shape, as candidates. */

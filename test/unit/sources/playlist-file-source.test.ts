@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../../src/core/errors.js';
 import type { Track } from '../../../src/core/track.js';
 import { systemClock } from '../../../src/ports/clock.js';
-import type { Query } from '../../../src/ports/source.js';
-import { HttpSource } from '../../../src/sources/http-source.js';
-import { PlaylistFileSource } from '../../../src/sources/playlist-file-source.js';
-import { RadioSource } from '../../../src/sources/radio-source.js';
-import type { PagedPlaylist } from '../../../src/sources/source-extensions.js';
+import type { PagedPlaylist, Query } from '../../../src/ports/source.js';
+import { HttpSource } from '../../../src/sources/http/http-source.js';
+import { PlaylistFileSource } from '../../../src/sources/http/playlist-file-source.js';
+import { RadioSource } from '../../../src/sources/http/radio-source.js';
 import { LoopbackServer, MP3, OGG_OPUS, drain, failure, loopbackPolicy, signal } from './loopback-server.js';
 
 let server: LoopbackServer;

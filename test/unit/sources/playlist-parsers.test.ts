@@ -7,7 +7,7 @@ import {
   parsePls,
   parseXspf,
   type PlaylistParseResult,
-} from '../../../src/sources/playlist-parsers.js';
+} from '../../../src/sources/http/playlist-parsers.js';
 
 const BASE = 'https://radio.example.com/lists/station.m3u';
 

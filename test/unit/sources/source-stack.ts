@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { systemClock } from '../../../src/ports/clock.js';
 import type { Logger } from '../../../src/ports/logger.js';
-import { createSourceStack, type SourceStackOptions } from '../../../src/sources/create-sources.js';
+import { createSourceStack, type SourceStackOptions } from '../../../src/resolver/create-sources.js';
 import { MemoryStore } from '../resolver/memory-store.js';
 import { RecordedDeezer } from './catalog-fakes.js';
 import { FAKE_YTDLP, fakeEnv, readArgsLog, tempDir } from './fake-ytdlp-helpers.js';

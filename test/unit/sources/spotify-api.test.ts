@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSpotifyApi, fetchClientToken, type PlayDlSpotify } from '../../../src/sources/spotify-api.js';
+import { createSpotifyApi, fetchClientToken, type PlayDlSpotify } from '../../../src/sources/catalog/spotify-api.js';
 
 let server: Server;
 let tokenUrl: string;

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../../src/core/errors.js';
 import type { Track } from '../../../src/core/track.js';
-import type { Query } from '../../../src/ports/source.js';
-import type { PagedPlaylist } from '../../../src/sources/source-extensions.js';
-import { SpotifySource, parseSpotifyUrl } from '../../../src/sources/spotify-source.js';
+import type { PagedPlaylist, Query } from '../../../src/ports/source.js';
+import { SpotifySource, parseSpotifyUrl } from '../../../src/sources/catalog/spotify-source.js';
 import { RecordedSpotify, bigSpotifyPlaylist, recorded, youtubeSide } from './catalog-fakes.js';
 import { LoopbackServer, WEBM_OPUS, drain, failure, signal } from './loopback-server.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIO_FORMAT, playlistArgs, searchArgs, videoArgs } from '../../../src/sources/ytdlp-args.js';
+import { AUDIO_FORMAT, playlistArgs, searchArgs, videoArgs } from '../../../src/sources/ytdlp/ytdlp-args.js';
 
 const COMMON = ['--dump-single-json', '--no-warnings', '--no-progress', '--js-runtimes', 'node', '--socket-timeout', '10'];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { locateYtDlp, requireYtDlp } from '../../../src/sources/ytdlp-binary.js';
+import { locateYtDlp, requireYtDlp } from '../../../src/sources/ytdlp/ytdlp-binary.js';
 import { isUserError } from '../../../src/core/errors.js';
 import { FAKE_YTDLP, tempDir } from './fake-ytdlp-helpers.js';
 

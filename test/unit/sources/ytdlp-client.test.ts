@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { YtDlpClient, type YtDlpClientOptions } from '../../../src/sources/ytdlp-client.js';
-import { YtDlpError } from '../../../src/sources/ytdlp-errors.js';
+import { YtDlpClient, type YtDlpClientOptions } from '../../../src/sources/ytdlp/ytdlp-client.js';
+import { YtDlpError } from '../../../src/sources/ytdlp/ytdlp-errors.js';
 import { isUserError } from '../../../src/core/errors.js';
-import { isTransient } from '../../../src/resolver/transient.js';
+import { isTransient } from '../../../src/core/transient.js';
 import { systemClock } from '../../../src/ports/clock.js';
 import type { Logger } from '../../../src/ports/logger.js';
 import { FakeClock } from '../resolver/fake-clock.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { YtDlpError, classifyStderr, toUserFacingError } from '../../../src/sources/ytdlp-errors.js';
+import { YtDlpError, classifyStderr, toUserFacingError } from '../../../src/sources/ytdlp/ytdlp-errors.js';
 import { isUserError } from '../../../src/core/errors.js';
-import { isTransient } from '../../../src/resolver/transient.js';
+import { isTransient } from '../../../src/core/transient.js';
 
 describe('classifyStderr', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickAudioFormat } from '../../../src/sources/ytdlp-format.js';
+import { pickAudioFormat } from '../../../src/sources/ytdlp/ytdlp-format.js';
 import { loadFixture } from './fake-ytdlp-helpers.js';
 
 const EXPIRES_AT = 1_700_021_600_000;

@@ -5,9 +5,9 @@ import {
   playlistFromInfo,
   searchResultsFromInfo,
   trackFromInfo,
-} from '../../../src/sources/ytdlp-json.js';
-import { YtDlpError } from '../../../src/sources/ytdlp-errors.js';
-import { canonicalTrackKey } from '../../../src/resolver/dedup.js';
+} from '../../../src/sources/ytdlp/ytdlp-json.js';
+import { YtDlpError } from '../../../src/sources/ytdlp/ytdlp-errors.js';
+import { canonicalTrackKey } from '../../../src/core/dedup.js';
 import { loadFixture } from './fake-ytdlp-helpers.js';
 
 describe('parseYtDlpJson', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { runYtDlp, type RunYtDlpOptions } from '../../../src/sources/ytdlp-runner.js';
-import { YtDlpError } from '../../../src/sources/ytdlp-errors.js';
+import { runYtDlp, type RunYtDlpOptions } from '../../../src/sources/ytdlp/ytdlp-runner.js';
+import { YtDlpError } from '../../../src/sources/ytdlp/ytdlp-errors.js';
 import { systemClock } from '../../../src/ports/clock.js';
 import { FakeClock } from '../resolver/fake-clock.js';
 import { FAKE_YTDLP, fakeEnv, isAlive, readArgsLog, readyPids, tempDir, waitFor } from './fake-ytdlp-helpers.js';

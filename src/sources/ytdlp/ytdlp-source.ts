@@ -1,0 +1,106 @@
+import { UserError } from '../../core/errors.js';
+import type { Track } from '../../core/track.js';
+import type { AddressPolicy } from '../../net/address-policy.js';
+import type { Logger } from '../../ports/logger.js';
+import type { MediaStream, PagedPlaylist, PreparableSource, Query, Resolution, StreamOptions } from '../../ports/source.js';
+import { youtubePlaylistId, youtubeVideoId } from '../../core/dedup.js';
+import { MAX_PLAYLIST } from '../../core/limits.js';
+import type { SourceCache } from '../../ports/source-cache.js';
+import { sourceErrors } from '../source-errors.js';
+import type { YtDlpClient } from './ytdlp-client.js';
+import { YtDlpError } from './ytdlp-errors.js';
+import { YtDlpStreamer } from './ytdlp-streamer.js';
+
+export interface YtDlpSourceOptions {
+  /** `null` when yt-dlp was not found: YouTube links then get a message saying what to install. */
+  readonly client: YtDlpClient | null;
+  readonly cache: SourceCache;
+  readonly policy: AddressPolicy;
+  /** Time allowed until the media server's headers arrive. */
+  readonly timeoutMs: number;
+  /** Entries taken from one playlist at most (MAX_PLAYLIST). */
+  readonly maxPlaylist?: number;
+  /** Whether plain-text searches go to YouTube (SEARCH_SOURCE=youtube). */
+  readonly search?: boolean;
+  readonly logger?: Logger;
+}
+
+const YOUTUBE_HOST = /(?:^|\.)(?:youtube\.com|youtube-nocookie\.com|youtu\.be)$/i;
+
+/** True for any YouTube or YouTube Music URL. */
+export const isYoutubeUrl = (url: URL): boolean => /^https?:$/.test(url.protocol) && YOUTUBE_HOST.test(url.hostname);
+
+/**
+ * YouTube and YouTube Music through yt-dlp (play-dl's YouTube support is broken): single videos, playlists
+ * and albums (flat: each entry's stream URL is fetched when it is about to play), and text searches.
+ * Resolving a video caches its signed stream URL, so the first play starts without a second yt-dlp run.
+ */
+export class YtDlpSource implements PreparableSource {
+  readonly name = 'youtube' as const;
+  private readonly streamer: YtDlpStreamer | null;
+
+  constructor(private readonly options: YtDlpSourceOptions) {
+    const { client, cache, policy, timeoutMs, logger } = options;
+    this.streamer = client ? new YtDlpStreamer({ client, cache, policy, timeoutMs, label: 'YouTube', ...(logger ? { logger } : {}) }) : null;
+  }
+
+  canHandle(query: Query): boolean {
+    if (query.kind === 'search') return this.options.search === true;
+    return query.kind === 'url' && isYoutubeUrl(query.url);
+  }
+
+  async resolve(query: Query, signal: AbortSignal): Promise<Resolution> {
+    const client = this.client();
+    if (query.kind === 'search') return { kind: 'track', track: await this.firstResult(query.text, signal) };
+    if (query.kind !== 'url') throw new UserError('UNSUPPORTED_QUERY');
+    const video = youtubeVideoId(query.url);
+    const isListPage = query.url.pathname === '/playlist' || (video === null && youtubePlaylistId(query.url) !== null);
+    if (video && !isListPage) {
+      const { track, format } = await explain(client.video(query.url.href, signal));
+      await this.streamer?.remember(track.id, format);
+      return { kind: 'track', track };
+    }
+    const list = await explain(client.playlist(query.url.href, signal, this.options.maxPlaylist ?? MAX_PLAYLIST));
+    if (list.tracks.length === 0) throw sourceErrors.playlistEmpty();
+    const resolution: PagedPlaylist = { kind: 'playlist', title: list.title, tracks: list.tracks, skipped: list.skipped };
+    return resolution;
+  }
+
+  async stream(track: Track, options: StreamOptions): Promise<MediaStream> {
+    this.client();
+    return explain((this.streamer as YtDlpStreamer).open(track, options.signal));
+  }
+
+  async prepare(track: Track, signal: AbortSignal): Promise<void> {
+    this.client();
+    await explain((this.streamer as YtDlpStreamer).prepare(track, signal));
+  }
+
+  /** The first `limit` results for `text` (autocomplete, Spotify/Deezer matching). */
+  async search(text: string, signal: AbortSignal, limit = 5): Promise<Track[]> {
+    return explain(this.client().search(text, signal, limit));
+  }
+
+  private async firstResult(text: string, signal: AbortSignal): Promise<Track> {
+    const results = await this.search(text, signal, 3);
+    const track = results.find((t) => !t.isLive) ?? results[0];
+    if (!track) throw sourceErrors.noResults();
+    return track;
+  }
+
+  private client(): YtDlpClient {
+    if (!this.options.client) throw sourceErrors.ytDlpMissing();
+    return this.options.client;
+  }
+}
+
+/** A yt-dlp that cannot be started gets the "install yt-dlp" message rather than a generic outage. */
+export async function explain<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const cause = (error as { cause?: unknown } | null)?.cause ?? error;
+    if (cause instanceof YtDlpError && cause.kind === 'spawn-failed') throw sourceErrors.ytDlpMissing();
+    throw error;
+  }
+}
