@@ -13,6 +13,7 @@ import { guildsNeeded, makePlan } from './lib/plan.js';
 import { renderMarkdown, type BenchResults } from './lib/report.js';
 import { BenchStack, type BenchGuild } from './lib/stack.js';
 import { round } from './lib/stats.js';
+import { runE2eeCost } from './phases/e2ee.js';
 import { runTrackGap } from './phases/gap.js';
 import { runColdStarts, runDeferralBurst, runFirstAudio } from './phases/latency.js';
 import { runPlaylist } from './phases/playlist.js';
@@ -28,6 +29,8 @@ const pipelinesArg = args.find((a) => a.startsWith('--pipelines='))?.slice(12).s
 const wants = (phase: string) => !only || only.includes(phase);
 const plan = makePlan(quick);
 const stepsArg = args.find((a) => a.startsWith('--steps='))?.slice(8);
+/** `--dave=0` runs the offline Discord at protocol 0 (transport encryption only) for comparison; default DAVE v1. */
+const daveProtocol = Number(args.find((a) => a.startsWith('--dave='))?.slice(7) ?? 1);
 if (stepsArg) for (const name of Object.keys(plan.steps) as Array<keyof typeof plan.steps>) plan.steps[name] = stepsArg.split(',').map(Number);
 const started = performance.now();
 const log = (line: string) => process.stderr.write(`[bench ${round((performance.now() - started) / 1000, 0)}s] ${line}\n`);
@@ -52,6 +55,7 @@ const results: BenchResults = {
   firstAudio: [],
   gaps: [],
   notes: [],
+  daveProtocol,
 };
 
 function machineInfo(): BenchResults['machine'] {
@@ -94,12 +98,13 @@ function summarizeLogs(stack: BenchStack, level: number): string[] {
 
 async function main(): Promise<void> {
   log(`mode ${plan.mode}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if (wants('e2ee')) results.e2ee = await runE2eeCost([1, 100, 300], quick ? 2 : 5, log);
   if (wants('queue')) {
     results.queueOps = await runQueueOps(plan.queueSize);
     log(`queue ops at ${plan.queueSize}: ${JSON.stringify(results.queueOps)}`);
   }
   const { streaming, bursts, total } = guildsNeeded(plan);
-  const stack = await BenchStack.start(total, { relay: !args.includes('--no-relay') });
+  const stack = await BenchStack.start(total, { relay: !args.includes('--no-relay'), daveProtocol });
   results.shards = stack.shards;
   results.guilds = total;
   // Guilds by purpose: the streaming steps use the first ones, so at N=1 the bot has one session.

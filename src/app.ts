@@ -52,10 +52,10 @@ import { instrumentLoader } from './session/instrument.js';
 import { createOps, type Ops } from './ops/ops.js';
 import { registerResolverMetrics } from './ops/resolver-metrics.js';
 import type { VoiceLink } from './ports/voice.js';
-import { DiscordVoice } from './voice/discord-voice.js';
 import { createOwnerTools } from './discord/owner-tools-wiring.js';
 import { shardLabel } from './ops/shard-config.js';
 import { botVersion } from './ops/version.js';
+import { loadVoicePort } from './voice/voice-loader.js';
 
 export interface App {
   readonly client: Client;
@@ -104,8 +104,9 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     listeners: (guildId, channelId) => countListeners(client, guildId, channelId),
     requester: () => ({ id: client.user?.id ?? '0', name: 'autoplay' }),
   });
+  const voice = await loadVoicePort(client, logger, ops);
   const sessions: SessionManager = new SessionManager(
-    new DiscordVoice(client, logger, ops),
+    voice,
     (guildId: string, link: VoiceLink, seed: SessionSeed) => {
       const session = new GuildSession({
         guildId, link, loader, notifier, clock,

@@ -4,6 +4,7 @@ import type { SoakResult } from '../phases/soak.js';
 import type { PipelineName, StepResult } from '../phases/streaming.js';
 import type { DeferralResult, FirstAudioResult } from '../phases/latency.js';
 import type { GapResult } from '../phases/gap.js';
+import type { E2eeCostStep } from '../phases/e2ee.js';
 import type { Plan } from './plan.js';
 import { round, slope } from './stats.js';
 
@@ -22,6 +23,9 @@ export interface BenchResults {
   playlist?: PlaylistResult;
   soak?: SoakResult;
   queueOps?: QueueOpsResult;
+  /** DAVE protocol the offline Discord ran (1 unless `--dave=0`). */
+  daveProtocol?: number;
+  e2ee?: E2eeCostStep[];
   botAlive?: boolean;
   botErrors?: string[];
   botWarnings?: string[];
@@ -333,6 +337,13 @@ export function renderMarkdown(results: BenchResults): string {
     const q = results.queueOps;
     out.push(`## Queue operations at ${q.size.toLocaleString('en')} tracks (in-process, dist/core/queue.js)`, '', '| add | shuffle | move | remove | snapshot + JSON | restore |', '|--:|--:|--:|--:|--:|--:|', `| ${q.addPerSec.toLocaleString('en')}/s | ${q.shufflePerSec.toLocaleString('en')}/s | ${q.movePerSec.toLocaleString('en')}/s | ${q.removePerSec.toLocaleString('en')}/s | ${q.snapshotMs} ms | ${q.restoreMs} ms |`, '');
   }
+  if (results.e2ee?.length) {
+    out.push('## DAVE end-to-end encryption cost in the bot (in-process, per 20 ms frame)', '',
+      '| N streams | DAVE v1 µs/frame | protocol 0 µs/frame | E2EE µs/frame | E2EE % of a core per stream | E2EE % of a core at N |', '|--:|--:|--:|--:|--:|--:|');
+    for (const e of results.e2ee) out.push(`| ${e.streams} | ${e.daveUsPerFrame} | ${e.transportUsPerFrame} | ${e.e2eeUsPerFrame} | ${e.e2eeCpuPctPerStream} | ${e.e2eeCpuPctAtN} |`);
+    out.push('', 'DAVE v1 = davey encryptOpus + the AES-256-GCM transport layer, as @discordjs/voice does per packet; protocol 0 = transport only.', '');
+  }
+  out.push(`Offline Discord DAVE protocol for the streaming figures: ${results.daveProtocol ?? 0}.`, '');
   if (results.botAlive !== undefined) out.push(`Bot (our pipeline) alive with /healthz ok after every phase: ${results.botAlive ? 'yes' : '**no**'}.`, '');
   if (results.botErrors?.length) out.push(`Its error logs: ${results.botErrors.join('; ')}`, '');
   if (results.botWarnings?.length) out.push(`Its warnings: ${results.botWarnings.join('; ')}`, '');

@@ -55,10 +55,12 @@ export class BenchStack {
     this.replies = new ReplyIndex(discord);
   }
 
-  static async start(guildCount: number, options: { relay?: boolean } = {}): Promise<BenchStack> {
+  static async start(guildCount: number, options: { relay?: boolean; daveProtocol?: number } = {}): Promise<BenchStack> {
     const shards = Math.max(1, Math.ceil(guildCount / JOINS_PER_SHARD));
     const specs = Array.from({ length: guildCount }, (_, i) => ({ name: `Bench ${i + 1}`, members: ['alice'], voiceChannels: ['Music'], textChannels: ['general'] }));
-    const discord = await startOfflineDiscord({ guilds: specs, shards });
+    // DAVE v1 by default, as on Discord: the bot encrypts every frame end to end and alice (one davey member
+    // per guild) decrypts it in this process.
+    const discord = await startOfflineDiscord({ guilds: specs, shards, daveProtocol: options.daveProtocol ?? 1 });
     const recorder = new LightRecorder(discord);
     // Thousands of packets a second arrive on two sockets: the default 208 KB receive buffer overflows on a
     // busy moment, dropping audio (read as late frames) and IP-discovery packets (voice joins that never finish).

@@ -16,6 +16,8 @@ export const ERRORS = {
   VOICE_CHANNEL_FULL: 'That voice channel is full.',
   VOICE_CONNECT_FAILED: "I couldn't connect to the voice channel. Please try again in a moment.",
   SESSION_ENDED: 'Playback here has just ended (I left the voice channel). Use /play to start again.',
+  VOICE_E2EE_REQUIRED: "Discord requires end-to-end encrypted voice (DAVE) here and my connection couldn't provide it, so I can't join. The bot's owner can run `npm run doctor` to see why.",
+  VOICE_E2EE_UNAVAILABLE: "My voice encryption library (DAVE) isn't available on this machine, so I can't join voice channels. The bot's owner can run `npm run doctor` to fix it.",
   GUILD_ONLY: 'This command only works in a server.',
   UNKNOWN_COMMAND: 'That command is not known to me any more.',
   UNKNOWN_BUTTON: "That button doesn't work any more.",

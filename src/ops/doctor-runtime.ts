@@ -70,17 +70,28 @@ async function daveCheck({ load }: DoctorContext): Promise<CheckResult> {
   const base = { id: 'dave', title: 'DAVE (voice E2EE)' };
   try {
     const davey = exportOf<{ DAVE_PROTOCOL_VERSION?: number; VERSION?: string }>(await load('@snazzah/davey'));
-    const message = `@snazzah/davey ${davey.VERSION ?? '?'} loads, DAVE protocol v${davey.DAVE_PROTOCOL_VERSION ?? '?'}`;
+    // @discordjs/voice offers davey's DAVE_PROTOCOL_VERSION as max_dave_protocol_version (daveEncryption stays on);
+    // 0 would mean Discord refuses the voice connection with close 4017.
+    const offered = davey.DAVE_PROTOCOL_VERSION ?? 0;
+    if (offered < 1) {
+      return { ...base, status: 'fail', message: `@snazzah/davey ${davey.VERSION ?? '?'} loads but offers DAVE protocol v${offered}; Discord closes such voice connections (4017)`, fix: DAVEY_FIX };
+    }
+    const message = `@snazzah/davey ${davey.VERSION ?? '?'} loads; voice will offer DAVE protocol v${offered} (max_dave_protocol_version)`;
     return { ...base, status: 'ok', message };
   } catch (error) {
     return {
       ...base,
       status: 'fail',
       message: `@snazzah/davey does not load (${errorText(error)}); Discord requires end-to-end encrypted voice, so joining will fail`,
-      fix: 'Run npm ci on this machine (not a copied node_modules) so the prebuilt davey binary for this platform is installed; 32-bit ARM is not supported by davey.',
+      fix: DAVEY_FIX,
     };
   }
 }
+
+/** davey 0.1.x ships prebuilt binaries (optionalDependencies) for these; see docs/raspberry-pi.md. */
+const DAVEY_FIX =
+  'Run npm ci on this machine (not a node_modules copied from another OS/CPU) so the prebuilt davey binary for this platform is installed: ' +
+  'Linux x64/arm64 (glibc and musl), Linux armv7 (gnueabihf), macOS x64/arm64, Windows x64/ia32/arm64, FreeBSD x64, Android arm64/armv7; other platforms fall back to @snazzah/davey-wasm32-wasi.';
 
 /** Discord's voice transport modes: aead_aes256_gcm_rtpsize (node:crypto) or aead_xchacha20_poly1305_rtpsize (a library). */
 async function encryptionCheck({ load }: DoctorContext): Promise<CheckResult> {

@@ -21,6 +21,7 @@ import type { FrameMonitor, FrameSample } from '../ops/frame-monitor.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ports/logger.js';
 import type { PreparedAudio, VoiceLink, VoiceLinkEvents, VoicePort } from '../ports/voice.js';
+import { E2EE_REQUIRED_CLOSE, e2eeStatus, waitForE2ee, watchVoiceCloses } from './dave-readiness.js';
 
 const READY_TIMEOUT_MS = 20_000;
 /** After a 4014 close Discord may be moving us: give it this long to start connecting again. */
@@ -28,6 +29,10 @@ const MOVE_GRACE_MS = 5_000;
 const MAX_REJOINS = 3;
 /** A source may stall briefly (network hiccup) without the track ending: 5 s of missed 20 ms frames. */
 const MAX_MISSED_FRAMES = 250;
+/** How long a join waits for the DAVE group, so the first audible frame is end-to-end encrypted. */
+const E2EE_WAIT_MS = 3_000;
+/** With nobody else in the channel there is no group to wait for; ops 11 arrive within this. */
+const E2EE_ALONE_MS = 300;
 
 /** Optional operations hooks: frame-deficit sampling and the reconnect counter. */
 export interface VoiceOps {
@@ -53,13 +58,27 @@ export class DiscordVoice implements VoicePort {
       selfDeaf: true,
       daveEncryption: true,
     });
+    const refusal = new AbortController();
+    watchVoiceCloses(connection, (code) => {
+      if (code !== E2EE_REQUIRED_CLOSE || refusal.signal.aborted) return;
+      // @discordjs/voice would rejoin (and be refused again) forever: stop here, once.
+      refusal.abort();
+      this.logger.error({ guildId, closeCode: code }, 'voice server refused the connection: DAVE end-to-end encryption is required (close 4017); not rejoining');
+      if (connection.state.status !== VoiceConnectionStatus.Destroyed) connection.destroy();
+    });
+    const refused = refusal.signal;
     try {
-      await entersState(connection, VoiceConnectionStatus.Ready, signal ?? READY_TIMEOUT_MS);
+      await entersState(connection, VoiceConnectionStatus.Ready, AbortSignal.any([signal ?? AbortSignal.timeout(READY_TIMEOUT_MS), refused]));
     } catch (error) {
-      connection.destroy();
+      if (connection.state.status !== VoiceConnectionStatus.Destroyed) connection.destroy();
+      if (refused.aborted) throw new UserError('VOICE_E2EE_REQUIRED');
       this.logger.warn({ guildId, err: error }, 'voice connection did not become ready');
       throw new UserError('VOICE_CONNECT_FAILED');
     }
+    const e2ee = await waitForE2ee(connection, { timeoutMs: E2EE_WAIT_MS, aloneMs: E2EE_ALONE_MS });
+    const { protocol } = e2eeStatus(connection);
+    if (e2ee === 'timeout') this.logger.warn({ guildId, daveProtocol: protocol }, 'DAVE group not ready in time; playing anyway');
+    else this.logger.info({ guildId, daveProtocol: protocol, e2ee }, 'voice ready');
     return new DiscordVoiceLink(guildId, connection, this.logger.child({ guildId }), this.ops);
   }
 }

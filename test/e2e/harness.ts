@@ -43,6 +43,8 @@ export interface StackOptions {
   readonly env?: Record<string, string | undefined>;
   readonly discord?: OfflineDiscordOptions;
   readonly echo?: boolean;
+  /** Node arguments for the bot process (e.g. a test-only --require preload). */
+  readonly nodeArgs?: string[];
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -54,6 +56,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     mediaHost: media.host,
     dataDir,
     echo: options.echo ?? process.env.E2E_ECHO === '1',
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
     ...extra,
     env: { ...options.env, ...extra.env },
   });
@@ -83,9 +86,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return bot;
     },
     async close() {
+      const daveViolations = discord.voice.daveViolations();
       await discord.close();
       await media.close();
       rmSync(dataDir, { recursive: true, force: true });
+      // Every listener is a DAVE member: a frame it could not decrypt after its group transition fails the test.
+      if (daveViolations.length > 0) throw new Error(`DAVE: ${daveViolations.length} frame(s) not decryptable after the transition: ${JSON.stringify(daveViolations.slice(0, 5))}`);
     },
   };
   return stack;

@@ -17,7 +17,7 @@ afterEach(async () => {
 
 /** Starts the fake, the media server and the discord.js smoke client; returns ids the tests use. */
 async function setup(voiceModes?: VoiceEncryptionMode[]) {
-  discord = await startOfflineDiscord(voiceModes ? { voiceModes } : {});
+  discord = await startOfflineDiscord({ daveProtocol: 1, ...(voiceModes ? { voiceModes } : {}) });
   media = await startMediaServer();
   const bot: BotProcess = startBot(discord, { entry: 'test/offline-discord/smoke-client.ts', nodeArgs: [], mediaHost: media.host });
   await bot.waitUntilReady();
@@ -56,6 +56,14 @@ describe('offline-discord against real discord.js + @discordjs/voice', () => {
     expect(packets.some((p) => p.silence)).toBe(true);
     expect(discord.voice.gapStats(guildId).missingSequences).toBe(0);
     expect(connection.decryptErrors).toBe(0);
+    // DAVE v1: alice is an MLS member and decrypted the tone. (This minimal client plays as soon as the
+    // connection is Ready, so its first frames may precede the group; tunebot itself waits for it.)
+    expect(connection.daveProtocolVersion).toBe(1);
+    const dave = discord.voice.dave.get(guildId)!;
+    expect(dave.gateway.tree).toContain(userId);
+    expect(dave.stats.e2ee).toBeGreaterThan(100);
+    expect(packets.filter((p) => p.audible && p.arrivalMs > dave.transitions[0]!.executedAt! + 250 && !p.e2ee)).toEqual([]);
+    expect(discord.voice.daveViolations()).toEqual([]);
 
     const mp3 = await media.tone({ hz: 660, seconds: 2, format: 'mp3' });
     const mark = performance.now();

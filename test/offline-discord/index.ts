@@ -22,7 +22,7 @@
  * ```
  *
  * ## API
- * - `startOfflineDiscord({ guilds?, shards?, voiceModes?, heartbeatIntervalMs?, voiceHeartbeatIntervalMs? })`
+ * - `startOfflineDiscord({ guilds?, shards?, voiceModes?, heartbeatIntervalMs?, voiceHeartbeatIntervalMs?, daveProtocol?, requireDave? })`
  *   → {@link OfflineDiscord}: `token`, `apiUrl`, `certPath`, `guild` (the first), `close()`, `onClose(fn)`;
  *   - interactions: `sendCommand({guildId, userId, channelId?, name, options?, subcommand?, attachments?})`,
  *     `sendAutocomplete({..., focused})`, `pressButton({guildId, userId, messageId, customId, componentType?, values?})`
@@ -42,7 +42,10 @@
  *   - `voice` ({@link VoiceHub}): `packets`, `capture`, `waitForAudio`, `frequencyBetween`, `waitForFrequency`,
  *     `waitForSilence`, `gapStats`, `connections`, `activeConnection`, `rejectedJoins`, `modes`; faults
  *     `closeVoice(guildId, code)` (4006/4009/4014/4015/1006), `blackoutUdp(guildId, ms)`, `moveVoiceServer(guildId)`,
- *     `kick(guildId)`, `moveBot(guildId, channelId)`.
+ *     `kick(guildId)`, `moveBot(guildId, channelId)`; DAVE: `dave.get(guildId)` ({@link DaveMediaSession}: `gateway`
+ *     ({@link DaveGateway}: `tree`, `epoch`, `transitions`, `rejectedCommits`, `invalidReports`, `downgrade()`,
+ *     `upgrade()`, `corruptNextCommitTo(userId)`), `listeners`, `heard`, `stats`, `secured(userId)`), `daveHistory`,
+ *     `daveViolations()`, `waitForDaveGroup(guildId)`.
  * - `startBot(discord, { env?, entry?, nodeArgs?, dataDir?, mediaHost?, echo? })` → {@link BotProcess}: `logs`,
  *   `waitForLog(string | RegExp | pred)`, `waitUntilReady({timeoutMs?, commands?})`, `kill(signal?, graceMs?)`,
  *   `exited`, `tail()`, `dataDir`.
@@ -60,6 +63,11 @@
  *   (or into a full channel) is silently ignored (`voice.rejectedJoins`); the first follow-up after a
  *   deferral replaces the "thinking…" message; 403 50013 when the bot may not post in a channel.
  * - Processes that join voice need `NODE_EXTRA_CA_CERTS=discord.certPath` at start (startBot sets it).
+ * - DAVE v1 (Discord's voice E2EE) is on by default (`daveProtocol: 0` for transport-only; a client offering no
+ *   DAVE is closed with 4017 unless `requireDave: false`). The voice server is the MLS external sender (its own
+ *   P-256 key; RFC 9420 structures in mls-*.ts), and every user in the bot's channel is a listener with its own
+ *   davey session. Recorded packets are what the listeners decrypted (`e2ee` says whether it was E2EE); a frame
+ *   a listener cannot decrypt more than `daveGraceMs` (250) after its group transition executed is a violation.
  */
 export { startOfflineDiscord, OfflineDiscord, makeBotToken } from './offline-discord.js';
 export type { OfflineDiscordOptions } from './offline-discord.js';
@@ -88,6 +96,11 @@ export { CommandStore } from './command-store.js';
 export { VoiceHub, DEFAULT_VOICE_MODES } from './voice-hub.js';
 export type { RejectedJoin } from './voice-hub.js';
 export { VoiceServer } from './voice-server.js';
+export { DaveMediaSession } from './dave-media.js';
+export type { DaveFrameStats, DaveFrameViolation } from './dave-media.js';
+export { DaveGateway } from './dave-gateway.js';
+export type { DaveTransitionRecord } from './dave-gateway.js';
+export { DaveListener } from './dave-listener.js';
 export type { VoiceConnectionInfo } from './voice-server.js';
 export { VoiceRecorder } from './voice-capture.js';
 export type { ReceivedPacket, VoiceCapture, WaitOptions } from './voice-capture.js';

@@ -30,6 +30,10 @@ export interface OfflineDiscordOptions {
   heartbeatIntervalMs?: number;
   voiceHeartbeatIntervalMs?: number;
   botUsername?: string;
+  /** DAVE protocol the voice server negotiates when the client offers it (1 = E2EE as on Discord; 0 = transport only). */
+  daveProtocol?: number;
+  /** Close 4017 when a client offers no DAVE (default: when `daveProtocol` > 0, as on Discord). */
+  requireDave?: boolean;
 }
 
 /** A well-formed bot token: base64(bot id) . base64url(timestamp) . random. */
@@ -175,6 +179,8 @@ export async function startOfflineDiscord(options: OfflineDiscordOptions = {}): 
     world, dispatch, cert,
     ...(options.voiceModes ? { modes: options.voiceModes } : {}),
     ...(options.voiceHeartbeatIntervalMs ? { heartbeatIntervalMs: options.voiceHeartbeatIntervalMs } : {}),
+    ...(options.daveProtocol !== undefined ? { daveProtocol: options.daveProtocol } : {}),
+    ...(options.requireDave !== undefined ? { requireDave: options.requireDave } : {}),
   });
   gateway.onVoiceStateUpdate = (session, d) => voice.handleVoiceStateUpdate(session, d);
   const discord = new OfflineDiscord(world, gateway, voice, cert.certPath, { token, shards });

@@ -20,6 +20,8 @@ export interface ReceivedPacket {
   rms: number;
   /** Not a silence frame and louder than about -50 dBFS. */
   audible: boolean;
+  /** The frame was DAVE end-to-end encrypted and a listener decrypted it (false: transport encryption only). */
+  e2ee: boolean;
 }
 
 /** Packets since a mark, with analysis helpers. */
@@ -46,7 +48,7 @@ export class VoiceRecorder {
 
   constructor(private readonly keepPcmMs = 10 * 60_000) {}
 
-  add(guildId: string, connectionId: number, header: RtpHeader, opus: Buffer, arrivalMs: number): void {
+  add(guildId: string, connectionId: number, header: RtpHeader, opus: Buffer, arrivalMs: number, e2ee = false): void {
     let decoder = this.decoders.get(header.ssrc);
     if (!decoder) {
       decoder = new OpusStreamDecoder();
@@ -61,7 +63,7 @@ export class VoiceRecorder {
     }
     const level = pcm ? rms(pcm) : 0;
     const list = this.packets(guildId);
-    list.push({ guildId, connectionId, ssrc: header.ssrc, seq: header.sequence, timestamp: header.timestamp, arrivalMs, opus, silence, pcm, rms: level, audible: !silence && level >= SILENCE_RMS });
+    list.push({ guildId, connectionId, ssrc: header.ssrc, seq: header.sequence, timestamp: header.timestamp, arrivalMs, opus, silence, pcm, rms: level, audible: !silence && level >= SILENCE_RMS, e2ee });
     if (list.length % 500 === 0) for (const p of list) if (p.pcm && arrivalMs - p.arrivalMs > this.keepPcmMs) p.pcm = undefined;
     this.feed.notify();
   }

@@ -4,6 +4,8 @@ import type { GatewaySession } from './gateway-server.js';
 import type { TestCertificate } from './tls-cert.js';
 import type { VoiceEncryptionMode } from './voice-crypto.js';
 import { packetGapStats } from './audio.js';
+import { DaveMediaSession } from './dave-media.js';
+import type { DaveEndpoint } from './dave-listener.js';
 import type { GapStats } from './audio.js';
 import { VoiceRecorder } from './voice-capture.js';
 import type { ReceivedPacket, VoiceCapture, WaitOptions } from './voice-capture.js';
@@ -21,6 +23,12 @@ export interface VoiceHubOptions {
   cert: TestCertificate;
   modes?: VoiceEncryptionMode[];
   heartbeatIntervalMs?: number;
+  /** DAVE protocol the fake runs when the client offers it (default 1, as on Discord; 0 = transport only). */
+  daveProtocol?: number;
+  /** Close 4017 when a client does not offer DAVE (default: whenever `daveProtocol` > 0, as on Discord). */
+  requireDave?: boolean;
+  /** Frames after a transition executes that listeners may still miss (default 250 ms). */
+  daveGraceMs?: number;
 }
 
 interface Ticket {
@@ -46,13 +54,22 @@ export class VoiceHub {
   readonly servers: [VoiceServer, VoiceServer];
   readonly rejectedJoins: RejectedJoin[] = [];
   modes: VoiceEncryptionMode[];
+  daveProtocol: number;
+  requireDave: boolean;
+  /** DAVE media sessions by guild (the bot's channel), while the bot is connected with DAVE. */
+  readonly dave = new Map<string, DaveMediaSession>();
+  /** Every media session ever created (kept after close, for assertions). */
+  readonly daveHistory: DaveMediaSession[] = [];
   private readonly tickets = new Map<string, Ticket>();
   private readonly serverOf = new Map<string, VoiceServer>();
   private readonly blackouts = new Map<string, number>();
 
   constructor(private readonly options: VoiceHubOptions) {
     this.modes = options.modes ?? DEFAULT_VOICE_MODES;
+    this.daveProtocol = options.daveProtocol ?? 1;
+    this.requireDave = options.requireDave ?? this.daveProtocol > 0;
     this.recorder = new VoiceRecorder();
+    options.world.voiceStateObservers.push((guildId, userId, channelId) => this.onVoiceState(guildId, userId, channelId));
     const hooks = {
       authorize: (d: { server_id: string; user_id?: string; session_id: string; token: string }) => {
         const ticket = this.tickets.get(d.token);
@@ -63,9 +80,20 @@ export class VoiceHub {
         this.connections(guildId).findLast((c) => c.sessionId === sessionId && c.secretKey !== undefined),
       onConnection: () => undefined,
       acceptUdp: (c: VoiceConnectionInfo) => (this.blackouts.get(c.guildId) ?? 0) <= performance.now(),
-      onAudio: (c: VoiceConnectionInfo, header: Parameters<VoiceRecorder['add']>[2], opus: Buffer, at: number) =>
-        this.recorder.add(c.guildId, c.id, header, opus, at),
+      onAudio: (c: VoiceConnectionInfo, header: Parameters<VoiceRecorder['add']>[2], payload: Buffer, at: number) => {
+        const media = this.dave.get(c.guildId);
+        const heard = media ? media.receive(payload, at) : { opus: payload, e2ee: false };
+        if (heard) this.recorder.add(c.guildId, c.id, header, heard.opus, at, heard.e2ee);
+      },
       modes: () => this.modes,
+      daveProtocol: (c: VoiceConnectionInfo) => {
+        const offered = c.maxDaveProtocolVersion ?? 0;
+        if (offered === 0 && this.requireDave) return 'refuse' as const;
+        return Math.min(offered, this.daveProtocol);
+      },
+      onSessionReady: (c: VoiceConnectionInfo) => this.onSessionReady(c),
+      onDave: (c: VoiceConnectionInfo, op: number, data: Record<string, unknown> | Buffer) => this.onDave(c, op, data),
+      onClose: (c: VoiceConnectionInfo, code: number) => this.onVoiceClose(c, code),
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 13_750,
     };
     this.servers = [new VoiceServer('primary', options.cert, hooks), new VoiceServer('secondary', options.cert, hooks)];
@@ -182,8 +210,91 @@ export class VoiceHub {
   }
 
   async close(): Promise<void> {
+    for (const media of this.dave.values()) media.close();
+    this.dave.clear();
     await Promise.all(this.servers.map((s) => s.close()));
     this.recorder.close();
+  }
+
+  /** Every DAVE frame violation (plaintext or undecryptable after a transition) across all media sessions. */
+  daveViolations(): Array<{ guildId: string; at: number; listener: string; kind: string; error?: string }> {
+    return this.daveHistory.flatMap((m) => m.stats.violations.map((v) => ({ guildId: m.guildId, ...v })));
+  }
+
+  /** Resolves once every listener in the guild's media session is in an executed DAVE group. */
+  waitForDaveGroup(guildId: string, timeoutMs = 10_000): Promise<DaveMediaSession> {
+    return this.recorder.feed.waitFor(
+      () => {
+        const media = this.dave.get(guildId);
+        if (!media || media.gateway.transitionInFlight || media.listeners.size === 0) return undefined;
+        return [...media.listeners.keys()].every((id) => media.secured(id)) ? media : undefined;
+      },
+      timeoutMs,
+      () => {
+        const media = this.dave.get(guildId);
+        return `a DAVE group in guild ${guildId}: ${media ? `epoch ${media.gateway.epoch}, tree ${JSON.stringify(media.gateway.tree)}, rejected ${JSON.stringify(media.gateway.rejectedCommits)}` : 'no media session'}`;
+      },
+    );
+  }
+
+  private onSessionReady(connection: VoiceConnectionInfo): void {
+    const { world } = this.options;
+    const channelId = world.guild(connection.guildId).voiceStates.get(connection.userId)?.channel_id;
+    let media = this.dave.get(connection.guildId);
+    if (media && (media.channelId !== channelId || (connection.daveProtocolVersion ?? 0) === 0)) {
+      media.close();
+      this.dave.delete(connection.guildId);
+      media = undefined;
+    }
+    if (!channelId || (connection.daveProtocolVersion ?? 0) === 0) return;
+    if (!media) {
+      media = new DaveMediaSession(connection.guildId, channelId, connection.userId, connection.daveProtocolVersion!, {
+        ...(this.options.daveGraceMs !== undefined ? { graceMs: this.options.daveGraceMs } : {}),
+        onChange: () => this.recorder.feed.notify(),
+      });
+      this.dave.set(connection.guildId, media);
+      this.daveHistory.push(media);
+    }
+    media.attachBot(this.botEndpoint(connection));
+    for (const userId of world.usersInVoice(connection.guildId, channelId)) if (userId !== world.bot.id) media.addListener(userId);
+  }
+
+  /** The bot as a DAVE member: messages go to its newest connection of this session (resumes included). */
+  private botEndpoint(first: VoiceConnectionInfo): DaveEndpoint {
+    const current = (): VoiceConnectionInfo =>
+      this.connections(first.guildId).findLast((c) => c.sessionId === first.sessionId && c.ssrc === first.ssrc) ?? first;
+    return {
+      userId: first.userId,
+      kind: 'bot',
+      json: (op, d) => current().send(op, d),
+      binary: (op, payload) => current().sendBinary(op, payload),
+    };
+  }
+
+  private onDave(connection: VoiceConnectionInfo, op: number, data: Record<string, unknown> | Buffer): void {
+    const media = this.dave.get(connection.guildId);
+    if (!media) return;
+    const gateway = media.gateway;
+    if (Buffer.isBuffer(data)) {
+      if (op === 26) gateway.keyPackage(connection.userId, data);
+      else if (op === 28) gateway.commitWelcome(connection.userId, data);
+    } else if (op === 23) gateway.ready(connection.userId, Number(data.transition_id));
+    else if (op === 31) gateway.invalid(connection.userId, Number(data.transition_id));
+  }
+
+  private onVoiceClose(connection: VoiceConnectionInfo, code: number): void {
+    const resumable = code === 4015 || code < 4000;
+    const media = this.dave.get(connection.guildId);
+    if (!media || resumable) return;
+    media.close();
+    this.dave.delete(connection.guildId);
+  }
+
+  private onVoiceState(guildId: string, userId: string, channelId: string | null): void {
+    const media = this.dave.get(guildId);
+    if (!media || userId === this.options.world.bot.id) return;
+    if (channelId === media.channelId) media.addListener(userId);
+    else media.removeListener(userId);
   }
 
   private sendServerUpdate(guildId: string, sessionId: string, server: VoiceServer): void {

@@ -35,6 +35,15 @@ export interface VoiceConnectionInfo {
   closedAt?: number;
   closeCode?: number;
   ws: WebSocket | undefined;
+  /** DAVE protocol version given in Session Description (0 = transport encryption only). */
+  daveProtocolVersion?: number;
+  /** Sends a JSON op (with the next sequence number) to the client. */
+  send(op: number, d: unknown): void;
+  /** Sends a DAVE binary message `[u16 seq][u8 op][payload]`. */
+  sendBinary(op: number, payload: Buffer): void;
+  /** Sequenced messages sent so far (the newest 200), replayed after `seq_ack` on resume (voice gateway v8). */
+  outbox: Array<{ seq: number; data: string | Buffer }>;
+  seq: number;
 }
 
 /** What the hub decides for the server: who may connect, and where audio goes. */
@@ -49,6 +58,13 @@ export interface VoiceServerHooks {
   onAudio(connection: VoiceConnectionInfo, header: RtpHeader, opus: Buffer, arrivalMs: number): void;
   modes(): VoiceEncryptionMode[];
   heartbeatIntervalMs: number;
+  /** The DAVE protocol version to run for this client (given its max_dave_protocol_version), or 'refuse' (4017). */
+  daveProtocol(connection: VoiceConnectionInfo): number | 'refuse';
+  /** After Session Description: the connection is ready for DAVE messages. */
+  onSessionReady(connection: VoiceConnectionInfo): void;
+  /** DAVE ops from the client: JSON 23/31, binary 26/28. */
+  onDave(connection: VoiceConnectionInfo, op: number, data: Record<string, unknown> | Buffer): void;
+  onClose(connection: VoiceConnectionInfo, code: number): void;
 }
 
 let nextConnectionId = 1;
@@ -107,14 +123,17 @@ export class VoiceServer {
 
   private onConnection(ws: WebSocket): void {
     let connection: VoiceConnectionInfo | undefined;
-    let seq = 0;
     const send = (op: number, d: unknown): void => {
-      seq += 1;
-      if (ws.readyState === 1) ws.send(JSON.stringify({ op, d, seq }));
+      if (connection) connection.send(op, d);
+      else if (ws.readyState === 1) ws.send(JSON.stringify({ op, d }));
     };
     ws.send(JSON.stringify({ op: VoiceOpcodes.Hello, d: { heartbeat_interval: this.hooks.heartbeatIntervalMs } }));
     ws.on('message', (raw, isBinary) => {
-      if (isBinary) return; // DAVE binary opcodes: never negotiated (dave_protocol_version 0).
+      if (isBinary) {
+        const data = Buffer.isBuffer(raw) ? raw : Buffer.concat(raw as Buffer[]);
+        if (connection && data.length >= 1) this.hooks.onDave(connection, data[0]!, data.subarray(1));
+        return;
+      }
       let packet: { op: number; d: Record<string, unknown> };
       try {
         packet = JSON.parse(String(raw)) as typeof packet;
@@ -138,15 +157,20 @@ export class VoiceServer {
         case VoiceOpcodes.Speaking:
           connection?.speaking.push({ at: performance.now(), speaking: Number(packet.d.speaking) });
           break;
+        case VoiceOpcodes.DaveTransitionReady:
+        case VoiceOpcodes.DaveMlsInvalidCommitWelcome:
+          if (connection) this.hooks.onDave(connection, packet.op, packet.d ?? {});
+          break;
         default:
-          break; // DAVE JSON opcodes and anything newer: ignored, as the session never enabled DAVE.
+          break;
       }
     });
     ws.on('close', (code) => {
-      if (connection) {
+      if (connection && connection.ws === ws) {
         connection.closedAt = performance.now();
         connection.closeCode = code;
         connection.ws = undefined;
+        this.hooks.onClose(connection, code);
       }
     });
   }
@@ -160,7 +184,7 @@ export class VoiceServer {
     const base = {
       id: nextConnectionId++, server: this.name, guildId: auth.guildId, userId: auth.userId,
       sessionId: String(d.session_id), token: String(d.token), openedAt: performance.now(), identifiedAt: performance.now(),
-      speaking: [], heartbeats: 0, packets: 0, decryptErrors: 0, ws,
+      speaking: [], heartbeats: 0, packets: 0, decryptErrors: 0, ws, outbox: [], seq: 0,
     };
     let connection: VoiceConnectionInfo;
     if (op === VoiceOpcodes.Resume) {
@@ -170,13 +194,25 @@ export class VoiceServer {
         return undefined;
       }
       if (previous.ws && previous.ws !== ws) previous.ws.terminate();
-      connection = { ...base, ssrc: previous.ssrc, mode: previous.mode!, secretKey: previous.secretKey, resumed: true, ...(previous.remote ? { remote: previous.remote } : {}) };
+      connection = this.withTransport({
+        ...base, ssrc: previous.ssrc, mode: previous.mode!, secretKey: previous.secretKey, resumed: true, seq: previous.seq, outbox: previous.outbox,
+        ...(previous.remote ? { remote: previous.remote } : {}),
+        ...(previous.daveProtocolVersion !== undefined ? { daveProtocolVersion: previous.daveProtocolVersion } : {}),
+        ...(previous.maxDaveProtocolVersion !== undefined ? { maxDaveProtocolVersion: previous.maxDaveProtocolVersion } : {}),
+      });
       this.register(connection);
-      send(VoiceOpcodes.Resumed, null);
+      ws.send(JSON.stringify({ op: VoiceOpcodes.Resumed, d: null }));
+      // Voice gateway v8 buffered resume: everything after the client's seq_ack is sent again, in order.
+      const ack = Number(d.seq_ack ?? -1);
+      for (const entry of connection.outbox) if (entry.seq > ack && ws.readyState === 1) ws.send(entry.data);
     } else {
-      connection = { ...base, ssrc: this.newSsrc(), resumed: false, maxDaveProtocolVersion: Number(d.max_dave_protocol_version ?? 0) };
+      connection = this.withTransport({ ...base, ssrc: this.newSsrc(), resumed: false, maxDaveProtocolVersion: Number(d.max_dave_protocol_version ?? 0) });
+      if (this.hooks.daveProtocol(connection) === 'refuse') {
+        ws.close(4017, 'E2EE/DAVE protocol required');
+        return undefined;
+      }
       this.register(connection);
-      send(VoiceOpcodes.Ready, { ssrc: connection.ssrc, ip: '127.0.0.1', port: this.udpPort, modes: this.hooks.modes(), heartbeat_interval: 1 });
+      connection.send(VoiceOpcodes.Ready, { ssrc: connection.ssrc, ip: '127.0.0.1', port: this.udpPort, modes: this.hooks.modes(), heartbeat_interval: 1 });
     }
     return connection;
   }
@@ -196,10 +232,35 @@ export class VoiceServer {
     }
     connection.mode = mode;
     connection.secretKey = randomBytes(32);
+    const dave = this.hooks.daveProtocol(connection);
+    connection.daveProtocolVersion = dave === 'refuse' ? 0 : dave;
     send(VoiceOpcodes.SessionDescription, {
-      mode, secret_key: [...connection.secretKey], dave_protocol_version: 0,
+      mode, secret_key: [...connection.secretKey], dave_protocol_version: connection.daveProtocolVersion,
       audio_codec: 'opus', video_codec: null, media_session_id: randomBytes(16).toString('hex'),
     });
+    this.hooks.onSessionReady(connection);
+  }
+
+  /** Gives a connection its sequenced senders; they write to whatever WebSocket the connection has now. */
+  private withTransport(c: Omit<VoiceConnectionInfo, 'send' | 'sendBinary'>): VoiceConnectionInfo {
+    const connection = c as VoiceConnectionInfo;
+    const push = (data: string | Buffer): void => {
+      connection.outbox.push({ seq: connection.seq, data });
+      if (connection.outbox.length > 200) connection.outbox.shift();
+      if (connection.ws?.readyState === 1) connection.ws.send(data);
+    };
+    connection.send = (op, d) => {
+      connection.seq = (connection.seq + 1) & 0xffff;
+      push(JSON.stringify({ op, d, seq: connection.seq }));
+    };
+    connection.sendBinary = (op, payload) => {
+      connection.seq = (connection.seq + 1) & 0xffff;
+      const head = Buffer.alloc(3);
+      head.writeUInt16BE(connection.seq, 0);
+      head[2] = op;
+      push(Buffer.concat([head, payload]));
+    };
+    return connection;
   }
 
   private newSsrc(): number {

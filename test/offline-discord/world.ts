@@ -38,6 +38,8 @@ export class World {
   readonly owner: APIUser;
   readonly users = new Map<string, APIUser>();
   readonly guilds = new Map<string, WorldGuild>();
+  /** Called after every voice state change (the voice hub follows who is in the bot's channel). */
+  readonly voiceStateObservers: Array<(guildId: string, userId: string, channelId: string | null) => void> = [];
   private dispatch: Dispatch = () => undefined;
 
   constructor(options: { botUsername?: string; ids?: SnowflakeFactory } = {}) {
@@ -204,6 +206,7 @@ export class World {
     if (channelId === null) guild.voiceStates.delete(userId);
     else guild.voiceStates.set(userId, state);
     this.dispatch(guildId, GatewayDispatchEvents.VoiceStateUpdate, state);
+    for (const observe of this.voiceStateObservers) observe(guildId, userId, channelId);
     return state;
   }
 

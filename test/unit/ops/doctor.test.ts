@@ -82,6 +82,7 @@ describe('runDoctor', () => {
       'yt-dlp-solver', 'yt-dlp-cookies', 'yt-dlp-pot', 'yt-dlp-canary', 'discord-login', 'discord-intents', 'discord-invite',
     ]);
     expect(byId(report.results, 'ffmpeg')?.message).toBe('ffmpeg version 7.1 at /usr/bin/ffmpeg (PATH), libopus present');
+    expect(byId(report.results, 'dave')?.message).toBe('@snazzah/davey 0.1.12 loads; voice will offer DAVE protocol v1 (max_dave_protocol_version)');
     expect(byId(report.results, 'discord-intents')?.message).toContain('enabled but unused: Message Content');
     expect(byId(report.results, 'discord-invite')?.message).toContain('permissions=3148800');
     expect(readdirSync(join(dir, 'data'))).toEqual([]); // the write test cleaned up after itself
@@ -134,7 +135,14 @@ describe('runDoctor', () => {
     expect(byId(report.results, 'opus')?.message).toContain('25 concurrent encoders');
     expect(byId(report.results, 'opus')?.fix).toContain('build-essential');
     expect(byId(report.results, 'dave')?.status).toBe('fail');
+    expect(byId(report.results, 'dave')?.fix).toContain('Linux armv7 (gnueabihf)');
     expect(byId(report.results, 'node')).toMatchObject({ status: 'fail', message: 'v20.18.0 is too old; 22.12.0 or newer is required' });
+  });
+
+  it('fails a davey that would offer DAVE protocol 0 (Discord closes such voice connections with 4017)', async () => {
+    const report = await runDoctor(healthy({ load: load({ ...modules, '@snazzah/davey': { VERSION: '0.0.1', DAVE_PROTOCOL_VERSION: 0 } }) }));
+    expect(byId(report.results, 'dave')).toMatchObject({ status: 'fail' });
+    expect(byId(report.results, 'dave')?.message).toContain('4017');
   });
 
   it('warns when yt-dlp is missing or old, with how to install or update it', async () => {
