@@ -1,4 +1,4 @@
-import { escapeText } from '../core/format.js';
+import { escapeText, plural } from '../core/format.js';
 import type { SavedPlaylist } from '../core/saved-playlist.js';
 import { actorOf } from '../controls/control-guard.js';
 import { assertCanJoin, memberVoiceChannel } from '../controls/preconditions.js';
@@ -37,7 +37,7 @@ export async function loadSavedPlaylist(ctx: CommandContext, playlist: SavedPlay
   }
   const result = await session.enqueue(limited.accepted, requester, placement);
   const name = `**${escapeText(playlist.name)}**`;
-  const count = `${limited.accepted.length} track(s)${describeLeftOut(limited)}`;
+  const count = `${plural(limited.accepted.length, 'track')}${describeLeftOut(limited)}`;
   if (!result.started) return `📂 Loaded ${name}: queued ${count} from position #${result.position ?? 1}.`;
   const outcome = await Promise.race([
     result.started,
@@ -45,5 +45,5 @@ export async function loadSavedPlaylist(ctx: CommandContext, playlist: SavedPlay
   ]);
   if (outcome && !outcome.ok) throw outcome.error;
   const first = limited.accepted[0];
-  return `📂 Loaded ${name}: ${count}. ▶️ Now playing **${escapeText(first?.title ?? '')}**.`;
+  return `📂 Loaded ${name}: ${count}. ▶️ Started **${escapeText(first?.title ?? '')}**.`;
 }

@@ -1,4 +1,4 @@
-import { escapeText, formatDuration, trackLength } from '../core/format.js';
+import { escapeText, formatDuration, trackLength, plural } from '../core/format.js';
 import type { SavedPlaylist } from '../core/saved-playlist.js';
 
 /** How many tracks `/playlist show` lists (the rest are counted; `/playlist export` has them all). */
@@ -9,7 +9,7 @@ const totalMs = (playlist: SavedPlaylist): number => playlist.tracks.reduce((sum
 /** `/playlist list`: the member's own playlists only (the caller passes the member's list). */
 export function renderPlaylistList(playlists: readonly SavedPlaylist[], limit: number): string {
   if (playlists.length === 0) return '📭 You have no saved playlists yet. Save the queue with `/playlist save name:<name>`.';
-  const lines = playlists.map((p) => `• **${escapeText(p.name)}** · ${p.tracks.length} track(s) · ${formatDuration(totalMs(p))}`);
+  const lines = playlists.map((p) => `• **${escapeText(p.name)}** · ${plural(p.tracks.length, 'track')} · ${formatDuration(totalMs(p))}`);
   return [`📂 **Your saved playlists** (${playlists.length}/${limit}):`, ...lines].join('\n');
 }
 
@@ -22,7 +22,7 @@ export function renderPlaylist(playlist: SavedPlaylist): string {
   });
   const more = playlist.tracks.length > SHOW_LIMIT ? [`…and ${playlist.tracks.length - SHOW_LIMIT} more (\`/playlist export\` has them all).`] : [];
   return [
-    `📂 **${escapeText(playlist.name)}** · ${playlist.tracks.length} track(s) · ${formatDuration(totalMs(playlist))}`,
+    `📂 **${escapeText(playlist.name)}** · ${plural(playlist.tracks.length, 'track')} · ${formatDuration(totalMs(playlist))}`,
     ...shown,
     ...more,
   ].join('\n');

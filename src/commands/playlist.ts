@@ -1,6 +1,6 @@
 import { AttachmentBuilder, InteractionContextType, SlashCommandBuilder, type SlashCommandSubcommandBuilder } from 'discord.js';
 import { UserError } from '../core/errors.js';
-import { escapeText } from '../core/format.js';
+import { escapeText, plural } from '../core/format.js';
 import { m3uFileName, PLAYLIST_NAME_MAX, toM3u, validPlaylistName } from '../core/saved-playlist.js';
 import type { Track } from '../core/track.js';
 import { isActive } from '../session/session-state.js';
@@ -59,7 +59,7 @@ export const playlistCommand: SlashCommand = {
       case 'save': {
         const tracks = tracksToSave(ctx, interaction.options.getBoolean('current') === true);
         const { playlist, replaced } = await deps.playlists.save(owner, name, tracks);
-        return `💾 ${replaced ? 'Replaced' : 'Saved'} **${escapeText(playlist.name)}** with ${playlist.tracks.length} track(s). Load it anywhere with \`/playlist load\`.`;
+        return `💾 ${replaced ? 'Replaced' : 'Saved'} **${escapeText(playlist.name)}** with ${plural(playlist.tracks.length, 'track')}. Load it anywhere with \`/playlist load\`.`;
       }
       case 'load':
         return loadSavedPlaylist(ctx, await deps.playlists.get(owner, name), placementOf(interaction));
@@ -67,13 +67,13 @@ export const playlistCommand: SlashCommand = {
         return renderPlaylist(await deps.playlists.get(owner, name));
       case 'delete': {
         const deleted = await deps.playlists.delete(owner, name);
-        return `🗑️ Deleted **${escapeText(deleted.name)}** (${deleted.tracks.length} track(s)).`;
+        return `🗑️ Deleted **${escapeText(deleted.name)}** (${plural(deleted.tracks.length, 'track')}).`;
       }
       case 'export': {
         const playlist = await deps.playlists.get(owner, name);
         const file = new AttachmentBuilder(Buffer.from(toM3u(playlist), 'utf8'), { name: m3uFileName(playlist.name) });
         return {
-          content: `📤 **${escapeText(playlist.name)}** as M3U (${playlist.tracks.length} track(s)); \`/play file:\` plays it back.`,
+          content: `📤 **${escapeText(playlist.name)}** as M3U (${plural(playlist.tracks.length, 'track')}); \`/play file:\` plays it back.`,
           files: [file],
         };
       }

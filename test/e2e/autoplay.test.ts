@@ -61,7 +61,7 @@ afterAll(async () => {
 
 describe('autoplay', () => {
   it('with autoplay on, a related track starts when the queue runs out, never one from the history', async () => {
-    expect(await stack.ask(alice, 'play', { query: `https://www.youtube.com/watch?v=${PLAYED}` })).toMatch(/Now playing \*\*Tone Band \\- First Song\*\*/);
+    expect(await stack.ask(alice, 'play', { query: `https://www.youtube.com/watch?v=${PLAYED}` })).toMatch(/Started \*\*Tone Band \\- First Song\*\*/);
     expect(await stack.ask(alice, 'play', { query: `https://www.youtube.com/watch?v=${SEED}` })).toMatch(/Queued/);
     expect(await stack.ask(alice, 'autoplay', { enabled: true })).toMatch(/Autoplay is \*\*on\*\*/);
     const notice = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => /📻 Autoplay: queued/.test(m.content ?? ''), 40_000);

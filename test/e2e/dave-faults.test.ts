@@ -37,7 +37,7 @@ function voiceJoins(s: Stack): number {
 describe('DAVE faults on the bot side', () => {
   it('a frame sent without E2EE after the transition is caught by the listener', async () => {
     const s = await faultyStack('plaintext-once');
-    expect(await playLongTone(s)).toMatch(/Now playing/);
+    expect(await playLongTone(s)).toMatch(/Started/);
     await s.bot.waitForLog('test fault: one frame sent without DAVE', 20_000);
     await waitForHeard(s, s.users.alice, performance.now(), 10);
     const violations = s.discord.voice.daveViolations();
@@ -47,7 +47,7 @@ describe('DAVE faults on the bot side', () => {
 
   it('a bot that keeps the old epoch key is caught: the new member cannot decrypt it', async () => {
     const s = await faultyStack('stale-key');
-    expect(await playLongTone(s)).toMatch(/Now playing/);
+    expect(await playLongTone(s)).toMatch(/Started/);
     await waitForHeard(s, s.users.alice, performance.now(), 25);
     const mark = performance.now();
     s.join(s.users.bob);

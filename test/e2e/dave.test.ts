@@ -46,7 +46,7 @@ describe('DAVE v1 end to end', () => {
     stack.join(stack.users.alice);
     const url = await stack.media.tone({ hz: HZ, seconds: 240, format: 'ogg' });
     const play = stack.command(stack.users.alice, 'play', { query: url });
-    await play.reply((m) => /Now playing/.test(m.content ?? ''), 30_000);
+    await play.reply((m) => /Started/.test(m.content ?? ''), 30_000);
     await stack.discord.voice.waitForFrequency(g, HZ, { toleranceHz: 5, since: play.dispatchedAt, timeoutMs: 20_000 });
     const connection = stack.discord.voice.activeConnection(g)!;
     expect(connection.maxDaveProtocolVersion).toBe(1);

@@ -78,7 +78,7 @@ function attackMessagesSince(t0: number): number {
 
 async function startListening(): Promise<void> {
   const long = await media.tone({ hz: 610, seconds: 900, format: 'ogg' });
-  expect(await listen('play', { query: long })).toMatch(/Now playing/);
+  expect(await listen('play', { query: long })).toMatch(/Started/);
   for (const hz of [611, 612]) expect(await listen('play', { query: await media.tone({ hz, seconds: 60, format: 'ogg' }) })).toMatch(/Queued|Added/);
   await discord.voice.waitForFrequency(L, 610, { toleranceHz: 4, timeoutMs: 20_000 });
 }
@@ -116,6 +116,9 @@ function botOptions() {
       ALLOWED_PRIVATE_HOSTS: `${media.host},${hostile.host},127.0.0.1:${closedPort}`,
       YTDLP_PATH: ytdlp.path,
       FETCH_TIMEOUT: '3s',
+      // The production defaults (startBot turns them off for the other suites).
+      RATE_LIMIT_MEMBER: '10/10s',
+      RATE_LIMIT_GUILD: '60/30s',
       ...SECRET_ENV,
     },
   };

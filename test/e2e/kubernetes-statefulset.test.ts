@@ -151,7 +151,7 @@ async function playEverywhere(): Promise<void> {
     discord.setUserVoiceChannel(guildId, alice, discord.world.voiceChannel(guildId, 'Music').id);
     const long = await media.tone({ hz: TONES[i]!, seconds: 400, format: 'ogg' });
     const next = await media.tone({ hz: 990, seconds: 30, format: 'ogg' });
-    await discord.sendCommand({ guildId, userId: alice, name: 'play', options: { query: long } }).reply((m) => /Now playing/.test(m.content ?? ''), 30_000);
+    await discord.sendCommand({ guildId, userId: alice, name: 'play', options: { query: long } }).reply((m) => /Started/.test(m.content ?? ''), 30_000);
     await discord.sendCommand({ guildId, userId: alice, name: 'play', options: { query: next } }).reply((m) => /Queued|queue/i.test(m.content ?? ''), 30_000);
   }
   for (const [i, guildId] of guilds.entries()) {

@@ -55,7 +55,7 @@ afterEach(async () => {
 describe('/lyrics', () => {
   it('follows the song: highlights the line just passed as it plays, jumps after /seek, stops when dismissed', async () => {
     const url = await serveTagged('evening.ogg', 440, 'Evening Walk', 'The Strollers');
-    expect(await stack.ask(alice, 'play', { query: url })).toMatch(/Now playing \*\*Evening Walk\*\*/);
+    expect(await stack.ask(alice, 'play', { query: url })).toMatch(/Started \*\*Evening Walk\*\*/);
     const started = performance.now();
     const cmd = stack.command(alice, 'lyrics');
     const first = await cmd.reply(undefined, 20_000);

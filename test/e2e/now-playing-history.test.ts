@@ -35,7 +35,7 @@ describe('now playing as a card', () => {
   it('/nowplaying and the announcement carry the card, with the controls as before', async () => {
     const second = await stack.media.tone({ hz: 660, seconds: 30, format: 'ogg' });
     const play = stack.command(alice, 'play', { query: VIDEO });
-    await play.reply((m) => /Now playing/.test(m.content ?? ''), 20_000);
+    await play.reply((m) => /Started/.test(m.content ?? ''), 20_000);
     await stack.ask(alice, 'play', { query: second });
     const reply = await stack.command(alice, 'nowplaying').reply(undefined, 20_000);
     const card = embedOf(reply);

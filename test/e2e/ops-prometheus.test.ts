@@ -200,7 +200,7 @@ describe('the Grafana dashboard against a real Prometheus', () => {
     discord.setUserVoiceChannel(guildId, alice, discord.world.voiceChannel(guildId, 'Music').id);
     const url = await media.tone({ hz: 550, seconds: 120, format: 'mp3' }); // ffmpeg: a child process to see
     const play = command(alice, 'play', { query: url });
-    await play.reply((m) => /Now playing/.test(m.content), 20_000);
+    await play.reply((m) => /Started/.test(m.content ?? ''), 20_000);
     await discord.voice.waitForFrequency(guildId, 550, { toleranceHz: 5, since: play.dispatchedAt, timeoutMs: 20_000 });
     // The frame monitor reports every 5 s: wait until Prometheus has seen frames flow (a rate, not a sleep).
     await until(async () => ((await query('sum(rate(tunebot_voice_frames_sent_total[20s])) > 0')).length > 0 ? true : undefined),

@@ -42,7 +42,7 @@ describe('/playlist', () => {
     expect(await stack.ask(alice, 'stop')).toMatch(/Stopped|stop/i);
 
     const loaded = await text(alice, 'load', { name: 'road trip' }); // names compare case-insensitively
-    expect(loaded).toMatch(/📂 Loaded \*\*Road Trip\*\*: 3 track\(s\)\. ▶️ Now playing \*\*440\\-60\*\*/);
+    expect(loaded).toMatch(/📂 Loaded \*\*Road Trip\*\*: 3 tracks\. ▶️ Started \*\*440\\-60\*\*/);
     const queue = await stack.ask(alice, 'queue');
     expect(queue).toMatch(/\*\*Now playing:\*\* 440\\-60/);
     expect(upNext(queue).map((l) => l.replace(/ `.*$/, ''))).toEqual(['`1.` 550\\-60', '`2.` 660\\-60']);

@@ -57,7 +57,7 @@ describe('tag titles over HTTP', () => {
   ])('a tagged %s shows its tag title in the reply and in /nowplaying', async (format, hz, title, artist) => {
     const url = stack.files.serve(`/music/track-${hz}.${format}`, await taggedFile(format, hz, title, artist), FORMATS[format].type);
     const cmd = stack.command(alice, 'play', { query: url });
-    expect((await cmd.reply(undefined, 20_000)).content).toMatch(new RegExp(`Now playing \\*\\*${title}\\*\\* \`0:4[01]\``));
+    expect((await cmd.reply(undefined, 20_000)).content).toMatch(new RegExp(`Started \\*\\*${title}\\*\\* \`0:4[01]\``));
     const np = await stack.ask(alice, 'nowplaying');
     expect(np).toContain(title);
     expect(np).not.toContain(`track-${hz}`);
@@ -68,7 +68,7 @@ describe('tag titles over HTTP', () => {
     const bytes = await taggedFile('mp3', 880, 'Evening Walk (Attached)', 'Someone');
     const url = stack.files.serve('/attachments/1/2/evening-walk.mp3', bytes, 'audio/mpeg');
     const reply = await stack.ask(alice, 'play', undefined, { attachments: [{ url, filename: 'evening-walk.mp3', contentType: 'audio/mpeg', size: bytes.length }] });
-    expect(reply).toMatch(/Now playing \*\*Evening Walk \\\(Attached\\\)\*\*/);
+    expect(reply).toMatch(/Started \*\*Evening Walk \\\(Attached\\\)\*\*/);
   });
 
   it('a hostile tag renders harmlessly: no ping, no timestamp, no markup', async () => {

@@ -88,7 +88,7 @@ describe('each YouTube failure', () => {
 describe('an audio URL that starts answering 403 mid-track', () => {
   it('is re-resolved once (a second yt-dlp run) and playback resumes about where it stopped', async () => {
     const cmd = stack.command(alice, 'play', { query: `https://www.youtube.com/watch?v=${FORBIDDEN_ID}` });
-    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing \*\*Staircase 403\*\*/);
+    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Staircase 403\*\*/);
     await eventually(() => stack.files.hits('/cdn/forbidden.webm') >= 3, 20_000, 'the refused and the re-signed download');
     // The gap holds a whole yt-dlp run, so "ended" is judged on a longer silence than a plain reopen needs.
     const silentFrom = await stack.discord.voice.waitForSilence(stack.guildId, 6000, { since: cmd.dispatchedAt, timeoutMs: 40_000 });

@@ -48,7 +48,7 @@ describe('while YouTube refuses this server', () => {
   it('a search under the bot check plays a SoundCloud result, and the reply says so', async () => {
     const cmd = stack.command(alice, 'play', { query: 'never gonna give you up' });
     const reply = await cmd.reply(undefined, 30_000);
-    expect(reply.content).toBe(`▶️ Now playing **Never Gonna Give You Up** \`3:33\`\n${NOTE}`);
+    expect(reply.content).toBe(`▶️ Started **Never Gonna Give You Up** \`3:33\`\n${NOTE}`);
     await stack.discord.voice.waitForFrequency(stack.guildId, 660, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 20_000 });
     expect(stack.ytdlp.spawns('scsearch')).toBe(1);
     expect(stack.ytdlp.spawns('ytsearch')).toBe(1); // YouTube was asked first
@@ -58,7 +58,7 @@ describe('while YouTube refuses this server', () => {
   it('once YouTube is known to refuse, a search goes straight to SoundCloud', async () => {
     const ytsearches = stack.ytdlp.spawns('ytsearch');
     const reply = await stack.ask(alice, 'play', { query: 'together forever' }, { timeoutMs: 30_000 });
-    expect(reply).toMatch(/^▶️ Now playing \*\*Never Gonna Give You Up\*\*/); // the fake's first scsearch entry
+    expect(reply).toMatch(/^▶️ Started \*\*Never Gonna Give You Up\*\*/); // the fake's first scsearch entry
     expect(reply).toContain(NOTE);
     expect(stack.ytdlp.spawns('ytsearch')).toBe(ytsearches);
     await stack.ask(alice, 'stop');

@@ -48,7 +48,7 @@ afterAll(async () => {
 describe('with cookies, a PO-token provider and extra options configured', () => {
   it('a video behind the bot check plays', async () => {
     const cmd = stack.command(stack.users.alice, 'play', { query: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ' });
-    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Now playing \*\*Rick Astley/);
+    expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Rick Astley/);
     await stack.discord.voice.waitForFrequency(stack.guildId, 440, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
     await stack.ask(stack.users.alice, 'stop');
   });

@@ -164,6 +164,12 @@ export function startBot(discord: OfflineDiscord, options: StartBotOptions = {})
     LOG_LEVEL: 'debug',
     NODE_EXTRA_CA_CERTS: discord.certPath,
     ...(options.mediaHost ? { ALLOWED_PRIVATE_HOSTS: options.mediaHost } : {}),
+    // Tests drive commands far faster than a member would: the command rate limits are the hostile suite's to
+    // turn on (it sets the production defaults), and the fakes' switches must reach the yt-dlp/python children
+    // through the bot's minimal child environment.
+    RATE_LIMIT_MEMBER: 'off',
+    RATE_LIMIT_GUILD: 'off',
+    CHILD_ENV_PASSTHROUGH: 'FAKE_YTDLP_*,FAKE_PYTHON_*',
     ...options.env,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
