@@ -174,11 +174,15 @@ describe('Docker image', () => {
     return Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
   }
 
-  /** compose's `environment:` block of the bot service (literal KEY: value lines). */
+  /**
+   * compose's `environment:` block of the bot service (KEY: value lines), with compose's `${VAR:-default}`
+   * interpolation done as compose does it with VAR unset in the shell (the default).
+   */
   function composeEnvironment(): Record<string, string> {
     const block = /\n {4}environment:\n((?: {6}.*\n| *#.*\n)+)/.exec(compose)?.[1] ?? '';
+    const interpolate = (value: string) => value.replace(/\$\{[A-Z_]+:?-([^}]*)\}/g, '$1');
     return Object.fromEntries(
-      [...block.matchAll(/^ {6}([A-Z_]+): "?([^"\n]*)"?$/gm)].map((m) => [m[1]!, m[2]!]),
+      [...block.matchAll(/^ {6}([A-Z_]+): "?([^"\n]*)"?$/gm)].map((m) => [m[1]!, interpolate(m[2]!)]),
     );
   }
 

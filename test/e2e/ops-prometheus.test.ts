@@ -172,7 +172,7 @@ describe('/status', () => {
     expect(field('Guilds playing')).toMatch(/of 1 server/);
     expect(field('Streams')).toMatch(/passthrough \d+ · ffmpeg \d+/);
     expect(field('Store')).toContain('healthy');
-    expect(field('Sources')).toMatch(/yt-dlp 2025\.11\.12 · youtube ✅/);
+    expect(field('Sources')).toMatch(/yt-dlp \d{4}\.\d{2}\.\d{2} · youtube ✅/);
     expect(field('CPU and memory')).toMatch(/% CPU · \d+ MB RSS/);
     expect(field('Feedback in this server')).toBe('★ 4.00 / 5 from 1 rating');
     expect(reply.files.map((f) => f.filename)).toEqual(['frames-last-hour.png']);

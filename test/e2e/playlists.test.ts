@@ -37,8 +37,8 @@ afterAll(async () => {
 describe('/playlist', () => {
   it('saves the queue, and after /stop loads the same tracks back in order', async () => {
     for (const url of urls) await stack.ask(alice, 'play', { query: url });
-    expect(await text(alice, 'save', { name: 'Road Trip' })).toMatch(/💾 Saved \*\*Road Trip\*\* with 3 track\(s\)/);
-    expect(await text(alice, 'save', { name: 'Solo', current: true })).toMatch(/Saved \*\*Solo\*\* with 1 track\(s\)/);
+    expect(await text(alice, 'save', { name: 'Road Trip' })).toMatch(/💾 Saved \*\*Road Trip\*\* with 3 tracks/);
+    expect(await text(alice, 'save', { name: 'Solo', current: true })).toMatch(/Saved \*\*Solo\*\* with 1 track/);
     expect(await stack.ask(alice, 'stop')).toMatch(/Stopped|stop/i);
 
     const loaded = await text(alice, 'load', { name: 'road trip' }); // names compare case-insensitively
@@ -53,7 +53,7 @@ describe('/playlist', () => {
     const shown = await text(alice, 'show', { name: 'Road Trip' });
     expect(shown.split('\n').slice(1).map((l) => l.replace(/ `\d+:\d\d`$/, ''))).toEqual(['`1.` 440\\-60', '`2.` 550\\-60', '`3.` 660\\-60']);
     const exported = await pl(alice, 'export', { name: 'Road Trip' });
-    expect(exported.content).toMatch(/📤 \*\*Road Trip\*\* as M3U \(3 track\(s\)\)/);
+    expect(exported.content).toMatch(/📤 \*\*Road Trip\*\* as M3U \(3 tracks\)/);
     expect(exported.files.map((f) => f.filename)).toEqual(['Road_Trip.m3u']);
     const m3u = exported.files[0]?.content?.toString('utf8') ?? '';
     expect(m3u.split('\n')[0]).toBe('#EXTM3U');
@@ -67,7 +67,7 @@ describe('/playlist', () => {
     expect(await text(bob, 'delete', { name: 'Road Trip' })).toMatch(/❌ You have no saved playlist with that name/);
     const mine = await text(alice, 'list');
     expect(mine).toMatch(/Your saved playlists\*\* \(2\/2\)/);
-    expect(mine).toMatch(/Road Trip\*\* · 3 track\(s\) · 3:00[\s\S]*Solo\*\* · 1 track\(s\)/);
+    expect(mine).toMatch(/Road Trip\*\* · 3 tracks · 3:00[\s\S]*Solo\*\* · 1 track/);
   });
 
   it('refuses bad names and what is over the limits, with clear text', async () => {
@@ -82,9 +82,9 @@ describe('/playlist', () => {
 
   it('survives a restart, and delete removes only that playlist', async () => {
     await stack.restart();
-    expect(await text(alice, 'list')).toMatch(/Road Trip\*\* · 3 track\(s\)[\s\S]*Solo/);
+    expect(await text(alice, 'list')).toMatch(/Road Trip\*\* · 3 tracks[\s\S]*Solo/);
     expect(await text(alice, 'show', { name: 'Road Trip' })).toMatch(toneTitle(660));
-    expect(await text(alice, 'delete', { name: 'solo' })).toMatch(/🗑️ Deleted \*\*Solo\*\* \(1 track\(s\)\)/);
+    expect(await text(alice, 'delete', { name: 'solo' })).toMatch(/🗑️ Deleted \*\*Solo\*\* \(1 track\)/);
     const after = await text(alice, 'list');
     expect(after).toMatch(/Road Trip/);
     expect(after).not.toMatch(/Solo/);

@@ -60,7 +60,8 @@ describe('OpenAPI validation', () => {
     const message = (await upload.json()) as { attachments: Array<{ filename: string; size: number }> };
     expect(message.attachments).toMatchObject([{ filename: 'a.txt', size: 5 }]);
     discord.assertNoViolations();
-    expect(discord.rest.calls.at(-1)?.files).toEqual([{ field: 'files[0]', filename: 'a.txt', size: 5, contentType: 'application/octet-stream' }]);
+    expect(discord.rest.calls.at(-1)?.files).toMatchObject([{ field: 'files[0]', filename: 'a.txt', size: 5, contentType: 'application/octet-stream' }]);
+    expect(discord.rest.calls.at(-1)?.files?.[0]?.content?.toString()).toBe('hello');
   });
 
   it('answers unknown routes with 404 and wrong tokens with 401, both recorded as violations', async () => {
