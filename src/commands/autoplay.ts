@@ -1,6 +1,5 @@
 import { denials } from '../controls/denials.js';
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { UserError } from '../core/errors.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/autoplay enabled:<bool>`: for this session; `/settings autoplay` sets what sessions start with. */

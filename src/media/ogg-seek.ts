@@ -3,6 +3,10 @@ import { Transform, type TransformCallback } from 'node:stream';
 /** Ogg page header: "OggS", version, type, granule (int64 LE at 6), serial, sequence, CRC, segment count (26). */
 const HEADER_BYTES = 27;
 const OPUS_RATE_PER_MS = 48;
+/** Frame durations in tenths of a millisecond by TOC config, per mode (RFC 6716 table 2). */
+const SILK_TENTHS_MS = [100, 200, 400, 600];
+const HYBRID_TENTHS_MS = [100, 200];
+const CELT_TENTHS_MS = [25, 50, 100, 200];
 
 /**
  * Seeks in an Ogg/Opus stream without decoding: the header pages (OpusHead, OpusTags) pass, audio pages that
@@ -90,8 +94,8 @@ function trimPage(page: Buffer, granule: bigint, target: bigint): Buffer {
   let end = granule;
   const ends = new Array<bigint>(packets.length);
   for (let i = packets.length - 1; i >= 0; i -= 1) {
-    const packet = packets[i]!;
-    if (!packet.complete) continue;
+    const packet = packets[i];
+    if (!packet?.complete) continue;
     ends[i] = end;
     end -= BigInt(opusSamples(page.subarray(packet.start, packet.end)));
   }
@@ -111,7 +115,9 @@ function trimPage(page: Buffer, granule: bigint, target: bigint): Buffer {
 function opusSamples(packet: Buffer): number {
   const toc = packet[0] ?? 0;
   const config = toc >> 3;
-  const tenthsMs = config < 12 ? [100, 200, 400, 600][config % 4]! : config < 16 ? [100, 200][config % 2]! : [25, 50, 100, 200][config % 4]!;
+  // RFC 6716 §3.1: SILK configs 0-11 (10/20/40/60 ms), hybrid 12-15 (10/20 ms), CELT 16-31 (2.5/5/10/20 ms).
+  const table = config < 12 ? SILK_TENTHS_MS : config < 16 ? HYBRID_TENTHS_MS : CELT_TENTHS_MS;
+  const tenthsMs = table[config % table.length] ?? 200;
   const code = toc & 0x03;
   const frames = code === 0 ? 1 : code === 3 ? (packet[1] ?? 0) & 0x3f : 2;
   return (tenthsMs * 48 * frames) / 10;
@@ -126,7 +132,7 @@ const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
 /** The Ogg page checksum (CRC-32, polynomial 0x04c11db7, no reflection), over the page with its CRC field zeroed. */
 function oggCrc(page: Buffer): number {
   let crc = 0;
-  for (const byte of page) crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ byte) & 0xff]!) >>> 0;
+  for (const byte of page) crc = ((crc << 8) ^ (CRC_TABLE[((crc >>> 24) ^ byte) & 0xff] ?? 0)) >>> 0;
   return crc;
 }
 

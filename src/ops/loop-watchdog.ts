@@ -63,7 +63,8 @@ export class LoopWatchdog {
     const now = this.now();
     const lateMs = now - this.state.last - this.intervalMs;
     this.state.last = now;
-    const blamed = this.longest ?? (this.open.length > 0 ? { label: this.open[this.open.length - 1]!.label, ms: now - this.open[this.open.length - 1]!.at } : undefined);
+    const innermost = this.open.at(-1);
+    const blamed = this.longest ?? (innermost ? { label: innermost.label, ms: now - innermost.at } : undefined);
     this.longest = undefined;
     if (lateMs < this.thresholdMs) return;
     this.stalls++;

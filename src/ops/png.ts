@@ -24,7 +24,7 @@ export function encodePng(image: IndexedImage): Buffer {
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, 3, 0, 0, 0], 8); // bit depth 8, colour type 3 (palette), deflate, adaptive filter, no interlace
-  const plte = Buffer.from(palette.flatMap(([r, g, b]) => [r, g, b]));
+  const plte = Buffer.from(palette.flat());
   // Every scanline starts with its filter type; 0 (none) is best for flat colours.
   const raw = Buffer.alloc((width + 1) * height);
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);

@@ -49,7 +49,8 @@ export class ProcessSampler {
       const key = `${stat.pid}:${stat.start}`;
       seen.add(key);
       this.live.set(key, { kind, cpu: stat.cpuSeconds });
-      const total = totals.get(kind)!;
+      const total = totals.get(kind);
+      if (!total) continue;
       total.processes += 1;
       total.residentBytes += this.residentBytes(stat.pid);
       total.cpuSeconds += stat.cpuSeconds;
@@ -68,8 +69,8 @@ export class ProcessSampler {
     const children = this.childMap();
     const out: { stat: ProcStat; kind: ChildKind }[] = [];
     const queue: { pid: number; kind: ChildKind | undefined }[] = [{ pid: this.rootPid, kind: undefined }];
-    while (queue.length > 0 && out.length < 10_000) {
-      const { pid, kind } = queue.shift()!;
+    for (let next = queue.shift(); next && out.length < 10_000; next = queue.shift()) {
+      const { pid, kind } = next;
       for (const stat of children.get(pid) ?? []) {
         const childKind = kind ?? this.classify(stat.pid);
         out.push({ stat, kind: childKind });

@@ -92,8 +92,9 @@ export class FrameHistory {
     let from = this.last.at;
     const sum = { sent: open.sent, late: open.late, missing: open.missing, cpuSeconds: open.cpuSeconds };
     for (let i = this.ring.length - 1; i >= 0; i--) {
-      const s = this.ring[i]!;
-      const start = i > 0 ? this.ring[i - 1]!.at : s.at - this.intervalMs;
+      const s = this.ring[i];
+      if (!s) continue;
+      const start = this.ring[i - 1]?.at ?? s.at - this.intervalMs;
       if (start < now - ms - 1) break;
       sum.sent += s.sent;
       sum.late += s.late;

@@ -209,7 +209,7 @@ describe('StatefulSet pods on one shared store', () => {
       expect(note).toMatch(/1 more in the queue/);
     }
     // Pod 0's guilds never stopped: they kept receiving audio while pod 1 was replaced.
-    untouched.forEach((id, i) => expect(discord.voice.packets(id).length).toBeGreaterThan(before[i]! + 50));
+    for (const [i, id] of untouched.entries()) expect(discord.voice.packets(id).length).toBeGreaterThan(before[i]! + 50);
     const gaps = untouched.map((id) => discord.voice.gapStats(id, killedAt).max);
     expect(Math.max(...gaps)).toBeLessThan(2500); // generous: this machine is shared; a pause for the restart would be far longer
     const view = await discord.sendCommand({ guildId: settingsGuild, userId: owner, name: 'settings', subcommand: 'view' }).reply();

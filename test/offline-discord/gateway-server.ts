@@ -243,7 +243,7 @@ export class GatewayServer {
     const session: GatewaySession = { id: randomBytes(16).toString('hex'), shard, seq: 0, buffer: [], ws, ready: false, invalid: false };
     this.sessions.set(session.id, session);
     const previous = this.byShard.get(shard[0]);
-    if (previous && previous.ws && previous.ws !== ws) {
+    if (previous?.ws && previous.ws !== ws) {
       if (previous.ws.readyState === WebSocket.OPEN) this.takeovers.push({ shard: shard[0], at: performance.now() });
       previous.ws.close(4009, 'Session replaced');
     }

@@ -175,7 +175,7 @@ export class VoiceServer {
     });
   }
 
-  private authenticate(ws: WebSocket, op: number, d: Record<string, unknown>, send: (op: number, d: unknown) => void): VoiceConnectionInfo | undefined {
+  private authenticate(ws: WebSocket, op: number, d: Record<string, unknown>, _send: (op: number, d: unknown) => void): VoiceConnectionInfo | undefined {
     const auth = this.hooks.authorize(d as Parameters<VoiceServerHooks['authorize']>[0]);
     if (!auth) {
       ws.close(op === VoiceOpcodes.Resume ? 4006 : 4004, op === VoiceOpcodes.Resume ? 'Session no longer valid' : 'Authentication failed');

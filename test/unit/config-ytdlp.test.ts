@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { type ConfigError, parseConfig } from '../../src/config.js';
 import { DEFAULT_CANARY_URL, readYtDlpArgs, splitShellWords } from '../../src/config-ytdlp.js';
 import type { Logger } from '../../src/ports/logger.js';
 import { videoArgs } from '../../src/sources/ytdlp/ytdlp-args.js';

@@ -19,7 +19,10 @@ const MAX = 100;
 
 /** The command definition with `description_localizations` filled in from every locale that translates it. */
 export function localize(data: Json, locales: readonly LocaleTexts[]): Json {
-  const texts = locales.flatMap((l) => (l.commands[data.name] ? [{ locale: l.locale, texts: l.commands[data.name]! }] : []));
+  const texts = locales.flatMap((l) => {
+    const mine = l.commands[data.name];
+    return mine ? [{ locale: l.locale, texts: mine }] : [];
+  });
   if (texts.length === 0) return data;
   const own = Object.fromEntries(texts.flatMap(({ locale, texts: t }) => (t.description ? [[locale, t.description.slice(0, MAX)]] : [])));
   const options = (data.options as Option[] | undefined)?.map((option) => localizeOption(option, texts));

@@ -6,7 +6,7 @@
  * it never reaches a user; `toUserFacingError` maps each failure kind to a catalogue `UserError`, or keeps
  * the `YtDlpError` when it is an outage/bug (the router then shows only a reference id).
  */
-import { UserError, type ErrorCode, type PlainErrorCode } from '../../core/errors.js';
+import { UserError, type PlainErrorCode } from '../../core/errors.js';
 import { classifyYouTubeStderr } from './youtube-failures.js';
 
 export type YtDlpFailureKind =

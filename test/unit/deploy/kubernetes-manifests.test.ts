@@ -19,7 +19,9 @@ const OVERLAYS = ['redis', 'external-store', 'prometheus-operator'] as const;
 /** The bot exits at most this long after SIGTERM (src/main.ts). */
 const BOT_SHUTDOWN_DEADLINE_S = 10;
 
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: any; data?: any };
+// biome-ignore lint/suspicious/noExplicitAny: rendered YAML, validated against the Kubernetes schemas above; the checks read it freely
+type Yaml = any;
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: Yaml; data?: Yaml };
 
 function render(overlay: string): Manifest[] {
   const out = execFileSync('kubectl', ['kustomize', new URL(`overlays/${overlay}`, ROOT).pathname], { encoding: 'utf8' });
@@ -100,8 +102,8 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(find(manifests, 'Service', 'tunebot').spec.clusterIP).toBe('None');
     const example = readFileSync(new URL('secret.example.yaml', ROOT), 'utf8');
     const keys = set.spec.template.spec.containers[0].env
-      .filter((e: any) => e.valueFrom?.secretKeyRef)
-      .map((e: any) => e.valueFrom.secretKeyRef);
+      .filter((e: Yaml) => e.valueFrom?.secretKeyRef)
+      .map((e: Yaml) => e.valueFrom.secretKeyRef);
     for (const ref of keys) {
       expect(ref.name).toBe('tunebot');
       expect(example).toContain(ref.key);
@@ -120,9 +122,9 @@ describe('the rest of deploy/kubernetes', () => {
 
   it('the store differs per overlay: in-cluster Redis, or STORE_URL from the Secret', () => {
     const envOf = (overlay: string) => find(render(overlay), 'StatefulSet', 'tunebot').spec.template.spec.containers[0].env;
-    expect(envOf('redis').find((e: any) => e.name === 'STORE_URL').value).toBe('redis://tunebot-redis:6379/0');
+    expect(envOf('redis').find((e: Yaml) => e.name === 'STORE_URL').value).toBe('redis://tunebot-redis:6379/0');
     expect(find(render('redis'), 'Service', 'tunebot-redis').spec.ports[0].port).toBe(6379);
-    expect(envOf('external-store').find((e: any) => e.name === 'STORE_URL').valueFrom.secretKeyRef.key).toBe('STORE_URL');
+    expect(envOf('external-store').find((e: Yaml) => e.name === 'STORE_URL').valueFrom.secretKeyRef.key).toBe('STORE_URL');
   });
 
   it('the base env file is what the bot parses', () => {

@@ -6,6 +6,8 @@ import { allPanels, loadDashboard, substitute } from '../../support/prometheus-t
  * The Grafana dashboard's shape (Grafana itself is not in Debian, so it is not started here; every query is
  * evaluated against a real Prometheus in test/e2e/ops-prometheus.test.ts).
  */
+/** Grafana's template variable for the Prometheus datasource, as the dashboard spells it. */
+const DATASOURCE_VARIABLE = '$' + '{datasource}';
 const dashboard = loadDashboard();
 const panels = allPanels(dashboard).filter((p) => p.type !== 'row');
 const rows = allPanels(dashboard).filter((p) => p.type === 'row').map((r) => r.title);
@@ -37,7 +39,7 @@ describe('the Grafana dashboard', () => {
       expect(v).toMatchObject({ includeAll: true, allValue: '.*' });
     }
     for (const p of panels) {
-      expect(p.datasource?.uid, p.title).toBe('${datasource}');
+      expect(p.datasource?.uid, p.title).toBe(DATASOURCE_VARIABLE);
       expect(p.targets?.length, p.title).toBeGreaterThan(0);
       for (const t of p.targets ?? []) {
         expect(t.expr, p.title).toMatch(/instance=~"\$instance", shard=~"\$shard"/);
