@@ -41,8 +41,21 @@ const LAYERS = {
   'config-ytdlp.ts': ['core'],
   'logger.ts': ['ports'],
   'app.ts': [
-    'core', 'ports', 'net', 'store', 'media', 'sources', 'ops', 'voice', 'settings', 'resolver', 'session',
-    'controls', 'commands', 'discord', 'config.ts',
+    'core',
+    'ports',
+    'net',
+    'store',
+    'media',
+    'sources',
+    'ops',
+    'voice',
+    'settings',
+    'resolver',
+    'session',
+    'controls',
+    'commands',
+    'discord',
+    'config.ts',
   ],
   // main.ts is the Node version gate; it loads bot.ts (the real entry) only once the version is fine.
   'node-version.ts': [],
@@ -59,7 +72,8 @@ const pathOf = (layer) => (layer.endsWith('.ts') ? `^src/${escapeRegex(layer)}$`
 function assertAcyclic(layers) {
   const state = new Map(); // layer → 'visiting' | 'done'
   const visit = (layer, trail) => {
-    if (!(layer in layers)) throw new Error(`.dependency-cruiser.cjs: "${trail.at(-1)}" allows unknown layer "${layer}"`);
+    if (!(layer in layers))
+      throw new Error(`.dependency-cruiser.cjs: "${trail.at(-1)}" allows unknown layer "${layer}"`);
     if (state.get(layer) === 'done') return;
     if (state.get(layer) === 'visiting') {
       throw new Error(`.dependency-cruiser.cjs: the layer matrix has a cycle: ${[...trail, layer].join(' → ')}`);
@@ -90,7 +104,8 @@ module.exports = {
     {
       name: 'app-only-from-main',
       severity: 'error',
-      comment: 'src/app.ts is the composition root: only src/bot.ts (the entry behind main.ts\'s Node check) starts it. Take what you need as a parameter.',
+      comment:
+        "src/app.ts is the composition root: only src/bot.ts (the entry behind main.ts's Node check) starts it. Take what you need as a parameter.",
       from: { pathNot: '^src/bot\\.ts$' },
       to: { path: '^src/app\\.ts$' },
     },

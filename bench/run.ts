@@ -24,16 +24,25 @@ import { runStreaming, stopAll, type PipelineSpec } from './phases/streaming.js'
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const pipelinesArg = args.find((a) => a.startsWith('--pipelines='))?.slice(12).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const pipelinesArg = args
+  .find((a) => a.startsWith('--pipelines='))
+  ?.slice(12)
+  .split(',');
 const wants = (phase: string) => !only || only.includes(phase);
 const plan = makePlan(quick);
 const stepsArg = args.find((a) => a.startsWith('--steps='))?.slice(8);
 /** `--dave=0` runs the offline Discord at protocol 0 (transport encryption only) for comparison; default DAVE v1. */
 const daveProtocol = Number(args.find((a) => a.startsWith('--dave='))?.slice(7) ?? 1);
-if (stepsArg) for (const name of Object.keys(plan.steps) as Array<keyof typeof plan.steps>) plan.steps[name] = stepsArg.split(',').map(Number);
+if (stepsArg)
+  for (const name of Object.keys(plan.steps) as Array<keyof typeof plan.steps>)
+    plan.steps[name] = stepsArg.split(',').map(Number);
 const started = performance.now();
-const log = (line: string) => process.stderr.write(`[bench ${round((performance.now() - started) / 1000, 0)}s] ${line}\n`);
+const log = (line: string) =>
+  process.stderr.write(`[bench ${round((performance.now() - started) / 1000, 0)}s] ${line}\n`);
 
 // Hard cap: a benchmark must stop on its own whatever happens (quick ~5 min, full ~30 min). What was measured
 // by then is still written; the bot is a child of this process's offline Discord and dies with it.
@@ -62,7 +71,8 @@ function machineInfo(): BenchResults['machine'] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   let ffmpeg = 'unknown';
   try {
-    ffmpeg = execFileSync('ffmpeg', ['-version'], { encoding: 'utf8' }).split('\n')[0]?.replace(' Copyright.*', '') ?? ffmpeg;
+    ffmpeg =
+      execFileSync('ffmpeg', ['-version'], { encoding: 'utf8' }).split('\n')[0]?.replace(' Copyright.*', '') ?? ffmpeg;
   } catch {
     ffmpeg = 'not found';
   }
@@ -97,7 +107,11 @@ function summarizeLogs(stack: BenchStack, level: number): string[] {
 }
 
 async function main(): Promise<void> {
-  log(`mode ${plan.mode}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `mode ${plan.mode}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   if (wants('e2ee')) results.e2ee = await runE2eeCost([1, 100, 300], quick ? 2 : 5, log);
   if (wants('queue')) {
     results.queueOps = await runQueueOps(plan.queueSize);
@@ -121,7 +135,8 @@ async function main(): Promise<void> {
   const coldGuilds = take(plan.coldSamples);
   const [latencyGuild, gapGuild, playlistGuild] = take(3) as [BenchGuild, BenchGuild, BenchGuild];
   const soakGuilds = take(plan.soakLanes);
-  const tone = (format: 'ogg' | 'webm' | 'mp3') => (s: BenchStack) => s.media.tone({ hz: 440, seconds: plan.toneSeconds, format });
+  const tone = (format: 'ogg' | 'webm' | 'mp3') => (s: BenchStack) =>
+    s.media.tone({ hz: 440, seconds: plan.toneSeconds, format });
   // Generate the long tones before any timing starts.
   for (const format of ['ogg', 'webm', 'mp3'] as const) await tone(format)(stack);
   try {
@@ -140,18 +155,32 @@ async function main(): Promise<void> {
       ];
       for (const spec of pipelines.filter((p) => !pipelinesArg || pipelinesArg.includes(p.name))) {
         log(`streaming: ${spec.name}`);
-        const atStep = spec.name === 'ogg-passthrough' && wants('deferral')
-          ? async (n: number, playing: readonly BenchGuild[]) => {
-            if (n !== plan.deferralUnderLoadAt) return;
-            for (const g of plan.deferralBursts) {
-              const url = (i: number) => stack.media.tone({ hz: 440, seconds: 30, format: 'ogg' }, `load=${g}-${i}`);
-              const burst = await runDeferralBurst(stack, playing.slice(0, g), url, n, false);
-              results.deferral.push(burst);
-              log(`  deferral G=${g} while ${n} play: p50 ${burst.summary.p50} ms, p99 ${burst.summary.p99} ms, max ${burst.summary.max} ms (bot side p50 ≤ ${burst.botSide?.p50} ms, p99 ≤ ${burst.botSide?.p99} ms)`);
-            }
-          }
-          : undefined;
-        results.streaming.push(...(await runStreaming(stack, spec, { steps: plan.steps[spec.name], warmMs: plan.warmMs, windowMs: plan.windowMs, settleMaxMs: plan.settleMaxMs, breakLatePct: plan.breakLatePct, log, ...(atStep ? { atStep } : {}) })));
+        const atStep =
+          spec.name === 'ogg-passthrough' && wants('deferral')
+            ? async (n: number, playing: readonly BenchGuild[]) => {
+                if (n !== plan.deferralUnderLoadAt) return;
+                for (const g of plan.deferralBursts) {
+                  const url = (i: number) =>
+                    stack.media.tone({ hz: 440, seconds: 30, format: 'ogg' }, `load=${g}-${i}`);
+                  const burst = await runDeferralBurst(stack, playing.slice(0, g), url, n, false);
+                  results.deferral.push(burst);
+                  log(
+                    `  deferral G=${g} while ${n} play: p50 ${burst.summary.p50} ms, p99 ${burst.summary.p99} ms, max ${burst.summary.max} ms (bot side p50 ≤ ${burst.botSide?.p50} ms, p99 ≤ ${burst.botSide?.p99} ms)`,
+                  );
+                }
+              }
+            : undefined;
+        results.streaming.push(
+          ...(await runStreaming(stack, spec, {
+            steps: plan.steps[spec.name],
+            warmMs: plan.warmMs,
+            windowMs: plan.windowMs,
+            settleMaxMs: plan.settleMaxMs,
+            breakLatePct: plan.breakLatePct,
+            log,
+            ...(atStep ? { atStep } : {}),
+          })),
+        );
       }
     }
     if (wants('latency')) {
@@ -171,7 +200,9 @@ async function main(): Promise<void> {
         const url = (i: number) => stack.media.tone({ hz: 440, seconds: 30, format: 'ogg' }, `burst=${g}-${i}`);
         const burst = await runDeferralBurst(stack, guilds, url, 0, true);
         results.deferral.push(burst);
-        log(`  deferral G=${g} idle: p50 ${burst.summary.p50} ms, p99 ${burst.summary.p99} ms, max ${burst.summary.max} ms (bot side p99 ≤ ${burst.botSide?.p99} ms); first audio p50 ${burst.firstAudio?.p50} ms p99 ${burst.firstAudio?.p99} ms`);
+        log(
+          `  deferral G=${g} idle: p50 ${burst.summary.p50} ms, p99 ${burst.summary.p99} ms, max ${burst.summary.max} ms (bot side p99 ≤ ${burst.botSide?.p99} ms); first audio p50 ${burst.firstAudio?.p50} ms p99 ${burst.firstAudio?.p99} ms`,
+        );
         await stopAll(stack, guilds);
       }
     }
@@ -183,7 +214,20 @@ async function main(): Promise<void> {
     if ((wants('streaming') || wants('baseline')) && (!pipelinesArg || pipelinesArg.includes('baseline'))) {
       log('streaming: baseline (bot restarted with BENCH_BASELINE_PIPELINE=true)');
       await stack.startBot({ BENCH_BASELINE_PIPELINE: 'true' });
-      results.streaming.push(...(await runStreaming(stack, { name: 'baseline', url: tone('ogg') }, { steps: plan.steps.baseline, warmMs: plan.warmMs, windowMs: plan.windowMs, settleMaxMs: plan.settleMaxMs, breakLatePct: plan.breakLatePct, log })));
+      results.streaming.push(
+        ...(await runStreaming(
+          stack,
+          { name: 'baseline', url: tone('ogg') },
+          {
+            steps: plan.steps.baseline,
+            warmMs: plan.warmMs,
+            windowMs: plan.windowMs,
+            settleMaxMs: plan.settleMaxMs,
+            breakLatePct: plan.breakLatePct,
+            log,
+          },
+        )),
+      );
     }
   } finally {
     await stack.close();
@@ -191,7 +235,9 @@ async function main(): Promise<void> {
 }
 
 await main().catch((error: unknown) => {
-  results.notes.push(`The run stopped early: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  results.notes.push(
+    `The run stopped early: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
   log(`error: ${String(error)}`);
 });
 finish(0);

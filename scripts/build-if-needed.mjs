@@ -15,6 +15,8 @@ try {
 if (tsc) {
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 } else if (!existsSync('dist/main.js')) {
-  console.error('dist/ is missing and TypeScript is not installed: run `npm ci` (with dev dependencies) and `npm run build`.');
+  console.error(
+    'dist/ is missing and TypeScript is not installed: run `npm ci` (with dev dependencies) and `npm run build`.',
+  );
   process.exit(1);
 }

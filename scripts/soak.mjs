@@ -22,44 +22,107 @@ class FakeLink extends EventEmitter {
     this.channel = channelId;
     this.current = undefined;
   }
-  channelId() { return this.channel; }
-  play(audio) { this.current?.dispose(); this.current = audio; }
-  stop() { const had = this.current; this.current?.dispose(); this.current = undefined; if (had) this.emit('idle'); return Boolean(had); }
-  pause() { return true; }
-  resume() { return true; }
-  playbackMs() { return 0; }
+  channelId() {
+    return this.channel;
+  }
+  play(audio) {
+    this.current?.dispose();
+    this.current = audio;
+  }
+  stop() {
+    const had = this.current;
+    this.current?.dispose();
+    this.current = undefined;
+    if (had) this.emit('idle');
+    return Boolean(had);
+  }
+  pause() {
+    return true;
+  }
+  resume() {
+    return true;
+  }
+  playbackMs() {
+    return 0;
+  }
   seamless() {}
-  destroy() { this.current?.dispose(); this.current = undefined; this.removeAllListeners(); }
+  destroy() {
+    this.current?.dispose();
+    this.current = undefined;
+    this.removeAllListeners();
+  }
 }
 
 function memoryStore() {
   const map = new Map();
   return {
-    get: async (k) => map.get(k), set: async (k, v) => void map.set(k, v),
-    delete: async (k) => map.delete(k), keys: async (p) => [...map.keys()].filter((k) => k.startsWith(p)),
+    get: async (k) => map.get(k),
+    set: async (k, v) => void map.set(k, v),
+    delete: async (k) => map.delete(k),
+    keys: async (p) => [...map.keys()].filter((k) => k.startsWith(p)),
     size: () => map.size,
   };
 }
 
-const track = (i) => ({ id: `http:https://example.com/${i}`, source: 'http', title: `t${i}`, url: `https://example.com/${i}`, durationMs: 60_000 });
+const track = (i) => ({
+  id: `http:https://example.com/${i}`,
+  source: 'http',
+  title: `t${i}`,
+  url: `https://example.com/${i}`,
+  durationMs: 60_000,
+});
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 function build(maxSessions) {
   const links = new Map();
-  const voice = { join: async (guildId, channelId) => { const l = new FakeLink(guildId, channelId); links.set(guildId, l); return l; } };
-  const loader = { load: async () => { const s = new PassThrough(); return { stream: s, container: 'ogg-opus', pipeline: 'passthrough', dispose: () => s.destroy() }; } };
+  const voice = {
+    join: async (guildId, channelId) => {
+      const l = new FakeLink(guildId, channelId);
+      links.set(guildId, l);
+      return l;
+    },
+  };
+  const loader = {
+    load: async () => {
+      const s = new PassThrough();
+      return { stream: s, container: 'ogg-opus', pipeline: 'passthrough', dispose: () => s.destroy() };
+    },
+  };
   const notifier = { send: async () => undefined };
-  const clock = { now: () => Date.now(), setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t) };
+  const clock = {
+    now: () => Date.now(),
+    setTimeout: (f, ms) => setTimeout(f, ms),
+    clearTimeout: (t) => clearTimeout(t),
+  };
   const store = memoryStore();
   let supervisor;
-  const sessions = new SessionManager(voice, (guildId, link, seed) => {
-    const session = new GuildSession({ guildId, link, loader, notifier, clock, logger: silent, textChannelId: seed.textChannelId, queue: new Queue() });
-    supervisor.watch(session);
-    return session;
-  }, maxSessions, silent);
+  const sessions = new SessionManager(
+    voice,
+    (guildId, link, seed) => {
+      const session = new GuildSession({
+        guildId,
+        link,
+        loader,
+        notifier,
+        clock,
+        logger: silent,
+        textChannelId: seed.textChannelId,
+        queue: new Queue(),
+      });
+      supervisor.watch(session);
+      return session;
+    },
+    maxSessions,
+    silent,
+  );
   supervisor = new SessionSupervisor({
-    idleTimeoutMs: 60_000, aloneTimeoutMs: 60_000, clock, notifier,
-    listeners: () => 1, stays: () => false, end: (g, r) => sessions.end(g, r),
+    idleTimeoutMs: 60_000,
+    aloneTimeoutMs: 60_000,
+    clock,
+    notifier,
+    listeners: () => 1,
+    stays: () => false,
+    end: (g, r) => sessions.end(g, r),
   });
   const persistence = new SessionPersistence(store, sessions, clock, silent);
   persistence.start();
@@ -79,24 +142,38 @@ async function cycle(ctx, i) {
   await tick();
   const ending = ENDINGS[i % ENDINGS.length];
   if (ending === 'kicked') ctx.links.get(guildId)?.emit('gone', 'kicked');
-  else if (ending === 'idle') { await session.stop(); ctx.sessions.end(guildId, 'idle'); }
-  else ctx.sessions.end(guildId, ending);
+  else if (ending === 'idle') {
+    await session.stop();
+    ctx.sessions.end(guildId, 'idle');
+  } else ctx.sessions.end(guildId, ending);
   ctx.links.delete(guildId);
 }
 
-const heapMb = () => { globalThis.gc?.(); return process.memoryUsage().heapUsed / 1048576; };
+const heapMb = () => {
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed / 1048576;
+};
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 export async function runSoak(cycles = 10_000) {
   const ctx = build(100);
   for (let i = 0; i < 200; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => cycle(ctx, i + j))); // warm-up
   await tick();
-  const before = { heapMb: heapMb(), timers: timers(), managerListeners: ctx.sessions.listenerCount('created') + ctx.sessions.listenerCount('ended') };
+  const before = {
+    heapMb: heapMb(),
+    timers: timers(),
+    managerListeners: ctx.sessions.listenerCount('created') + ctx.sessions.listenerCount('ended'),
+  };
   const started = performance.now();
   // 50 guilds at a time, so sessions overlap as they do on a busy bot.
-  for (let i = 0; i < cycles; i += 50) await Promise.all(Array.from({ length: Math.min(50, cycles - i) }, (_, j) => cycle(ctx, i + j)));
+  for (let i = 0; i < cycles; i += 50)
+    await Promise.all(Array.from({ length: Math.min(50, cycles - i) }, (_, j) => cycle(ctx, i + j)));
   await new Promise((resolve) => setTimeout(resolve, 50));
-  const after = { heapMb: heapMb(), timers: timers(), managerListeners: ctx.sessions.listenerCount('created') + ctx.sessions.listenerCount('ended') };
+  const after = {
+    heapMb: heapMb(),
+    timers: timers(),
+    managerListeners: ctx.sessions.listenerCount('created') + ctx.sessions.listenerCount('ended'),
+  };
   ctx.persistence.stop();
   return {
     cycles,

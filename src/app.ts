@@ -78,11 +78,19 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   const client = createClient(config);
   const shard = shardLabel(process.env);
   const ops = createOps({
-    httpPort: config.httpPort, httpHost: config.httpHost, logger, clock,
-    metrics: shard ? { defaultLabels: { shard } } : {}, historyIntervalMs: config.statusSampleMs,
+    httpPort: config.httpPort,
+    httpHost: config.httpHost,
+    logger,
+    clock,
+    metrics: shard ? { defaultLabels: { shard } } : {},
+    historyIntervalMs: config.statusSampleMs,
   });
   trackGateway(client, ops.readiness);
-  ops.readiness.addCheck({ name: 'store', critical: false, check: () => ({ ok: store.healthy ?? true, ...(store.problem ? { detail: store.problem } : {}) }) });
+  ops.readiness.addCheck({
+    name: 'store',
+    critical: false,
+    check: () => ({ ok: store.healthy ?? true, ...(store.problem ? { detail: store.problem } : {}) }),
+  });
   ops.metrics.sampleHealth(() => ({ ready: ops.readiness.evaluate().ready, storeHealthy: store.healthy ?? true }));
   const version = botVersion();
   ops.metrics.setBuildInfo(version);
@@ -92,15 +100,26 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   const sources = stack.resolver;
   const ffmpeg = locateFfmpeg(config.ffmpegPath);
   const pipeline = createPipeline(ffmpeg?.path, logger, config.childEnvPassthrough);
-  const loader = instrumentLoader(new SourceTrackLoader(sources, pipeline, { baseline: config.baselinePipeline }), ops.metrics);
+  const loader = instrumentLoader(
+    new SourceTrackLoader(sources, pipeline, { baseline: config.baselinePipeline }),
+    ops.metrics,
+  );
   const loudness = ffmpeg && createLoudness(ffmpeg.path, sources, { store, logger }, ops);
   const notifier = new ChannelNotifier(client, logger);
   const settings = new SettingsStore(store, { normalize: config.normalizeDefault });
-  const player = new PlayerMessages({ channels: discordPlayerChannels(client), settings, logger, repostAfter: config.playerRepostAfter });
+  const player = new PlayerMessages({
+    channels: discordPlayerChannels(client),
+    settings,
+    logger,
+    repostAfter: config.playerRepostAfter,
+  });
   const autoplaySwitch = new AutoplaySwitch();
   const autoplay = new AutoplayController({
     related: new RelatedTracks({ youtube: stack.youtube, soundcloud: stack.soundcloud }),
-    switch: autoplaySwitch, settings, notifier, logger,
+    switch: autoplaySwitch,
+    settings,
+    notifier,
+    logger,
     listeners: (guildId, channelId) => countListeners(client, guildId, channelId),
     requester: () => ({ id: client.user?.id ?? '0', name: 'autoplay' }),
   });
@@ -109,17 +128,25 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     voice,
     (guildId: string, link: VoiceLink, seed: SessionSeed) => {
       const session = new GuildSession({
-        guildId, link, loader, notifier, clock,
+        guildId,
+        link,
+        loader,
+        notifier,
+        clock,
         textChannelId: seed.textChannelId,
         queue: seed.queue ? Queue.restore(seed.queue) : new Queue(),
         volume: seed.volume ?? settings.peek(guildId).defaultVolume / 100,
         ...(seed.filter ? { filter: seed.filter } : {}),
         logger: logger.child({ guildId }),
-        ...(loudness ? { sound: {
-          loudness,
-          enabled: () => settings.peek(guildId).normalize,
-          gainFor: (measured) => normalizationGain(measured, config.normalizeTargetLufs),
-        } } : {}),
+        ...(loudness
+          ? {
+              sound: {
+                loudness,
+                enabled: () => settings.peek(guildId).normalize,
+                gainFor: (measured) => normalizationGain(measured, config.normalizeTargetLufs),
+              },
+            }
+          : {}),
       });
       supervisor.watch(session);
       player.watch(session);
@@ -132,7 +159,8 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   const supervisor = new SessionSupervisor({
     idleTimeoutMs: config.idleTimeoutMs,
     aloneTimeoutMs: config.aloneTimeoutMs,
-    clock, notifier,
+    clock,
+    notifier,
     listeners: (guildId, channelId) => countListeners(client, guildId, channelId),
     stays: (guildId) => settings.peek(guildId).stay247,
     end: (guildId, reason) => sessions.end(guildId, reason),
@@ -147,17 +175,51 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   });
   const persistence = new SessionPersistence(store, sessions, clock, logger);
   const owner = createOwnerTools({ client, config, clock, logger, ops, sessions, store, notifier, version, shard });
-  const playlists = new PlaylistStore(store, { perUser: config.maxSavedPlaylists, tracks: config.maxSavedPlaylistTracks }, clock);
+  const playlists = new PlaylistStore(
+    store,
+    { perUser: config.maxSavedPlaylists, tracks: config.maxSavedPlaylistTracks },
+    clock,
+  );
   const lyrics = createLyrics(config, store, clock, logger);
   const commandIds = new CommandIds();
   const deps: CommandDeps = {
-    config, sessions, sources, settings, votes: new VoteSkips(), clock, logger, owner, playlists, lyrics, autoplay: autoplaySwitch,
-    player, commandIds,
+    config,
+    sessions,
+    sources,
+    settings,
+    votes: new VoteSkips(),
+    clock,
+    logger,
+    owner,
+    playlists,
+    lyrics,
+    autoplay: autoplaySwitch,
+    player,
+    commandIds,
   };
-  wireClientEvents(client, { sessions, supervisor, router: new InteractionRouter({ commands, buttons: buttonHandlers, deps, logger, metrics: ops.metrics, limits: interactionLimits(config, clock) }), logger });
+  wireClientEvents(client, {
+    sessions,
+    supervisor,
+    router: new InteractionRouter({
+      commands,
+      buttons: buttonHandlers,
+      deps,
+      logger,
+      metrics: ops.metrics,
+      limits: interactionLimits(config, clock),
+    }),
+    logger,
+  });
   client.once('clientReady', () => {
     void registerCommands(client, config, logger, commandIds);
-    void resumeSessions({ sessions, persistence, notifier, logger, clock, ownsGuild: (id) => client.guilds.cache.has(id) })
+    void resumeSessions({
+      sessions,
+      persistence,
+      notifier,
+      logger,
+      clock,
+      ownsGuild: (id) => client.guilds.cache.has(id),
+    })
       .then((count) => count > 0 && logger.info({ count }, 'resumed sessions after restart'))
       .catch((error: unknown) => logger.error({ err: error }, 'resuming sessions after restart failed'));
   });
@@ -182,7 +244,8 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
       clock.setTimeout(sweepCache, CACHE_SWEEP_INTERVAL_MS).unref?.();
       watchdog.start();
       await ops.start();
-      if (config.shards) logger.info({ shards: config.shards.ids, shardCount: config.shards.count }, 'running these shards');
+      if (config.shards)
+        logger.info({ shards: config.shards.ids, shardCount: config.shards.count }, 'running these shards');
       await client.login(config.token);
     },
     async stop() {
@@ -202,9 +265,12 @@ const CACHE_SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /** What the text channel is told when a session ends without anyone asking (idle/alone have their own). */
 const END_NOTICES: Partial<Record<EndReason, string>> = {
-  kicked: '👋 I was disconnected from the voice channel, so playback stopped and the queue was cleared. Use /play to start again.',
-  disconnected: "⚠️ I lost the voice connection and couldn't get it back, so playback stopped and the queue was cleared. Use /play to start again.",
-  evicted: '👋 I left the voice channel to make room for another server (nothing was playing here). Use /play to bring me back.',
+  kicked:
+    '👋 I was disconnected from the voice channel, so playback stopped and the queue was cleared. Use /play to start again.',
+  disconnected:
+    "⚠️ I lost the voice connection and couldn't get it back, so playback stopped and the queue was cleared. Use /play to start again.",
+  evicted:
+    '👋 I left the voice channel to make room for another server (nothing was playing here). Use /play to bring me back.',
 };
 
 /** Command buckets from RATE_LIMIT_MEMBER / RATE_LIMIT_GUILD; autocomplete: 8 keystrokes at once, 4 a second. */
@@ -237,7 +303,11 @@ function createLyrics(config: Config, store: KeyValueStore, clock: Clock, logger
   return { service: new LyricsService(client, store), followers: new LyricsFollowers(clock) };
 }
 
-function createPipeline(ffmpegPath: string | undefined, logger: Logger, childEnvPassthrough: readonly string[]): AudioPipeline {
+function createPipeline(
+  ffmpegPath: string | undefined,
+  logger: Logger,
+  childEnvPassthrough: readonly string[],
+): AudioPipeline {
   if (!ffmpegPath) logger.warn('ffmpeg not found (set FFMPEG_PATH or install ffmpeg): only Opus sources will play');
   else logger.debug({ ffmpeg: ffmpegPath }, 'ffmpeg located');
   // ffmpeg gets a minimal environment: no token, store URL or API secrets reach a child process.
@@ -246,10 +316,16 @@ function createPipeline(ffmpegPath: string | undefined, logger: Logger, childEnv
 }
 
 /** Loudness for normalization: measured from a second read of the track's source, cached in the store. */
-function createLoudness(ffmpegPath: string, sources: SourceStack['resolver'], ports: Pick<AppPorts, 'store' | 'logger'>, ops: Ops): LoudnessCache {
+function createLoudness(
+  ffmpegPath: string,
+  sources: SourceStack['resolver'],
+  ports: Pick<AppPorts, 'store' | 'logger'>,
+  ops: Ops,
+): LoudnessCache {
   return new LoudnessCache({
     ...ports,
-    analyze: async (track, signal) => measureLoudness(ffmpegPath, (await sources.stream(track, { startMs: 0, signal })).stream, signal),
+    analyze: async (track, signal) =>
+      measureLoudness(ffmpegPath, (await sources.stream(track, { startMs: 0, signal })).stream, signal),
     onLookup: (hit) => ops.metrics.loudnessLookup(hit),
     onAnalysis: (ok, seconds) => ops.metrics.loudnessAnalysis(ok, seconds),
   });
@@ -266,7 +342,11 @@ async function createSources(
   const ytdlpEnv = childEnv(process.env, config.childEnvPassthrough);
   const stack = await createSourceStack({
     // yt-dlp gets a minimal environment (no token or secrets), the owner's extra options and cookies copy.
-    ytdlp: { args: { extraArgs: owner.extraArgs }, ...(owner.beforeRun ? { beforeRun: owner.beforeRun } : {}), env: ytdlpEnv },
+    ytdlp: {
+      args: { extraArgs: owner.extraArgs },
+      ...(owner.beforeRun ? { beforeRun: owner.beforeRun } : {}),
+      env: ytdlpEnv,
+    },
     ...ports,
     policy: new AddressPolicy(config.allowedPrivateHosts),
     fetchTimeoutMs: config.fetchTimeoutMs,
@@ -285,7 +365,8 @@ async function createSources(
       onResolve: (source, seconds, cached) => ops.metrics.observeResolve(source, seconds, cached),
       onBreakerChange: ({ name, from, to }) => {
         ports.logger.warn({ source: name, from: from.kind, to: to.kind }, 'source circuit breaker');
-        if (name === 'youtube' && (to.kind === 'open') !== (from.kind === 'open')) holder.stack?.health.breaker(to.kind === 'open');
+        if (name === 'youtube' && (to.kind === 'open') !== (from.kind === 'open'))
+          holder.stack?.health.breaker(to.kind === 'open');
       },
     },
   });
@@ -296,9 +377,16 @@ async function createSources(
   const { ytdlp } = config;
   const maintenance = stack.client
     ? startYtDlpMaintenance({
-        client: stack.client, clientOptions: { args: { extraArgs: owner.extraArgs }, env: ytdlpEnv },
-        autoUpdate: ytdlp.autoUpdate, updateSource: ytdlp.updateSource, canaryUrl: ytdlp.canaryUrl, canaryIntervalMs: ytdlp.canaryIntervalMs,
-        dataDir: config.dataDir, health: stack.health, clock: ports.clock, logger: ports.logger,
+        client: stack.client,
+        clientOptions: { args: { extraArgs: owner.extraArgs }, env: ytdlpEnv },
+        autoUpdate: ytdlp.autoUpdate,
+        updateSource: ytdlp.updateSource,
+        canaryUrl: ytdlp.canaryUrl,
+        canaryIntervalMs: ytdlp.canaryIntervalMs,
+        dataDir: config.dataDir,
+        health: stack.health,
+        clock: ports.clock,
+        logger: ports.logger,
         onUpdate: (result) => ops.metrics.countYtDlpUpdate(result),
       })
     : null;
@@ -325,12 +413,23 @@ async function registerCommands(client: Client, config: Config, logger: Logger, 
       ? await (config.devGuildId ? application.commands.set(body, config.devGuildId) : application.commands.set(body))
       : await application.commands.fetch(where);
     ids.set(registered.values());
-    if (register) logger.info({ count: body.length, scope: config.devGuildId ?? 'global' }, 'slash commands registered');
+    if (register)
+      logger.info({ count: body.length, scope: config.devGuildId ?? 'global' }, 'slash commands registered');
   } catch (error) {
-    logger.error({ err: error }, register ? 'could not register slash commands' : 'could not read the registered commands');
+    logger.error(
+      { err: error },
+      register ? 'could not register slash commands' : 'could not read the registered commands',
+    );
   }
   if (!leader) return; // the owner's first-start hints once, from the process that registers
   const [invite, when] = firstStartHints(application.id, scope, config.devGuildId);
-  logger.info({ invite: inviteUrl(application.id), permissions: INVITE_PERMISSIONS.bitfield.toString(), scopes: INVITE_SCOPES.join(' ') }, invite ?? '');
+  logger.info(
+    {
+      invite: inviteUrl(application.id),
+      permissions: INVITE_PERMISSIONS.bitfield.toString(),
+      scopes: INVITE_SCOPES.join(' '),
+    },
+    invite ?? '',
+  );
   logger.info({ scope }, when ?? '');
 }

@@ -18,7 +18,9 @@ function readConfig(env: Env): Config {
     return parseConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n\nFix these in .env or the environment (see .env.example), then start again.\n`);
+    process.stderr.write(
+      `${error.message}\n\nFix these in .env or the environment (see .env.example), then start again.\n`,
+    );
     process.exit(2);
   }
 }
@@ -33,7 +35,11 @@ function guardProcess(logger: Logger): void {
 /** STORE_URL is validated here: a typo must stop start-up, not silently fall back to another store. */
 async function openStore(env: Env, config: Config, logger: Logger): Promise<KeyvStore> {
   try {
-    return await KeyvStore.open({ url: env.STORE_URL, dataDir: config.dataDir, logger: logger.child({ component: 'store' }) });
+    return await KeyvStore.open({
+      url: env.STORE_URL,
+      dataDir: config.dataDir,
+      logger: logger.child({ component: 'store' }),
+    });
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
@@ -59,14 +65,18 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();
-    void app.stop().finally(() => store.close()).finally(() => process.exit(0));
+    void app
+      .stop()
+      .finally(() => store.close())
+      .finally(() => process.exit(0));
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
   try {
     await app.start();
   } catch (error) {
-    const invalid = error instanceof Error && /TokenInvalid|401|An invalid token/i.test(`${error.name} ${error.message}`);
+    const invalid =
+      error instanceof Error && /TokenInvalid|401|An invalid token/i.test(`${error.name} ${error.message}`);
     logger.error({ err: error }, 'could not connect to Discord');
     process.stderr.write(
       invalid

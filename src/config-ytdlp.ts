@@ -32,7 +32,8 @@ const REFUSED_OPTIONS: Readonly<Record<string, string>> = {
   '--batch-file': 'it adds URLs from a file to every run',
   '--load-info-json': 'it replaces what the bot asked for',
   '--cookies': 'use YTDLP_COOKIES instead (the bot gives yt-dlp a private copy, because yt-dlp rewrites the file)',
-  '--cookies-from-browser': 'use YTDLP_COOKIES with a cookies.txt exported from the browser (a server has no browser profile)',
+  '--cookies-from-browser':
+    'use YTDLP_COOKIES with a cookies.txt exported from the browser (a server has no browser profile)',
 };
 
 /** Splits `text` into words like a POSIX shell: whitespace separates, quotes group, backslash escapes. */
@@ -68,7 +69,9 @@ export function readYtDlpArgs(raw: string | undefined, problems: string[]): stri
   if (!raw?.trim()) return [];
   const words = splitShellWords(raw);
   if (!Array.isArray(words)) {
-    problems.push(`YTDLP_ARGS has ${words.error}; quote values like: YTDLP_ARGS='--extractor-args "youtube:player_client=default"'.`);
+    problems.push(
+      `YTDLP_ARGS has ${words.error}; quote values like: YTDLP_ARGS='--extractor-args "youtube:player_client=default"'.`,
+    );
     return [];
   }
   if (!words[0]?.startsWith('-')) {
@@ -76,7 +79,7 @@ export function readYtDlpArgs(raw: string | undefined, problems: string[]): stri
     return [];
   }
   for (const word of words) {
-    const name = word.startsWith('--') ? word.split('=')[0] ?? word : word;
+    const name = word.startsWith('--') ? (word.split('=')[0] ?? word) : word;
     const why = REFUSED_OPTIONS[name];
     if (why) {
       problems.push(`YTDLP_ARGS may not contain ${name}: ${why}.`);
@@ -93,13 +96,17 @@ function readCookies(raw: string | undefined, problems: string[]): string | unde
     if (!statSync(file).isFile()) throw new Error('not a file');
     accessSync(file, constants.R_OK);
   } catch {
-    problems.push(`YTDLP_COOKIES=${file} is not a readable file. Export YouTube cookies in Netscape format (docs/youtube.md).`);
+    problems.push(
+      `YTDLP_COOKIES=${file} is not a readable file. Export YouTube cookies in Netscape format (docs/youtube.md).`,
+    );
     return undefined;
   }
   const head = readFileSync(file, 'utf8').slice(0, 64 * 1024);
   const entry = head.split('\n').find((line) => line.trim() !== '' && !line.startsWith('#'));
   if (/^\s*[[{]/.test(head) || (entry !== undefined && entry.replace(/^#HttpOnly_/, '').split('\t').length !== 7)) {
-    problems.push(`YTDLP_COOKIES=${file} is not a Netscape cookies.txt (tab-separated, 7 fields per line); JSON exports do not work (docs/youtube.md).`);
+    problems.push(
+      `YTDLP_COOKIES=${file} is not a Netscape cookies.txt (tab-separated, 7 fields per line); JSON exports do not work (docs/youtube.md).`,
+    );
     return undefined;
   }
   return file;
@@ -120,7 +127,8 @@ type DurationReader = (name: string, fallbackMs: number) => number;
 
 export function readYtDlpOwnerConfig(env: Env, problems: string[], duration: DurationReader): YtDlpOwnerConfig {
   const autoUpdate = (env.YTDLP_AUTO_UPDATE?.trim().toLowerCase() || 'off') as YtDlpOwnerConfig['autoUpdate'];
-  if (!['off', 'daily', 'startup'].includes(autoUpdate)) problems.push(`YTDLP_AUTO_UPDATE must be off, daily or startup (got "${autoUpdate}").`);
+  if (!['off', 'daily', 'startup'].includes(autoUpdate))
+    problems.push(`YTDLP_AUTO_UPDATE must be off, daily or startup (got "${autoUpdate}").`);
   const canary = env.YTDLP_CANARY_URL?.trim();
   return {
     cookies: readCookies(env.YTDLP_COOKIES, problems),
@@ -128,7 +136,10 @@ export function readYtDlpOwnerConfig(env: Env, problems: string[], duration: Dur
     args: readYtDlpArgs(env.YTDLP_ARGS, problems),
     autoUpdate: ['off', 'daily', 'startup'].includes(autoUpdate) ? autoUpdate : 'off',
     updateSource: env.YTDLP_UPDATE_SOURCE?.trim() || 'yt-dlp[default]',
-    canaryUrl: canary?.toLowerCase() === 'off' ? undefined : (readUrl('YTDLP_CANARY_URL', canary, problems, DEFAULT_CANARY_URL) ?? DEFAULT_CANARY_URL),
+    canaryUrl:
+      canary?.toLowerCase() === 'off'
+        ? undefined
+        : (readUrl('YTDLP_CANARY_URL', canary, problems, DEFAULT_CANARY_URL) ?? DEFAULT_CANARY_URL),
     canaryIntervalMs: duration('YTDLP_CANARY_INTERVAL', 3_600_000),
   };
 }

@@ -1,6 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { MAX_SHARD_COUNT, ordinalFromPodName, parseShardIds, shardsForOrdinal, type ShardPlan } from './core/shard-plan.js';
+import {
+  MAX_SHARD_COUNT,
+  ordinalFromPodName,
+  parseShardIds,
+  shardsForOrdinal,
+  type ShardPlan,
+} from './core/shard-plan.js';
 import { readYtDlpOwnerConfig, type YtDlpOwnerConfig } from './config-ytdlp.js';
 
 /**
@@ -130,7 +136,10 @@ export function parseConfig(env: Env): Config {
     maxSavedPlaylists: read.int('MAX_SAVED_PLAYLISTS', 25, 1, 1000),
     maxSavedPlaylistTracks: read.int('MAX_SAVED_PLAYLIST_TRACKS', 500, 1, 10_000),
     // Set but empty turns lyrics off; unset uses the public LRCLIB.
-    lyricsApiUrl: env.LYRICS_API_URL !== undefined && env.LYRICS_API_URL.trim() === '' ? undefined : read.url('LYRICS_API_URL', 'https://lrclib.net'),
+    lyricsApiUrl:
+      env.LYRICS_API_URL !== undefined && env.LYRICS_API_URL.trim() === ''
+        ? undefined
+        : read.url('LYRICS_API_URL', 'https://lrclib.net'),
     playerRepostAfter: read.int('PLAYER_REPOST_AFTER', 10, 0, 100),
     rateLimitMember: readRate(env, 'RATE_LIMIT_MEMBER', { capacity: 10, perMs: 10_000 }, problems),
     rateLimitGuild: readRate(env, 'RATE_LIMIT_GUILD', { capacity: 60, perMs: 30_000 }, problems),
@@ -151,7 +160,9 @@ function readToken(raw: string | undefined, problems: string[]): string {
         'and put DISCORD_TOKEN=... in .env (see .env.example).',
     );
   } else if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) {
-    problems.push('DISCORD_TOKEN does not look like a bot token (three dot-separated parts). Copy it again from the Developer Portal.');
+    problems.push(
+      'DISCORD_TOKEN does not look like a bot token (three dot-separated parts). Copy it again from the Developer Portal.',
+    );
   }
   return token;
 }
@@ -178,12 +189,15 @@ function readSpotify(env: Env, problems: string[]): Config['spotify'] {
   const clientSecret = env.SPOTIFY_CLIENT_SECRET?.trim();
   if (!clientId && !clientSecret) return undefined;
   if (!clientId || !clientSecret) {
-    problems.push('Spotify needs both SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET (from developer.spotify.com/dashboard).');
+    problems.push(
+      'Spotify needs both SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET (from developer.spotify.com/dashboard).',
+    );
     return undefined;
   }
   const refreshToken = env.SPOTIFY_REFRESH_TOKEN?.trim();
   const market = env.SPOTIFY_MARKET?.trim().toUpperCase();
-  if (market && !/^[A-Z]{2}$/.test(market)) problems.push(`SPOTIFY_MARKET must be a two-letter country code (got "${market}").`);
+  if (market && !/^[A-Z]{2}$/.test(market))
+    problems.push(`SPOTIFY_MARKET must be a two-letter country code (got "${market}").`);
   return { clientId, clientSecret, ...(refreshToken ? { refreshToken } : {}), ...(market ? { market } : {}) };
 }
 
@@ -267,7 +281,9 @@ function readStoreUrl(raw: string | undefined, problems: string[]): string | und
   const url = raw?.trim();
   if (!url) return undefined;
   if (!/^(redis|rediss|postgres|postgresql|sqlite):\/\//.test(url)) {
-    problems.push('STORE_URL must start with redis://, postgres:// or sqlite:// (leave it empty for SQLite under DATA_DIR).');
+    problems.push(
+      'STORE_URL must start with redis://, postgres:// or sqlite:// (leave it empty for SQLite under DATA_DIR).',
+    );
   }
   return url;
 }
@@ -325,13 +341,18 @@ class Reader {
   }
 
   list(name: string): string[] {
-    return (this.raw(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    return (this.raw(name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
 
   optionalSnowflake(name: string): string | undefined {
     const value = this.raw(name);
     if (value !== undefined && !/^\d{15,21}$/.test(value)) {
-      this.problems.push(`${name} must be a server (guild) id: right-click the server with Developer Mode on → Copy Server ID.`);
+      this.problems.push(
+        `${name} must be a server (guild) id: right-click the server with Developer Mode on → Copy Server ID.`,
+      );
     }
     return value;
   }

@@ -17,9 +17,13 @@ async function deploy(): Promise<void> {
   const rest = new REST({ api: config.apiUrl }).setToken(config.token);
   const me = (await rest.get(Routes.user())) as APIUser;
   const body = commands.map((c) => c.data);
-  const route = config.devGuildId ? Routes.applicationGuildCommands(me.id, config.devGuildId) : Routes.applicationCommands(me.id);
+  const route = config.devGuildId
+    ? Routes.applicationGuildCommands(me.id, config.devGuildId)
+    : Routes.applicationCommands(me.id);
   await rest.put(route, { body });
-  process.stdout.write(`Registered ${body.length} commands ${config.devGuildId ? `in guild ${config.devGuildId}` : 'globally'}.\n`);
+  process.stdout.write(
+    `Registered ${body.length} commands ${config.devGuildId ? `in guild ${config.devGuildId}` : 'globally'}.\n`,
+  );
 }
 
 deploy().catch(() => {

@@ -15,8 +15,7 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const secrets = options.secrets.filter((s) => s.length >= 8);
-  const scrub = (line: string): string =>
-    secrets.reduce((text, secret) => text.split(secret).join('[REDACTED]'), line);
+  const scrub = (line: string): string => secrets.reduce((text, secret) => text.split(secret).join('[REDACTED]'), line);
   const transport = options.pretty && !options.destination ? prettyTransport() : undefined;
   return pino(
     {

@@ -15,7 +15,7 @@ export function nodeVersionProblem(version: string, execPath: string): string | 
   if (major > wantMajor || (major === wantMajor && minor >= wantMinor)) return undefined;
   return (
     `tunebot needs Node.js ${wantMajor}.${wantMinor} or newer, but ${execPath} is v${version}. ` +
-    'Fix: run `source scripts/provision.sh` once (it installs Node 22 and puts it on every login\'s PATH), ' +
+    "Fix: run `source scripts/provision.sh` once (it installs Node 22 and puts it on every login's PATH), " +
     'or install Node 22 LTS from https://nodejs.org, then start again.'
   );
 }

@@ -55,7 +55,9 @@ function readSettings(): { config: Config; shards: ShardCount } {
   }
   if (!config || problems.length > 0) {
     const list = problems.map((p) => `  - ${p}`).join('\n');
-    process.stderr.write(`Configuration problems:\n${list}\n\nFix these in .env or the environment (see .env.example), then start again.\n`);
+    process.stderr.write(
+      `Configuration problems:\n${list}\n\nFix these in .env or the environment (see .env.example), then start again.\n`,
+    );
     process.exit(CONFIG_EXIT_CODE);
   }
   return { config, shards };
@@ -68,11 +70,15 @@ async function resolveShardCount(shards: ShardCount, config: Config, logger: Log
     const limit = info.sessionStartLimit;
     logger.info({ shards: info.shards, sessionStartLimit: limit }, 'Discord recommends this many shards');
     if (limit && limit.remaining < info.shards) {
-      logger.warn({ remaining: limit.remaining, resetAfterMs: limit.resetAfterMs }, 'daily session starts nearly used up: some shards will wait to identify');
+      logger.warn(
+        { remaining: limit.remaining, resetAfterMs: limit.resetAfterMs },
+        'daily session starts nearly used up: some shards will wait to identify',
+      );
     }
     return info.shards;
   } catch (error) {
-    const message = error instanceof GatewayBotError ? error.message : `Could not get the shard count: ${String(error)}`;
+    const message =
+      error instanceof GatewayBotError ? error.message : `Could not get the shard count: ${String(error)}`;
     logger.error({ err: error }, 'could not get the recommended shard count');
     process.stderr.write(`${message}\n`);
     process.exit(1);
@@ -80,6 +86,8 @@ async function resolveShardCount(shards: ShardCount, config: Config, logger: Log
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`shard manager crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `shard manager crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { toneFile, type ToneFormat, type ToneSpec } from '../../test/offline-discord/index.js';
 
 const TYPES: Record<ToneFormat, string> = {
-  ogg: 'audio/ogg', webm: 'audio/webm', mp3: 'audio/mpeg', m4a: 'audio/mp4', flac: 'audio/flac', wav: 'audio/wav',
+  ogg: 'audio/ogg',
+  webm: 'audio/webm',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  flac: 'audio/flac',
+  wav: 'audio/wav',
 };
 
 /**
@@ -71,7 +76,10 @@ export class BenchMedia {
       if (!spec || !Number.isInteger(entries)) return void res.writeHead(404).end();
       const lines = ['#EXTM3U'];
       for (let i = 0; i < entries; i += 1) {
-        lines.push(`#EXTINF:${spec.seconds},Tone ${i + 1}`, `http://${this.host}/tone/${spec.hz}-${spec.seconds}.${spec.format}?entry=${i}`);
+        lines.push(
+          `#EXTINF:${spec.seconds},Tone ${i + 1}`,
+          `http://${this.host}/tone/${spec.hz}-${spec.seconds}.${spec.format}?entry=${i}`,
+        );
       }
       const body = Buffer.from(`${lines.join('\n')}\n`);
       res.writeHead(200, { 'content-type': 'audio/x-mpegurl', 'content-length': body.length });

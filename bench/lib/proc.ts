@@ -61,7 +61,8 @@ export function childPids(pid: number): number[] {
   }
   const pids = new Set<number>();
   for (const task of tasks) {
-    for (const child of (read(`/proc/${pid}/task/${task}/children`) ?? '').split(' ')) if (child.trim()) pids.add(Number(child));
+    for (const child of (read(`/proc/${pid}/task/${task}/children`) ?? '').split(' '))
+      if (child.trim()) pids.add(Number(child));
   }
   return [...pids];
 }

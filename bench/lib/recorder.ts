@@ -42,7 +42,9 @@ export class LightRecorder {
   private windowStart = 0;
 
   constructor(discord: OfflineDiscord) {
-    const recorder = discord.voice.recorder as unknown as { add: (guildId: string, connectionId: number, header: RtpHeader, opus: Buffer, at: number) => void };
+    const recorder = discord.voice.recorder as unknown as {
+      add: (guildId: string, connectionId: number, header: RtpHeader, opus: Buffer, at: number) => void;
+    };
     recorder.add = (guildId, _connectionId, _header, opus, at) => this.add(guildId, opus, at);
   }
 
@@ -93,7 +95,13 @@ export class LightRecorder {
         g.waiters = g.waiters.filter((w) => w !== waiter);
         reject(new Error(`no audio in guild ${guildId} within ${timeoutMs} ms`));
       }, timeoutMs);
-      const waiter = { since, resolve: (at: number) => { clearTimeout(timer); resolve(at); } };
+      const waiter = {
+        since,
+        resolve: (at: number) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+      };
       g.waiters.push(waiter);
     });
   }
@@ -116,7 +124,8 @@ export class LightRecorder {
   /** Starts a measurement window for these guilds (any previous window is discarded). */
   startWindow(guildIds: readonly string[]): void {
     for (const g of this.guilds.values()) g.window = undefined;
-    for (const id of guildIds) this.guild(id).window = { packets: 0, audible: 0, late: 0, hist: new GapHistogram(), maxGap: 0 };
+    for (const id of guildIds)
+      this.guild(id).window = { packets: 0, audible: 0, late: 0, hist: new GapHistogram(), maxGap: 0 };
     this.windowStart = performance.now();
   }
 

@@ -55,9 +55,17 @@ export class BenchStack {
     this.replies = new ReplyIndex(discord);
   }
 
-  static async start(guildCount: number, options: { relay?: boolean; daveProtocol?: number } = {}): Promise<BenchStack> {
+  static async start(
+    guildCount: number,
+    options: { relay?: boolean; daveProtocol?: number } = {},
+  ): Promise<BenchStack> {
     const shards = Math.max(1, Math.ceil(guildCount / JOINS_PER_SHARD));
-    const specs = Array.from({ length: guildCount }, (_, i) => ({ name: `Bench ${i + 1}`, members: ['alice'], voiceChannels: ['Music'], textChannels: ['general'] }));
+    const specs = Array.from({ length: guildCount }, (_, i) => ({
+      name: `Bench ${i + 1}`,
+      members: ['alice'],
+      voiceChannels: ['Music'],
+      textChannels: ['general'],
+    }));
     // DAVE v1 by default, as on Discord: the bot encrypts every frame end to end and alice (one davey member
     // per guild) decrypts it in this process.
     const discord = await startOfflineDiscord({ guilds: specs, shards, daveProtocol: options.daveProtocol ?? 1 });
@@ -106,13 +114,16 @@ export class BenchStack {
     });
     await this.bot.waitUntilReady({ timeoutMs: 60_000 });
     await this.bot.waitForLog('health and metrics endpoint listening', 10_000);
-    this.inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec((await this.bot.waitForLog(/Debugger listening on ws:/, 10_000)).line)?.[1];
+    this.inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(
+      (await this.bot.waitForLog(/Debugger listening on ws:/, 10_000)).line,
+    )?.[1];
     return this.bot;
   }
 
   /** The bot's inspector, connected now if it was not (only the soak needs it: nothing attaches before). */
   async inspector(): Promise<Inspector | undefined> {
-    if (!this.inspectorClient && this.inspectorUrl) this.inspectorClient = await Inspector.connect(this.inspectorUrl).catch(() => undefined);
+    if (!this.inspectorClient && this.inspectorUrl)
+      this.inspectorClient = await Inspector.connect(this.inspectorUrl).catch(() => undefined);
     return this.inspectorClient;
   }
 
@@ -214,7 +225,10 @@ class ReplyIndex {
     return new Promise<MessageSnapshot>((resolve, reject) => {
       const timer = setTimeout(() => {
         const list = this.waiters.get(interactionId) ?? [];
-        this.waiters.set(interactionId, list.filter((w) => w !== done));
+        this.waiters.set(
+          interactionId,
+          list.filter((w) => w !== done),
+        );
         reject(new Error(`no reply to interaction ${interactionId} within ${timeoutMs} ms`));
       }, timeoutMs);
       const done = (m: MessageSnapshot) => {

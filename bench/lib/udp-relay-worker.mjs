@@ -83,7 +83,8 @@ parentPort.on('message', (m) => {
   else if (m.type === 'start') {
     for (const s of streams.values()) s.window = undefined;
     windowSsrcs = new Set(m.ssrcs);
-    for (const ssrc of windowSsrcs) stream(ssrc).window = { packets: 0, gaps: 0, late: 0, maxGap: 0, hist: new Uint32Array(BINS) };
+    for (const ssrc of windowSsrcs)
+      stream(ssrc).window = { packets: 0, gaps: 0, late: 0, maxGap: 0, hist: new Uint32Array(BINS) };
     stall = { lastAny: 0, count: 0, maxMs: 0, totalMs: 0 };
     parentPort.postMessage({ type: 'started', id: m.id });
   } else if (m.type === 'end') {
@@ -115,8 +116,19 @@ parentPort.on('message', (m) => {
       return (BINS - 1) / 2;
     };
     parentPort.postMessage({
-      type: 'stats', id: m.id, streams: windowSsrcs.size, packets, gaps, late, maxGap, silent, p50: quantile(0.5), p99: quantile(0.99),
-      stalls: stall.count, stallMaxMs: stall.maxMs, stallTotalMs: stall.totalMs,
+      type: 'stats',
+      id: m.id,
+      streams: windowSsrcs.size,
+      packets,
+      gaps,
+      late,
+      maxGap,
+      silent,
+      p50: quantile(0.5),
+      p99: quantile(0.99),
+      stalls: stall.count,
+      stallMaxMs: stall.maxMs,
+      stallTotalMs: stall.totalMs,
     });
     windowSsrcs = new Set();
   }

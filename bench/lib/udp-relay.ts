@@ -55,11 +55,23 @@ export class UdpRelay {
   }
 
   async end(): Promise<RelayStats> {
-    const r = (await this.request({ type: 'end' })) as unknown as Omit<RelayStats, 'latePct' | 'p50GapMs' | 'p99GapMs' | 'maxGapMs'> & { p50: number; p99: number; maxGap: number };
+    const r = (await this.request({ type: 'end' })) as unknown as Omit<
+      RelayStats,
+      'latePct' | 'p50GapMs' | 'p99GapMs' | 'maxGapMs'
+    > & { p50: number; p99: number; maxGap: number };
     return {
-      streams: r.streams, packets: r.packets, gaps: r.gaps, late: r.late, silent: r.silent,
-      stalls: r.stalls, stallMaxMs: r.stallMaxMs, stallTotalMs: r.stallTotalMs,
-      latePct: r.gaps ? (r.late / r.gaps) * 100 : 0, p50GapMs: r.p50, p99GapMs: r.p99, maxGapMs: r.maxGap,
+      streams: r.streams,
+      packets: r.packets,
+      gaps: r.gaps,
+      late: r.late,
+      silent: r.silent,
+      stalls: r.stalls,
+      stallMaxMs: r.stallMaxMs,
+      stallTotalMs: r.stallTotalMs,
+      latePct: r.gaps ? (r.late / r.gaps) * 100 : 0,
+      p50GapMs: r.p50,
+      p99GapMs: r.p99,
+      maxGapMs: r.maxGap,
     };
   }
 

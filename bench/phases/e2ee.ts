@@ -31,10 +31,17 @@ function senderInGroup(sender: DaveExternalSender, index: number): DAVESession {
   bot.setExternalSender(sender.package());
   listener.setExternalSender(sender.package());
   bot.getSerializedKeyPackage();
-  const validated = DaveExternalSender.validateKeyPackage(listener.getSerializedKeyPackage(), snowflakeBytes('1400000000000000002'));
+  const validated = DaveExternalSender.validateKeyPackage(
+    listener.getSerializedKeyPackage(),
+    snowflakeBytes('1400000000000000002'),
+  );
   if ('problem' in validated) throw new Error(`key package refused: ${validated.problem}`);
   const proposal = sender.propose(snowflakeBytes(channel), 0n, { type: 'add', keyPackage: validated.keyPackage.bytes });
-  const { commit, welcome } = bot.processProposals(0, Buffer.concat([encodeVarint(proposal.message.length), proposal.message]), ['1400000000000000002']);
+  const { commit, welcome } = bot.processProposals(
+    0,
+    Buffer.concat([encodeVarint(proposal.message.length), proposal.message]),
+    ['1400000000000000002'],
+  );
   bot.processCommit(commit!);
   listener.processWelcome(welcome!);
   listener.reset();
@@ -44,7 +51,9 @@ function senderInGroup(sender: DaveExternalSender, index: number): DAVESession {
 /** Real Opus frames (a 440 Hz tone at Discord's 48 kHz stereo, 20 ms), as the bot sends them. */
 function opusFrames(): Buffer[] {
   const require = createRequire(import.meta.url);
-  const { OpusEncoder } = require('@discordjs/opus') as { OpusEncoder: new (rate: number, channels: number) => { encode(pcm: Buffer): Buffer } };
+  const { OpusEncoder } = require('@discordjs/opus') as {
+    OpusEncoder: new (rate: number, channels: number) => { encode(pcm: Buffer): Buffer };
+  };
   const encoder = new OpusEncoder(48_000, 2);
   const frames: Buffer[] = [];
   for (let f = 0; f < 50; f += 1) {
@@ -71,7 +80,11 @@ function transport(payload: Buffer, key: Buffer, nonce: Buffer, header: Buffer):
  * (one DAVE group each) encrypt `seconds` of 20 ms frames round-robin, once with davey + transport and once
  * with transport only; CPU time from process.cpuUsage (user + system). Median of 3 runs per variant.
  */
-export async function runE2eeCost(steps: number[], seconds: number, log: (line: string) => void): Promise<E2eeCostStep[]> {
+export async function runE2eeCost(
+  steps: number[],
+  seconds: number,
+  log: (line: string) => void,
+): Promise<E2eeCostStep[]> {
   const sender = new DaveExternalSender();
   const frames = opusFrames();
   const key = Buffer.alloc(32, 7);
@@ -102,8 +115,13 @@ export async function runE2eeCost(steps: number[], seconds: number, log: (line: 
     const e2ee = Math.max(0, daveUs - transportUs);
     const perStreamPct = (e2ee * FRAMES_PER_SECOND) / 1e4;
     out.push({
-      streams: n, frames: total, daveUsPerFrame: round(daveUs, 2), transportUsPerFrame: round(transportUs, 2), e2eeUsPerFrame: round(e2ee, 2),
-      e2eeCpuPctPerStream: round(perStreamPct, 3), e2eeCpuPctAtN: round(perStreamPct * n, 2),
+      streams: n,
+      frames: total,
+      daveUsPerFrame: round(daveUs, 2),
+      transportUsPerFrame: round(transportUs, 2),
+      e2eeUsPerFrame: round(e2ee, 2),
+      e2eeCpuPctPerStream: round(perStreamPct, 3),
+      e2eeCpuPctAtN: round(perStreamPct * n, 2),
     });
     log(`e2ee cost at N=${n}: ${JSON.stringify(out.at(-1))}`);
     for (const s of sessions) s.reset();

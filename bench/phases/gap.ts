@@ -17,11 +17,21 @@ export interface GapResult {
  * transition. A transition is found where the player's silence padding (F8 FF FE frames) sits between two
  * audible runs; without padding, the largest gaps between audible packets are taken instead.
  */
-export async function runTrackGap(stack: BenchStack, guild: BenchGuild, format: 'ogg' | 'mp3', tracks: number, log: (line: string) => void): Promise<GapResult> {
+export async function runTrackGap(
+  stack: BenchStack,
+  guild: BenchGuild,
+  format: 'ogg' | 'mp3',
+  tracks: number,
+  log: (line: string) => void,
+): Promise<GapResult> {
   const seconds = 2;
   await stack.ask(guild, 'stop');
   const trace = stack.recorder.trace(guild.id);
-  const urls = await Promise.all(Array.from({ length: tracks }, (_, i) => stack.media.tone({ hz: 440, seconds, format }, `gap=${format}-${i}-${Date.now()}`)));
+  const urls = await Promise.all(
+    Array.from({ length: tracks }, (_, i) =>
+      stack.media.tone({ hz: 440, seconds, format }, `gap=${format}-${i}-${Date.now()}`),
+    ),
+  );
   for (const url of urls) await stack.ask(guild, 'play', { query: url });
   const deadline = performance.now() + tracks * (seconds * 1000 + 3000) + 5000;
   // Wait until the last track has played out: audio, then silence for a while.
@@ -29,7 +39,8 @@ export async function runTrackGap(stack: BenchStack, guild: BenchGuild, format: 
   while (performance.now() < deadline) {
     await sleep(500);
     const audible = trace.filter((p) => !p.silence).length;
-    if (audible >= tracks * seconds * 50 * 0.95 && performance.now() - stack.recorder.lastAudibleAt(guild.id) > 1500) break;
+    if (audible >= tracks * seconds * 50 * 0.95 && performance.now() - stack.recorder.lastAudibleAt(guild.id) > 1500)
+      break;
   }
   stack.recorder.untrace(guild.id);
   const audibleGaps: number[] = [];
@@ -56,7 +67,11 @@ export async function runTrackGap(stack: BenchStack, guild: BenchGuild, format: 
   if (audibleGaps.length < tracks - 1) {
     // No padding between tracks: the tracks - 1 largest gaps between audible packets are the transitions.
     const audibleOnly = trace.filter((p) => !p.silence);
-    const gaps = audibleOnly.slice(1).map((p, i) => p.at - audibleOnly[i]!.at).sort((a, b) => b - a).slice(0, tracks - 1);
+    const gaps = audibleOnly
+      .slice(1)
+      .map((p, i) => p.at - audibleOnly[i]!.at)
+      .sort((a, b) => b - a)
+      .slice(0, tracks - 1);
     audibleGaps.splice(0, audibleGaps.length, ...gaps);
     packetGaps.splice(0, packetGaps.length, ...gaps);
   }
@@ -67,7 +82,9 @@ export async function runTrackGap(stack: BenchStack, guild: BenchGuild, format: 
     paddingFrames: padding.length ? padding.reduce((a, b) => a + b, 0) / padding.length : 0,
     transitions: audibleGaps.length,
   };
-  log(`  track gap ${result.kind}: audible→audible p50 ${result.audible.p50} ms, max ${result.audible.max} ms; packet→audible p50 ${result.packet.p50} ms (${result.transitions} transitions, ${result.paddingFrames} padding frames)`);
+  log(
+    `  track gap ${result.kind}: audible→audible p50 ${result.audible.p50} ms, max ${result.audible.max} ms; packet→audible p50 ${result.packet.p50} ms (${result.transitions} transitions, ${result.paddingFrames} padding frames)`,
+  );
   await stack.ask(guild, 'stop');
   return result;
 }

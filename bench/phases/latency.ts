@@ -20,13 +20,31 @@ interface FirstAudioCase {
  * Time from `/play` to the first audible packet, in a guild where the bot is already in voice and idle
  * (the join is measured separately as "cold"). Every sample: /stop, a short pause, /play, wait for audio.
  */
-export async function runFirstAudio(stack: BenchStack, guild: BenchGuild, samples: number, log: (line: string) => void): Promise<FirstAudioResult[]> {
-  const tone = (format: 'ogg' | 'webm' | 'mp3', tag?: string) => stack.media.tone({ hz: 440, seconds: 30, format }, tag);
+export async function runFirstAudio(
+  stack: BenchStack,
+  guild: BenchGuild,
+  samples: number,
+  log: (line: string) => void,
+): Promise<FirstAudioResult[]> {
+  const tone = (format: 'ogg' | 'webm' | 'mp3', tag?: string) =>
+    stack.media.tone({ hz: 440, seconds: 30, format }, tag);
   const cases: FirstAudioCase[] = [
-    { kind: 'cache-miss', description: 'local HTTP, Ogg Opus, a URL never played before', url: (i) => tone('ogg', `miss=${i}-${Date.now()}`) },
+    {
+      kind: 'cache-miss',
+      description: 'local HTTP, Ogg Opus, a URL never played before',
+      url: (i) => tone('ogg', `miss=${i}-${Date.now()}`),
+    },
     { kind: 'cache-hit', description: 'the same Ogg Opus URL again', url: () => tone('ogg', 'hit') },
-    { kind: 'passthrough-webm', description: 'WebM Opus, new URL (passthrough)', url: (i) => tone('webm', `webm=${i}-${Date.now()}`) },
-    { kind: 'transcoded', description: 'MP3, new URL (ffmpeg → Opus)', url: (i) => tone('mp3', `mp3=${i}-${Date.now()}`) },
+    {
+      kind: 'passthrough-webm',
+      description: 'WebM Opus, new URL (passthrough)',
+      url: (i) => tone('webm', `webm=${i}-${Date.now()}`),
+    },
+    {
+      kind: 'transcoded',
+      description: 'MP3, new URL (ffmpeg → Opus)',
+      url: (i) => tone('mp3', `mp3=${i}-${Date.now()}`),
+    },
   ];
   // Prime: the session exists and the "cache-hit" URL has been played once.
   await stack.ask(guild, 'play', { query: await tone('ogg', 'hit') });
@@ -57,11 +75,17 @@ export async function runFirstAudio(stack: BenchStack, guild: BenchGuild, sample
 }
 
 /** /play in guilds where the bot is not in voice yet: includes the voice join (gateway op 4 → UDP ready). */
-export async function runColdStarts(stack: BenchStack, guilds: readonly BenchGuild[], log: (line: string) => void): Promise<FirstAudioResult> {
+export async function runColdStarts(
+  stack: BenchStack,
+  guilds: readonly BenchGuild[],
+  log: (line: string) => void,
+): Promise<FirstAudioResult> {
   const times: number[] = [];
   let failures = 0;
   for (const [i, guild] of guilds.entries()) {
-    const play = stack.command(guild, 'play', { query: await stack.media.tone({ hz: 440, seconds: 30, format: 'ogg' }, `cold=${i}`) });
+    const play = stack.command(guild, 'play', {
+      query: await stack.media.tone({ hz: 440, seconds: 30, format: 'ogg' }, `cold=${i}`),
+    });
     try {
       const at = await stack.recorder.waitForAudio(guild.id, play.dispatchedAt, 30_000);
       times.push(at - play.dispatchedAt);
@@ -109,16 +133,26 @@ export async function runDeferralBurst(
   const handles: InteractionHandle[] = guilds.map((guild, i) => stack.command(guild, 'play', { query: urls[i]! }));
   let failures = 0;
   const audio: number[] = [];
-  await Promise.all(handles.map(async (handle, i) => {
-    try {
-      await stack.reply(handle, 60_000);
-      if (startsSessions) audio.push((await stack.recorder.waitForAudio(guilds[i]!.id, handle.dispatchedAt, 30_000)) - handle.dispatchedAt);
-    } catch {
-      failures += 1;
-    }
-  }));
+  await Promise.all(
+    handles.map(async (handle, i) => {
+      try {
+        await stack.reply(handle, 60_000);
+        if (startsSessions)
+          audio.push(
+            (await stack.recorder.waitForAudio(guilds[i]!.id, handle.dispatchedAt, 30_000)) - handle.dispatchedAt,
+          );
+      } catch {
+        failures += 1;
+      }
+    }),
+  );
   const deferrals = handles.map((h) => stack.deferralMs(h)).filter((ms): ms is number => ms !== undefined);
-  const botSide = histogramQuantiles(before, await stack.metrics(), 'tunebot_interaction_deferral_seconds', 'command="play"');
+  const botSide = histogramQuantiles(
+    before,
+    await stack.metrics(),
+    'tunebot_interaction_deferral_seconds',
+    'command="play"',
+  );
   return {
     playing,
     guilds: guilds.length,
@@ -130,13 +164,21 @@ export async function runDeferralBurst(
 }
 
 /** p50/p99 (ms, bucket upper bounds) of what a Prometheus histogram observed between two scrapes. */
-function histogramQuantiles(before: Metrics, after: Metrics, name: string, label: string): { p50: number; p99: number } | undefined {
+function histogramQuantiles(
+  before: Metrics,
+  after: Metrics,
+  name: string,
+  label: string,
+): { p50: number; p99: number } | undefined {
   // Buckets look like name_bucket{le="0.05",command="play"}: label order is the exporter's, so match loosely.
   const buckets = after.series(`${name}_bucket`).filter((s) => s.includes(label) && !s.includes('le="+Inf"'));
   const rows = buckets
     .map((series) => ({ le: Number(/le="([^"]+)"/.exec(series)?.[1]), count: after.get(series) - before.get(series) }))
     .sort((a, b) => a.le - b.le);
-  const total = after.series(`${name}_count`).filter((s) => s.includes(label)).reduce((sum, s) => sum + after.get(s) - before.get(s), 0);
+  const total = after
+    .series(`${name}_count`)
+    .filter((s) => s.includes(label))
+    .reduce((sum, s) => sum + after.get(s) - before.get(s), 0);
   if (total <= 0 || rows.length === 0) return undefined;
   const at = (q: number) => {
     const row = rows.find((r) => r.count >= q * total);

@@ -14,7 +14,12 @@ export interface PlaylistResult {
 }
 
 /** /play of an M3U with `entries` entries served by the bench media server. */
-export async function runPlaylist(stack: BenchStack, guild: BenchGuild, entries: number, log: (line: string) => void): Promise<PlaylistResult> {
+export async function runPlaylist(
+  stack: BenchStack,
+  guild: BenchGuild,
+  entries: number,
+  log: (line: string) => void,
+): Promise<PlaylistResult> {
   await stack.ask(guild, 'stop').catch(() => undefined);
   const url = stack.media.playlist(entries, { hz: 440, seconds: 60, format: 'ogg' });
   const play = stack.command(guild, 'play', { query: url });
@@ -30,6 +35,15 @@ export async function runPlaylist(stack: BenchStack, guild: BenchGuild, entries:
   const m = await stack.metrics();
   const queued = m.get('tunebot_queue_length_max');
   await stack.ask(guild, 'stop');
-  log(`  playlist of ${entries}: queued in ${round(queuedMs)} ms, first audio ${first ? round(first - play.dispatchedAt) : 'none'} ms, ${queued} in queue`);
-  return { available: true, entries, reply: reply.content, queuedMs: round(queuedMs), queued, ...(first ? { firstAudioMs: round(first - play.dispatchedAt) } : {}) };
+  log(
+    `  playlist of ${entries}: queued in ${round(queuedMs)} ms, first audio ${first ? round(first - play.dispatchedAt) : 'none'} ms, ${queued} in queue`,
+  );
+  return {
+    available: true,
+    entries,
+    reply: reply.content,
+    queuedMs: round(queuedMs),
+    queued,
+    ...(first ? { firstAudioMs: round(first - play.dispatchedAt) } : {}),
+  };
 }

@@ -20,7 +20,8 @@ type QueueCtor = { new (options?: QueueOptions): QueueType; restore(snapshot: un
 export async function runQueueOps(size: number, runs = 5): Promise<QueueOpsResult> {
   const all: QueueOpsResult[] = [];
   for (let i = 0; i < runs; i += 1) all.push(await runQueueOpsOnce(size));
-  const median = (key: Exclude<keyof QueueOpsResult, 'size'>) => all.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+  const median = (key: Exclude<keyof QueueOpsResult, 'size'>) =>
+    all.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(runs / 2)]!;
   return {
     size,
     addPerSec: median('addPerSec'),
@@ -35,7 +36,13 @@ export async function runQueueOps(size: number, runs = 5): Promise<QueueOpsResul
 async function runQueueOpsOnce(size: number): Promise<QueueOpsResult> {
   const { Queue } = (await import(new URL('../../dist/core/queue.js', import.meta.url).href)) as { Queue: QueueCtor };
   const requester = { id: '1', name: 'bench' };
-  const track = (i: number): Track => ({ id: `http:https://example.invalid/${i}.ogg`, source: 'http', title: `Track ${i}`, url: `https://example.invalid/${i}.ogg`, durationMs: 180_000 });
+  const track = (i: number): Track => ({
+    id: `http:https://example.invalid/${i}.ogg`,
+    source: 'http',
+    title: `Track ${i}`,
+    url: `https://example.invalid/${i}.ogg`,
+    durationMs: 180_000,
+  });
   const tracks = Array.from({ length: size * 2 }, (_, i) => track(i));
   // mulberry32: a deterministic, well-spread sequence (integer math, so no floating-point collapse).
   let seed = 42;

@@ -22,7 +22,12 @@ export interface SoakResult {
  * sampling the bot's heap and RSS (from its /metrics) after every round, each after a full GC forced through
  * the bot's inspector. A leak shows as a positive slope.
  */
-export async function runSoak(stack: BenchStack, guilds: readonly BenchGuild[], cycles: number, log: (line: string) => void): Promise<SoakResult> {
+export async function runSoak(
+  stack: BenchStack,
+  guilds: readonly BenchGuild[],
+  cycles: number,
+  log: (line: string) => void,
+): Promise<SoakResult> {
   const lanes = guilds.length;
   const rounds = Math.ceil(cycles / lanes);
   const url = await stack.media.tone({ hz: 440, seconds: 30, format: 'ogg' });
@@ -46,7 +51,11 @@ export async function runSoak(stack: BenchStack, guilds: readonly BenchGuild[], 
     // A full collection first: the heap then holds only what is still reachable.
     await inspector?.collectGarbage();
     const m = await stack.metrics();
-    samples.push({ cycle: done, heapMb: m.get('tunebot_nodejs_heap_size_used_bytes') / 2 ** 20, rssMb: m.get('tunebot_process_resident_memory_bytes') / 2 ** 20 });
+    samples.push({
+      cycle: done,
+      heapMb: m.get('tunebot_nodejs_heap_size_used_bytes') / 2 ** 20,
+      rssMb: m.get('tunebot_process_resident_memory_bytes') / 2 ** 20,
+    });
   }
   const half = samples.slice(Math.floor(samples.length / 2));
   const xs = half.map((s) => s.cycle);
@@ -54,8 +63,20 @@ export async function runSoak(stack: BenchStack, guilds: readonly BenchGuild[], 
     cycles: done,
     lanes,
     gcForced: inspector !== undefined,
-    heapKbPerCycle: round(robustSlope(xs, half.map((s) => s.heapMb)) * 1024, 1),
-    rssKbPerCycle: round(robustSlope(xs, half.map((s) => s.rssMb)) * 1024, 1),
+    heapKbPerCycle: round(
+      robustSlope(
+        xs,
+        half.map((s) => s.heapMb),
+      ) * 1024,
+      1,
+    ),
+    rssKbPerCycle: round(
+      robustSlope(
+        xs,
+        half.map((s) => s.rssMb),
+      ) * 1024,
+      1,
+    ),
     heapStartMb: round(samples[0]?.heapMb ?? 0),
     heapEndMb: round(samples.at(-1)?.heapMb ?? 0),
     rssStartMb: round(samples[0]?.rssMb ?? 0),
@@ -63,6 +84,8 @@ export async function runSoak(stack: BenchStack, guilds: readonly BenchGuild[], 
     failures,
     samples: samples.map((s) => ({ cycle: s.cycle, heapMb: round(s.heapMb, 2), rssMb: round(s.rssMb, 2) })),
   };
-  log(`  soak ${done} cycles: heap ${result.heapStartMb} → ${result.heapEndMb} MB (${result.heapKbPerCycle} KB/cycle), rss ${result.rssStartMb} → ${result.rssEndMb} MB (${result.rssKbPerCycle} KB/cycle), ${failures} failures`);
+  log(
+    `  soak ${done} cycles: heap ${result.heapStartMb} → ${result.heapEndMb} MB (${result.heapKbPerCycle} KB/cycle), rss ${result.rssStartMb} → ${result.rssEndMb} MB (${result.rssKbPerCycle} KB/cycle), ${failures} failures`,
+  );
   return result;
 }

@@ -4,7 +4,13 @@ import { cpuBetween, memoryOf, sampleProc, selfCpuPct, udpReceiveDrops } from '.
 import type { BenchGuild, BenchStack, Metrics } from '../lib/stack.js';
 import { mapLimit, round, sleep } from '../lib/stats.js';
 
-export type PipelineName = 'ogg-passthrough' | 'webm-passthrough' | 'mp3-ffmpeg' | 'volume-ffmpeg' | 'filter-ffmpeg' | 'baseline';
+export type PipelineName =
+  | 'ogg-passthrough'
+  | 'webm-passthrough'
+  | 'mp3-ffmpeg'
+  | 'volume-ffmpeg'
+  | 'filter-ffmpeg'
+  | 'baseline';
 
 export interface StepResult {
   pipeline: PipelineName;
@@ -29,7 +35,17 @@ export interface StepResult {
    * The same gaps timestamped by the UDP relay thread (bench/lib/udp-relay-worker.mjs) before the fake's busy
    * main thread sees the packets: the figure the goals are judged on when present.
    */
-  relay?: { p99GapMs: number; maxGapMs: number; latePct: number; late: number; gaps: number; streams: number; stalls: number; stallMaxMs: number; stallTotalMs: number };
+  relay?: {
+    p99GapMs: number;
+    maxGapMs: number;
+    latePct: number;
+    late: number;
+    gaps: number;
+    streams: number;
+    stalls: number;
+    stallMaxMs: number;
+    stallTotalMs: number;
+  };
   /** Garbage collections in the bot during the window that took more than 10 ms, and all GC time (ms). */
   botGcOver10ms?: number;
   botGcMs?: number;
@@ -76,7 +92,11 @@ export interface StreamingOptions {
  * and every stream's packet timing at the fake voice server. N rises through `steps` until late frames
  * pass `breakLatePct` or streams fail to start; then every guild is stopped.
  */
-export async function runStreaming(stack: BenchStack, spec: PipelineSpec, options: StreamingOptions): Promise<StepResult[]> {
+export async function runStreaming(
+  stack: BenchStack,
+  spec: PipelineSpec,
+  options: StreamingOptions,
+): Promise<StepResult[]> {
   const results: StepResult[] = [];
   const url = await spec.url(stack);
   let playing = 0;
@@ -88,13 +108,17 @@ export async function runStreaming(stack: BenchStack, spec: PipelineSpec, option
       const started = performance.now();
       const failed = await startStreams(stack, fresh, url, spec, options.log);
       playing = n;
-      options.log(`  ${spec.name} N=${n}: started ${fresh.length - failed}/${fresh.length} in ${round((performance.now() - started) / 1000)} s`);
+      options.log(
+        `  ${spec.name} N=${n}: started ${fresh.length - failed}/${fresh.length} in ${round((performance.now() - started) / 1000)} s`,
+      );
       await sleep(options.warmMs);
       const guilds = stack.guilds.slice(0, n);
       const settleS = await settle(stack, guilds, options.settleMaxMs);
       const step = { ...(await measure(stack, spec.name, guilds, options.windowMs, loop, failed)), settleS };
       results.push(step);
-      options.log(`  ${spec.name} N=${n} (settled ${step.settleS} s): bot ${step.botCpuPct}% cpu, children ${step.childrenCpuPct}%, rss ${step.botRssMb} MB, p99 gap ${step.relay?.p99GapMs ?? step.p99GapMs} ms, late ${step.relay?.latePct ?? '—'}% at the relay, ${step.latePct}% at the fake (bot deficit ${step.botLatePct}%), ${step.packetsPerSecPerStream} pkt/s, bot loop p99 ${step.botEventLoopP99Ms} ms, stalls ${step.relay?.stalls ?? '—'} (max ${step.relay?.stallMaxMs ?? '—'} ms), GC>10ms ${step.botGcOver10ms}, udp drops ${step.udpDrops}, fake cpu ${step.fakeCpuPct}% loop p99 ${step.fakeLoopP99Ms} ms`);
+      options.log(
+        `  ${spec.name} N=${n} (settled ${step.settleS} s): bot ${step.botCpuPct}% cpu, children ${step.childrenCpuPct}%, rss ${step.botRssMb} MB, p99 gap ${step.relay?.p99GapMs ?? step.p99GapMs} ms, late ${step.relay?.latePct ?? '—'}% at the relay, ${step.latePct}% at the fake (bot deficit ${step.botLatePct}%), ${step.packetsPerSecPerStream} pkt/s, bot loop p99 ${step.botEventLoopP99Ms} ms, stalls ${step.relay?.stalls ?? '—'} (max ${step.relay?.stallMaxMs ?? '—'} ms), GC>10ms ${step.botGcOver10ms}, udp drops ${step.udpDrops}, fake cpu ${step.fakeCpuPct}% loop p99 ${step.fakeLoopP99Ms} ms`,
+      );
       if (options.atStep) await options.atStep(n, guilds);
       if (step.latePct > options.breakLatePct || failed > Math.max(1, n * 0.1)) break;
     }
@@ -105,7 +129,13 @@ export async function runStreaming(stack: BenchStack, spec: PipelineSpec, option
   return results;
 }
 
-async function startStreams(stack: BenchStack, guilds: readonly BenchGuild[], url: string, spec: PipelineSpec, log: (line: string) => void): Promise<number> {
+async function startStreams(
+  stack: BenchStack,
+  guilds: readonly BenchGuild[],
+  url: string,
+  spec: PipelineSpec,
+  log: (line: string) => void,
+): Promise<number> {
   const { volume, filter } = spec;
   const reasons = new Map<string, number>();
   const fail = (reason: string) => {
@@ -160,7 +190,12 @@ async function settle(stack: BenchStack, guilds: readonly BenchGuild[], maxMs: n
 }
 
 /** /stop in every guild (sessions stay, idle, in voice), volume back to 100 where it was changed. */
-export async function stopAll(stack: BenchStack, guilds: readonly BenchGuild[], resetVolume = false, resetFilter = false): Promise<void> {
+export async function stopAll(
+  stack: BenchStack,
+  guilds: readonly BenchGuild[],
+  resetVolume = false,
+  resetFilter = false,
+): Promise<void> {
   await mapLimit(guilds, 40, async (guild) => {
     await stack.ask(guild, 'stop', undefined, 30_000).catch(() => undefined);
     if (resetVolume) await stack.ask(guild, 'volume', { percent: 100 }, 30_000).catch(() => undefined);
@@ -204,7 +239,9 @@ async function measure(
   const drops0 = udpReceiveDrops();
   loop.reset();
   loop.enable();
-  const ssrcs = guilds.map((g) => stack.discord.voice.activeConnection(g.id)?.ssrc).filter((ssrc): ssrc is number => ssrc !== undefined);
+  const ssrcs = guilds
+    .map((g) => stack.discord.voice.activeConnection(g.id)?.ssrc)
+    .filter((ssrc): ssrc is number => ssrc !== undefined);
   await stack.relay?.start(ssrcs);
   stack.recorder.startWindow(guilds.map((g) => g.id));
   await sleep(windowMs);
@@ -218,8 +255,12 @@ async function measure(
   const cpu = cpuBetween(before, after);
   const memory = memoryOf(pid);
   const sent = m1.sum('tunebot_voice_frames_sent_total') - m0.sum('tunebot_voice_frames_sent_total');
-  const late = m1.get('tunebot_voice_frames_deficit_total{reason="late"}') - m0.get('tunebot_voice_frames_deficit_total{reason="late"}');
-  const missing = m1.get('tunebot_voice_frames_deficit_total{reason="missing"}') - m0.get('tunebot_voice_frames_deficit_total{reason="missing"}');
+  const late =
+    m1.get('tunebot_voice_frames_deficit_total{reason="late"}') -
+    m0.get('tunebot_voice_frames_deficit_total{reason="late"}');
+  const missing =
+    m1.get('tunebot_voice_frames_deficit_total{reason="missing"}') -
+    m0.get('tunebot_voice_frames_deficit_total{reason="missing"}');
   const expected = sent + late + missing;
   return {
     pipeline,
@@ -244,7 +285,21 @@ async function measure(
     fakeLoopP99Ms: round(loop.percentile(99) / 1e6),
     seconds: round(audio.seconds),
     udpDrops,
-    ...(relayed ? { relay: { p99GapMs: relayed.p99GapMs, maxGapMs: round(relayed.maxGapMs), latePct: round(relayed.latePct, 2), late: relayed.late, gaps: relayed.gaps, streams: relayed.streams, stalls: relayed.stalls, stallMaxMs: round(relayed.stallMaxMs), stallTotalMs: round(relayed.stallTotalMs) } } : {}),
+    ...(relayed
+      ? {
+          relay: {
+            p99GapMs: relayed.p99GapMs,
+            maxGapMs: round(relayed.maxGapMs),
+            latePct: round(relayed.latePct, 2),
+            late: relayed.late,
+            gaps: relayed.gaps,
+            streams: relayed.streams,
+            stalls: relayed.stalls,
+            stallMaxMs: round(relayed.stallMaxMs),
+            stallTotalMs: round(relayed.stallTotalMs),
+          },
+        }
+      : {}),
     ...gcBetween(m0, m1),
     load1: round(loadavg()[0] ?? 0, 2),
   };

@@ -35,20 +35,24 @@ async function check(name, fn) {
     return `20 ms stereo frame -> ${packet.length}-byte Opus packet -> ${back.length} bytes PCM`;
   });
 
-  await check('sqlite3', () => new Promise((resolve, reject) => {
-    const sqlite3 = appRequire('sqlite3');
-    const db = new sqlite3.Database(':memory:');
-    db.serialize(() => {
-      db.run('CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)');
-      db.run('INSERT INTO kv VALUES (?, ?)', ['a', 'b']);
-      db.get('SELECT sqlite_version() AS version, (SELECT v FROM kv WHERE k = ?) AS v', ['a'], (err, row) => {
-        db.close();
-        if (err) reject(err);
-        else if (row.v !== 'b') reject(new Error(`read back ${row.v}`));
-        else resolve(`SQLite ${row.version}, in-memory write/read ok`);
-      });
-    });
-  }));
+  await check(
+    'sqlite3',
+    () =>
+      new Promise((resolve, reject) => {
+        const sqlite3 = appRequire('sqlite3');
+        const db = new sqlite3.Database(':memory:');
+        db.serialize(() => {
+          db.run('CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)');
+          db.run('INSERT INTO kv VALUES (?, ?)', ['a', 'b']);
+          db.get('SELECT sqlite_version() AS version, (SELECT v FROM kv WHERE k = ?) AS v', ['a'], (err, row) => {
+            db.close();
+            if (err) reject(err);
+            else if (row.v !== 'b') reject(new Error(`read back ${row.v}`));
+            else resolve(`SQLite ${row.version}, in-memory write/read ok`);
+          });
+        });
+      }),
+  );
 
   await check('@snazzah/davey', () => {
     const davey = appRequire('@snazzah/davey');

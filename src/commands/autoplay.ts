@@ -13,7 +13,8 @@ export const autoplayCommand: SlashCommand = {
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const session = deps.sessions.get(interaction.guildId);
-    if (session && interaction.member.voice.channelId !== session.voiceChannelId) throw denials.notSameChannel(session.voiceChannelId, 'change autoplay');
+    if (session && interaction.member.voice.channelId !== session.voiceChannelId)
+      throw denials.notSameChannel(session.voiceChannelId, 'change autoplay');
     const enabled = interaction.options.getBoolean('enabled', true);
     deps.autoplay.set(interaction.guildId, enabled);
     return enabled

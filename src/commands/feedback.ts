@@ -18,8 +18,12 @@ export const feedbackCommand: SlashCommand = {
     .setName('feedback')
     .setDescription('Rate the bot (once a day) and tell its owner what you think')
     .setContexts(InteractionContextType.Guild)
-    .addIntegerOption((o) => o.setName('rating').setDescription('1 (bad) to 5 (great)').setRequired(true).setMinValue(1).setMaxValue(5))
-    .addStringOption((o) => o.setName('comment').setDescription('Anything you want to tell the owner').setMaxLength(MAX_COMMENT))
+    .addIntegerOption((o) =>
+      o.setName('rating').setDescription('1 (bad) to 5 (great)').setRequired(true).setMinValue(1).setMaxValue(5),
+    )
+    .addStringOption((o) =>
+      o.setName('comment').setDescription('Anything you want to tell the owner').setMaxLength(MAX_COMMENT),
+    )
     .toJSON(),
   ephemeral: true,
 
@@ -39,7 +43,9 @@ export const feedbackCommand: SlashCommand = {
     if (!outcome.ok) throw new UserError('FEEDBACK_ONCE_A_DAY');
     owner.observeRating(rating);
     const guild = escapeText(interaction.guild.name, 100);
-    void owner.forwardFeedback(`📝 ${stars(rating)} (${rating}/5) from <@${interaction.user.id}> in **${guild}**${comment ? `: ${comment}` : ''}`);
+    void owner.forwardFeedback(
+      `📝 ${stars(rating)} (${rating}/5) from <@${interaction.user.id}> in **${guild}**${comment ? `: ${comment}` : ''}`,
+    );
     return `Thanks for the feedback! ${stars(rating)} recorded${comment ? ' with your comment' : ''}.`;
   },
 };

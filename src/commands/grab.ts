@@ -1,4 +1,10 @@
-import { DiscordAPIError, InteractionContextType, RESTJSONErrorCodes, SlashCommandBuilder, type APIEmbed } from 'discord.js';
+import {
+  DiscordAPIError,
+  InteractionContextType,
+  RESTJSONErrorCodes,
+  SlashCommandBuilder,
+  type APIEmbed,
+} from 'discord.js';
 import { UserError } from '../core/errors.js';
 import { escapeText, formatDuration, trackLength } from '../core/format.js';
 import type { QueuedTrack } from '../core/track.js';
@@ -22,7 +28,8 @@ export const grabCommand: SlashCommand = {
     try {
       await interaction.user.send({ embeds: [embed], allowedMentions: NO_MENTIONS });
     } catch (error) {
-      if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.CannotSendMessagesToThisUser) throw new UserError('DM_CLOSED');
+      if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.CannotSendMessagesToThisUser)
+        throw new UserError('DM_CLOSED');
       throw error;
     }
     return `📬 Sent you **${escapeText(state.entry.title, 100)}** in a DM.`;

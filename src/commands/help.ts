@@ -41,8 +41,15 @@ export function renderHelp(list: readonly SlashCommand[], ids: CommandIds | unde
   const description = lines.join('\n').slice(0, MAX_DESCRIPTION);
   return {
     content: '',
-    embeds: [{ title: '🎵 What I can do', description, footer: { text: 'Join a voice channel, then /play a link or some words to search for.' } }],
+    embeds: [
+      {
+        title: '🎵 What I can do',
+        description,
+        footer: { text: 'Join a voice channel, then /play a link or some words to search for.' },
+      },
+    ],
   };
 }
 
-const isSubcommand = (option: APIApplicationCommandOption): boolean => option.type === ApplicationCommandOptionType.Subcommand;
+const isSubcommand = (option: APIApplicationCommandOption): boolean =>
+  option.type === ApplicationCommandOptionType.Subcommand;

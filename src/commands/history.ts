@@ -42,7 +42,10 @@ export const historyCommand: SlashCommand = {
   },
 };
 
-function buttonRows(guildId: string, entries: readonly QueuedTrack[]): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+function buttonRows(
+  guildId: string,
+  entries: readonly QueuedTrack[],
+): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const rows: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
   for (let start = 0; start < entries.length; start += 5) {
     rows.push({
@@ -69,11 +72,16 @@ export const historyButtons: ButtonHandler = {
     const session = deps.sessions.get(guildId);
     const entry = session?.queue.history.find((e) => e.entryId === entryId);
     if (!session || !entry) throw new UserError('HISTORY_ENTRY_GONE');
-    if (interaction.member.voice.channelId !== session.voiceChannelId) throw denials.notSameChannel(session.voiceChannelId, 'queue from the history');
+    if (interaction.member.voice.channelId !== session.voiceChannelId)
+      throw denials.notSameChannel(session.voiceChannelId, 'queue from the history');
     const settings = await deps.settings.get(guildId);
     const requester = { id: interaction.user.id, name: interaction.member.displayName };
     const queue = session.queue;
-    const limited = applyQueueLimits([plainTrack(entry)], { upcoming: queue.length, byRequester: queue.countBy(requester.id), has: (id) => queue.has(id) }, settings);
+    const limited = applyQueueLimits(
+      [plainTrack(entry)],
+      { upcoming: queue.length, byRequester: queue.countBy(requester.id), has: (id) => queue.has(id) },
+      settings,
+    );
     assertSomethingAccepted(limited, settings);
     const result = await session.enqueue(limited.accepted, requester, 'end');
     const where = result.started ? 'it plays now' : `position #${result.position ?? 1}`;

@@ -61,4 +61,7 @@ const english: readonly SlashCommand[] = [
 ];
 
 /** The commands with their descriptions translated into every locale in ./locales (English where none). */
-export const commands: readonly SlashCommand[] = english.map((command) => ({ ...command, data: localize(command.data, LOCALES) }));
+export const commands: readonly SlashCommand[] = english.map((command) => ({
+  ...command,
+  data: localize(command.data, LOCALES),
+}));

@@ -15,7 +15,11 @@ export const loopCommand: SlashCommand = {
         .setName('mode')
         .setDescription('What to repeat')
         .setRequired(true)
-        .addChoices({ name: 'off', value: 'off' }, { name: 'track', value: 'track' }, { name: 'queue', value: 'queue' }),
+        .addChoices(
+          { name: 'off', value: 'off' },
+          { name: 'track', value: 'track' },
+          { name: 'queue', value: 'queue' },
+        ),
     )
     .toJSON(),
   precheck: requireListener,

@@ -21,7 +21,12 @@ export const DEFAULT_FOLLOW: FollowOptions = { minEditMs: 3000, checkEveryMs: 10
 
 type StopReason = 'ended' | 'dismissed' | 'replaced' | 'expired' | 'gone';
 type FollowerState =
-  | { readonly status: 'following'; readonly shown: number; readonly lastEditAt: number; readonly timer: TimerHandle | undefined }
+  | {
+      readonly status: 'following';
+      readonly shown: number;
+      readonly lastEditAt: number;
+      readonly timer: TimerHandle | undefined;
+    }
   | { readonly status: 'stopped'; readonly reason: StopReason };
 
 const NOTES: Record<Exclude<StopReason, 'gone'>, string> = {
@@ -65,7 +70,9 @@ class LyricsFollower {
     if (state.timer) this.clock.clearTimeout(state.timer);
     this.state = { status: 'stopped', reason };
     this.onStop();
-    return reason === 'gone' ? undefined : renderSynced(this.record, this.lines, state.shown, this.session.guildId, NOTES[reason]);
+    return reason === 'gone'
+      ? undefined
+      : renderSynced(this.record, this.lines, state.shown, this.session.guildId, NOTES[reason]);
   }
 
   private schedule(): void {
@@ -106,11 +113,26 @@ export class LyricsFollowers {
     private readonly options: FollowOptions = DEFAULT_FOLLOW,
   ) {}
 
-  follow(session: GuildSession, record: LyricsRecord, lines: readonly LrcLine[], shown: number, edit: LyricsEditor): void {
+  follow(
+    session: GuildSession,
+    record: LyricsRecord,
+    lines: readonly LrcLine[],
+    shown: number,
+    edit: LyricsEditor,
+  ): void {
     void this.active.get(session.guildId)?.finish('replaced');
-    const follower: LyricsFollower = new LyricsFollower(session, record, lines, edit, this.clock, this.options, shown, () => {
-      if (this.active.get(session.guildId) === follower) this.active.delete(session.guildId);
-    });
+    const follower: LyricsFollower = new LyricsFollower(
+      session,
+      record,
+      lines,
+      edit,
+      this.clock,
+      this.options,
+      shown,
+      () => {
+        if (this.active.get(session.guildId) === follower) this.active.delete(session.guildId);
+      },
+    );
     this.active.set(session.guildId, follower);
   }
 

@@ -1,4 +1,9 @@
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIComponentInMessageActionRow } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+} from 'discord.js';
 import { escapeText } from '../core/format.js';
 import { pageLyrics, type LrcLine } from '../core/lrc.js';
 import type { LyricsRecord } from '../resolver/lyrics-service.js';
@@ -21,20 +26,40 @@ const lineText = (text: string): string => (text.trim() === '' ? '♪' : escapeT
  * Synced lyrics around line `index` (-1: before the first line): the current line highlighted, a few
  * around it. `following` adds the button that stops the message from following the song.
  */
-export function renderSynced(record: LyricsRecord, lines: readonly LrcLine[], index: number, guildId: string, note?: string): LyricsBody {
+export function renderSynced(
+  record: LyricsRecord,
+  lines: readonly LrcLine[],
+  index: number,
+  guildId: string,
+  note?: string,
+): LyricsBody {
   const from = Math.max(0, Math.min(index - BEFORE, lines.length - BEFORE - AFTER - 1));
-  const shown = lines.slice(from, Math.max(from + BEFORE + AFTER + 1, index + AFTER + 1)).map((line, i) =>
-    from + i === index ? `▶ **${lineText(line.text)}**` : `-# ${lineText(line.text)}`,
-  );
+  const shown = lines
+    .slice(from, Math.max(from + BEFORE + AFTER + 1, index + AFTER + 1))
+    .map((line, i) => (from + i === index ? `▶ **${lineText(line.text)}**` : `-# ${lineText(line.text)}`));
   const following = note === undefined;
-  const content = [header(record), '', ...(index < 0 ? ['▶ ♪'] : []), ...shown, '', following ? '-# Following the song.' : note].join('\n');
+  const content = [
+    header(record),
+    '',
+    ...(index < 0 ? ['▶ ♪'] : []),
+    ...shown,
+    '',
+    following ? '-# Following the song.' : note,
+  ].join('\n');
   return { content, components: following ? [stopRow(guildId)] : [] };
 }
 
 function stopRow(guildId: string): APIActionRowComponent<APIComponentInMessageActionRow> {
   return {
     type: ComponentType.ActionRow,
-    components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: '✖ Stop following', custom_id: `${LYRICS_PREFIX}:stop:${guildId}` }],
+    components: [
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        label: '✖ Stop following',
+        custom_id: `${LYRICS_PREFIX}:stop:${guildId}`,
+      },
+    ],
   };
 }
 
@@ -55,6 +80,11 @@ export function renderPlain(record: LyricsRecord, requestedPage: number): Lyrics
   });
   return {
     content,
-    components: [{ type: ComponentType.ActionRow, components: [button('◀', page - 1, page <= 1), button('▶', page + 1, page >= pages.length)] }],
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [button('◀', page - 1, page <= 1), button('▶', page + 1, page >= pages.length)],
+      },
+    ],
   };
 }

@@ -11,7 +11,6 @@ import type { CommandContext, CommandDeps, CommandReply, SlashCommand } from './
 
 const LOOKUP_TIMEOUT_MS = 8000;
 
-
 /**
  * `/lyrics [query]`: the current track's lyrics (synced ones follow the song in the message), or a search.
  * "No lyrics" is an ordinary answer, not an error.
@@ -21,7 +20,9 @@ export const lyricsCommand: SlashCommand = {
     .setName('lyrics')
     .setDescription('Show the lyrics of the current track (they follow the song), or of a search')
     .setContexts(InteractionContextType.Guild)
-    .addStringOption((o) => o.setName('query').setDescription('A song to look up instead (title and artist)').setMaxLength(200))
+    .addStringOption((o) =>
+      o.setName('query').setDescription('A song to look up instead (title and artist)').setMaxLength(200),
+    )
     .toJSON(),
 
   async execute({ interaction, deps, after }: CommandContext): Promise<CommandReply> {
@@ -42,7 +43,10 @@ export const lyricsCommand: SlashCommand = {
     const shown = lineAt(lines, session.elapsedMs());
     after(async () => {
       lyrics.followers.follow(session, record, lines, shown, (body) =>
-        interaction.editReply({ ...body, allowedMentions: NO_MENTIONS }).then(() => true, () => false),
+        interaction.editReply({ ...body, allowedMentions: NO_MENTIONS }).then(
+          () => true,
+          () => false,
+        ),
       );
     });
     return renderSynced(record, lines, shown, interaction.guildId);
@@ -76,7 +80,8 @@ export const lyricsButtons: ButtonHandler = {
     }
     const id = Number(target);
     const page = Number(pageText);
-    if (action !== 'page' || !Number.isSafeInteger(id) || !Number.isInteger(page)) throw new UserError('FOREIGN_BUTTON');
+    if (action !== 'page' || !Number.isSafeInteger(id) || !Number.isInteger(page))
+      throw new UserError('FOREIGN_BUTTON');
     const record = await lyrics.service.byId(id, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
     if (!record) throw new UserError('LYRICS_GONE');
     return { update: renderPlain(record, page) };

@@ -9,8 +9,12 @@ export const moveCommand: SlashCommand = {
     .setName('move')
     .setDescription('Move a track to another place in the queue')
     .setContexts(InteractionContextType.Guild)
-    .addIntegerOption((option) => option.setName('from').setDescription('Its position now').setRequired(true).setMinValue(1))
-    .addIntegerOption((option) => option.setName('to').setDescription('Where it should go').setRequired(true).setMinValue(1))
+    .addIntegerOption((option) =>
+      option.setName('from').setDescription('Its position now').setRequired(true).setMinValue(1),
+    )
+    .addIntegerOption((option) =>
+      option.setName('to').setDescription('Where it should go').setRequired(true).setMinValue(1),
+    )
     .toJSON(),
   precheck: requireListener,
 

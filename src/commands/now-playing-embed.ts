@@ -44,7 +44,9 @@ export function nowPlayingEmbed(facts: NowPlayingFacts): APIEmbed {
     ...(facts.autoplay === undefined ? [] : [`Autoplay: ${facts.autoplay ? 'on' : 'off'}`]),
     `Filter: ${facts.filter ?? 'off'}`,
   ].join(' · ');
-  const next = facts.next ? `${escapeText(facts.next.title, 100)}${facts.upcoming > 1 ? ` (+${facts.upcoming - 1} more)` : ''}` : 'Nothing queued after this.';
+  const next = facts.next
+    ? `${escapeText(facts.next.title, 100)}${facts.upcoming > 1 ? ` (+${facts.upcoming - 1} more)` : ''}`
+    : 'Nothing queued after this.';
   return {
     author: { name: facts.paused ? '⏸️ Paused' : '🎶 Now playing' },
     title: escapeText(entry.title, 250),

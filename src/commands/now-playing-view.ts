@@ -55,10 +55,20 @@ export function renderNowPlaying(session: GuildSession, extras: NowPlayingExtras
     next ? `Next up: ${escapeText(next.title, 80)}` : 'Nothing queued after this.',
   ].join('\n');
   const embed = nowPlayingEmbed({
-    entry, paused: state.status === 'paused', elapsedMs: elapsed, loop: session.queue.loop, volumePercent: volume,
-    next, upcoming: session.queue.length, ...extras,
+    entry,
+    paused: state.status === 'paused',
+    elapsedMs: elapsed,
+    loop: session.queue.loop,
+    volumePercent: volume,
+    next,
+    upcoming: session.queue.length,
+    ...extras,
   });
-  return { content, embeds: [embed], components: [controlRow(session.guildId, entry.entryId, state.status === 'paused', session.queue.loop)] };
+  return {
+    content,
+    embeds: [embed],
+    components: [controlRow(session.guildId, entry.entryId, state.status === 'paused', session.queue.loop)],
+  };
 }
 
 function controlRow(

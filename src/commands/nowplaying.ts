@@ -19,7 +19,9 @@ export const nowPlayingCommand: SlashCommand = {
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const session = deps.sessions.get(interaction.guildId);
     const settings = deps.settings.peek(interaction.guildId);
-    const view = session ? renderNowPlaying(session, { autoplay: deps.autoplay.enabled(interaction.guildId, settings.autoplay) }) : null;
+    const view = session
+      ? renderNowPlaying(session, { autoplay: deps.autoplay.enabled(interaction.guildId, settings.autoplay) })
+      : null;
     if (!view) throw new UserError('NOTHING_PLAYING');
     return view;
   },

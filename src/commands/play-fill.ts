@@ -35,7 +35,11 @@ export async function fillPlaylist(load: PlaylistLoad, ctx: FillContext): Promis
   for await (const batch of load.rest) {
     if (ctx.session.state.status === 'destroyed') break;
     const queue = ctx.session.queue;
-    const facts = { upcoming: queue.length, byRequester: queue.countBy(ctx.requester.id), has: (id: string) => queue.has(id) };
+    const facts = {
+      upcoming: queue.length,
+      byRequester: queue.countBy(ctx.requester.id),
+      has: (id: string) => queue.has(id),
+    };
     const limited = applyQueueLimits(batch, facts, ctx.settings);
     duplicates += limited.duplicates;
     overLimit += limited.overQueueLimit + limited.overUserLimit;

@@ -35,7 +35,8 @@ export function applyQueueLimits(tracks: readonly Track[], queue: QueueFacts, li
   for (const track of tracks) {
     if (!limits.allowDuplicates && (queue.has(track.id) || seen.has(track.id))) duplicates += 1;
     else if (queue.upcoming + accepted.length >= limits.maxQueueLength) overQueueLimit += 1;
-    else if (limits.maxTracksPerUser !== null && queue.byRequester + accepted.length >= limits.maxTracksPerUser) overUserLimit += 1;
+    else if (limits.maxTracksPerUser !== null && queue.byRequester + accepted.length >= limits.maxTracksPerUser)
+      overUserLimit += 1;
     else {
       accepted.push(track);
       seen.add(track.id);

@@ -38,12 +38,17 @@ export const playCommand: SlashCommand = {
         .setMaxLength(MAX_QUERY_LENGTH)
         .setAutocomplete(true),
     )
-    .addAttachmentOption((option) => option.setName('file').setDescription('An audio file or playlist (M3U, PLS, XSPF) to play'))
+    .addAttachmentOption((option) =>
+      option.setName('file').setDescription('An audio file or playlist (M3U, PLS, XSPF) to play'),
+    )
     .addStringOption((option) =>
       option
         .setName('position')
         .setDescription('Where to put it (default: the end of the queue)')
-        .addChoices({ name: 'next (after the current track)', value: 'next' }, { name: 'now (replace the current track)', value: 'now' }),
+        .addChoices(
+          { name: 'next (after the current track)', value: 'next' },
+          { name: 'now (replace the current track)', value: 'now' },
+        ),
     )
     .toJSON(),
 
@@ -52,7 +57,11 @@ export const playCommand: SlashCommand = {
     deps.sources.precheck(queryOf(interaction));
     const channel = memberVoiceChannel(interaction);
     const existing = deps.sessions.get(interaction.guildId);
-    if (existing && existing.voiceChannelId !== channel.id && (existing.state.status !== 'idle' || existing.queue.length > 0)) {
+    if (
+      existing &&
+      existing.voiceChannelId !== channel.id &&
+      (existing.state.status !== 'idle' || existing.queue.length > 0)
+    ) {
       throw notSameChannel(existing.voiceChannelId, 'add music');
     }
     if (!existing || existing.voiceChannelId !== channel.id) assertCanJoin(channel);
@@ -73,9 +82,19 @@ export const playCommand: SlashCommand = {
     if (!existing) assertCanJoin(channel);
     if (existing && placement === 'now') await assertMayReplaceCurrent(actorOf(interaction, deps));
 
-    const { session, load, settings } = await resolveAndJoin(interaction, deps, query, channel.id, existing === undefined);
+    const { session, load, settings } = await resolveAndJoin(
+      interaction,
+      deps,
+      query,
+      channel.id,
+      existing === undefined,
+    );
     const requester = { id: interaction.user.id, name: interaction.member.displayName };
-    const queueFacts = { upcoming: session.queue.length, byRequester: session.queue.countBy(requester.id), has: (id: string) => session.queue.has(id) };
+    const queueFacts = {
+      upcoming: session.queue.length,
+      byRequester: session.queue.countBy(requester.id),
+      has: (id: string) => session.queue.has(id),
+    };
     const limited = applyQueueLimits(tracksOf(load), queueFacts, settings);
     try {
       assertSomethingAccepted(limited, settings);
@@ -85,7 +104,8 @@ export const playCommand: SlashCommand = {
     }
     const result = await session.enqueue(limited.accepted, requester, placement);
     const headline = (await describe(load, limited, result, deps.clock)) + standInNote(query, limited.accepted[0]);
-    if (load.kind === 'playlist') after(() => fillPlaylist(load, { interaction, session, requester, settings, headline, clock: deps.clock }));
+    if (load.kind === 'playlist')
+      after(() => fillPlaylist(load, { interaction, session, requester, settings, headline, clock: deps.clock }));
     return load.kind === 'playlist' ? `${headline}\n⏳ Loading the rest of **${escapeText(load.title)}**…` : headline;
   },
 };
@@ -96,7 +116,8 @@ export const playCommand: SlashCommand = {
  */
 export function followOrRefuse(existing: GuildSession | undefined, channelId: string): GuildSession | undefined {
   if (!existing || existing.voiceChannelId === channelId) return existing;
-  if (existing.state.status !== 'idle' || existing.queue.length > 0) throw notSameChannel(existing.voiceChannelId, 'add music');
+  if (existing.state.status !== 'idle' || existing.queue.length > 0)
+    throw notSameChannel(existing.voiceChannelId, 'add music');
   existing.destroy('left');
   return undefined;
 }
@@ -142,7 +163,13 @@ function queryOf(interaction: CommandContext['interaction']): Query {
   const file = interaction.options.getAttachment('file');
   if (!file) return parseQuery(interaction.options.getString('query'));
   if (!URL.canParse(file.url)) throw new UserError('BAD_URL');
-  return { kind: 'attachment', url: new URL(file.url), name: file.name, size: file.size, ...(file.contentType ? { contentType: file.contentType } : {}) };
+  return {
+    kind: 'attachment',
+    url: new URL(file.url),
+    name: file.name,
+    size: file.size,
+    ...(file.contentType ? { contentType: file.contentType } : {}),
+  };
 }
 
 const placementOf = (value: string | null): Placement => (value === 'next' || value === 'now' ? value : 'end');
@@ -171,10 +198,17 @@ export function leaveIfUnused(session: GuildSession): void {
  * (see resolver/create-sources.ts), which the member is told.
  */
 function standInNote(query: Query, first: Track | undefined): string {
-  return query.kind === 'search' && first?.source === 'soundcloud' ? '\n🔁 from SoundCloud: YouTube is refusing this server right now' : '';
+  return query.kind === 'search' && first?.source === 'soundcloud'
+    ? '\n🔁 from SoundCloud: YouTube is refusing this server right now'
+    : '';
 }
 
-async function describe(load: PlaylistLoad, limited: LimitedTracks, result: EnqueueResult, clock: Clock): Promise<string> {
+async function describe(
+  load: PlaylistLoad,
+  limited: LimitedTracks,
+  result: EnqueueResult,
+  clock: Clock,
+): Promise<string> {
   const tracks = limited.accepted;
   const first = tracks[0] as Track;
   const length = trackLength(first);

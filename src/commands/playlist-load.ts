@@ -17,17 +17,27 @@ export type Placement = 'end' | 'next' | 'now';
  * track is what the source resolved when it was first played, and it is streamed (and refreshed where its
  * stream URL expired) when its turn comes.
  */
-export async function loadSavedPlaylist(ctx: CommandContext, playlist: SavedPlaylist, placement: Placement): Promise<string> {
+export async function loadSavedPlaylist(
+  ctx: CommandContext,
+  playlist: SavedPlaylist,
+  placement: Placement,
+): Promise<string> {
   const { interaction, deps } = ctx;
   const channel = memberVoiceChannel(interaction);
   const existing = followOrRefuse(deps.sessions.get(interaction.guildId), channel.id);
   if (!existing) assertCanJoin(channel);
   if (existing && placement === 'now') await assertMayReplaceCurrent(actorOf(interaction, deps));
   const settings = await deps.settings.get(interaction.guildId);
-  const session = await deps.sessions.acquire(interaction.guildId, channel.id, { textChannelId: interaction.channelId });
+  const session = await deps.sessions.acquire(interaction.guildId, channel.id, {
+    textChannelId: interaction.channelId,
+  });
   const requester = { id: interaction.user.id, name: interaction.member.displayName };
   const queue = session.queue;
-  const facts = { upcoming: queue.length, byRequester: queue.countBy(requester.id), has: (id: string) => queue.has(id) };
+  const facts = {
+    upcoming: queue.length,
+    byRequester: queue.countBy(requester.id),
+    has: (id: string) => queue.has(id),
+  };
   const limited = applyQueueLimits(playlist.tracks, facts, settings);
   try {
     assertSomethingAccepted(limited, settings);

@@ -1,4 +1,9 @@
-import { AttachmentBuilder, InteractionContextType, SlashCommandBuilder, type SlashCommandSubcommandBuilder } from 'discord.js';
+import {
+  AttachmentBuilder,
+  InteractionContextType,
+  SlashCommandBuilder,
+  type SlashCommandSubcommandBuilder,
+} from 'discord.js';
 import { UserError } from '../core/errors.js';
 import { escapeText, plural } from '../core/format.js';
 import { m3uFileName, PLAYLIST_NAME_MAX, toM3u, validPlaylistName } from '../core/saved-playlist.js';
@@ -11,7 +16,14 @@ import { renderPlaylist, renderPlaylistList } from './playlist-view.js';
 type Interaction = CommandContext['interaction'];
 
 const nameOption = (sub: SlashCommandSubcommandBuilder, description: string) =>
-  sub.addStringOption((o) => o.setName('name').setDescription(description).setRequired(true).setMaxLength(PLAYLIST_NAME_MAX * 2).setAutocomplete(true));
+  sub.addStringOption((o) =>
+    o
+      .setName('name')
+      .setDescription(description)
+      .setRequired(true)
+      .setMaxLength(PLAYLIST_NAME_MAX * 2)
+      .setAutocomplete(true),
+  );
 
 function build() {
   return new SlashCommandBuilder()
@@ -19,22 +31,35 @@ function build() {
     .setDescription('Your saved playlists (yours only, in every server)')
     .setContexts(InteractionContextType.Guild)
     .addSubcommand((sub) =>
-      nameOption(sub.setName('save').setDescription('Save the queue (or just the current track) as a playlist'), 'A name for it').addBooleanOption(
-        (o) => o.setName('current').setDescription('Save only the track playing now'),
-      ),
+      nameOption(
+        sub.setName('save').setDescription('Save the queue (or just the current track) as a playlist'),
+        'A name for it',
+      ).addBooleanOption((o) => o.setName('current').setDescription('Save only the track playing now')),
     )
     .addSubcommand((sub) =>
-      nameOption(sub.setName('load').setDescription('Queue one of your saved playlists'), 'Which playlist').addStringOption((o) =>
+      nameOption(
+        sub.setName('load').setDescription('Queue one of your saved playlists'),
+        'Which playlist',
+      ).addStringOption((o) =>
         o
           .setName('position')
           .setDescription('Where to put it (default: the end of the queue)')
-          .addChoices({ name: 'next (after the current track)', value: 'next' }, { name: 'now (replace the current track)', value: 'now' }),
+          .addChoices(
+            { name: 'next (after the current track)', value: 'next' },
+            { name: 'now (replace the current track)', value: 'now' },
+          ),
       ),
     )
     .addSubcommand((sub) => sub.setName('list').setDescription('List your saved playlists'))
-    .addSubcommand((sub) => nameOption(sub.setName('show').setDescription('Show the tracks of a saved playlist'), 'Which playlist'))
-    .addSubcommand((sub) => nameOption(sub.setName('delete').setDescription('Delete one of your saved playlists'), 'Which playlist'))
-    .addSubcommand((sub) => nameOption(sub.setName('export').setDescription('Get a saved playlist as an .m3u file'), 'Which playlist'));
+    .addSubcommand((sub) =>
+      nameOption(sub.setName('show').setDescription('Show the tracks of a saved playlist'), 'Which playlist'),
+    )
+    .addSubcommand((sub) =>
+      nameOption(sub.setName('delete').setDescription('Delete one of your saved playlists'), 'Which playlist'),
+    )
+    .addSubcommand((sub) =>
+      nameOption(sub.setName('export').setDescription('Get a saved playlist as an .m3u file'), 'Which playlist'),
+    );
 }
 
 /**

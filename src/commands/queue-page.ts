@@ -19,7 +19,11 @@ export const pageCount = (length: number): number => Math.max(1, Math.ceil(lengt
  * One page of `/queue`, with ◀ ▶ buttons whose custom ids (`queue:<guildId>:<page>`) name the page they
  * open, so paging re-reads the queue as it is at the press. Pages past the end show the last page.
  */
-export function renderQueuePage(session: GuildSession | undefined, guildId: string, requestedPage: number): CommandReply {
+export function renderQueuePage(
+  session: GuildSession | undefined,
+  guildId: string,
+  requestedPage: number,
+): CommandReply {
   const current = session?.queue.current;
   if (!session || (!current && session.queue.length === 0)) {
     return { content: '📭 The queue is empty. Add something with /play.', components: [] };

@@ -16,7 +16,11 @@ export const removeCommand: SlashCommand = {
     .setDescription('Remove a track, or a range of tracks, from the queue')
     .setContexts(InteractionContextType.Guild)
     .addStringOption((option) =>
-      option.setName('position').setDescription('A position like 3, or a range like 3-7 (see /queue)').setRequired(true).setMaxLength(20),
+      option
+        .setName('position')
+        .setDescription('A position like 3, or a range like 3-7 (see /queue)')
+        .setRequired(true)
+        .setMaxLength(20),
     )
     .toJSON(),
   precheck: requireListener,
@@ -27,7 +31,13 @@ export const removeCommand: SlashCommand = {
     const { session, facts } = await controlContext(actorOf(interaction, deps));
     const removed = await session.editQueue((queue) => {
       const targets = queue.slice(range.from - 1, range.to);
-      if (!mayRemoveTracks(facts, targets.map((entry) => entry.requester.id))) throw denials.notDj("remove other people's tracks", facts.djRoleId);
+      if (
+        !mayRemoveTracks(
+          facts,
+          targets.map((entry) => entry.requester.id),
+        )
+      )
+        throw denials.notDj("remove other people's tracks", facts.djRoleId);
       return range.from === range.to ? [queue.remove(range.from)] : queue.removeRange(range.from, range.to);
     });
     const [first] = removed;

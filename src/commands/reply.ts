@@ -9,6 +9,9 @@ const MAX_CONTENT = 2000;
 /** A command's or button's reply as sent: content cut to Discord's limit, mentions suppressed. */
 export function finalise(reply: CommandReply): InteractionEditReplyOptions {
   const options = typeof reply === 'string' ? { content: reply } : reply;
-  const content = options.content && options.content.length > MAX_CONTENT ? `${options.content.slice(0, MAX_CONTENT - 1)}…` : options.content;
+  const content =
+    options.content && options.content.length > MAX_CONTENT
+      ? `${options.content.slice(0, MAX_CONTENT - 1)}…`
+      : options.content;
   return { ...options, ...(content !== undefined ? { content } : {}), allowedMentions: NO_MENTIONS };
 }

@@ -25,7 +25,9 @@ interface Setter {
 const bool = (name: string, description: string) => (sub: SlashCommandSubcommandBuilder) =>
   sub.addBooleanOption((o) => o.setName(name).setDescription(description).setRequired(true));
 const int = (name: string, description: string, min: number, max: number) => (sub: SlashCommandSubcommandBuilder) =>
-  sub.addIntegerOption((o) => o.setName(name).setDescription(description).setRequired(true).setMinValue(min).setMaxValue(max));
+  sub.addIntegerOption((o) =>
+    o.setName(name).setDescription(description).setRequired(true).setMinValue(min).setMaxValue(max),
+  );
 
 const SETTERS: readonly Setter[] = [
   {
@@ -39,9 +41,14 @@ const SETTERS: readonly Setter[] = [
     description: 'Post now-playing messages here (leave empty: where the queue was started)',
     option: (sub) =>
       sub.addChannelOption((o) =>
-        o.setName('channel').setDescription('A text channel').addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+        o
+          .setName('channel')
+          .setDescription('A text channel')
+          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
       ),
-    patch: (i) => ({ announceChannelId: knownId(i, 'channel', (id) => i.guild.channels.cache.get(id)?.isTextBased() === true) }),
+    patch: (i) => ({
+      announceChannelId: knownId(i, 'channel', (id) => i.guild.channels.cache.get(id)?.isTextBased() === true),
+    }),
   },
   {
     name: 'announce',
@@ -120,7 +127,8 @@ function build(): SlashCommandBuilder {
     // real gate (server admins can change who sees a command).
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild);
   builder.addSubcommand((sub) => sub.setName('view').setDescription('Show the current settings'));
-  for (const setter of SETTERS) builder.addSubcommand((sub) => setter.option(sub.setName(setter.name).setDescription(setter.description)));
+  for (const setter of SETTERS)
+    builder.addSubcommand((sub) => setter.option(sub.setName(setter.name).setDescription(setter.description)));
   return builder;
 }
 
@@ -135,7 +143,11 @@ export const settingsCommand: SlashCommand = {
     const setter = SETTERS.find((s) => s.name === name);
     if (!setter) throw new UserError('UNKNOWN_SETTING');
     const updated = await deps.settings.update(interaction.guildId, setter.patch(interaction));
-    if (name === 'normalize') await deps.sessions.get(interaction.guildId)?.restyle().catch(() => undefined); // the playing track too
+    if (name === 'normalize')
+      await deps.sessions
+        .get(interaction.guildId)
+        ?.restyle()
+        .catch(() => undefined); // the playing track too
     return `✅ Saved.\n${renderSettings(updated)}`;
   },
 };

@@ -9,7 +9,9 @@ export const skipCommand: SlashCommand = {
     .setName('skip')
     .setDescription('Skip the current track (or vote to skip it)')
     .setContexts(InteractionContextType.Guild)
-    .addIntegerOption((option) => option.setName('count').setDescription('How many tracks to skip (default 1)').setMinValue(1))
+    .addIntegerOption((option) =>
+      option.setName('count').setDescription('How many tracks to skip (default 1)').setMinValue(1),
+    )
     .toJSON(),
   precheck: requireListener,
 

@@ -10,10 +10,19 @@ export const CHART_NAME = 'frames-last-hour.png';
 /** `3d 4h`, `2h 5m`, `4m 10s`, `12s`: the two largest units. */
 export function humanDuration(ms: number): string {
   const s = Math.floor(Math.max(0, ms) / 1000);
-  const parts: [number, string][] = [[Math.floor(s / 86_400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'm'], [s % 60, 's']];
+  const parts: [number, string][] = [
+    [Math.floor(s / 86_400), 'd'],
+    [Math.floor(s / 3600) % 24, 'h'],
+    [Math.floor(s / 60) % 60, 'm'],
+    [s % 60, 's'],
+  ];
   const first = parts.findIndex(([n]) => n > 0);
   if (first === -1) return '0s';
-  return parts.slice(first, first + 2).filter(([n]) => n > 0).map(([n, u]) => `${n}${u}`).join(' ');
+  return parts
+    .slice(first, first + 2)
+    .filter(([n]) => n > 0)
+    .map(([n, u]) => `${n}${u}`)
+    .join(' ');
 }
 
 export const megabytes = (bytes: number): string => `${Math.round(bytes / 1_048_576)} MB`;
@@ -41,15 +50,25 @@ function resourcesField(r: StatusReport): string {
 }
 
 function sourcesField(r: StatusReport): string {
-  const version = r.ytdlp.ok ? escapeText(r.ytdlp.version, 40) : r.ytdlp.reason === 'missing' ? 'not installed' : 'not answering';
+  const version = r.ytdlp.ok
+    ? escapeText(r.ytdlp.version, 40)
+    : r.ytdlp.reason === 'missing'
+      ? 'not installed'
+      : 'not answering';
   const health = Object.entries(r.sources).map(([source, ok]) => `${escapeText(source, 30)} ${ok ? '✅' : '❌'}`);
   return `yt-dlp ${version}${health.length > 0 ? ` · ${health.join(' · ')}` : ''}`;
 }
 
 function hourField(r: StatusReport): string {
   if (r.hour.length === 0) return 'collecting (one sample a minute)';
-  const sent = buckets(r.hour.map((s) => s.sent), 5);
-  const short = buckets(r.hour.map((s) => s.late + s.missing), 5);
+  const sent = buckets(
+    r.hour.map((s) => s.sent),
+    5,
+  );
+  const short = buckets(
+    r.hour.map((s) => s.late + s.missing),
+    5,
+  );
   return `sent \`${sparkline(sent)}\`\nshort \`${sparkline(short)}\``;
 }
 
@@ -61,12 +80,21 @@ function feedbackField(f: GuildFeedback): string {
 /** The `/status` reply: one embed, and the last hour as a small PNG when there is any history. */
 export function renderStatus(r: StatusReport, feedback: GuildFeedback): CommandReply {
   const playing = r.sessions.playing ?? 0;
-  const states = Object.entries(r.sessions).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`);
+  const states = Object.entries(r.sessions)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`);
   const fields: APIEmbedField[] = [
     { name: 'Uptime', value: humanDuration(r.uptimeMs), inline: true },
-    { name: 'Version', value: `tunebot ${escapeText(r.version, 64)} · Node ${r.node}${r.shard ? ` · shard ${r.shard}` : ''}`, inline: true },
+    {
+      name: 'Version',
+      value: `tunebot ${escapeText(r.version, 64)} · Node ${r.node}${r.shard ? ` · shard ${r.shard}` : ''}`,
+      inline: true,
+    },
     { name: 'Gateway', value: r.ready ? '✅ ready' : '⚠️ not ready', inline: true },
-    { name: 'Guilds playing', value: `${playing} of ${r.guilds} server${r.guilds === 1 ? '' : 's'}${states.length > 0 ? ` (${states.join(', ')})` : ''}` },
+    {
+      name: 'Guilds playing',
+      value: `${playing} of ${r.guilds} server${r.guilds === 1 ? '' : 's'}${states.length > 0 ? ` (${states.join(', ')})` : ''}`,
+    },
     { name: 'Streams', value: `passthrough ${r.streams.passthrough} · ffmpeg ${r.streams.ffmpeg}`, inline: true },
     { name: 'Store', value: r.storeHealthy ? '✅ healthy' : '⚠️ failing: running from memory', inline: true },
     { name: 'Frames, last 5 minutes', value: framesField(r) },
@@ -77,13 +105,21 @@ export function renderStatus(r: StatusReport, feedback: GuildFeedback): CommandR
   ];
   const chart = r.hour.length > 0 ? renderFrameChart(r.hour) : undefined;
   return {
-    embeds: [{
-      title: 'tunebot status',
-      color: r.ready && r.storeHealthy ? 0x57f287 : 0xfee75c,
-      fields,
-      ...(chart ? { image: { url: `attachment://${CHART_NAME}` } } : {}),
-      footer: { text: chart ? 'Chart: frames sent per minute (green), share late or missing (red, full at 5 %)' : 'Only you can see this' },
-    }],
-    ...(chart ? { files: [{ attachment: chart, name: CHART_NAME, description: 'Frames sent and late per minute, last hour' }] } : {}),
+    embeds: [
+      {
+        title: 'tunebot status',
+        color: r.ready && r.storeHealthy ? 0x57f287 : 0xfee75c,
+        fields,
+        ...(chart ? { image: { url: `attachment://${CHART_NAME}` } } : {}),
+        footer: {
+          text: chart
+            ? 'Chart: frames sent per minute (green), share late or missing (red, full at 5 %)'
+            : 'Only you can see this',
+        },
+      },
+    ],
+    ...(chart
+      ? { files: [{ attachment: chart, name: CHART_NAME, description: 'Frames sent and late per minute, last hour' }] }
+      : {}),
   };
 }

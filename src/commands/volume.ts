@@ -11,7 +11,11 @@ export const volumeCommand: SlashCommand = {
     .setDescription('Show or set the playback volume')
     .setContexts(InteractionContextType.Guild)
     .addIntegerOption((option) =>
-      option.setName('percent').setDescription('0-200 (100 is unchanged)').setMinValue(0).setMaxValue(MAX_VOLUME_PERCENT),
+      option
+        .setName('percent')
+        .setDescription('0-200 (100 is unchanged)')
+        .setMinValue(0)
+        .setMaxValue(MAX_VOLUME_PERCENT),
     )
     .toJSON(),
   precheck: requireListener,

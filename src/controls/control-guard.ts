@@ -91,7 +91,10 @@ export async function guardedControl(actor: Actor, what: string): Promise<Contro
  * The precheck of every player control: refuses from cached state (no session, member elsewhere) before the
  * deferral, so that the refusal is private. Synchronous by contract (see `SlashCommand.precheck`).
  */
-export function requireListener({ interaction, deps }: {
+export function requireListener({
+  interaction,
+  deps,
+}: {
   readonly interaction: ChatInputCommandInteraction<'cached'>;
   readonly deps: ControlDeps;
 }): void {

@@ -46,14 +46,22 @@ export async function skipOrVote(actor: Actor, count = 1): Promise<SkipOutcome> 
   if (decision === 'direct') return { kind: 'skipped', text: await skipNow(actor, session, count) };
   if (count !== 1) throw denials.notDj('skip several tracks at once', facts.djRoleId);
   const entry = state.entry;
-  const result = actor.deps.votes.vote(session, entry.entryId, actor.member.id, facts.listenerIds, settings.voteSkipShare);
+  const result = actor.deps.votes.vote(
+    session,
+    entry.entryId,
+    actor.member.id,
+    facts.listenerIds,
+    settings.voteSkipShare,
+  );
   const tally = `${result.votes}/${result.needed} votes`;
   if (!result.passed) {
     const who = escapeText(actor.member.displayName, 40);
-    if (!result.counted) return { kind: 'already-voted', text: `🗳️ You already voted to skip ${bold(entry)}: ${tally}.` };
+    if (!result.counted)
+      return { kind: 'already-voted', text: `🗳️ You already voted to skip ${bold(entry)}: ${tally}.` };
     return { kind: 'voted', text: `🗳️ ${who} voted to skip ${bold(entry)}: ${tally}.` };
   }
-  if (session.queue.current?.entryId !== entry.entryId) return { kind: 'skipped', text: `⏭️ ${bold(entry)} already ended.` };
+  if (session.queue.current?.entryId !== entry.entryId)
+    return { kind: 'skipped', text: `⏭️ ${bold(entry)} already ended.` };
   return { kind: 'skipped', text: `🗳️ Vote passed (${tally}). ${await skipNow(actor, session, 1)}` };
 }
 
@@ -62,7 +70,11 @@ async function skipNow(actor: Actor, session: GuildSession, count: number): Prom
   actor.deps.votes.reset(session);
   const next = session.queue.current;
   const first = skipped[0];
-  const what = first ? (skipped.length > 1 ? `${bold(first)} and ${skipped.length - 1} more` : bold(first)) : 'the track';
+  const what = first
+    ? skipped.length > 1
+      ? `${bold(first)} and ${skipped.length - 1} more`
+      : bold(first)
+    : 'the track';
   return next ? `⏭️ Skipped ${what}. Up now: ${bold(next)}` : `⏭️ Skipped ${what}. The queue is empty now.`;
 }
 

@@ -32,6 +32,7 @@ export function sessionForMember(
 ): GuildSession {
   const session = sessions.get(interaction.guildId);
   if (!session) throw new UserError('NOTHING_PLAYING');
-  if (interaction.member.voice.channelId !== session.voiceChannelId) throw denials.notSameChannel(session.voiceChannelId);
+  if (interaction.member.voice.channelId !== session.voiceChannelId)
+    throw denials.notSameChannel(session.voiceChannelId);
   return session;
 }

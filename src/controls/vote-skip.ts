@@ -22,7 +22,13 @@ export class VoteSkips {
   private readonly watched = new WeakSet<GuildSession>();
 
   /** Records `userId`'s vote against entry `entryId` and tallies it against the current listeners. */
-  vote(session: GuildSession, entryId: number, userId: string, listenerIds: readonly string[], share: number): VoteResult {
+  vote(
+    session: GuildSession,
+    entryId: number,
+    userId: string,
+    listenerIds: readonly string[],
+    share: number,
+  ): VoteResult {
     this.watch(session);
     let ballot = this.ballots.get(session);
     if (!ballot || ballot.entryId !== entryId) {

@@ -2,11 +2,22 @@
  * The audio filter presets a guild can choose (`/filter`). Pure data: what each is called, how it is described
  * to users and how fast it plays the track. The ffmpeg graph for each lives in media/filter-graph.ts.
  */
-export const FILTER_PRESETS = ['off', 'bassboost', 'nightcore', 'vaporwave', 'karaoke', '8d', 'soft', 'treble', 'lowpass'] as const;
+export const FILTER_PRESETS = [
+  'off',
+  'bassboost',
+  'nightcore',
+  'vaporwave',
+  'karaoke',
+  '8d',
+  'soft',
+  'treble',
+  'lowpass',
+] as const;
 
 export type FilterPreset = (typeof FILTER_PRESETS)[number];
 
-export const isFilterPreset = (value: string): value is FilterPreset => (FILTER_PRESETS as readonly string[]).includes(value);
+export const isFilterPreset = (value: string): value is FilterPreset =>
+  (FILTER_PRESETS as readonly string[]).includes(value);
 
 /** What users see in `/filter`, `/nowplaying` and the preset picker. */
 export const FILTER_LABELS: Readonly<Record<FilterPreset, string>> = {

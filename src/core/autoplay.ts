@@ -9,8 +9,28 @@ import type { Track } from './track.js';
 
 /** Words that describe the upload rather than the song. */
 const NOISE = new Set([
-  'official', 'video', 'audio', 'music', 'lyric', 'lyrics', 'hd', 'hq', '4k', 'remaster', 'remastered', 'version', 'visualizer',
-  'mv', 'topic', 'vevo', 'feat', 'ft', 'the', 'a', 'and', 'x',
+  'official',
+  'video',
+  'audio',
+  'music',
+  'lyric',
+  'lyrics',
+  'hd',
+  'hq',
+  '4k',
+  'remaster',
+  'remastered',
+  'version',
+  'visualizer',
+  'mv',
+  'topic',
+  'vevo',
+  'feat',
+  'ft',
+  'the',
+  'a',
+  'and',
+  'x',
 ]);
 
 /**

@@ -5,11 +5,40 @@
  * owner's environment holds. Pure: the caller passes the environment in.
  */
 const ALLOWED = new Set([
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TZ', 'LANG', 'LANGUAGE', 'TMPDIR', 'TEMP', 'TMP',
-  'XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_RUNTIME_DIR',
-  'SSL_CERT_FILE', 'SSL_CERT_DIR', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy',
-  'SYSTEMROOT', 'WINDIR', 'COMSPEC', 'PATHEXT', 'APPDATA', 'LOCALAPPDATA', 'USERPROFILE',
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'TZ',
+  'LANG',
+  'LANGUAGE',
+  'TMPDIR',
+  'TEMP',
+  'TMP',
+  'XDG_CACHE_HOME',
+  'XDG_CONFIG_HOME',
+  'XDG_DATA_HOME',
+  'XDG_RUNTIME_DIR',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'REQUESTS_CA_BUNDLE',
+  'CURL_CA_BUNDLE',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'all_proxy',
+  'SYSTEMROOT',
+  'WINDIR',
+  'COMSPEC',
+  'PATHEXT',
+  'APPDATA',
+  'LOCALAPPDATA',
+  'USERPROFILE',
 ]);
 const ALLOWED_PREFIXES = ['LC_'];
 
@@ -17,9 +46,14 @@ const ALLOWED_PREFIXES = ['LC_'];
  * `env` reduced to the allow-list above plus `extra` names (`NAME`, or `PREFIX_*` for every name starting
  * with `PREFIX_`): CHILD_ENV_PASSTHROUGH, for what an owner's setup needs on purpose.
  */
-export function childEnv(env: Readonly<Record<string, string | undefined>>, extra: readonly string[] = []): Record<string, string> {
+export function childEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  extra: readonly string[] = [],
+): Record<string, string> {
   const names = new Set(extra.filter((n) => !n.endsWith('*')));
-  const prefixes = [...ALLOWED_PREFIXES, ...extra.filter((n) => n.endsWith('*')).map((n) => n.slice(0, -1))].filter((p) => p !== '');
+  const prefixes = [...ALLOWED_PREFIXES, ...extra.filter((n) => n.endsWith('*')).map((n) => n.slice(0, -1))].filter(
+    (p) => p !== '',
+  );
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
@@ -34,6 +68,8 @@ export function childEnv(env: Readonly<Record<string, string | undefined>>, extr
  * name a config file on purpose (`--config-locations`).
  */
 export function withIgnoreConfig(args: readonly string[]): string[] {
-  const ownConfig = args.some((a) => a === '--config-locations' || a === '--config-location' || a.startsWith('--config-location'));
+  const ownConfig = args.some(
+    (a) => a === '--config-locations' || a === '--config-location' || a.startsWith('--config-location'),
+  );
   return ownConfig || args.includes('--ignore-config') ? [...args] : ['--ignore-config', ...args];
 }

@@ -12,12 +12,15 @@ export const ERRORS = {
   // Voice and the command surface
   NOT_IN_VOICE: 'Join a voice channel first, then try again.',
   NOT_SAME_CHANNEL: 'You need to be in my voice channel {channel} to {action}.',
-  MISSING_VOICE_PERMISSIONS: "I can't join that voice channel: I need the **View Channel**, **Connect** and **Speak** permissions there.",
+  MISSING_VOICE_PERMISSIONS:
+    "I can't join that voice channel: I need the **View Channel**, **Connect** and **Speak** permissions there.",
   VOICE_CHANNEL_FULL: 'That voice channel is full.',
   VOICE_CONNECT_FAILED: "I couldn't connect to the voice channel. Please try again in a moment.",
   SESSION_ENDED: 'Playback here has just ended (I left the voice channel). Use /play to start again.',
-  VOICE_E2EE_REQUIRED: "Discord requires end-to-end encrypted voice (DAVE) here and my connection couldn't provide it, so I can't join. The bot's owner can run `npm run doctor` to see why.",
-  VOICE_E2EE_UNAVAILABLE: "My voice encryption library (DAVE) isn't available on this machine, so I can't join voice channels. The bot's owner can run `npm run doctor` to fix it.",
+  VOICE_E2EE_REQUIRED:
+    "Discord requires end-to-end encrypted voice (DAVE) here and my connection couldn't provide it, so I can't join. The bot's owner can run `npm run doctor` to see why.",
+  VOICE_E2EE_UNAVAILABLE:
+    "My voice encryption library (DAVE) isn't available on this machine, so I can't join voice channels. The bot's owner can run `npm run doctor` to fix it.",
   GUILD_ONLY: 'This command only works in a server.',
   UNKNOWN_COMMAND: 'That command is not known to me any more.',
   UNKNOWN_BUTTON: "That button doesn't work any more.",
@@ -44,7 +47,8 @@ export const ERRORS = {
   TOO_MANY_REDIRECTS: 'That link redirects too many times.',
   NOT_AUDIO: "That link doesn't point to audio I can play.",
   FORMAT_UNSUPPORTED: "I can't play {what} yet.",
-  FFMPEG_MISSING: "That link doesn't point to audio I can play. This server has no ffmpeg, so only Opus (Ogg/WebM) audio can be played.",
+  FFMPEG_MISSING:
+    "That link doesn't point to audio I can play. This server has no ffmpeg, so only Opus (Ogg/WebM) audio can be played.",
   MEDIA_TOO_LARGE: 'That file is too large to play.',
   BROKEN_MEDIA: "That file couldn't be decoded as audio; skipping it.",
 
@@ -63,7 +67,8 @@ export const ERRORS = {
   SOURCE_REFUSED: '{source} refused to send that audio (HTTP {status}); please try again later.',
   SOURCE_NOT_CONFIGURED: "{service} links aren't set up on this bot: its owner needs to set {settings}.",
   SOURCE_CREDENTIALS_REJECTED: "{service} didn't accept this bot's credentials: its owner needs to check {settings}.",
-  YTDLP_MISSING: "YouTube and SoundCloud don't work on this bot yet: its owner needs to install yt-dlp (or set YTDLP_PATH).",
+  YTDLP_MISSING:
+    "YouTube and SoundCloud don't work on this bot yet: its owner needs to install yt-dlp (or set YTDLP_PATH).",
 
   // Playback controls
   NOTHING_PLAYING: 'Nothing is playing right now.',
@@ -95,16 +100,20 @@ export const ERRORS = {
   INVALID_ARGUMENT: "That value isn't valid for this command.",
 
   // Sound
-  UNKNOWN_FILTER: "I don't know that filter. Pick one from the list: off, bassboost, nightcore, vaporwave, karaoke, 8d, soft, treble or lowpass.",
+  UNKNOWN_FILTER:
+    "I don't know that filter. Pick one from the list: off, bassboost, nightcore, vaporwave, karaoke, 8d, soft, treble or lowpass.",
 
   // Library: saved playlists, lyrics, DMs
-  PLAYLIST_BAD_NAME: "Playlist names are 1-32 characters: letters, numbers, spaces and . _ ' & ( ) -, starting with a letter or number.",
-  PLAYLIST_NOT_FOUND: "You have no saved playlist with that name. `/playlist list` shows yours.",
-  PLAYLIST_LIMIT: 'You already have {count} saved playlists, the most this bot allows ({limit}); delete one first with `/playlist delete`.',
-  PLAYLIST_TOO_LONG: "That's {count} tracks; a saved playlist holds {limit} at most. Remove some, or save just the current track with `current:true`.",
+  PLAYLIST_BAD_NAME:
+    "Playlist names are 1-32 characters: letters, numbers, spaces and . _ ' & ( ) -, starting with a letter or number.",
+  PLAYLIST_NOT_FOUND: 'You have no saved playlist with that name. `/playlist list` shows yours.',
+  PLAYLIST_LIMIT:
+    'You already have {count} saved playlists, the most this bot allows ({limit}); delete one first with `/playlist delete`.',
+  PLAYLIST_TOO_LONG:
+    "That's {count} tracks; a saved playlist holds {limit} at most. Remove some, or save just the current track with `current:true`.",
   NOTHING_TO_SAVE: 'There is nothing to save: the queue is empty and nothing is playing.',
   STORE_UNAVAILABLE: "My storage isn't answering right now, so I can't keep that; please try again in a moment.",
-  LYRICS_OFF: "Lyrics are turned off on this bot.",
+  LYRICS_OFF: 'Lyrics are turned off on this bot.',
   LYRICS_UNAVAILABLE: "The lyrics service isn't answering right now; please try again in a moment.",
   DM_CLOSED: "I couldn't send you a DM: your direct messages are closed. Allow DMs from server members and try again.",
   HISTORY_ENTRY_GONE: "That track isn't in the history any more.",
@@ -113,11 +122,13 @@ export const ERRORS = {
   UNKNOWN_PLAYLIST_ACTION: 'That playlist action is not known to me any more.',
 
   // Hostile input
-  FAILURE_RUN: "I stopped playing: several tracks in a row couldn't be played. The rest of the queue is kept; /play starts it again.",
+  FAILURE_RUN:
+    "I stopped playing: several tracks in a row couldn't be played. The rest of the queue is kept; /play starts it again.",
   RATE_LIMITED: "Slow down a little: you're sending commands faster than I can take them. Try again in a few seconds.",
 
   // YouTube, one code per way it refuses (classified from yt-dlp's messages: sources/ytdlp/youtube-failures.ts).
-  YOUTUBE_BOT_CHECK: "YouTube is refusing this server right now (it wants a sign-in to prove I'm not a bot). The bot's owner has been told how to fix it.",
+  YOUTUBE_BOT_CHECK:
+    "YouTube is refusing this server right now (it wants a sign-in to prove I'm not a bot). The bot's owner has been told how to fix it.",
   YOUTUBE_SIGN_IN: 'YouTube only shows that video to signed-in viewers (it is age-restricted).',
   YOUTUBE_PRIVATE: 'That YouTube video is private.',
   YOUTUBE_REMOVED: "That YouTube video has been removed or doesn't exist.",
@@ -125,9 +136,12 @@ export const ERRORS = {
   YOUTUBE_MEMBERS_ONLY: "That YouTube video is for the channel's paying members only.",
   YOUTUBE_NOT_LIVE_YET: "That premiere or live stream hasn't started yet; try again once it is live.",
   YOUTUBE_RATE_LIMITED: 'YouTube is limiting how often this bot may ask right now; please try again in a few minutes.',
-  YOUTUBE_CHALLENGE_FAILED: "YouTube changed something this bot's YouTube reader (yt-dlp) can't handle yet. The bot's owner has been told how to fix it.",
-  YOUTUBE_MEDIA_FORBIDDEN: "YouTube refused to send that video's audio (HTTP 403). The bot's owner has been told how to fix it.",
-  YOUTUBE_UNSUPPORTED_URL: "I can't play that kind of YouTube link: give me a video or playlist link, or words to search for.",
+  YOUTUBE_CHALLENGE_FAILED:
+    "YouTube changed something this bot's YouTube reader (yt-dlp) can't handle yet. The bot's owner has been told how to fix it.",
+  YOUTUBE_MEDIA_FORBIDDEN:
+    "YouTube refused to send that video's audio (HTTP 403). The bot's owner has been told how to fix it.",
+  YOUTUBE_UNSUPPORTED_URL:
+    "I can't play that kind of YouTube link: give me a video or playlist link, or words to search for.",
 
   // Owner tools
   STATUS_UNAVAILABLE: "My status isn't available right now; please try again in a little while.",
@@ -140,15 +154,21 @@ export const ERRORS = {
 export type ErrorCode = keyof typeof ERRORS;
 
 /** The `{name}` placeholders of a template, as a union of names. */
-type Placeholders<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+type Placeholders<T extends string> = T extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | Placeholders<Rest>
+  : never;
 
 /** The values a code's template needs (an empty record for a template without placeholders). */
 export type ErrorParams<C extends ErrorCode> = Readonly<Record<Placeholders<(typeof ERRORS)[C]>, string | number>>;
 
 /** Codes whose template needs no values (what a table mapping failures to codes may name). */
-export type PlainErrorCode = { [C in ErrorCode]: [Placeholders<(typeof ERRORS)[C]>] extends [never] ? C : never }[ErrorCode];
+export type PlainErrorCode = {
+  [C in ErrorCode]: [Placeholders<(typeof ERRORS)[C]>] extends [never] ? C : never;
+}[ErrorCode];
 
-type ParamArgs<C extends ErrorCode> = [Placeholders<(typeof ERRORS)[C]>] extends [never] ? [] : [params: ErrorParams<C>];
+type ParamArgs<C extends ErrorCode> = [Placeholders<(typeof ERRORS)[C]>] extends [never]
+  ? []
+  : [params: ErrorParams<C>];
 
 /**
  * Codes meaning "the origin cannot serve anyone right now", not "this request was bad": circuit breakers count

@@ -13,17 +13,19 @@
  */
 export function escapeText(text: string, maxLength = 200): string {
   const clipped = text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
-  return clipped
-    .replace(/[\r\n\u2028\u2029]+/g, ' ')
-    .replace(/([\\*_~`|>#[\]()-])/g, '\\$1')
-    .replace(/^(\s*\d+)\.(?=\s)/, '$1\\.') // an ordered-list marker (`1. `), not a version number
-    .replace(/</g, '<\u200B')
-    .replace(/@(everyone|here)/gi, '@\u200D$1')
-    .replace(/<(@[!&]?|#)(\d+)>/g, '<$1\u200D$2>')
-    // Timestamps (`<t:0:R>`), custom emoji (`<:name:id>`), command mentions (`</cmd:id>`) and guide links.
-    .replace(/<(t:|a?:|\/|id:)/g, '<\u200D$1')
-    .replace(/:\/\//g, ':\u200B//')
-    .replace(/\b(discord(?:app)?)\.(gg|com|io|me)\b/gi, '$1\u200B.$2');
+  return (
+    clipped
+      .replace(/[\r\n\u2028\u2029]+/g, ' ')
+      .replace(/([\\*_~`|>#[\]()-])/g, '\\$1')
+      .replace(/^(\s*\d+)\.(?=\s)/, '$1\\.') // an ordered-list marker (`1. `), not a version number
+      .replace(/</g, '<\u200B')
+      .replace(/@(everyone|here)/gi, '@\u200D$1')
+      .replace(/<(@[!&]?|#)(\d+)>/g, '<$1\u200D$2>')
+      // Timestamps (`<t:0:R>`), custom emoji (`<:name:id>`), command mentions (`</cmd:id>`) and guide links.
+      .replace(/<(t:|a?:|\/|id:)/g, '<\u200D$1')
+      .replace(/:\/\//g, ':\u200B//')
+      .replace(/\b(discord(?:app)?)\.(gg|com|io|me)\b/gi, '$1\u200B.$2')
+  );
 }
 
 /** `1 track`, `3 tracks`: counts read as English, not `track(s)`. */
@@ -51,9 +53,13 @@ export function trackLength(track: { readonly durationMs: number | null; readonl
  * How far playback is: `▬▬▬🔘▬▬▬▬▬▬ \`1:23 / 3:21\``; a live stream shows `🔴 live · 1:23`, a track of unknown
  * length only the elapsed time.
  */
-export function playbackProgress(elapsedMs: number, track: { readonly durationMs: number | null; readonly isLive?: boolean }): string {
+export function playbackProgress(
+  elapsedMs: number,
+  track: { readonly durationMs: number | null; readonly isLive?: boolean },
+): string {
   if (track.isLive === true) return `🔴 live · \`${formatDuration(elapsedMs)}\``;
-  if (track.durationMs === null || track.durationMs <= 0) return `\`${formatDuration(elapsedMs)}\` played (length unknown)`;
+  if (track.durationMs === null || track.durationMs <= 0)
+    return `\`${formatDuration(elapsedMs)}\` played (length unknown)`;
   return `${progressBar(elapsedMs, track.durationMs)} \`${formatDuration(elapsedMs)} / ${formatDuration(track.durationMs)}\``;
 }
 

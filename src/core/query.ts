@@ -26,7 +26,11 @@ const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g;
  * is not mistaken for a URL with the scheme `artist:`.
  */
 export function parseQuery(raw: string | null | undefined): Query {
-  const text = (raw ?? '').replace(INVISIBLE, '').trim().replace(/^<(.+)>$/, '$1').trim();
+  const text = (raw ?? '')
+    .replace(INVISIBLE, '')
+    .trim()
+    .replace(/^<(.+)>$/, '$1')
+    .trim();
   if (!text) throw new UserError('EMPTY_QUERY');
   if (text.length > MAX_QUERY_LENGTH) throw new UserError('QUERY_TOO_LONG');
   const looksLikeUrl = !/\s/.test(text) && /^[a-z][a-z0-9+.-]*:/i.test(text);

@@ -29,13 +29,23 @@ export interface SavedPlaylist {
  */
 export function validPlaylistName(raw: string): string {
   const name = raw.normalize('NFC').trim().replace(/\s+/g, ' ');
-  if (name.length === 0 || name.length > PLAYLIST_NAME_MAX || !NAME_PATTERN.test(name)) throw new UserError('PLAYLIST_BAD_NAME');
+  if (name.length === 0 || name.length > PLAYLIST_NAME_MAX || !NAME_PATTERN.test(name))
+    throw new UserError('PLAYLIST_BAD_NAME');
   return name;
 }
 
 export const nameKey = (name: string): string => name.toLocaleLowerCase('en-US');
 
-const TRACK_KEYS = ['id', 'source', 'title', 'url', 'durationMs', 'artist', 'thumbnailUrl', 'isLive'] as const satisfies readonly (keyof Track)[];
+const TRACK_KEYS = [
+  'id',
+  'source',
+  'title',
+  'url',
+  'durationMs',
+  'artist',
+  'thumbnailUrl',
+  'isLive',
+] as const satisfies readonly (keyof Track)[];
 
 /** A track reduced to its `Track` fields (a queue entry's requester and ids are not part of a playlist). */
 export function plainTrack(track: Track): Track {
@@ -48,16 +58,28 @@ export function plainTrack(track: Track): Track {
 export function readRecord(value: unknown): SavedPlaylist | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const record = value as Partial<SavedPlaylist>;
-  if (record.version !== SAVED_PLAYLIST_VERSION || typeof record.name !== 'string' || !Array.isArray(record.tracks)) return undefined;
+  if (record.version !== SAVED_PLAYLIST_VERSION || typeof record.name !== 'string' || !Array.isArray(record.tracks))
+    return undefined;
   const tracks = record.tracks.filter(isTrack).map(plainTrack);
-  return { version: SAVED_PLAYLIST_VERSION, name: record.name, tracks, createdAt: Number(record.createdAt) || 0, updatedAt: Number(record.updatedAt) || 0 };
+  return {
+    version: SAVED_PLAYLIST_VERSION,
+    name: record.name,
+    tracks,
+    createdAt: Number(record.createdAt) || 0,
+    updatedAt: Number(record.updatedAt) || 0,
+  };
 }
 
 function isTrack(value: unknown): value is Track {
   if (typeof value !== 'object' || value === null) return false;
   const t = value as Partial<Track>;
-  return typeof t.id === 'string' && typeof t.source === 'string' && typeof t.title === 'string' && typeof t.url === 'string' &&
-    (t.durationMs === null || typeof t.durationMs === 'number');
+  return (
+    typeof t.id === 'string' &&
+    typeof t.source === 'string' &&
+    typeof t.title === 'string' &&
+    typeof t.url === 'string' &&
+    (t.durationMs === null || typeof t.durationMs === 'number')
+  );
 }
 
 /** Extended M3U (what `/play file:` imports back): `#EXTINF:<seconds>,<artist> - <title>` then the URL. */
@@ -73,4 +95,5 @@ export function toM3u(playlist: SavedPlaylist): string {
 }
 
 /** A file name for the export: the playlist name with anything unusual replaced. */
-export const m3uFileName = (name: string): string => `${name.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, PLAYLIST_NAME_MAX) || 'playlist'}.m3u`;
+export const m3uFileName = (name: string): string =>
+  `${name.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, PLAYLIST_NAME_MAX) || 'playlist'}.m3u`;

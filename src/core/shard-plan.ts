@@ -19,8 +19,13 @@ export const MAX_SHARD_COUNT = 4096;
  * RangeError for arguments no caller should pass (negative, fractional), which configuration rejects first.
  */
 export function shardsForOrdinal(ordinal: number, count: number, perPod: number): number[] {
-  for (const [name, value] of [['ordinal', ordinal], ['count', count], ['perPod', perPod]] as const) {
-    if (!Number.isSafeInteger(value) || value < (name === 'ordinal' ? 0 : 1)) throw new RangeError(`bad ${name}: ${value}`);
+  for (const [name, value] of [
+    ['ordinal', ordinal],
+    ['count', count],
+    ['perPod', perPod],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < (name === 'ordinal' ? 0 : 1))
+      throw new RangeError(`bad ${name}: ${value}`);
   }
   const first = ordinal * perPod;
   const ids: number[] = [];
@@ -54,7 +59,11 @@ export function parseShardIds(raw: string, count: number): number[] | string {
     return `SHARDS must be a JSON list of shard ids such as [0,1] (got "${raw}").`;
   }
   const list = typeof parsed === 'number' ? [parsed] : parsed;
-  if (!Array.isArray(list) || list.length === 0 || !list.every((id) => Number.isSafeInteger(id) && id >= 0 && id < count)) {
+  if (
+    !Array.isArray(list) ||
+    list.length === 0 ||
+    !list.every((id) => Number.isSafeInteger(id) && id >= 0 && id < count)
+  ) {
     return `SHARDS must list whole numbers from 0 to ${count - 1} (SHARD_COUNT is ${count}); got "${raw}".`;
   }
   const ids = [...new Set(list as number[])].sort((a, b) => a - b);

@@ -62,7 +62,8 @@ export class TokenBuckets {
   /** Drops buckets that have refilled completely; if none has, the least recently used one. */
   private evict(now: number): void {
     for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) * this.rate.capacity) / this.rate.perMs >= this.rate.capacity) this.buckets.delete(key);
+      if (bucket.tokens + ((now - bucket.at) * this.rate.capacity) / this.rate.perMs >= this.rate.capacity)
+        this.buckets.delete(key);
     }
     if (this.buckets.size >= this.maxKeys) {
       const oldest = this.buckets.keys().next().value;

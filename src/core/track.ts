@@ -7,15 +7,7 @@
  */
 
 /** Where a track came from; also the key of the source adapter that can stream it. */
-export type SourceName =
-  | 'http'
-  | 'attachment'
-  | 'radio'
-  | 'youtube'
-  | 'soundcloud'
-  | 'spotify'
-  | 'deezer'
-  | 'local';
+export type SourceName = 'http' | 'attachment' | 'radio' | 'youtube' | 'soundcloud' | 'spotify' | 'deezer' | 'local';
 
 export interface Track {
   /** Stable identity for deduplication: `${source}:${sourceId}` or the canonical URL. */

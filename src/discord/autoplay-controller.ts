@@ -58,7 +58,10 @@ export class AutoplayController {
       if (session.state.status !== 'idle' || session.queue.length > 0) return;
       const pick = pickAutoplay(candidates, playedKeys([...session.queue.history, ...session.queue.upcoming]));
       if (!pick) {
-        await this.deps.notifier.send(session.textChannelId, `📻 Autoplay found nothing new related to **${escapeText(last.title, 80)}**. Add something with /play.`);
+        await this.deps.notifier.send(
+          session.textChannelId,
+          `📻 Autoplay found nothing new related to **${escapeText(last.title, 80)}**. Add something with /play.`,
+        );
         return;
       }
       await session.enqueue([pick], this.deps.requester());

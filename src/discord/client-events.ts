@@ -28,7 +28,9 @@ export function wireClientEvents(client: Client, deps: ClientEventDeps): void {
   });
   client.on('error', (error) => logger.error({ err: error }, 'discord client error'));
   client.on('warn', (message) => logger.warn(message));
-  client.once('clientReady', (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'connected to Discord'));
+  client.once('clientReady', (ready) =>
+    logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'connected to Discord'),
+  );
 }
 
 /** Humans in a voice channel (the bot and other bots do not count as listeners). */

@@ -4,7 +4,12 @@ import type { GuildSession } from '../session/guild-session.js';
 import type { ButtonContext, ButtonHandler, ButtonOutcome } from '../commands/buttons.js';
 import { actorOf, listenerSession, type Actor } from '../controls/control-guard.js';
 import { denials } from '../controls/denials.js';
-import { NOW_PLAYING_ACTIONS, NOW_PLAYING_PREFIX, renderNowPlaying, type NowPlayingAction } from '../commands/now-playing-view.js';
+import {
+  NOW_PLAYING_ACTIONS,
+  NOW_PLAYING_PREFIX,
+  renderNowPlaying,
+  type NowPlayingAction,
+} from '../commands/now-playing-view.js';
 
 const isAction = (value: string | undefined): value is NowPlayingAction =>
   (NOW_PLAYING_ACTIONS as readonly (string | undefined)[]).includes(value);
@@ -21,7 +26,11 @@ export const nowPlayingButtons: ButtonHandler = {
     const [action, guildId, entryId] = args;
     const actor = actorOf(interaction, deps);
     const session = deps.sessions.get(interaction.guildId);
-    const stale = !isAction(action) || guildId !== interaction.guildId || !session || String(session.queue.current?.entryId) !== entryId;
+    const stale =
+      !isAction(action) ||
+      guildId !== interaction.guildId ||
+      !session ||
+      String(session.queue.current?.entryId) !== entryId;
     const player = deps.player?.owns(interaction.guildId, interaction.message.id) ? deps.player : undefined;
     if (stale || !session) {
       // The live player message is redrawn by its owner; only an old message loses its buttons here.

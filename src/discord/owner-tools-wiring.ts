@@ -35,7 +35,13 @@ export function createOwnerTools(d: OwnerToolsDeps): OwnerTools {
     isBotOwner: async (userId) => (await owners()).has(userId),
     status: () =>
       gatherStatus({
-        clock: d.clock, startedAt, version: d.version, metrics: d.ops.metrics, history: d.ops.history, children, ytdlp,
+        clock: d.clock,
+        startedAt,
+        version: d.version,
+        metrics: d.ops.metrics,
+        history: d.ops.history,
+        children,
+        ytdlp,
         guildCount: () => d.client.guilds.cache.size,
         sessionStates: () => d.sessions.all().map((s) => s.state.status),
         storeHealthy: () => d.store.healthy ?? true,

@@ -11,7 +11,6 @@ export type { PlayerView } from './player-channels.js';
 /** Draws the player message for a session as it is now (content is the renderer's business, not this module's). */
 export type RenderPlayer = (session: GuildSession) => PlayerView;
 
-
 export interface PlayerMessagesDeps {
   readonly channels: PlayerChannels;
   readonly settings: SettingsStore;
@@ -84,7 +83,9 @@ export class PlayerMessages implements PlayerMessageRegistry {
         this.pending.delete(session);
         return this.sync(session, current);
       })
-      .catch((error: unknown) => this.deps.logger.warn({ err: error, guildId: session.guildId }, 'player message failed'));
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, guildId: session.guildId }, 'player message failed'),
+      );
     this.chains.set(session, run);
   }
 
@@ -123,7 +124,12 @@ export class PlayerMessages implements PlayerMessageRegistry {
     return newer !== undefined && newer >= this.deps.repostAfter;
   }
 
-  private async post(session: GuildSession, channelId: string, view: PlayerView, entryId: number | undefined): Promise<void> {
+  private async post(
+    session: GuildSession,
+    channelId: string,
+    view: PlayerView,
+    entryId: number | undefined,
+  ): Promise<void> {
     const messageId = await this.deps.channels.post(channelId, view);
     if (messageId) this.placed.set(session.guildId, { session, channelId, messageId, entryId });
   }
@@ -133,6 +139,10 @@ export class PlayerMessages implements PlayerMessageRegistry {
     if (!placed) return;
     if (this.placed.get(placed.session.guildId) === placed) this.placed.delete(placed.session.guildId);
     if (how === 'delete') await this.deps.channels.remove(placed.channelId, placed.messageId);
-    else await this.deps.channels.edit(placed.channelId, placed.messageId, { ...this.render(placed.session), components: [] });
+    else
+      await this.deps.channels.edit(placed.channelId, placed.messageId, {
+        ...this.render(placed.session),
+        components: [],
+      });
   }
 }

@@ -60,7 +60,8 @@ export class InteractionRouter {
     this.limits = options.limits ?? {};
   }
 
-  readonly handle = (interaction: Interaction): Promise<void> => traced(phaseOf(interaction), () => this.dispatch(interaction));
+  readonly handle = (interaction: Interaction): Promise<void> =>
+    traced(phaseOf(interaction), () => this.dispatch(interaction));
 
   private async dispatch(interaction: Interaction): Promise<void> {
     if (interaction.isChatInputCommand()) await this.handleCommand(interaction);
@@ -96,7 +97,8 @@ export class InteractionRouter {
     this.metrics?.countCommand(name, code);
     await (failed && !ephemeral ? this.replyPrivately(interaction, reply) : this.editReply(interaction, reply));
     // Work a command left for later (a playlist filling in) starts only now, so its edits follow this one.
-    for (const task of after) void task().catch((error: unknown) => this.describe(error, interaction, `/${name} (after)`));
+    for (const task of after)
+      void task().catch((error: unknown) => this.describe(error, interaction, `/${name} (after)`));
   }
 
   /** The command's synchronous precheck: the refusal it throws, or undefined when it passes (or has none). */
@@ -132,21 +134,29 @@ export class InteractionRouter {
       return;
     }
     const content = finalise(reply).content ?? '';
-    await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }).catch((error: unknown) => {
-      this.logger.warn({ err: error, command: interaction.commandName }, 'could not send the private error');
-    });
+    await interaction
+      .followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
+      .catch((error: unknown) => {
+        this.logger.warn({ err: error, command: interaction.commandName }, 'could not send the private error');
+      });
   }
 
   private admitted(interaction: ChatInputCommandInteraction | ButtonInteraction): boolean {
-    return !interaction.guildId || !this.limits.commands || this.limits.commands.admit(interaction.guildId, interaction.user.id);
+    return (
+      !interaction.guildId ||
+      !this.limits.commands ||
+      this.limits.commands.admit(interaction.guildId, interaction.user.id)
+    );
   }
 
   /** Over the member's or guild's rate: one ephemeral reply (the acknowledgement itself), no work at all. */
   private async slowDown(interaction: ChatInputCommandInteraction | ButtonInteraction, label: string): Promise<void> {
     this.metrics?.countCommand(label, 'rate_limited');
-    await interaction.reply({ content: SLOW_DOWN, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }).catch((error: unknown) => {
-      this.logger.debug({ err: error, interaction: label }, 'could not send a slow-down reply');
-    });
+    await interaction
+      .reply({ content: SLOW_DOWN, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
+      .catch((error: unknown) => {
+        this.logger.debug({ err: error, interaction: label }, 'could not send a slow-down reply');
+      });
   }
 
   private async run(interaction: ChatInputCommandInteraction, after: (() => Promise<void>)[]): Promise<CommandReply> {
@@ -164,10 +174,12 @@ export class InteractionRouter {
       await interaction.respond([]).catch(() => undefined);
       return;
     }
-    const choices = await (command?.autocomplete?.(interaction, this.deps) ?? Promise.resolve([])).catch((error: unknown) => {
-      this.logger.debug({ err: error, command: interaction.commandName }, 'autocomplete failed');
-      return [];
-    });
+    const choices = await (command?.autocomplete?.(interaction, this.deps) ?? Promise.resolve([])).catch(
+      (error: unknown) => {
+        this.logger.debug({ err: error, command: interaction.commandName }, 'autocomplete failed');
+        return [];
+      },
+    );
     await interaction.respond(choices.slice(0, 25)).catch((error: unknown) => {
       this.logger.debug({ err: error, command: interaction.commandName }, 'could not answer autocomplete');
     });
@@ -190,7 +202,9 @@ export class InteractionRouter {
     if (outcome.update) await interaction.editReply(finalise(outcome.update)).catch(failed('edit the message'));
     if (outcome.notice) {
       const content = finalise(outcome.notice).content ?? '';
-      await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }).catch(failed('send a notice'));
+      await interaction
+        .followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
+        .catch(failed('send a notice'));
     }
   }
 

@@ -16,7 +16,8 @@ export function ascii(bytes: Uint8Array, offset: number, length: number): string
 
 const view = (bytes: Uint8Array): DataView => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-export const u8 = (bytes: Uint8Array, offset: number): number | null => (has(bytes, offset, 1) ? (bytes[offset] ?? null) : null);
+export const u8 = (bytes: Uint8Array, offset: number): number | null =>
+  has(bytes, offset, 1) ? (bytes[offset] ?? null) : null;
 
 export const u16be = (bytes: Uint8Array, offset: number): number | null =>
   has(bytes, offset, 2) ? view(bytes).getUint16(offset, false) : null;

@@ -16,7 +16,8 @@ import type { ContainerKind } from './probe.js';
  * Ogg needs the end of the file: see `oggDurationFromTail`.
  */
 export function estimateDuration(head: Uint8Array, kind: ContainerKind, contentLength: number | null): number | null {
-  const length = contentLength !== null && Number.isSafeInteger(contentLength) && contentLength > 0 ? contentLength : null;
+  const length =
+    contentLength !== null && Number.isSafeInteger(contentLength) && contentLength > 0 ? contentLength : null;
   return safely(() => {
     switch (kind) {
       case 'wav':

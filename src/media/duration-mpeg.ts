@@ -34,7 +34,8 @@ export function readFrame(bytes: Uint8Array, offset: number): MpegFrame | null {
   const rateIndex = (header >>> 10) & 3;
   const divisor = RATE_DIVISOR[version];
   const base = SAMPLE_RATES[rateIndex];
-  if (divisor === undefined || layer === 4 || base === undefined || bitrateIndex === 0 || bitrateIndex === 15) return null;
+  if (divisor === undefined || layer === 4 || base === undefined || bitrateIndex === 0 || bitrateIndex === 15)
+    return null;
   const mpeg1 = version === 3;
   const bitrateKbps = BITRATES[`${mpeg1 ? 1 : 2}-${layer}`]?.[bitrateIndex - 1];
   if (bitrateKbps === undefined) return null;
@@ -42,7 +43,7 @@ export function readFrame(bytes: Uint8Array, offset: number): MpegFrame | null {
   const samplesPerFrame = layer === 1 ? 384 : layer === 3 && !mpeg1 ? 576 : 1152;
   const padding = (header >>> 9) & 1;
   const slot = layer === 1 ? 4 : 1;
-  const length = (Math.floor((samplesPerFrame / 8 / slot) * bitrateKbps * 1000 / sampleRate) + padding) * slot;
+  const length = (Math.floor(((samplesPerFrame / 8 / slot) * bitrateKbps * 1000) / sampleRate) + padding) * slot;
   const mono = ((header >>> 6) & 3) === 3;
   return { offset, mpeg1, layer, mono, bitrateKbps, sampleRate, samplesPerFrame, length };
 }

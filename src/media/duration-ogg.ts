@@ -72,10 +72,12 @@ function identify(head: Uint8Array, page: OggPage): OggStream | null {
 
 /** Whether the head names a stream `oggDurationFromTail` can measure (Opus, Vorbis, FLAC): if not, skip the fetch. */
 export function canMeasureOgg(head: Uint8Array): boolean {
-  return safely(() => {
-    const first = readPage(head, 0);
-    return first ? identify(head, first) : null;
-  }) !== null;
+  return (
+    safely(() => {
+      const first = readPage(head, 0);
+      return first ? identify(head, first) : null;
+    }) !== null
+  );
 }
 
 /**

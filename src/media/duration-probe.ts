@@ -38,7 +38,12 @@ export function contentLengthOf(headers: IncomingHttpHeaders): number | null {
  * read from `head`; Ogg needs its last page, fetched with one ranged GET (same address policy, at most
  * TAIL_BUDGET_MS) and only when the origin advertises byte ranges and a length.
  */
-export async function probeDuration(head: Uint8Array, kind: ContainerKind, opened: OpenedMedia, options: DurationProbeOptions): Promise<number | null> {
+export async function probeDuration(
+  head: Uint8Array,
+  kind: ContainerKind,
+  opened: OpenedMedia,
+  options: DurationProbeOptions,
+): Promise<number | null> {
   const length = contentLengthOf(opened.headers);
   if (kind !== 'ogg-opus' && kind !== 'ogg-other') return estimateDuration(head, kind, length);
   if (length === null || !canMeasureOgg(head)) return null;
@@ -53,7 +58,11 @@ export async function probeDuration(head: Uint8Array, kind: ContainerKind, opene
  * The last TAIL_BYTES of `url` (one `Range: bytes=-N` GET through `safeFetch`), or `null` on any failure,
  * on a reply that is not exactly that file's end, or when `timeoutMs` runs out (headers and body together).
  */
-export async function fetchTail(url: URL, length: number, options: DurationProbeOptions & { timeoutMs: number }): Promise<Buffer | null> {
+export async function fetchTail(
+  url: URL,
+  length: number,
+  options: DurationProbeOptions & { timeoutMs: number },
+): Promise<Buffer | null> {
   const deadline = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
   try {
     const response = await safeFetch(url, options.policy, {

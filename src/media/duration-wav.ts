@@ -23,7 +23,12 @@ export function wavDurationMs(head: Uint8Array, contentLength: number | null): n
   return null;
 }
 
-function dataDuration(size: number, start: number, byteRate: number | null, contentLength: number | null): number | null {
+function dataDuration(
+  size: number,
+  start: number,
+  byteRate: number | null,
+  contentLength: number | null,
+): number | null {
   if (!byteRate) return null;
   const served = contentLength === null ? null : contentLength - start;
   let bytes: number | null = size;

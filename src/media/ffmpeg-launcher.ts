@@ -71,19 +71,59 @@ export class FfmpegLauncher {
 
 export function ffmpegArgs(options: TranscodeOptions): string[] {
   const seek = options.startMs > 0 ? ['-ss', (options.startMs / 1000).toFixed(3)] : [];
-  const volume = options.pcm ? [] : options.audioFilter ? ['-af', options.audioFilter]
-    : options.volume !== 1 ? ['-af', `volume=${options.volume.toFixed(3)}`] : [];
-  const input = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-analyzeduration', '0', '-probesize', '64k', ...seek, '-i', 'pipe:0'];
+  const volume = options.pcm
+    ? []
+    : options.audioFilter
+      ? ['-af', options.audioFilter]
+      : options.volume !== 1
+        ? ['-af', `volume=${options.volume.toFixed(3)}`]
+        : [];
+  const input = [
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-analyzeduration',
+    '0',
+    '-probesize',
+    '64k',
+    ...seek,
+    '-i',
+    'pipe:0',
+  ];
   if (options.pcm) return [...input, '-map', '0:a:0', '-vn', '-ac', '2', '-ar', '48000', '-f', 's16le', 'pipe:1'];
   return [
-    '-nostdin', '-hide_banner', '-loglevel', 'error',
-    '-analyzeduration', '0', '-probesize', '64k',
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-analyzeduration',
+    '0',
+    '-probesize',
+    '64k',
     ...seek,
-    '-i', 'pipe:0',
-    '-map', '0:a:0', '-vn', '-ac', '2', '-ar', '48000',
+    '-i',
+    'pipe:0',
+    '-map',
+    '0:a:0',
+    '-vn',
+    '-ac',
+    '2',
+    '-ar',
+    '48000',
     ...volume,
-    '-c:a', 'libopus', '-b:a', String(options.bitrate), '-frame_duration', '20', '-application', 'audio',
-    '-page_duration', '20000',
-    '-f', 'ogg', 'pipe:1',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    String(options.bitrate),
+    '-frame_duration',
+    '20',
+    '-application',
+    'audio',
+    '-page_duration',
+    '20000',
+    '-f',
+    'ogg',
+    'pipe:1',
   ];
 }

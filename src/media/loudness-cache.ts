@@ -71,7 +71,10 @@ export class LoudnessCache implements LoudnessPort {
       return loudness;
     } catch (error) {
       this.deps.onAnalysis?.(false, (performance.now() - started) / 1000);
-      this.deps.logger.info({ err: error, track: track.id }, 'could not measure loudness; the track plays unnormalized');
+      this.deps.logger.info(
+        { err: error, track: track.id },
+        'could not measure loudness; the track plays unnormalized',
+      );
       return null;
     } finally {
       this.running -= 1;

@@ -16,8 +16,21 @@ const STDERR_TAIL_BYTES = 4096;
  */
 export function measureLoudness(ffmpegPath: string, input: Readable, signal: AbortSignal): Promise<Loudness> {
   return new Promise((resolve, reject) => {
-    const args = ['-nostdin', '-hide_banner', '-nostats', '-i', 'pipe:0', '-map', '0:a:0', '-vn',
-      '-af', 'aresample=48000,ebur128=peak=true', '-f', 'null', '-'];
+    const args = [
+      '-nostdin',
+      '-hide_banner',
+      '-nostats',
+      '-i',
+      'pipe:0',
+      '-map',
+      '0:a:0',
+      '-vn',
+      '-af',
+      'aresample=48000,ebur128=peak=true',
+      '-f',
+      'null',
+      '-',
+    ];
     const child = spawn(ffmpegPath, args, { stdio: ['pipe', 'ignore', 'pipe'], signal });
     if (child.pid !== undefined) {
       try {

@@ -106,7 +106,11 @@ function trimPage(page: Buffer, granule: bigint, target: bigint): Buffer {
   header[5] = (header[5] ?? 0) & ~0x01;
   header[26] = laces.length;
   header.writeUInt32LE(0, 22);
-  const out = Buffer.concat([header, Buffer.from(laces), ...keep.map((packet) => page.subarray(packet.start, packet.end))]);
+  const out = Buffer.concat([
+    header,
+    Buffer.from(laces),
+    ...keep.map((packet) => page.subarray(packet.start, packet.end)),
+  ]);
   out.writeUInt32LE(oggCrc(out), 22);
   return out;
 }

@@ -62,7 +62,10 @@ export class AudioPipeline {
   private async transcode(input: Readable, kind: ContainerKind, options: PipelineOptions): Promise<PreparedAudio> {
     const launcher = this.ffmpeg as FfmpegLauncher;
     const audioFilter = options.baseline ? undefined : audioFilterGraph(effectsOf(options));
-    const child = await launcher.start({ ...options, pcm: options.baseline === true, ...(audioFilter ? { audioFilter } : {}) }, options.signal);
+    const child = await launcher.start(
+      { ...options, pcm: options.baseline === true, ...(audioFilter ? { audioFilter } : {}) },
+      options.signal,
+    );
     const stderr: string[] = [];
     const output = new PassThrough({ highWaterMark: 64 * 1024 });
     child.stderr.setEncoding('utf8').on('data', (line: string) => stderr.length < 20 && stderr.push(line));

@@ -36,8 +36,15 @@ export function probeContainer(head: Uint8Array): ContainerKind {
   if (ascii(head, 4, 4) === 'ftyp') return 'mp4';
   if (head[0] === 0xff && head.length > 1 && ((head[1] ?? 0) & 0xf6) === 0xf0) return 'aac';
   if (head[0] === 0xff && head.length > 1 && ((head[1] ?? 0) & 0xe0) === 0xe0) return 'mp3';
-  const text = ascii(head, 0, 512).replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart().toLowerCase();
-  if (text.startsWith('#extm3u') || text.startsWith('[playlist]') || text.startsWith('<?xml') && text.includes('<playlist')) {
+  const text = ascii(head, 0, 512)
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart()
+    .toLowerCase();
+  if (
+    text.startsWith('#extm3u') ||
+    text.startsWith('[playlist]') ||
+    (text.startsWith('<?xml') && text.includes('<playlist'))
+  ) {
     return 'playlist';
   }
   if (text.startsWith('<!doctype') || text.startsWith('<html') || text.startsWith('<?xml') || text.startsWith('{')) {

@@ -18,7 +18,10 @@ export function formatReport(report: DoctorReport): string {
   const count = (status: CheckStatus) => report.results.filter((r) => r.status === status).length;
   const fails = count('fail');
   const warns = count('warn');
-  lines.push('', `${count('ok')} ok, ${warns} warning${warns === 1 ? '' : 's'}, ${fails} failure${fails === 1 ? '' : 's'}`);
+  lines.push(
+    '',
+    `${count('ok')} ok, ${warns} warning${warns === 1 ? '' : 's'}, ${fails} failure${fails === 1 ? '' : 's'}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -10,7 +10,8 @@ const YTDLP_MAX_AGE_DAYS = 90;
 const TOKEN_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 export const DATA_DIR_FIX = "Chown the folder to the bot's user or set DATA_DIR to a folder it can write";
-const FFMPEG_INSTALL = 'Install ffmpeg (Debian/Ubuntu/Raspberry Pi OS: sudo apt install ffmpeg; macOS: brew install ffmpeg)';
+const FFMPEG_INSTALL =
+  'Install ffmpeg (Debian/Ubuntu/Raspberry Pi OS: sudo apt install ffmpeg; macOS: brew install ffmpeg)';
 const YTDLP_INSTALL =
   'Install yt-dlp with its challenge solver: python3 -m venv /opt/yt-dlp && /opt/yt-dlp/bin/pip install "yt-dlp[default]" ' +
   '(or pipx install "yt-dlp[default]"), or set YTDLP_PATH to its full path. (The standalone binary from ' +
@@ -36,7 +37,10 @@ function configCheck({ env }: DoctorContext): CheckResult {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems.filter((p) => !p.startsWith('DISCORD_TOKEN')));
   }
-  for (const parse of [() => parseStoreUrl(env.STORE_URL, env.DATA_DIR ?? './data'), () => parseShardCount(env.SHARDS)]) {
+  for (const parse of [
+    () => parseStoreUrl(env.STORE_URL, env.DATA_DIR ?? './data'),
+    () => parseShardCount(env.SHARDS),
+  ]) {
     try {
       parse();
     } catch (error) {
@@ -45,20 +49,41 @@ function configCheck({ env }: DoctorContext): CheckResult {
   }
   const base = { id: 'config', title: 'Configuration' };
   if (problems.length === 0) return { ...base, status: 'ok', message: 'environment and .env parse cleanly' };
-  return { ...base, status: 'fail', message: problems.join(' '), fix: 'Fix these in .env or the environment (see .env.example).' };
+  return {
+    ...base,
+    status: 'fail',
+    message: problems.join(' '),
+    fix: 'Fix these in .env or the environment (see .env.example).',
+  };
 }
 
 function tokenCheck({ env }: DoctorContext): CheckResult {
   const token = env.DISCORD_TOKEN?.trim().replace(/^Bot\s+/i, '') ?? '';
   const base = { id: 'token', title: 'Bot token' };
   const portal = 'https://discord.com/developers/applications → your app → Bot → Reset Token';
-  if (!token) return { ...base, status: 'fail', message: 'DISCORD_TOKEN is not set', fix: `Copy a token from ${portal}, and put DISCORD_TOKEN=... in .env.` };
+  if (!token)
+    return {
+      ...base,
+      status: 'fail',
+      message: 'DISCORD_TOKEN is not set',
+      fix: `Copy a token from ${portal}, and put DISCORD_TOKEN=... in .env.`,
+    };
   if (!TOKEN_SHAPE.test(token)) {
-    return { ...base, status: 'fail', message: 'DISCORD_TOKEN does not look like a bot token (three dot-separated parts)', fix: `Copy it again from ${portal}.` };
+    return {
+      ...base,
+      status: 'fail',
+      message: 'DISCORD_TOKEN does not look like a bot token (three dot-separated parts)',
+      fix: `Copy it again from ${portal}.`,
+    };
   }
   const id = Buffer.from(token.split('.')[0] ?? '', 'base64').toString('utf8');
   if (!/^\d{15,21}$/.test(id)) {
-    return { ...base, status: 'warn', message: 'the first part of DISCORD_TOKEN is not a bot id; it may be a user or client secret', fix: `Use the bot token from ${portal} (not the client secret).` };
+    return {
+      ...base,
+      status: 'warn',
+      message: 'the first part of DISCORD_TOKEN is not a bot id; it may be a user or client secret',
+      fix: `Use the bot token from ${portal} (not the client secret).`,
+    };
   }
   return { ...base, status: 'ok', message: `well-formed, for application ${id}` };
 }
@@ -75,7 +100,12 @@ async function dataDirCheck({ env, fs, probeName }: DoctorContext): Promise<Chec
     return { ...base, status: 'ok', message: `${dir} is writable` };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOTDIR' ? 'part of that path is a file, not a folder' : code === 'ENOSPC' ? 'the disk is full' : errorText(error);
+    const why =
+      code === 'ENOTDIR'
+        ? 'part of that path is a file, not a folder'
+        : code === 'ENOSPC'
+          ? 'the disk is full'
+          : errorText(error);
     const fix = code === 'ENOSPC' ? `Free some disk space. ${DATA_DIR_FIX}.` : `${DATA_DIR_FIX} (now ${dir}).`;
     return { ...base, status: 'fail', message: `cannot write to ${dir}: ${why}`, fix };
   }
@@ -87,14 +117,31 @@ async function ffmpegCheck({ env, locateFfmpeg, run }: DoctorContext): Promise<C
   const info = locateFfmpeg(override);
   if (!info) {
     return override
-      ? { ...base, status: 'fail', message: `FFMPEG_PATH=${override} does not run`, fix: `Point FFMPEG_PATH at a working ffmpeg binary, or unset it to use ffmpeg on PATH. ${FFMPEG_INSTALL}.` }
-      : { ...base, status: 'fail', message: 'ffmpeg not found (FFMPEG_PATH unset, no ffmpeg-static, not on PATH); only Ogg/WebM Opus can play', fix: `${FFMPEG_INSTALL}, or set FFMPEG_PATH to its full path.` };
+      ? {
+          ...base,
+          status: 'fail',
+          message: `FFMPEG_PATH=${override} does not run`,
+          fix: `Point FFMPEG_PATH at a working ffmpeg binary, or unset it to use ffmpeg on PATH. ${FFMPEG_INSTALL}.`,
+        }
+      : {
+          ...base,
+          status: 'fail',
+          message: 'ffmpeg not found (FFMPEG_PATH unset, no ffmpeg-static, not on PATH); only Ogg/WebM Opus can play',
+          fix: `${FFMPEG_INSTALL}, or set FFMPEG_PATH to its full path.`,
+        };
   }
-  const version = (await run(info.path, ['-hide_banner', '-version'], 5000)).stdout.split('\n')[0]?.replace(/ Copyright.*$/, '') ?? '';
+  const version =
+    (await run(info.path, ['-hide_banner', '-version'], 5000)).stdout.split('\n')[0]?.replace(/ Copyright.*$/, '') ??
+    '';
   const encoders = await run(info.path, ['-hide_banner', '-encoders'], 5000);
   const where = `${info.path} (${info.origin})`;
   if (!/\blibopus\b/.test(encoders.stdout)) {
-    return { ...base, status: 'fail', message: `${version || 'ffmpeg'} at ${where} has no libopus encoder; only Ogg/WebM Opus can play`, fix: `${FFMPEG_INSTALL}: distribution builds include libopus. Or point FFMPEG_PATH at one that does.` };
+    return {
+      ...base,
+      status: 'fail',
+      message: `${version || 'ffmpeg'} at ${where} has no libopus encoder; only Ogg/WebM Opus can play`,
+      fix: `${FFMPEG_INSTALL}: distribution builds include libopus. Or point FFMPEG_PATH at one that does.`,
+    };
   }
   return { ...base, status: 'ok', message: `${version || 'ffmpeg'} at ${where}, libopus present` };
 }
@@ -105,16 +152,31 @@ async function ytDlpCheck({ env, locateYtDlp, run, now }: DoctorContext): Promis
   const location = await locateYtDlp(configured, env.PATH);
   if (!location.ok) {
     const status = configured ? 'fail' : 'warn';
-    return { ...base, status, message: `${location.reason}; YouTube and most sites will not play (direct links still do)`, fix: YTDLP_INSTALL };
+    return {
+      ...base,
+      status,
+      message: `${location.reason}; YouTube and most sites will not play (direct links still do)`,
+      fix: YTDLP_INSTALL,
+    };
   }
   const result = await run(location.path, ['--version'], 10_000);
   const version = result.stdout.trim();
   if (result.code !== 0 || !version) {
-    return { ...base, status: 'warn', message: `${location.path} does not run (${result.error ?? result.stderr.trim().split('\n')[0] ?? `exit ${result.code}`})`, fix: YTDLP_INSTALL };
+    return {
+      ...base,
+      status: 'warn',
+      message: `${location.path} does not run (${result.error ?? result.stderr.trim().split('\n')[0] ?? `exit ${result.code}`})`,
+      fix: YTDLP_INSTALL,
+    };
   }
   const age = ageInDays(version, now());
   if (age !== undefined && age > YTDLP_MAX_AGE_DAYS) {
-    return { ...base, status: 'warn', message: `${version} at ${location.path} is ${age} days old; YouTube changes break old versions`, fix: 'Update it: /opt/yt-dlp/bin/pip install -U "yt-dlp[default]" (or yt-dlp -U, pipx upgrade yt-dlp), or set YTDLP_AUTO_UPDATE=daily.' };
+    return {
+      ...base,
+      status: 'warn',
+      message: `${version} at ${location.path} is ${age} days old; YouTube changes break old versions`,
+      fix: 'Update it: /opt/yt-dlp/bin/pip install -U "yt-dlp[default]" (or yt-dlp -U, pipx upgrade yt-dlp), or set YTDLP_AUTO_UPDATE=daily.',
+    };
   }
   return { ...base, status: 'ok', message: `${version} at ${location.path}` };
 }

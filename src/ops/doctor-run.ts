@@ -21,7 +21,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`Unknown option ${unknown.join(' ')}\n\n${USAGE}`);
     return 2;
   }
-  const report = await runDoctor({ env: loadEnv(process.cwd()), ...(argv.includes('--offline') ? { online: false } : {}) });
+  const report = await runDoctor({
+    env: loadEnv(process.cwd()),
+    ...(argv.includes('--offline') ? { online: false } : {}),
+  });
   process.stdout.write(argv.includes('--json') ? reportJson(report) : formatReport(report));
   return report.ok ? 0 : 1;
 }
@@ -31,7 +34,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`doctor crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `doctor crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

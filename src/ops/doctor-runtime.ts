@@ -4,7 +4,8 @@ import { safely, type CheckResult, type DoctorContext } from './doctor-types.js'
 /** The oldest Node the bot supports (package.json `engines`): require(esm) and the stable fetch/undici it relies on. */
 export const MIN_NODE = [22, 12, 0] as const;
 
-const REINSTALL = 'Install build tools (Debian/Ubuntu: sudo apt install build-essential python3; Alpine: apk add build-base python3), then run npm ci again.';
+const REINSTALL =
+  'Install build tools (Debian/Ubuntu: sudo apt install build-essential python3; Alpine: apk add build-base python3), then run npm ci again.';
 
 /** Node, the Opus encoder, the DAVE (end-to-end encryption) library and transport encryption. */
 export async function runtimeChecks(context: DoctorContext): Promise<CheckResult[]> {
@@ -49,7 +50,10 @@ async function opusCheck({ load }: DoctorContext): Promise<CheckResult> {
     () => undefined,
   );
   if (native) return { ...base, status: 'ok', message: '@discordjs/opus (native) loads' };
-  const wasm = await load('opusscript').then(() => true, () => false);
+  const wasm = await load('opusscript').then(
+    () => true,
+    () => false,
+  );
   if (wasm) {
     return {
       ...base,
@@ -74,7 +78,12 @@ async function daveCheck({ load }: DoctorContext): Promise<CheckResult> {
     // 0 would mean Discord refuses the voice connection with close 4017.
     const offered = davey.DAVE_PROTOCOL_VERSION ?? 0;
     if (offered < 1) {
-      return { ...base, status: 'fail', message: `@snazzah/davey ${davey.VERSION ?? '?'} loads but offers DAVE protocol v${offered}; Discord closes such voice connections (4017)`, fix: DAVEY_FIX };
+      return {
+        ...base,
+        status: 'fail',
+        message: `@snazzah/davey ${davey.VERSION ?? '?'} loads but offers DAVE protocol v${offered}; Discord closes such voice connections (4017)`,
+        fix: DAVEY_FIX,
+      };
     }
     const message = `@snazzah/davey ${davey.VERSION ?? '?'} loads; voice will offer DAVE protocol v${offered} (max_dave_protocol_version)`;
     return { ...base, status: 'ok', message };
@@ -97,11 +106,21 @@ const DAVEY_FIX =
 async function encryptionCheck({ load }: DoctorContext): Promise<CheckResult> {
   const base = { id: 'encryption', title: 'Voice encryption' };
   const aes = getCiphers().includes('aes-256-gcm');
-  const xchacha = await load('@noble/ciphers/chacha.js').then(() => true, () => false);
-  const modes = [aes ? 'aes-256-gcm (node:crypto)' : '', xchacha ? 'xchacha20-poly1305 (@noble/ciphers)' : ''].filter(Boolean);
+  const xchacha = await load('@noble/ciphers/chacha.js').then(
+    () => true,
+    () => false,
+  );
+  const modes = [aes ? 'aes-256-gcm (node:crypto)' : '', xchacha ? 'xchacha20-poly1305 (@noble/ciphers)' : ''].filter(
+    Boolean,
+  );
   if (aes) return { ...base, status: 'ok', message: modes.join(', ') };
   if (xchacha) {
-    return { ...base, status: 'warn', message: `only ${modes.join('')}: this Node's OpenSSL lacks aes-256-gcm`, fix: 'Use an official Node.js 22 build (its OpenSSL has AES-GCM).' };
+    return {
+      ...base,
+      status: 'warn',
+      message: `only ${modes.join('')}: this Node's OpenSSL lacks aes-256-gcm`,
+      fix: 'Use an official Node.js 22 build (its OpenSSL has AES-GCM).',
+    };
   }
   return {
     ...base,

@@ -5,7 +5,10 @@ import type { APIApplication, APIUser } from 'discord.js';
 /** What the doctor learns from Discord about the bot behind the token. */
 export interface DiscordIdentity {
   readonly user: Pick<APIUser, 'id' | 'username'>;
-  readonly application: Pick<APIApplication, 'id' | 'name' | 'flags' | 'bot_public' | 'bot_require_code_grant' | 'install_params'>;
+  readonly application: Pick<
+    APIApplication,
+    'id' | 'name' | 'flags' | 'bot_public' | 'bot_require_code_grant' | 'install_params'
+  >;
 }
 
 /** Fetches the identity; rejects with the REST error (which carries `status` for HTTP answers). */
@@ -74,11 +77,21 @@ export interface DoctorOptions {
 export type DoctorContext = Required<Omit<DoctorOptions, 'online'>> & { readonly online: boolean | undefined };
 
 /** Wraps one check so a bug in it becomes a failed line instead of a crashed doctor. */
-export async function safely(id: string, title: string, check: () => Promise<CheckResult> | CheckResult): Promise<CheckResult> {
+export async function safely(
+  id: string,
+  title: string,
+  check: () => Promise<CheckResult> | CheckResult,
+): Promise<CheckResult> {
   try {
     return await check();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { id, title, status: 'fail', message: `the check itself failed: ${message}`, fix: 'Report this with the output of npm run doctor -- --json.' };
+    return {
+      id,
+      title,
+      status: 'fail',
+      message: `the check itself failed: ${message}`,
+      fix: 'Report this with the output of npm run doctor -- --json.',
+    };
   }
 }

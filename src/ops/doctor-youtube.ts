@@ -22,31 +22,66 @@ export async function youtubeChecks(context: DoctorContext): Promise<CheckResult
 async function solverCheck({ env, locateYtDlp, run }: DoctorContext): Promise<CheckResult> {
   const base = { id: 'yt-dlp-solver', title: 'YouTube challenge solver' };
   const location = await locateYtDlp(env.YTDLP_PATH?.trim() || undefined, env.PATH);
-  if (!location.ok) return { ...base, status: 'warn', message: 'no yt-dlp (see above)', fix: 'Install "yt-dlp[default]" (docs/youtube.md).' };
+  if (!location.ok)
+    return {
+      ...base,
+      status: 'warn',
+      message: 'no yt-dlp (see above)',
+      fix: 'Install "yt-dlp[default]" (docs/youtube.md).',
+    };
   const { header, problems } = await runYtDlpCheck(location.path, run);
   const [first] = problems;
   if (first) return { ...base, status: 'fail', message: problems.map((p) => p.what).join('; '), fix: first.fix };
   const node = header.runtimes?.find((r) => r.name === 'node');
-  return { ...base, status: 'ok', message: `node ${node?.version ?? '?'}, yt_dlp_ejs ${header.libraries.get('yt_dlp_ejs') ?? '?'}` };
+  return {
+    ...base,
+    status: 'ok',
+    message: `node ${node?.version ?? '?'}, yt_dlp_ejs ${header.libraries.get('yt_dlp_ejs') ?? '?'}`,
+  };
 }
 
 async function cookiesCheck({ env }: DoctorContext): Promise<CheckResult> {
   const base = { id: 'yt-dlp-cookies', title: 'YTDLP_COOKIES' };
   const file = env.YTDLP_COOKIES?.trim();
-  if (!file) return { ...base, status: 'ok', message: 'not set (set it if YouTube asks this server to sign in; docs/youtube.md)' };
+  if (!file)
+    return {
+      ...base,
+      status: 'ok',
+      message: 'not set (set it if YouTube asks this server to sign in; docs/youtube.md)',
+    };
   const info = await stat(file).catch(() => undefined);
-  if (!info?.isFile()) return { ...base, status: 'fail', message: `${file} is not a file`, fix: 'Export YouTube cookies in Netscape format to that path (docs/youtube.md).' };
+  if (!info?.isFile())
+    return {
+      ...base,
+      status: 'fail',
+      message: `${file} is not a file`,
+      fix: 'Export YouTube cookies in Netscape format to that path (docs/youtube.md).',
+    };
   if ((info.mode & 0o077) !== 0) {
-    return { ...base, status: 'warn', message: `${file} is readable by other users (mode ${(info.mode & 0o777).toString(8)})`, fix: `chmod 600 ${file}` };
+    return {
+      ...base,
+      status: 'warn',
+      message: `${file} is readable by other users (mode ${(info.mode & 0o777).toString(8)})`,
+      fix: `chmod 600 ${file}`,
+    };
   }
   const ageDays = Math.floor((Date.now() - info.mtimeMs) / 86_400_000);
-  return { ...base, status: 'ok', message: `${file}, mode 600, exported ${ageDays} day(s) ago (yt-dlp uses a private copy)` };
+  return {
+    ...base,
+    status: 'ok',
+    message: `${file}, mode 600, exported ${ageDays} day(s) ago (yt-dlp uses a private copy)`,
+  };
 }
 
 async function potCheck({ env }: DoctorContext): Promise<CheckResult> {
   const base = { id: 'yt-dlp-pot', title: 'PO-token provider' };
   const url = env.YTDLP_POT_PROVIDER?.trim().replace(/\/+$/, '');
-  if (!url) return { ...base, status: 'ok', message: 'not set (set YTDLP_POT_PROVIDER if YouTube shows this server the bot check)' };
+  if (!url)
+    return {
+      ...base,
+      status: 'ok',
+      message: 'not set (set YTDLP_POT_PROVIDER if YouTube shows this server the bot check)',
+    };
   try {
     const response = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(5000) });
     const body = (await response.json()) as { version?: unknown };
@@ -68,6 +103,16 @@ async function canaryCheck({ env, now }: DoctorContext): Promise<CheckResult> {
   if (!text) return { ...base, status: 'ok', message: 'no result yet (the bot checks YTDLP_CANARY_URL hourly)' };
   const last = JSON.parse(text) as { ok?: boolean; at?: number; code?: string; url?: string; version?: string };
   const ago = last.at ? `${Math.round((now() - last.at) / 60_000)} min ago` : 'at an unknown time';
-  if (last.ok) return { ...base, status: 'ok', message: `${last.url ?? 'the canary'} played ${ago} (yt-dlp ${last.version ?? '?'})` };
-  return { ...base, status: 'warn', message: `${last.url ?? 'the canary'} failed ${ago} (${last.code ?? 'unknown'})`, fix: 'See docs/youtube.md for what that code means and fixes it.' };
+  if (last.ok)
+    return {
+      ...base,
+      status: 'ok',
+      message: `${last.url ?? 'the canary'} played ${ago} (yt-dlp ${last.version ?? '?'})`,
+    };
+  return {
+    ...base,
+    status: 'warn',
+    message: `${last.url ?? 'the canary'} failed ${ago} (${last.code ?? 'unknown'})`,
+    fix: 'See docs/youtube.md for what that code means and fixes it.',
+  };
 }

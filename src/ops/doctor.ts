@@ -8,7 +8,16 @@ import { youtubeChecks } from './doctor-youtube.js';
 import { discordChecks, restDiscordProbe } from './doctor-discord.js';
 import type { CommandRunner, DoctorContext, DoctorOptions, DoctorReport } from './doctor-types.js';
 
-export type { CheckResult, CheckStatus, CommandResult, CommandRunner, DoctorFs, DoctorOptions, DoctorReport, Env } from './doctor-types.js';
+export type {
+  CheckResult,
+  CheckStatus,
+  CommandResult,
+  CommandRunner,
+  DoctorFs,
+  DoctorOptions,
+  DoctorReport,
+  Env,
+} from './doctor-types.js';
 
 /**
  * Runs every check and returns the report; never throws (a check that crashes is reported as failed).
@@ -16,7 +25,12 @@ export type { CheckResult, CheckStatus, CommandResult, CommandRunner, DoctorFs, 
  */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const context = withDefaults(options);
-  const results = [...(await runtimeChecks(context)), ...(await hostChecks(context)), ...(await youtubeChecks(context)), ...(await discordChecks(context))];
+  const results = [
+    ...(await runtimeChecks(context)),
+    ...(await hostChecks(context)),
+    ...(await youtubeChecks(context)),
+    ...(await discordChecks(context)),
+  ];
   return { ok: results.every((r) => r.status !== 'fail'), results };
 }
 
@@ -39,10 +53,15 @@ function withDefaults(options: DoctorOptions): DoctorContext {
 /** Runs a program without a shell; never rejects. */
 export const runCommand: CommandRunner = (command, args, timeoutMs) =>
   new Promise((resolve) => {
-    execFile(command, [...args], { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (!error) return resolve({ code: 0, stdout, stderr });
-      const code = typeof error.code === 'number' ? error.code : null;
-      const reason = error.killed ? 'ETIMEDOUT' : typeof error.code === 'string' ? error.code : undefined;
-      resolve({ code, stdout, stderr, ...(reason ? { error: reason } : {}) });
-    });
+    execFile(
+      command,
+      [...args],
+      { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ code: 0, stdout, stderr });
+        const code = typeof error.code === 'number' ? error.code : null;
+        const reason = error.killed ? 'ETIMEDOUT' : typeof error.code === 'string' ? error.code : undefined;
+        resolve({ code, stdout, stderr, ...(reason ? { error: reason } : {}) });
+      },
+    );
   });

@@ -1,7 +1,12 @@
 /** What `GET /gateway/bot` answers that the shard manager uses. */
 export interface GatewayBotInfo {
   readonly shards: number;
-  readonly sessionStartLimit?: { readonly remaining: number; readonly total: number; readonly resetAfterMs: number; readonly maxConcurrency: number };
+  readonly sessionStartLimit?: {
+    readonly remaining: number;
+    readonly total: number;
+    readonly resetAfterMs: number;
+    readonly maxConcurrency: number;
+  };
 }
 
 export class GatewayBotError extends Error {
@@ -20,19 +25,37 @@ export class GatewayBotError extends Error {
  * bypass a configured DISCORD_API_URL (a proxy, or the offline fake in tests), so the manager calls this and
  * passes a number. Throws a GatewayBotError whose message says what to do.
  */
-export async function fetchGatewayBot(apiUrl: string, token: string, timeoutMs = 10_000, fetchImpl: typeof fetch = fetch): Promise<GatewayBotInfo> {
+export async function fetchGatewayBot(
+  apiUrl: string,
+  token: string,
+  timeoutMs = 10_000,
+  fetchImpl: typeof fetch = fetch,
+): Promise<GatewayBotInfo> {
   const url = `${apiUrl.replace(/\/+$/, '')}/v10/gateway/bot`;
   let response: Response;
   try {
-    response = await fetchImpl(url, { headers: { authorization: `Bot ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetchImpl(url, {
+      headers: { authorization: `Bot ${token}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (error) {
-    const why = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-    throw new GatewayBotError(`Could not reach Discord at ${url} (${why}). Check the network and DISCORD_API_URL, or set SHARDS to a number.`);
+    const why =
+      error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    throw new GatewayBotError(
+      `Could not reach Discord at ${url} (${why}). Check the network and DISCORD_API_URL, or set SHARDS to a number.`,
+    );
   }
   if (response.status === 401) {
-    throw new GatewayBotError('Discord rejected DISCORD_TOKEN. Reset the token in the Developer Portal and update .env.', 401);
+    throw new GatewayBotError(
+      'Discord rejected DISCORD_TOKEN. Reset the token in the Developer Portal and update .env.',
+      401,
+    );
   }
-  if (!response.ok) throw new GatewayBotError(`GET ${url} answered ${response.status}. Check DISCORD_API_URL, or set SHARDS to a number.`, response.status);
+  if (!response.ok)
+    throw new GatewayBotError(
+      `GET ${url} answered ${response.status}. Check DISCORD_API_URL, or set SHARDS to a number.`,
+      response.status,
+    );
   return parseGatewayBot(await response.json().catch(() => undefined), url);
 }
 
@@ -46,7 +69,14 @@ function parseGatewayBot(body: unknown, url: string): GatewayBotInfo {
   return {
     shards: data.shards,
     ...(limit
-      ? { sessionStartLimit: { remaining: num(limit.remaining), total: num(limit.total), resetAfterMs: num(limit.reset_after), maxConcurrency: num(limit.max_concurrency) || 1 } }
+      ? {
+          sessionStartLimit: {
+            remaining: num(limit.remaining),
+            total: num(limit.total),
+            resetAfterMs: num(limit.reset_after),
+            maxConcurrency: num(limit.max_concurrency) || 1,
+          },
+        }
       : {}),
   };
 }

@@ -10,6 +10,8 @@ export function trackGateway(client: Pick<Client, 'on' | 'once'>, tracker: Readi
   client.once('clientReady', () => tracker.markReady());
   client.on('shardReady', (shardId) => tracker.shardUp(shardId));
   client.on('shardResume', (shardId) => tracker.shardUp(shardId));
-  client.on('shardDisconnect', (event, shardId) => tracker.shardDown(shardId, `disconnected (close code ${event.code})`));
+  client.on('shardDisconnect', (event, shardId) =>
+    tracker.shardDown(shardId, `disconnected (close code ${event.code})`),
+  );
   client.on('shardReconnecting', (shardId) => tracker.shardDown(shardId, 'reconnecting'));
 }

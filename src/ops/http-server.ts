@@ -105,10 +105,22 @@ export class OpsServer {
     try {
       state = this.options.readiness();
     } catch (error) {
-      state = { ready: false, reason: `readiness check failed: ${error instanceof Error ? error.message : String(error)}`, checks: {} };
+      state = {
+        ready: false,
+        reason: `readiness check failed: ${error instanceof Error ? error.message : String(error)}`,
+        checks: {},
+      };
     }
-    const body = JSON.stringify(state.ready ? { status: 'ready', checks: state.checks } : { status: 'not ready', reason: state.reason, checks: state.checks });
-    return { status: state.ready ? 200 : 503, headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store' }, body: `${body}\n` };
+    const body = JSON.stringify(
+      state.ready
+        ? { status: 'ready', checks: state.checks }
+        : { status: 'not ready', reason: state.reason, checks: state.checks },
+    );
+    return {
+      status: state.ready ? 200 : 503,
+      headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store' },
+      body: `${body}\n`,
+    };
   }
 
   private async metrics(): Promise<OpsResponse> {

@@ -26,7 +26,9 @@ export class LoopWatchdog {
   private readonly thresholdMs: number;
   private readonly intervalMs: number;
   private readonly now: () => number;
-  private state: { readonly kind: 'stopped' } | { readonly kind: 'running'; readonly timer: NodeJS.Timeout; last: number } = { kind: 'stopped' };
+  private state:
+    | { readonly kind: 'stopped' }
+    | { readonly kind: 'running'; readonly timer: NodeJS.Timeout; last: number } = { kind: 'stopped' };
   private readonly open: { label: string; at: number }[] = [];
   private longest: Longest | undefined;
   private stalls = 0;
@@ -69,7 +71,11 @@ export class LoopWatchdog {
     if (lateMs < this.thresholdMs) return;
     this.stalls++;
     this.options.logger.warn(
-      { stallMs: Math.round(lateMs), phase: blamed?.label ?? 'unmarked', phaseMs: blamed ? Math.round(blamed.ms) : undefined },
+      {
+        stallMs: Math.round(lateMs),
+        phase: blamed?.label ?? 'unmarked',
+        phaseMs: blamed ? Math.round(blamed.ms) : undefined,
+      },
       'event loop stalled',
     );
   }

@@ -73,13 +73,26 @@ export function childFamilies(registry: Registry, sample: () => ReadonlyMap<Chil
       registers,
       collect() {
         const samples = read();
-        for (const kind of CHILD_KINDS) this.set({ kind }, pick(samples.get(kind) ?? { processes: 0, residentBytes: 0, cpuSeconds: 0 }));
+        for (const kind of CHILD_KINDS)
+          this.set({ kind }, pick(samples.get(kind) ?? { processes: 0, residentBytes: 0, cpuSeconds: 0 }));
       },
     });
   return {
-    processes: gauge('child_processes', 'Child processes of the bot (yt-dlp, ffmpeg) running now, grandchildren included', (s) => s.processes),
-    resident: gauge('child_resident_memory_bytes', 'Resident memory of the child processes by kind', (s) => s.residentBytes),
-    cpu: gauge('child_cpu_seconds_total', 'CPU time used by child processes by kind (monotonic; sampled at scrape)', (s) => s.cpuSeconds),
+    processes: gauge(
+      'child_processes',
+      'Child processes of the bot (yt-dlp, ffmpeg) running now, grandchildren included',
+      (s) => s.processes,
+    ),
+    resident: gauge(
+      'child_resident_memory_bytes',
+      'Resident memory of the child processes by kind',
+      (s) => s.residentBytes,
+    ),
+    cpu: gauge(
+      'child_cpu_seconds_total',
+      'CPU time used by child processes by kind (monotonic; sampled at scrape)',
+      (s) => s.cpuSeconds,
+    ),
   };
 }
 

@@ -20,7 +20,12 @@ export function commandFamilies(registry: Registry) {
       buckets: DEFERRAL_BUCKETS,
       registers,
     }),
-    commands: new Counter({ name: `${p}commands_total`, help: 'Slash commands handled', labelNames: ['command'] as const, registers }),
+    commands: new Counter({
+      name: `${p}commands_total`,
+      help: 'Slash commands handled',
+      labelNames: ['command'] as const,
+      registers,
+    }),
     errors: new Counter({
       name: `${p}command_errors_total`,
       help: 'Slash commands that failed, by UserError code (internal = a bug or an outage)',
@@ -32,8 +37,18 @@ export function commandFamilies(registry: Registry) {
 
 export function resolveFamilies(registry: Registry) {
   const registers = [registry];
-  const hits = new Counter({ name: `${p}resolve_cache_hits_total`, help: 'Resolves answered from the song cache', labelNames: ['source'] as const, registers });
-  const misses = new Counter({ name: `${p}resolve_cache_misses_total`, help: 'Resolves that missed the song cache', labelNames: ['source'] as const, registers });
+  const hits = new Counter({
+    name: `${p}resolve_cache_hits_total`,
+    help: 'Resolves answered from the song cache',
+    labelNames: ['source'] as const,
+    registers,
+  });
+  const misses = new Counter({
+    name: `${p}resolve_cache_misses_total`,
+    help: 'Resolves that missed the song cache',
+    labelNames: ['source'] as const,
+    registers,
+  });
   const duration = new Histogram({
     name: `${p}resolve_seconds`,
     help: 'Time to resolve a query into tracks',
@@ -57,8 +72,19 @@ export function resolveFamilies(registry: Registry) {
 export function sessionFamilies(registry: Registry, collect: () => void) {
   const registers = [registry];
   return {
-    sessions: new Gauge({ name: `${p}sessions`, help: 'Guild sessions by state', labelNames: ['state'] as const, registers, collect }),
-    queued: new Gauge({ name: `${p}queued_tracks`, help: 'Tracks queued (current + upcoming) over all guilds', registers, collect }),
+    sessions: new Gauge({
+      name: `${p}sessions`,
+      help: 'Guild sessions by state',
+      labelNames: ['state'] as const,
+      registers,
+      collect,
+    }),
+    queued: new Gauge({
+      name: `${p}queued_tracks`,
+      help: 'Tracks queued (current + upcoming) over all guilds',
+      registers,
+      collect,
+    }),
     queueMax: new Gauge({ name: `${p}queue_length_max`, help: 'Longest single guild queue', registers, collect }),
   };
 }
@@ -67,15 +93,29 @@ export function voiceFamilies(registry: Registry, perGuild: boolean) {
   const registers = [registry];
   const guild: string[] = perGuild ? ['guild'] : [];
   return {
-    reconnects: new Counter({ name: `${p}voice_reconnects_total`, help: 'Voice connections that dropped and rejoined', registers }),
-    framesSent: new Counter({ name: `${p}voice_frames_sent_total`, help: 'Opus audio frames (20 ms) sent to Discord', labelNames: guild, registers }),
+    reconnects: new Counter({
+      name: `${p}voice_reconnects_total`,
+      help: 'Voice connections that dropped and rejoined',
+      registers,
+    }),
+    framesSent: new Counter({
+      name: `${p}voice_frames_sent_total`,
+      help: 'Opus audio frames (20 ms) sent to Discord',
+      labelNames: guild,
+      registers,
+    }),
     framesDeficit: new Counter({
       name: `${p}voice_frames_deficit_total`,
       help: 'Frames due by wall clock but not sent from the source: late (event loop) or missing (source underrun)',
       labelNames: [...guild, 'reason'],
       registers,
     }),
-    streams: new Gauge({ name: `${p}streams`, help: 'Open audio streams by pipeline', labelNames: ['pipeline'] as const, registers }),
+    streams: new Gauge({
+      name: `${p}streams`,
+      help: 'Open audio streams by pipeline',
+      labelNames: ['pipeline'] as const,
+      registers,
+    }),
   };
 }
 
@@ -83,15 +123,27 @@ export function voiceFamilies(registry: Registry, perGuild: boolean) {
 export function loudnessFamilies(registry: Registry) {
   const registers = [registry];
   return {
-    hits: new Counter({ name: `${p}loudness_cache_hits_total`, help: 'Plays whose loudness was already known (no analysis)', registers }),
-    misses: new Counter({ name: `${p}loudness_cache_misses_total`, help: 'Plays whose loudness was not known yet', registers }),
+    hits: new Counter({
+      name: `${p}loudness_cache_hits_total`,
+      help: 'Plays whose loudness was already known (no analysis)',
+      registers,
+    }),
+    misses: new Counter({
+      name: `${p}loudness_cache_misses_total`,
+      help: 'Plays whose loudness was not known yet',
+      registers,
+    }),
     analyses: new Counter({
       name: `${p}loudness_analyses_total`,
       help: 'Loudness analyses run (ffmpeg ebur128 in a background process)',
       labelNames: ['outcome'] as const,
       registers,
     }),
-    seconds: new Counter({ name: `${p}loudness_analysis_seconds_total`, help: 'Time spent in loudness analyses', registers }),
+    seconds: new Counter({
+      name: `${p}loudness_analysis_seconds_total`,
+      help: 'Time spent in loudness analyses',
+      registers,
+    }),
   };
 }
 

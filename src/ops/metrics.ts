@@ -1,6 +1,14 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { BoundedLabel } from './bounded-label.js';
-import { commandFamilies, loudnessFamilies, METRIC_PREFIX, resolveFamilies, sessionFamilies, sourceFamilies, voiceFamilies } from './metric-families.js';
+import {
+  commandFamilies,
+  loudnessFamilies,
+  METRIC_PREFIX,
+  resolveFamilies,
+  sessionFamilies,
+  sourceFamilies,
+  voiceFamilies,
+} from './metric-families.js';
 import { childFamilies, feedbackFamilies, healthFamilies } from './metric-families-ops.js';
 import { ProcessSampler } from './process-sampler.js';
 

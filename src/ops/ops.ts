@@ -51,7 +51,13 @@ export function createOps(options: OpsOptions): Ops {
   });
   const server =
     options.httpPort > 0
-      ? new OpsServer({ port: options.httpPort, host: options.httpHost, metrics, readiness: readiness.evaluate, logger: options.logger })
+      ? new OpsServer({
+          port: options.httpPort,
+          host: options.httpHost,
+          metrics,
+          readiness: readiness.evaluate,
+          logger: options.logger,
+        })
       : undefined;
   return {
     metrics,
@@ -66,7 +72,10 @@ export function createOps(options: OpsOptions): Ops {
         options.logger.info({ host: options.httpHost, port }, 'health and metrics endpoint listening');
         return port;
       } catch (error) {
-        options.logger.error({ err: error, port: options.httpPort }, 'could not start the health/metrics endpoint (set HTTP_PORT to a free port, or 0 to disable it)');
+        options.logger.error(
+          { err: error, port: options.httpPort },
+          'could not start the health/metrics endpoint (set HTTP_PORT to a free port, or 0 to disable it)',
+        );
         return undefined;
       }
     },

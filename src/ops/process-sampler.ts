@@ -121,7 +121,9 @@ export class ProcessSampler {
   private classify(pid: number): ChildKind {
     let argv: string[];
     try {
-      argv = readFileSync(join(this.procRoot, String(pid), 'cmdline'), 'utf8').split('\0').slice(0, 2);
+      argv = readFileSync(join(this.procRoot, String(pid), 'cmdline'), 'utf8')
+        .split('\0')
+        .slice(0, 2);
     } catch {
       return 'other';
     }

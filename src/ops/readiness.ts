@@ -4,7 +4,9 @@ export interface Readiness {
   /** Why not ready (first failing condition), e.g. `gateway not ready yet`. */
   readonly reason?: string;
   /** Everything that was checked, for the JSON body; warnings do not make the bot unready. */
-  readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail?: string; readonly critical: boolean }>>;
+  readonly checks: Readonly<
+    Record<string, { readonly ok: boolean; readonly detail?: string; readonly critical: boolean }>
+  >;
 }
 
 /** An extra condition, e.g. the store being healthy. Non-critical ones are reported but never block. */
@@ -54,7 +56,9 @@ export class ReadinessTracker {
     for (const extra of this.checks) checks[extra.name] = { ...safeCheck(extra), critical: extra.critical };
     if (this.shuttingDown) return { ready: false, reason: 'shutting down', checks };
     const failing = Object.entries(checks).find(([, c]) => c.critical && !c.ok);
-    return failing ? { ready: false, reason: `${failing[0]}: ${failing[1].detail ?? 'not ok'}`, checks } : { ready: true, checks };
+    return failing
+      ? { ready: false, reason: `${failing[0]}: ${failing[1].detail ?? 'not ok'}`, checks }
+      : { ready: true, checks };
   };
 
   private gatewayCheck(): { ok: boolean; detail?: string; critical: true } {

@@ -30,6 +30,8 @@ export function shardLabel(env: Readonly<Record<string, string | undefined>>): s
   } catch {
     return undefined;
   }
-  const list = (Array.isArray(ids) ? ids : [ids]).filter((id): id is number => typeof id === 'number' && Number.isInteger(id) && id >= 0);
+  const list = (Array.isArray(ids) ? ids : [ids]).filter(
+    (id): id is number => typeof id === 'number' && Number.isInteger(id) && id >= 0,
+  );
   return list.length > 0 ? list.slice(0, 16).join(',') : undefined;
 }

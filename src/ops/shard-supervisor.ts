@@ -67,7 +67,9 @@ export class ShardSupervisor {
   async shutdown(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     this.stopping = true;
     for (const life of this.lives.values()) if (life.timer) this.clock.clearTimeout(life.timer);
-    const children = [...this.manager.shards.values()].map((s) => s.process).filter((c): c is ChildProcess => isAlive(c));
+    const children = [...this.manager.shards.values()]
+      .map((s) => s.process)
+      .filter((c): c is ChildProcess => isAlive(c));
     this.options.logger.info({ signal, shards: children.length }, 'stopping shards');
     await Promise.all(children.map((child) => this.stopChild(child, signal)));
   }
@@ -91,7 +93,8 @@ export class ShardSupervisor {
   private onDeath(shard: Shard, life: Life, child: ChildProcess, logger: Logger): void {
     if (this.stopping) return;
     const code = child.exitCode;
-    if (code === CONFIG_EXIT_CODE) return this.fail(`shard ${shard.id} exited with code ${code}: fix the configuration (see its output above)`);
+    if (code === CONFIG_EXIT_CODE)
+      return this.fail(`shard ${shard.id} exited with code ${code}: fix the configuration (see its output above)`);
     const backoff = this.options.backoff ?? { initialMs: 1000, maxMs: 60_000, stableMs: 60_000 };
     const uptime = this.clock.now() - life.spawnedAt;
     life.quickDeaths = uptime >= backoff.stableMs ? 1 : life.quickDeaths + 1;

@@ -4,7 +4,9 @@ import type { Ops } from './ops.js';
 /** The `/readyz` detail for YouTube's state (undefined when nothing is wrong). */
 export function youtubeDetail(state: YouTubeHealthState): string | undefined {
   if (state.status !== 'refusing') return undefined;
-  const via = { canary: 'the canary failed', traffic: 'a request was refused', breaker: 'its circuit breaker is open' }[state.via];
+  const via = { canary: 'the canary failed', traffic: 'a request was refused', breaker: 'its circuit breaker is open' }[
+    state.via
+  ];
   return `degraded: YouTube refuses this server (${state.code}; ${via} at ${new Date(state.since).toISOString()}); searches are answered from SoundCloud`;
 }
 

@@ -8,10 +8,15 @@ import { runYtDlpCheck, type HeaderRunner } from '../sources/ytdlp/ytdlp-check.j
 
 const run: HeaderRunner = (binary, args, timeoutMs) =>
   new Promise((resolve) => {
-    execFile(binary, [...args], { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stderr, ...(error && typeof error.code === 'string' ? { error: error.code } : {}) });
-    });
+    execFile(
+      binary,
+      [...args],
+      { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 1024 * 1024 },
+      (error, _stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stderr, ...(error && typeof error.code === 'string' ? { error: error.code } : {}) });
+      },
+    );
   });
 
 const argv = process.argv.slice(2);
@@ -20,8 +25,10 @@ const expected = expectAt >= 0 ? argv[expectAt + 1] : undefined;
 const binary = argv.find((a, i) => !a.startsWith('--') && (expectAt < 0 || i !== expectAt + 1)) ?? 'yt-dlp';
 const { header, expectedEjs, problems } = await runYtDlpCheck(binary, run, expected);
 const node = header.runtimes?.map((r) => `${r.name}-${r.version}`).join(', ') || 'none';
-console.log(`yt-dlp ${header.version ?? '?'} at ${binary}: JS runtimes ${node}; yt_dlp_ejs ${header.libraries.get('yt_dlp_ejs') ?? 'missing'}` +
-  `${expectedEjs ? ` (pinned ${expectedEjs})` : ''}; plugins ${header.pluginDirs.length ? header.pluginDirs.join(', ') : 'none'}`);
+console.log(
+  `yt-dlp ${header.version ?? '?'} at ${binary}: JS runtimes ${node}; yt_dlp_ejs ${header.libraries.get('yt_dlp_ejs') ?? 'missing'}` +
+    `${expectedEjs ? ` (pinned ${expectedEjs})` : ''}; plugins ${header.pluginDirs.length ? header.pluginDirs.join(', ') : 'none'}`,
+);
 for (const problem of problems) console.error(`✗ ${problem.what}\n  fix: ${problem.fix}`);
-if (problems.length === 0) console.log('✓ yt-dlp can solve YouTube\'s JavaScript challenges');
+if (problems.length === 0) console.log("✓ yt-dlp can solve YouTube's JavaScript challenges");
 process.exitCode = problems.length === 0 ? 0 : 1;

@@ -3,7 +3,9 @@ import { locateYtDlp } from '../sources/ytdlp/ytdlp-binary.js';
 import { runYtDlp } from '../sources/ytdlp/ytdlp-runner.js';
 
 /** What `/status` says about yt-dlp: its version, or why there is none. */
-export type YtDlpVersion = { readonly ok: true; readonly version: string } | { readonly ok: false; readonly reason: 'missing' | 'broken' };
+export type YtDlpVersion =
+  | { readonly ok: true; readonly version: string }
+  | { readonly ok: false; readonly reason: 'missing' | 'broken' };
 
 export interface YtDlpVersionProbeOptions {
   readonly clock: Clock;
@@ -23,17 +25,25 @@ export class YtDlpVersionProbe {
 
   get(): Promise<YtDlpVersion> {
     const now = this.options.clock.now();
-    if (!this.cached || now - this.cached.at > (this.options.ttlMs ?? 600_000)) this.cached = { at: now, value: this.run() };
+    if (!this.cached || now - this.cached.at > (this.options.ttlMs ?? 600_000))
+      this.cached = { at: now, value: this.run() };
     return this.cached.value;
   }
 
   private async run(): Promise<YtDlpVersion> {
-    const location = await locateYtDlp(this.options.configuredPath ? { configuredPath: this.options.configuredPath } : {});
+    const location = await locateYtDlp(
+      this.options.configuredPath ? { configuredPath: this.options.configuredPath } : {},
+    );
     if (!location.ok) return { ok: false, reason: 'missing' };
     try {
       const { stdout } = await runYtDlp({
-        binary: location.path, args: ['--version'], signal: new AbortController().signal,
-        clock: this.options.clock, timeoutMs: 5000, maxStdoutBytes: 4096, env: childEnv(process.env),
+        binary: location.path,
+        args: ['--version'],
+        signal: new AbortController().signal,
+        clock: this.options.clock,
+        timeoutMs: 5000,
+        maxStdoutBytes: 4096,
+        env: childEnv(process.env),
       });
       const version = stdout.split('\n')[0]?.trim() ?? '';
       return /^[\w.+-]{1,40}$/.test(version) ? { ok: true, version } : { ok: false, reason: 'broken' };
@@ -45,5 +55,7 @@ export class YtDlpVersionProbe {
 
 /** The environment without anything secret-looking: a version check needs none of it. */
 export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !/TOKEN|SECRET|PASSWORD|STORE_URL|COOKIE/i.test(key)));
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => !/TOKEN|SECRET|PASSWORD|STORE_URL|COOKIE/i.test(key)),
+  );
 }

@@ -95,29 +95,72 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
   const { policy, clock, logger, store } = options;
   const maxPlaylist = options.maxPlaylist ?? 1000;
   const timeoutMs = options.fetchTimeoutMs;
-  const cache = new SongCache({ store, clock, logger, ...(options.cacheTtlMs ? { metadataTtlMs: options.cacheTtlMs } : {}) });
+  const cache = new SongCache({
+    store,
+    clock,
+    logger,
+    ...(options.cacheTtlMs ? { metadataTtlMs: options.cacheTtlMs } : {}),
+  });
   const matchCache = new SongCache({ store, clock, logger, namespace: 'match', metadataTtlMs: 7 * 24 * 3_600_000 });
   const health = new YouTubeHealth({ clock });
   const advisor = new OwnerAdvisor({ clock, logger });
-  const observer = youtubeObserver({ health, advisor, ...(options.onSourceFailure ? { countFailure: options.onSourceFailure } : {}) });
+  const observer = youtubeObserver({
+    health,
+    advisor,
+    ...(options.onSourceFailure ? { countFailure: options.onSourceFailure } : {}),
+  });
   const client = await ytdlpClient(options, observer);
   const searchesYoutube = (options.searchSource ?? 'youtube') === 'youtube';
   // While YouTube refuses this server, searches and catalogue matches are answered from SoundCloud.
-  const soundcloud = new SoundCloudSource({ client, cache, policy, timeoutMs, maxPlaylist, logger, searchWhile: () => (searchesYoutube ? health.refusal() : null) });
-  const youtube = new YtDlpSource({ client, cache, policy, timeoutMs, maxPlaylist, search: searchesYoutube, logger, fallback: soundcloud });
+  const soundcloud = new SoundCloudSource({
+    client,
+    cache,
+    policy,
+    timeoutMs,
+    maxPlaylist,
+    logger,
+    searchWhile: () => (searchesYoutube ? health.refusal() : null),
+  });
+  const youtube = new YtDlpSource({
+    client,
+    cache,
+    policy,
+    timeoutMs,
+    maxPlaylist,
+    search: searchesYoutube,
+    logger,
+    fallback: soundcloud,
+  });
   const { streamer } = catalogMatching({ youtube, soundcloud, health, matchCache, logger });
-  const spotifyApi = options.spotifyApi !== undefined ? options.spotifyApi : options.spotify ? createSpotifyApi(options.spotify) : null;
+  const spotifyApi =
+    options.spotifyApi !== undefined ? options.spotifyApi : options.spotify ? createSpotifyApi(options.spotify) : null;
   // HttpSource hands playlist files to PlaylistFileSource, which probes and streams entries through HttpSource:
   // the closure reads `playlists` only when a URL turns out to be a playlist, long after both exist.
   const http: HttpSource = new HttpSource({
-    policy, clock, timeoutMs, maxBytes: options.maxMediaBytes,
+    policy,
+    clock,
+    timeoutMs,
+    maxBytes: options.maxMediaBytes,
     playlists: { resolveUrl: (url, signal): Promise<Resolution> => playlists.resolveUrl(url, signal) },
   });
   const playlists = new PlaylistFileSource({ policy, timeoutMs, http, maxPlaylist });
-  const local = options.mediaDir ? new LocalSource({ root: options.mediaDir, search: options.searchSource === 'local', clock }) : null;
-  if (local) void local.index.refresh().then((n) => logger.info({ files: n }, 'local music indexed'), (err: unknown) => logger.warn({ err }, 'MEDIA_DIR could not be indexed'));
+  const local = options.mediaDir
+    ? new LocalSource({ root: options.mediaDir, search: options.searchSource === 'local', clock })
+    : null;
+  if (local)
+    void local.index.refresh().then(
+      (n) => logger.info({ files: n }, 'local music indexed'),
+      (err: unknown) => logger.warn({ err }, 'MEDIA_DIR could not be indexed'),
+    );
   const sources: Source[] = [
-    new AttachmentSource({ http, playlists, policy, timeoutMs, maxBytes: options.maxMediaBytes, ...(options.attachmentHosts ? { hosts: options.attachmentHosts } : {}) }),
+    new AttachmentSource({
+      http,
+      playlists,
+      policy,
+      timeoutMs,
+      maxBytes: options.maxMediaBytes,
+      ...(options.attachmentHosts ? { hosts: options.attachmentHosts } : {}),
+    }),
     ...(local ? [local] : []),
     new SpotifySource({ api: spotifyApi, streamer, maxPlaylist, logger }),
     new DeezerSource({ api: options.deezerApi ?? createDeezerApi(), streamer, maxPlaylist }),
@@ -128,8 +171,23 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
     http, // last: it takes any http(s) URL; also the one named 'http' that streams playlist entries
   ];
   const registry = new SourceRegistry(sources);
-  const pool = new WorkerPool({ ...options.pool, clock, random: options.random ?? Math.random, concurrency: options.resolveConcurrency ?? 3 });
-  const resolver = new TrackResolver({ registry, cache, pool, clock, logger, maxPlaylist, policy: options.policy, ...options.resolver, ...suggesterFor(options, youtube, local) });
+  const pool = new WorkerPool({
+    ...options.pool,
+    clock,
+    random: options.random ?? Math.random,
+    concurrency: options.resolveConcurrency ?? 3,
+  });
+  const resolver = new TrackResolver({
+    registry,
+    cache,
+    pool,
+    clock,
+    logger,
+    maxPlaylist,
+    policy: options.policy,
+    ...options.resolver,
+    ...suggesterFor(options, youtube, local),
+  });
   return { resolver, registry, cache, pool, youtube, soundcloud, local, ytdlpFound: client !== null, health, client };
 }
 
@@ -137,7 +195,13 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
  * Spotify/Deezer tracks matched to YouTube (cached), or to SoundCloud while YouTube refuses this server, or when
  * YouTube refuses the match itself (stand-ins are never cached: YouTube is asked again once it serves us).
  */
-function catalogMatching(deps: { youtube: YtDlpSource; soundcloud: SoundCloudSource; health: YouTubeHealth; matchCache: SongCache; logger: Logger }) {
+function catalogMatching(deps: {
+  youtube: YtDlpSource;
+  soundcloud: SoundCloudSource;
+  health: YouTubeHealth;
+  matchCache: SongCache;
+  logger: Logger;
+}) {
   const { youtube, soundcloud, health, matchCache, logger } = deps;
   const refused = (error: unknown) => isUserError(error) && refusesServer(error.code);
   const searcher = {
@@ -150,28 +214,49 @@ function catalogMatching(deps: { youtube: YtDlpSource; soundcloud: SoundCloudSou
     },
   };
   const cacheable = (match: Track) => match.source === 'youtube';
-  const matcher = new YouTubeMatcher({ searcher, cache: matchCache, coalescer: new Coalescer<string, Track>(), logger, cacheable });
+  const matcher = new YouTubeMatcher({
+    searcher,
+    cache: matchCache,
+    coalescer: new Coalescer<string, Track>(),
+    logger,
+    cacheable,
+  });
   const standIn = new YouTubeMatcher({ searcher: soundcloud, cache: matchCache, logger, cacheable: () => false });
   const byName = (match: Track) => (match.source === 'soundcloud' ? soundcloud : youtube);
-  return { matcher, streamer: new MatchedStreamer(matcher, byName, { refused, match: (track, signal) => standIn.match(track, signal) }) };
+  return {
+    matcher,
+    streamer: new MatchedStreamer(matcher, byName, { refused, match: (track, signal) => standIn.match(track, signal) }),
+  };
 }
 
 async function ytdlpClient(options: SourceStackOptions, observer: YtDlpObserver): Promise<YtDlpClient | null> {
   const location = await locateYtDlp(options.ytdlpPath ? { configuredPath: options.ytdlpPath } : {});
   if (!location.ok) {
-    options.logger.warn({ reason: location.reason }, 'yt-dlp not found: YouTube, SoundCloud, Spotify and Deezer links will not play');
+    options.logger.warn(
+      { reason: location.reason },
+      'yt-dlp not found: YouTube, SoundCloud, Spotify and Deezer links will not play',
+    );
     return null;
   }
   const active = options.ytdlpActive;
   return new YtDlpClient({
-    ...options.ytdlp, binary: location.path, clock: options.clock, logger: options.logger, observer,
+    ...options.ytdlp,
+    binary: location.path,
+    clock: options.clock,
+    logger: options.logger,
+    observer,
     ...(active ? { resolveBinary: () => active() ?? location.path } : {}),
   });
 }
 
 /** Autocomplete searches the search source (local file names are instant; YouTube goes through yt-dlp). */
-function suggesterFor(options: SourceStackOptions, youtube: YtDlpSource, local: LocalSource | null): { suggester?: Suggester } {
+function suggesterFor(
+  options: SourceStackOptions,
+  youtube: YtDlpSource,
+  local: LocalSource | null,
+): { suggester?: Suggester } {
   if (options.resolver?.suggester) return {};
-  if (options.searchSource === 'local' && local) return { suggester: { name: 'local', search: (text) => local.search(text, 10) } };
+  if (options.searchSource === 'local' && local)
+    return { suggester: { name: 'local', search: (text) => local.search(text, 10) } };
   return { suggester: { name: 'youtube', search: (text, signal) => youtube.search(text, signal, 5) } };
 }

@@ -43,13 +43,17 @@ export class LyricsService {
     return this.cached(`lyrics:id:${id}`, () => this.client.byId(id, signal));
   }
 
-  private async match(target: MatchTarget & { readonly artist?: string }, signal?: AbortSignal): Promise<LyricsRecord | null> {
+  private async match(
+    target: MatchTarget & { readonly artist?: string },
+    signal?: AbortSignal,
+  ): Promise<LyricsRecord | null> {
     if (target.artist) {
       const exact = await this.client.get(target.title, target.artist, target.durationMs, signal);
       if (exact && (exact.synced !== null || exact.plain !== null || exact.instrumental)) return exact;
     }
-    const candidates = (await this.client.search([target.artist, target.title].filter(Boolean).join(' '), signal))
-      .map((record) => ({ record, title: record.trackName, artist: record.artistName, durationMs: record.durationMs }));
+    const candidates = (await this.client.search([target.artist, target.title].filter(Boolean).join(' '), signal)).map(
+      (record) => ({ record, title: record.trackName, artist: record.artistName, durationMs: record.durationMs }),
+    );
     return bestMatch(target, candidates)?.record ?? null;
   }
 
@@ -73,5 +77,10 @@ export function targetOf(track: Track): MatchTarget & { readonly artist?: string
   const artist = split?.[1] ?? track.artist;
   const title = split?.[2] ?? track.title;
   const cleaned = title.replace(/\s*[([](?:official|lyrics?|audio|video|hd|4k)[^)\]]*[)\]]/gi, '').trim() || title;
-  return { title: cleaned, artists: artist ? [artist] : [], durationMs: track.durationMs, ...(artist ? { artist } : {}) };
+  return {
+    title: cleaned,
+    artists: artist ? [artist] : [],
+    durationMs: track.durationMs,
+    ...(artist ? { artist } : {}),
+  };
 }

@@ -136,7 +136,12 @@ class Tally {
   }
 }
 
-export async function loadPlaylist(input: PlaylistInput, options: PlaylistLoadOptions, cap: number, deps: PlaylistLoaderDeps): Promise<PlaylistLoad> {
+export async function loadPlaylist(
+  input: PlaylistInput,
+  options: PlaylistLoadOptions,
+  cap: number,
+  deps: PlaylistLoaderDeps,
+): Promise<PlaylistLoad> {
   const tally = new Tally(options, cap, input.skipped, input.total ?? null);
   const pending = [...input.tracks];
   const first = await takeFirst(pending, tally, options, deps);
@@ -150,7 +155,12 @@ export async function loadPlaylist(input: PlaylistInput, options: PlaylistLoadOp
   return { kind: 'playlist', title: input.title, first, rest, progress: () => tally.snapshot() };
 }
 
-async function takeFirst(pending: Track[], tally: Tally, options: PlaylistLoadOptions, deps: PlaylistLoaderDeps): Promise<Track[]> {
+async function takeFirst(
+  pending: Track[],
+  tally: Tally,
+  options: PlaylistLoadOptions,
+  deps: PlaylistLoaderDeps,
+): Promise<Track[]> {
   const first: Track[] = [];
   let attempts = 0;
   while (first.length < (options.firstCount ?? 1) && pending.length > 0) {
@@ -209,7 +219,12 @@ async function* restOf(
   deps.complete?.(all);
 }
 
-async function* batches(tracks: Track[], tally: Tally, options: PlaylistLoadOptions, size: number): AsyncGenerator<readonly Track[]> {
+async function* batches(
+  tracks: Track[],
+  tally: Tally,
+  options: PlaylistLoadOptions,
+  size: number,
+): AsyncGenerator<readonly Track[]> {
   while (tracks.length > 0 && !options.signal.aborted) {
     const accepted: Track[] = [];
     for (const track of tracks.splice(0, size)) if (tally.offer(track) === 'added') accepted.push(track);

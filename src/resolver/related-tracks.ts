@@ -2,7 +2,10 @@ import type { Track } from '../core/track.js';
 
 /** What the autoplay needs from the yt-dlp sources (YtDlpSource, SoundCloudSource, a search). */
 export interface RelatedSources {
-  readonly youtube: { related(track: Track, signal: AbortSignal): Promise<Track[]>; search(text: string, signal: AbortSignal, limit?: number): Promise<Track[]> };
+  readonly youtube: {
+    related(track: Track, signal: AbortSignal): Promise<Track[]>;
+    search(text: string, signal: AbortSignal, limit?: number): Promise<Track[]>;
+  };
   readonly soundcloud: { related(track: Track, signal: AbortSignal): Promise<Track[]> };
 }
 

@@ -29,7 +29,12 @@ import { UserError } from '../core/errors.js';
 import type { SourceRegistry } from './source-registry.js';
 import type { AddressPolicy } from '../net/address-policy.js';
 import { checkUrl } from '../net/safe-fetch.js';
-import { CircuitBreaker, type BreakerListener, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js';
+import {
+  CircuitBreaker,
+  type BreakerListener,
+  type BreakerState,
+  type CircuitBreakerOptions,
+} from './circuit-breaker.js';
 import { Coalescer } from '../core/coalescer.js';
 import { canonicalQueryKey } from '../core/dedup.js';
 import { MAX_PLAYLIST } from '../core/limits.js';
@@ -104,7 +109,9 @@ export class TrackResolver {
           ...(options.suggestTimeoutMs ? { timeoutMs: options.suggestTimeoutMs } : {}),
           // Background priority: a keystroke must never delay another guild's track start.
           search: (text, signal) =>
-            this.guarded(suggester.name, () => options.pool.submit((s) => suggester.search(text, s), { priority: 'background', signal })),
+            this.guarded(suggester.name, () =>
+              options.pool.submit((s) => suggester.search(text, s), { priority: 'background', signal }),
+            ),
         })
       : null;
   }
@@ -130,7 +137,13 @@ export class TrackResolver {
     if (resolution.kind === 'track') return singleTrack(resolution.track);
     const parts = pagedParts(resolution);
     const cap = Math.min(options.cap ?? this.maxPlaylist, this.maxPlaylist);
-    const input = { title: resolution.title, tracks: resolution.tracks, skipped: parts.skipped, ...(parts.more ? { more: parts.more } : {}), ...(parts.total !== undefined ? { total: parts.total } : {}) };
+    const input = {
+      title: resolution.title,
+      tracks: resolution.tracks,
+      skipped: parts.skipped,
+      ...(parts.more ? { more: parts.more } : {}),
+      ...(parts.total !== undefined ? { total: parts.total } : {}),
+    };
     return loadPlaylist(input, options, cap, {
       prepare: (track, signal) => this.prepare(track, signal, 'interactive'),
       fetchMore: (more, signal) => this.runMore(raw.source.name, more, signal, 'background'),
@@ -144,7 +157,10 @@ export class TrackResolver {
     const source = this.options.registry.named(track.source);
     if (!source) return Promise.reject(sourceErrors.trouble(label(track.source)));
     const job = async (jobSignal: AbortSignal): Promise<MediaStream> => {
-      const media = await source.stream(track, { startMs: options.startMs, signal: AbortSignal.any([options.signal, jobSignal]) });
+      const media = await source.stream(track, {
+        startMs: options.startMs,
+        signal: AbortSignal.any([options.signal, jobSignal]),
+      });
       if (jobSignal.aborted) {
         media.stream.destroy(); // the pool gave up on this attempt: nobody will read it
         throw jobSignal.reason;
@@ -152,7 +168,9 @@ export class TrackResolver {
       return media;
     };
     const timeoutMs = this.options.streamTimeoutMs ?? 45_000;
-    return this.guarded(track.source, () => this.options.pool.submit(job, { priority: 'interactive', signal: options.signal, timeoutMs }));
+    return this.guarded(track.source, () =>
+      this.options.pool.submit(job, { priority: 'interactive', signal: options.signal, timeoutMs }),
+    );
   }
 
   /** `/play` autocomplete choices; an empty list when nothing comes back within ~2 s. */
@@ -201,7 +219,10 @@ export class TrackResolver {
     if (this.lookups.has(key)) this.coalesced++;
     const resolution = await this.lookups.run(
       key,
-      (shared) => this.guarded(source.name, () => this.options.pool.submit((s) => source.resolve(query, s), { priority, signal: shared })),
+      (shared) =>
+        this.guarded(source.name, () =>
+          this.options.pool.submit((s) => source.resolve(query, s), { priority, signal: shared }),
+        ),
       signal,
     );
     this.report(source.name, started, false);
@@ -224,12 +245,20 @@ export class TrackResolver {
     if (!source || !isPreparable(source)) return Promise.resolve();
     return this.prepares.run(
       `${track.source}:${track.id}`,
-      (shared) => this.guarded(track.source, () => this.options.pool.submit((s) => source.prepare(track, s), { priority, signal: shared })),
+      (shared) =>
+        this.guarded(track.source, () =>
+          this.options.pool.submit((s) => source.prepare(track, s), { priority, signal: shared }),
+        ),
       signal,
     );
   }
 
-  private runMore(name: SourceName, more: (signal: AbortSignal) => Promise<readonly Track[]>, signal: AbortSignal, priority: JobPriority) {
+  private runMore(
+    name: SourceName,
+    more: (signal: AbortSignal) => Promise<readonly Track[]>,
+    signal: AbortSignal,
+    priority: JobPriority,
+  ) {
     return this.guarded(name, () => this.options.pool.submit(more, { priority, signal }));
   }
 
@@ -286,5 +315,11 @@ const label = (name: string): string => SOURCE_LABELS[name] ?? name;
 
 function singleTrack(track: Track): PlaylistLoad {
   const progress = { added: 1, duplicates: 0, failed: 0, overCap: 0, total: 1, done: true };
-  return { kind: 'track', title: track.title, first: [track], rest: (async function* () {})(), progress: () => progress };
+  return {
+    kind: 'track',
+    title: track.title,
+    first: [track],
+    rest: (async function* () {})(),
+    progress: () => progress,
+  };
 }

@@ -215,7 +215,12 @@ function isTrackLike(v: unknown): boolean {
 function isResolution(v: unknown): v is Resolution {
   if (!isObject(v)) return false;
   if (v['kind'] === 'track') return isTrackLike(v['track']);
-  return v['kind'] === 'playlist' && typeof v['title'] === 'string' && Array.isArray(v['tracks']) && v['tracks'].every(isTrackLike);
+  return (
+    v['kind'] === 'playlist' &&
+    typeof v['title'] === 'string' &&
+    Array.isArray(v['tracks']) &&
+    v['tracks'].every(isTrackLike)
+  );
 }
 
 function isStreamUrlEntry(v: unknown): v is StreamUrlEntry {

@@ -45,8 +45,14 @@ const clip = (text: string): string => (text.length <= MAX_CHOICE ? text : `${te
 export function toSuggestion(track: Track): Suggestion {
   const length = track.isLive ? 'live' : track.durationMs === null ? '' : formatDuration(track.durationMs);
   const tail = length ? ` (${length})` : '';
-  const head = track.artist && !track.title.toLowerCase().includes(track.artist.toLowerCase()) ? `${track.title} — ${track.artist}` : track.title;
-  const name = head.length + tail.length <= MAX_CHOICE ? `${head}${tail}` : `${head.slice(0, MAX_CHOICE - tail.length - 1)}…${tail}`;
+  const head =
+    track.artist && !track.title.toLowerCase().includes(track.artist.toLowerCase())
+      ? `${track.title} — ${track.artist}`
+      : track.title;
+  const name =
+    head.length + tail.length <= MAX_CHOICE
+      ? `${head}${tail}`
+      : `${head.slice(0, MAX_CHOICE - tail.length - 1)}…${tail}`;
   return { name, value: track.url.length <= MAX_CHOICE ? track.url : clip(track.title) };
 }
 

@@ -100,24 +100,44 @@ export class GuildSession extends EventEmitter<Events> {
     });
     this.playback.on('restyled', (entry, offset, speed) => this.preloader.trackStarted(entry, offset, speed));
     this.playback.on('sourceDrained', () => this.preloader.arm());
-    this.playback.on('trackEnd', (_entry, failed) => (failed ? this.afterFailure() : this.next(this.deps.queue.advance('finished'))));
+    this.playback.on('trackEnd', (_entry, failed) =>
+      failed ? this.afterFailure() : this.next(this.deps.queue.advance('finished')),
+    );
     deps.link.on('gone', this.onLinkGone);
   }
 
-  get state(): SessionState { return this.playback.state; }
-  get queue(): Queue { return this.deps.queue; }
-  get voiceChannelId(): string { return this.deps.link.channelId(); }
-  get textChannelId(): string { return this.deps.textChannelId; }
-  get volume(): number { return this.volumeValue; }
-  get filter(): FilterPreset { return this.filterValue; }
+  get state(): SessionState {
+    return this.playback.state;
+  }
+  get queue(): Queue {
+    return this.deps.queue;
+  }
+  get voiceChannelId(): string {
+    return this.deps.link.channelId();
+  }
+  get textChannelId(): string {
+    return this.deps.textChannelId;
+  }
+  get volume(): number {
+    return this.volumeValue;
+  }
+  get filter(): FilterPreset {
+    return this.filterValue;
+  }
   /** Clock time of the last command or track start (for least-recently-used eviction). */
-  get lastActiveAt(): number { return this.lastActivity; }
+  get lastActiveAt(): number {
+    return this.lastActivity;
+  }
 
   elapsedMs(): number {
     return this.playback.elapsedMs();
   }
 
-  enqueue(tracks: readonly Track[], requester: Requester, position: AddPosition | 'now' = 'end'): Promise<EnqueueResult> {
+  enqueue(
+    tracks: readonly Track[],
+    requester: Requester,
+    position: AddPosition | 'now' = 'end',
+  ): Promise<EnqueueResult> {
     return this.command(() => {
       const now = this.deps.clock.now();
       if (position === 'now') {

@@ -7,7 +7,10 @@ import type { Metrics } from '../ops/metrics.js';
  * exactly once per stream, because `dispose` is idempotent and may be called by both the session (a stale
  * load) and the voice link (track end); only the first call decrements.
  */
-export function instrumentAudio(metrics: Pick<Metrics, 'streamStarted' | 'streamEnded'>, audio: PreparedAudio): PreparedAudio {
+export function instrumentAudio(
+  metrics: Pick<Metrics, 'streamStarted' | 'streamEnded'>,
+  audio: PreparedAudio,
+): PreparedAudio {
   metrics.streamStarted(audio.pipeline);
   let open = true;
   return {
@@ -25,7 +28,10 @@ export function instrumentAudio(metrics: Pick<Metrics, 'streamStarted' | 'stream
 }
 
 /** A TrackLoader whose every prepared stream is counted in the `streams` gauge until disposed. */
-export function instrumentLoader(loader: TrackLoader, metrics: Pick<Metrics, 'streamStarted' | 'streamEnded'>): TrackLoader {
+export function instrumentLoader(
+  loader: TrackLoader,
+  metrics: Pick<Metrics, 'streamStarted' | 'streamEnded'>,
+): TrackLoader {
   return { load: async (track, options) => instrumentAudio(metrics, await loader.load(track, options)) };
 }
 

@@ -87,7 +87,9 @@ export class Playback extends EventEmitter<Events> {
   elapsedMs(): number {
     const state = this.stateValue;
     if (!isActive(state)) return 0;
-    return state.status === 'loading' ? state.offsetMs : state.offsetMs + this.deps.link.playbackMs() * (state.speed ?? 1);
+    return state.status === 'loading'
+      ? state.offsetMs
+      : state.offsetMs + this.deps.link.playbackMs() * (state.speed ?? 1);
   }
 
   /** What a stream of `entry` opened now would sound like; a playing stream of another style is reopened. */
@@ -98,7 +100,13 @@ export class Playback extends EventEmitter<Events> {
   /** How a stream of `entry` is opened now (volume, filter, gain): the preloader opens the next one the same way. */
   loadOptions(entry: QueuedTrack, startMs: number, signal: AbortSignal | undefined): LoadOptions {
     const filter: FilterPreset = this.deps.filter?.() ?? 'off';
-    return { startMs, volume: this.deps.volume(), filter, ...this.deps.normalization?.(entry), signal: signal ?? NEVER };
+    return {
+      startMs,
+      volume: this.deps.volume(),
+      filter,
+      ...this.deps.normalization?.(entry),
+      signal: signal ?? NEVER,
+    };
   }
 
   /** Loads and plays `entry` from `offsetMs`; settles when it plays or has failed. `quiet`: caller reports. */
@@ -110,7 +118,9 @@ export class Playback extends EventEmitter<Events> {
     this.deps.link.stop(); // after the state change, so the link's idle event is recognised as ours
     const options = this.loadOptions(entry, offsetMs, abort.signal);
     // A failed preload (a stale connection, say) gets one fresh attempt before the track counts as failed.
-    const loading = preload ? preload.audio.catch(() => this.deps.loader.load(entry, options)) : this.deps.loader.load(entry, options);
+    const loading = preload
+      ? preload.audio.catch(() => this.deps.loader.load(entry, options))
+      : this.deps.loader.load(entry, options);
     return loading.then(
       (audio) =>
         this.deps.serial.run((): StartOutcome => {
@@ -139,7 +149,13 @@ export class Playback extends EventEmitter<Events> {
   }
 
   /** Hands `audio` to the link and enters `playing`; the state's speed and style are those it was opened with. */
-  private commit(entry: QueuedTrack, abort: AbortController, audio: PreparedAudio, offsetMs: number, options: LoadOptions): void {
+  private commit(
+    entry: QueuedTrack,
+    abort: AbortController,
+    audio: PreparedAudio,
+    offsetMs: number,
+    options: LoadOptions,
+  ): void {
     this.deps.link.play(audio);
     audio.stream.once('end', () => {
       if (this.stateValue.status === 'playing' && this.stateValue.abort === abort) this.emit('sourceDrained', entry);
@@ -243,6 +259,7 @@ export class Playback extends EventEmitter<Events> {
 const NEVER = new AbortController().signal;
 
 /** Streams with equal styles sound the same (volume, filter, normalization), whatever their position. */
-const styleOf = (o: LoadOptions): string => `${o.volume}|${o.filter ?? 'off'}|${o.gainDb ?? 0}|${o.dynamicNormalize === true}`;
+const styleOf = (o: LoadOptions): string =>
+  `${o.volume}|${o.filter ?? 'off'}|${o.gainDb ?? 0}|${o.dynamicNormalize === true}`;
 
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

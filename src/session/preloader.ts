@@ -128,7 +128,12 @@ export class Preloader extends EventEmitter<Events> {
     const held = holds(this.current) ? this.current.next : undefined;
     if (held?.entry.entryId === entry.entryId && held.style === style) return;
     const abort = new AbortController();
-    const next: PreparedNext = { entry, style, abort, audio: this.deps.loader.load(entry, this.deps.options(entry, abort.signal)) };
+    const next: PreparedNext = {
+      entry,
+      style,
+      abort,
+      audio: this.deps.loader.load(entry, this.deps.options(entry, abort.signal)),
+    };
     this.setState({ status: 'opening', next });
     next.audio.then(
       () => {
@@ -157,5 +162,8 @@ export class Preloader extends EventEmitter<Events> {
 
 function release(next: PreparedNext): void {
   next.abort.abort();
-  next.audio.then((audio) => audio.dispose(), () => undefined);
+  next.audio.then(
+    (audio) => audio.dispose(),
+    () => undefined,
+  );
 }

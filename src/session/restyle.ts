@@ -43,7 +43,10 @@ export class Restyler {
       (audio) => this.deps.serial.run(() => this.takeOver(state, abort, audio, options)),
       (error: unknown) => {
         if (this.pending === abort) this.pending = undefined;
-        this.deps.logger.info({ err: error, track: state.entry.id }, 'could not reopen the track restyled; it plays on as it was');
+        this.deps.logger.info(
+          { err: error, track: state.entry.id },
+          'could not reopen the track restyled; it plays on as it was',
+        );
       },
     );
   }
@@ -63,11 +66,17 @@ export class Restyler {
     }
     const waitMs = (options.startMs - this.deps.elapsedMs()) / (now.speed ?? 1);
     if (waitMs > 10) {
-      this.deps.clock.setTimeout(() => void this.deps.serial.run(() => this.takeOver(was, abort, audio, options)), waitMs);
+      this.deps.clock.setTimeout(
+        () => void this.deps.serial.run(() => this.takeOver(was, abort, audio, options)),
+        waitMs,
+      );
       return;
     }
     this.pending = undefined;
     this.deps.commit(now.entry, abort, audio, options);
-    this.deps.logger.debug({ track: now.entry.id, pipeline: audio.pipeline, offsetMs: options.startMs, lateMs: -waitMs }, 'track restyled');
+    this.deps.logger.debug(
+      { track: now.entry.id, pipeline: audio.pipeline, offsetMs: options.startMs, lateMs: -waitMs },
+      'track restyled',
+    );
   }
 }

@@ -105,6 +105,11 @@ export class SessionPersistence {
 function isSnapshotShaped(value: unknown): value is SessionSnapshot {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v['guildId'] === 'string' && typeof v['voiceChannelId'] === 'string' && typeof v['textChannelId'] === 'string'
-    && typeof v['queue'] === 'object' && v['queue'] !== null;
+  return (
+    typeof v['guildId'] === 'string' &&
+    typeof v['voiceChannelId'] === 'string' &&
+    typeof v['textChannelId'] === 'string' &&
+    typeof v['queue'] === 'object' &&
+    v['queue'] !== null
+  );
 }

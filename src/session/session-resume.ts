@@ -32,7 +32,12 @@ export async function resumeSessions(deps: ResumeDeps): Promise<number> {
     if (!deps.ownsGuild(snapshot.guildId)) continue;
     if (resumed > 0) await new Promise<void>((resolve) => deps.clock.setTimeout(resolve, REJOIN_SPACING_MS));
     // Each snapshot on its own: one that cannot be read is quarantined and the next guild still resumes.
-    if (await resumeOne(snapshot, deps).catch(() => deps.persistence.quarantine(snapshot.guildId, snapshot).then(() => false))) resumed += 1;
+    if (
+      await resumeOne(snapshot, deps).catch(() =>
+        deps.persistence.quarantine(snapshot.guildId, snapshot).then(() => false),
+      )
+    )
+      resumed += 1;
   }
   return resumed;
 }

@@ -1,7 +1,16 @@
 import type { QueuedTrack } from '../core/track.js';
 import type { PipelineKind } from '../ports/voice.js';
 
-export type EndReason = 'stopped' | 'left' | 'kicked' | 'disconnected' | 'idle' | 'alone' | 'evicted' | 'guild-removed' | 'shutdown';
+export type EndReason =
+  | 'stopped'
+  | 'left'
+  | 'kicked'
+  | 'disconnected'
+  | 'idle'
+  | 'alone'
+  | 'evicted'
+  | 'guild-removed'
+  | 'shutdown';
 
 interface Active {
   readonly entry: QueuedTrack;
@@ -24,7 +33,12 @@ export type SessionState =
   | { readonly status: 'idle'; readonly since: number }
   | (Active & { readonly status: 'loading' })
   | (Active & { readonly status: 'playing'; readonly pipeline: PipelineKind; readonly startedAt: number })
-  | (Active & { readonly status: 'paused'; readonly pipeline: PipelineKind; readonly since: number; readonly auto: boolean })
+  | (Active & {
+      readonly status: 'paused';
+      readonly pipeline: PipelineKind;
+      readonly since: number;
+      readonly auto: boolean;
+    })
   | { readonly status: 'destroyed'; readonly reason: EndReason };
 
 export type ActiveState = Extract<SessionState, { entry: QueuedTrack }>;

@@ -82,9 +82,10 @@ export class SessionSupervisor {
 
   private leave(session: GuildSession, reason: 'idle' | 'alone'): void {
     if (session.state.status === 'destroyed') return;
-    const text = reason === 'idle'
-      ? '👋 Left the voice channel after a while with nothing playing. Use /play to bring me back.'
-      : '👋 Left the voice channel because nobody was listening. Use /play to bring me back.';
+    const text =
+      reason === 'idle'
+        ? '👋 Left the voice channel after a while with nothing playing. Use /play to bring me back.'
+        : '👋 Left the voice channel because nobody was listening. Use /play to bring me back.';
     void this.options.notifier.send(session.textChannelId, text);
     this.options.end(session.guildId, reason);
   }

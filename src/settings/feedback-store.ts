@@ -18,13 +18,20 @@ export interface GuildFeedback {
   readonly recent: readonly FeedbackEntry[];
 }
 
-export type RecordOutcome = { readonly ok: true; readonly summary: GuildFeedback } | { readonly ok: false; readonly reason: 'already-today' };
+export type RecordOutcome =
+  | { readonly ok: true; readonly summary: GuildFeedback }
+  | { readonly ok: false; readonly reason: 'already-today' };
 
 /** Latest entries kept per guild: enough for an owner to read, bounded whatever members send. */
 export const RECENT_KEPT = 50;
 const DAY_MS = 86_400_000;
 
-export const EMPTY_FEEDBACK: GuildFeedback = Object.freeze({ count: 0, starsTotal: 0, counts: [0, 0, 0, 0, 0], recent: [] });
+export const EMPTY_FEEDBACK: GuildFeedback = Object.freeze({
+  count: 0,
+  starsTotal: 0,
+  counts: [0, 0, 0, 0, 0],
+  recent: [],
+});
 
 /** `2026-12-02` for an epoch ms (UTC): "once a day" means once per UTC calendar day. */
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -68,9 +75,11 @@ export class FeedbackStore {
     const previous = this.chains.get(guildId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(task);
     this.chains.set(guildId, next);
-    void next.finally(() => {
-      if (this.chains.get(guildId) === next) this.chains.delete(guildId);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.chains.get(guildId) === next) this.chains.delete(guildId);
+      })
+      .catch(() => undefined);
     return next;
   }
 }
@@ -78,7 +87,10 @@ export class FeedbackStore {
 /** A stored record from an older or damaged write still reads as a valid summary. */
 function normalise(stored: GuildFeedback | undefined): GuildFeedback {
   if (!stored || typeof stored !== 'object') return EMPTY_FEEDBACK;
-  const counts = Array.isArray(stored.counts) && stored.counts.length === 5 ? stored.counts.map((n) => (Number.isFinite(n) ? n : 0)) : [0, 0, 0, 0, 0];
+  const counts =
+    Array.isArray(stored.counts) && stored.counts.length === 5
+      ? stored.counts.map((n) => (Number.isFinite(n) ? n : 0))
+      : [0, 0, 0, 0, 0];
   const count = counts.reduce((a, b) => a + b, 0);
   const starsTotal = counts.reduce((sum, n, i) => sum + n * (i + 1), 0);
   return { count, starsTotal, counts, recent: Array.isArray(stored.recent) ? stored.recent.slice(-RECENT_KEPT) : [] };

@@ -47,7 +47,10 @@ export class SettingsStore {
   private readonly defaults: GuildSettings;
 
   /** `defaults` overrides DEFAULT_SETTINGS where the owner chose otherwise (NORMALIZE_DEFAULT). */
-  constructor(private readonly store: KeyValueStore, defaults: Partial<GuildSettings> = {}) {
+  constructor(
+    private readonly store: KeyValueStore,
+    defaults: Partial<GuildSettings> = {},
+  ) {
     this.defaults = Object.freeze({ ...DEFAULT_SETTINGS, ...defaults });
   }
 

@@ -40,7 +40,9 @@ export class PlaylistStore {
   async list(userId: string): Promise<SavedPlaylist[]> {
     const keys = await this.store.keys(prefix(userId));
     const records = await Promise.all(keys.map(async (key) => readRecord(await this.store.get(key))));
-    return records.filter((r): r is SavedPlaylist => r !== undefined).sort((a, b) => nameKey(a.name).localeCompare(nameKey(b.name)));
+    return records
+      .filter((r): r is SavedPlaylist => r !== undefined)
+      .sort((a, b) => nameKey(a.name).localeCompare(nameKey(b.name)));
   }
 
   /** Names starting with `text` (for autocomplete). */
@@ -73,7 +75,13 @@ export class PlaylistStore {
       }
     }
     const now = this.clock.now();
-    const playlist: SavedPlaylist = { version: SAVED_PLAYLIST_VERSION, name, tracks: tracks.map(plainTrack), createdAt: existing?.createdAt ?? now, updatedAt: now };
+    const playlist: SavedPlaylist = {
+      version: SAVED_PLAYLIST_VERSION,
+      name,
+      tracks: tracks.map(plainTrack),
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
     await this.store.set(key, playlist);
     this.assertHealthy();
     return { playlist, replaced: existing !== undefined };

@@ -6,7 +6,8 @@ import { UserError } from '../core/errors.js';
  */
 export const sourceErrors = {
   ytDlpMissing: (): UserError => new UserError('YTDLP_MISSING'),
-  notConfigured: (service: string, settings: string): UserError => new UserError('SOURCE_NOT_CONFIGURED', { service, settings }),
+  notConfigured: (service: string, settings: string): UserError =>
+    new UserError('SOURCE_NOT_CONFIGURED', { service, settings }),
   credentialsRejected: (service: string, settings: string): UserError =>
     new UserError('SOURCE_CREDENTIALS_REJECTED', { service, settings }),
   /** A URL the extractor had just signed was refused (the origin blocks us). */

@@ -24,14 +24,22 @@ const REDIS_CONNECT_TIMEOUT_MS = 5000;
  * Keyv (whose `get` otherwise hides store errors as a miss). `onError` receives background errors (a
  * dropped Redis connection, a SQLite file that cannot be opened).
  */
-export async function openBackend(location: StoreLocation, namespace: string, onError: (error: unknown) => void): Promise<Backend> {
+export async function openBackend(
+  location: StoreLocation,
+  namespace: string,
+  onError: (error: unknown) => void,
+): Promise<Backend> {
   switch (location.kind) {
     case 'sqlite':
       return sqliteBackend(location.path, namespace, onError);
     case 'redis':
       return iterableBackend('redis', redisKeyv(location.url, namespace), onError);
     case 'postgres':
-      return iterableBackend('postgres', new Keyv(new KeyvPostgres({ uri: location.url }), { namespace, throwOnErrors: true }), onError);
+      return iterableBackend(
+        'postgres',
+        new Keyv(new KeyvPostgres({ uri: location.url }), { namespace, throwOnErrors: true }),
+        onError,
+      );
   }
 }
 
@@ -47,7 +55,10 @@ async function sqliteBackend(path: string, namespace: string, onError: (error: u
     keyv,
     keys: async (prefix) => {
       const rows = await sqliteEntries(adapter, `${namespace}:${prefix}`);
-      return liveKeys(keyv, rows.map(([key, raw]) => [key.slice(namespace.length + 1), raw]));
+      return liveKeys(
+        keyv,
+        rows.map(([key, raw]) => [key.slice(namespace.length + 1), raw]),
+      );
     },
     check: () => checkSqliteFile(path, identity),
     close: () => adapter.disconnect(),

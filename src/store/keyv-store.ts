@@ -107,7 +107,9 @@ export class KeyvStore extends EventEmitter<Events> implements KeyValueStore {
    */
   async probe(): Promise<boolean> {
     if (this.closed) return this.healthyValue;
-    const problem = await this.backend.check().catch((error: unknown) => ({ message: describe(error), recreate: false }));
+    const problem = await this.backend
+      .check()
+      .catch((error: unknown) => ({ message: describe(error), recreate: false }));
     if (problem?.recreate) return this.reopen(problem.message);
     this.checkProblem = problem?.message;
     if (problem) {
@@ -143,7 +145,10 @@ export class KeyvStore extends EventEmitter<Events> implements KeyValueStore {
 
   private withTimeout<R>(work: Promise<R>): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      const timer = this.clock.setTimeout(() => reject(new Error(`store did not answer within ${this.opTimeoutMs} ms`)), this.opTimeoutMs);
+      const timer = this.clock.setTimeout(
+        () => reject(new Error(`store did not answer within ${this.opTimeoutMs} ms`)),
+        this.opTimeoutMs,
+      );
       work.then(resolve, reject).finally(() => this.clock.clearTimeout(timer));
     });
   }
@@ -180,7 +185,8 @@ export class KeyvStore extends EventEmitter<Events> implements KeyValueStore {
     this.checkProblem = problem;
     this.fail(new Error(problem), 'probe');
     await this.withTimeout(this.backend.close()).catch(() => undefined);
-    if (this.location.kind === 'sqlite') await mkdir(dirname(this.location.path), { recursive: true }).catch(() => undefined);
+    if (this.location.kind === 'sqlite')
+      await mkdir(dirname(this.location.path), { recursive: true }).catch(() => undefined);
     try {
       this.backend = await openBackend(this.location, this.options.namespace ?? 'tunebot', (error) => this.fail(error));
     } catch (error) {
@@ -189,7 +195,8 @@ export class KeyvStore extends EventEmitter<Events> implements KeyValueStore {
     }
     this.checkProblem = undefined;
     const healthy = await this.probe();
-    if (healthy) this.options.logger.warn({ store: this.where() }, 'store file was deleted while open: started a new, empty one');
+    if (healthy)
+      this.options.logger.warn({ store: this.where() }, 'store file was deleted while open: started a new, empty one');
     return healthy;
   }
 

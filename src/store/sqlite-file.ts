@@ -27,7 +27,10 @@ export function openSqlite(path: string, onError: (error: unknown) => void): Key
 export async function sqliteEntries(adapter: KeyvSqlite, prefix: string): Promise<Array<[string, string]>> {
   const table = adapter.opts.table ?? 'keyv';
   const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = (await adapter.query(`SELECT key, value FROM ${table} WHERE key LIKE ? ESCAPE '\\'`, pattern)) as Array<{ key: string; value: string }>;
+  const rows = (await adapter.query(`SELECT key, value FROM ${table} WHERE key LIKE ? ESCAPE '\\'`, pattern)) as Array<{
+    key: string;
+    value: string;
+  }>;
   return rows.filter((row) => row.key.startsWith(prefix)).map((row) => [row.key, row.value]);
 }
 

@@ -20,7 +20,8 @@ export function parseStoreUrl(raw: string | undefined, dataDir: string): StoreLo
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'sqlite') {
     const path = url.replace(/^sqlite:\/\//i, '');
-    if (!path || path === ':memory:') throw new Error('STORE_URL=sqlite:// needs a file path, e.g. sqlite://./data/tunebot.sqlite');
+    if (!path || path === ':memory:')
+      throw new Error('STORE_URL=sqlite:// needs a file path, e.g. sqlite://./data/tunebot.sqlite');
     return { kind: 'sqlite', path: resolve(path) };
   }
   if (scheme === 'redis' || scheme === 'rediss') return { kind: 'redis', url };

@@ -26,7 +26,8 @@ export function e2eeStatus(connection: VoiceConnection): { status: E2eeStatus; p
   const state = networkingOf(connection)?.state;
   const dave = state?.dave;
   const others = state?.connectionData?.connectedClients?.size ?? 0;
-  if (!dave || dave.protocolVersion === 0) return { status: 'transport-only', protocol: dave?.protocolVersion ?? 0, others };
+  if (!dave || dave.protocolVersion === 0)
+    return { status: 'transport-only', protocol: dave?.protocolVersion ?? 0, others };
   return { status: dave.session?.ready ? 'e2ee' : 'pending', protocol: dave.protocolVersion, others };
 }
 
@@ -37,7 +38,10 @@ export type E2eeWait = 'e2ee' | 'transport-only' | 'alone' | 'timeout';
  * already end-to-end encrypted rather than sent in passthrough while the MLS group forms. Resolves
  * 'alone' when nobody else is in the channel after `aloneMs` (there is no group to form until someone joins).
  */
-export function waitForE2ee(connection: VoiceConnection, options: { timeoutMs: number; aloneMs: number }): Promise<E2eeWait> {
+export function waitForE2ee(
+  connection: VoiceConnection,
+  options: { timeoutMs: number; aloneMs: number },
+): Promise<E2eeWait> {
   const now = e2eeStatus(connection);
   if (now.status !== 'pending') return Promise.resolve(now.status);
   return new Promise<E2eeWait>((resolve) => {

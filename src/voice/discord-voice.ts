@@ -63,12 +63,19 @@ export class DiscordVoice implements VoicePort {
       if (code !== E2EE_REQUIRED_CLOSE || refusal.signal.aborted) return;
       // @discordjs/voice would rejoin (and be refused again) forever: stop here, once.
       refusal.abort();
-      this.logger.error({ guildId, closeCode: code }, 'voice server refused the connection: DAVE end-to-end encryption is required (close 4017); not rejoining');
+      this.logger.error(
+        { guildId, closeCode: code },
+        'voice server refused the connection: DAVE end-to-end encryption is required (close 4017); not rejoining',
+      );
       if (connection.state.status !== VoiceConnectionStatus.Destroyed) connection.destroy();
     });
     const refused = refusal.signal;
     try {
-      await entersState(connection, VoiceConnectionStatus.Ready, AbortSignal.any([signal ?? AbortSignal.timeout(READY_TIMEOUT_MS), refused]));
+      await entersState(
+        connection,
+        VoiceConnectionStatus.Ready,
+        AbortSignal.any([signal ?? AbortSignal.timeout(READY_TIMEOUT_MS), refused]),
+      );
     } catch (error) {
       if (connection.state.status !== VoiceConnectionStatus.Destroyed) connection.destroy();
       if (refused.aborted) throw new UserError('VOICE_E2EE_REQUIRED');
@@ -77,7 +84,8 @@ export class DiscordVoice implements VoicePort {
     }
     const e2ee = await waitForE2ee(connection, { timeoutMs: E2EE_WAIT_MS, aloneMs: E2EE_ALONE_MS });
     const { protocol } = e2eeStatus(connection);
-    if (e2ee === 'timeout') this.logger.warn({ guildId, daveProtocol: protocol }, 'DAVE group not ready in time; playing anyway');
+    if (e2ee === 'timeout')
+      this.logger.warn({ guildId, daveProtocol: protocol }, 'DAVE group not ready in time; playing anyway');
     else this.logger.info({ guildId, daveProtocol: protocol, e2ee }, 'voice ready');
     return new DiscordVoiceLink(guildId, connection, this.logger.child({ guildId }), this.ops);
   }
@@ -128,7 +136,12 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
     const resource = state.status === AudioPlayerStatus.Idle ? this.current?.resource : state.resource;
     if (!resource) return undefined;
     const filler = 'playbackDuration' in state ? state.playbackDuration - resource.playbackDuration : 0;
-    return { resource, playing: state.status === AudioPlayerStatus.Playing, playedMs: resource.playbackDuration, fillerMs: filler };
+    return {
+      resource,
+      playing: state.status === AudioPlayerStatus.Playing,
+      playedMs: resource.playbackDuration,
+      fillerMs: filler,
+    };
   }
 
   channelId(): string {
@@ -193,7 +206,10 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
   private readonly onPlayerState = (oldState: AudioPlayerState, newState: AudioPlayerState): void => {
     if (newState.status !== AudioPlayerStatus.Idle || oldState.status === AudioPlayerStatus.Idle) return;
     const current = this.current;
-    const error = current?.streamError ?? current?.error ?? (current && !this.stopping ? this.stalled(current.resource) : undefined);
+    const error =
+      current?.streamError ??
+      current?.error ??
+      (current && !this.stopping ? this.stalled(current.resource) : undefined);
     this.releaseCurrent();
     this.emit('idle', error);
   };

@@ -26,12 +26,24 @@ async function video(id: string, title: string, hz: number, seconds: number): Pr
 /** The Mix of SEED as yt-dlp prints it (flat): the seed first, then related videos best first. */
 function mixOf(seed: string, entries: Array<{ id: string; title: string; duration: number }>): string {
   const stub = (e: { id: string; title: string; duration: number }) => ({
-    _type: 'url', ie_key: 'Youtube', id: e.id, url: `https://www.youtube.com/watch?v=${e.id}`, title: e.title, duration: e.duration,
-    channel: 'Tone Channel', uploader: 'Tone Channel', live_status: null,
+    _type: 'url',
+    ie_key: 'Youtube',
+    id: e.id,
+    url: `https://www.youtube.com/watch?v=${e.id}`,
+    title: e.title,
+    duration: e.duration,
+    channel: 'Tone Channel',
+    uploader: 'Tone Channel',
+    live_status: null,
   });
   const mix = {
-    id: `RD${seed}`, title: 'Mix - Seed Song', _type: 'playlist', extractor: 'youtube:tab', extractor_key: 'YoutubeTab',
-    webpage_url: `https://www.youtube.com/watch?v=${seed}&list=RD${seed}`, entries: [{ id: seed, title: 'Seed Song', duration: 5 }, ...entries].map(stub),
+    id: `RD${seed}`,
+    title: 'Mix - Seed Song',
+    _type: 'playlist',
+    extractor: 'youtube:tab',
+    extractor_key: 'YoutubeTab',
+    webpage_url: `https://www.youtube.com/watch?v=${seed}&list=RD${seed}`,
+    entries: [{ id: seed, title: 'Seed Song', duration: 5 }, ...entries].map(stub),
   };
   const file = join(stack.dir, `mix-${seed}.json`);
   writeFileSync(file, JSON.stringify(mix));
@@ -61,11 +73,19 @@ afterAll(async () => {
 
 describe('autoplay', () => {
   it('with autoplay on, a related track starts when the queue runs out, never one from the history', async () => {
-    expect(await stack.ask(alice, 'play', { query: `https://www.youtube.com/watch?v=${PLAYED}` })).toMatch(/Started \*\*Tone Band \\- First Song\*\*/);
+    expect(await stack.ask(alice, 'play', { query: `https://www.youtube.com/watch?v=${PLAYED}` })).toMatch(
+      /Started \*\*Tone Band \\- First Song\*\*/,
+    );
     expect(await stack.ask(alice, 'play', { query: `https://www.youtube.com/watch?v=${SEED}` })).toMatch(/Queued/);
     expect(await stack.ask(alice, 'autoplay', { enabled: true })).toMatch(/Autoplay is \*\*on\*\*/);
-    const notice = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => /📻 Autoplay: queued/.test(m.content ?? ''), 40_000);
-    expect(notice.content).toMatch(/queued \*\*Tone Band \\- Fresh Song\*\* \(related to \*\*Tone Band \\- Seed Song\*\*\)/);
+    const notice = await stack.discord.waitForChannelMessage(
+      stack.textChannelId,
+      (m) => /📻 Autoplay: queued/.test(m.content ?? ''),
+      40_000,
+    );
+    expect(notice.content).toMatch(
+      /queued \*\*Tone Band \\- Fresh Song\*\* \(related to \*\*Tone Band \\- Seed Song\*\*\)/,
+    );
     await stack.discord.voice.waitForFrequency(g, 880, { toleranceHz: 8, since: notice.at - 2000, timeoutMs: 20_000 });
     expect(await stack.ask(alice, 'nowplaying')).toMatch(/Fresh Song[\s\S]*autoplay/);
     const mixRuns = stack.ytdlp.invocations().filter((args) => args.some((a) => a.includes(`list=RD${SEED}`)));

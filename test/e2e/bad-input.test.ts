@@ -54,7 +54,11 @@ function handleCustom(req: IncomingMessage, res: import('node:http').ServerRespo
   if (url.pathname === '/mention-disposition.ogg') {
     void toneFile({ hz: 500, seconds: 20, format: 'ogg' }).then((file) => {
       const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': 'audio/ogg', 'content-length': body.length, 'content-disposition': 'attachment; filename="@everyone <@&123456789012345678> hi <@98765432109876543>.ogg"' });
+      res.writeHead(200, {
+        'content-type': 'audio/ogg',
+        'content-length': body.length,
+        'content-disposition': 'attachment; filename="@everyone <@&123456789012345678> hi <@98765432109876543>.ogg"',
+      });
       res.end(body);
     });
     return;
@@ -62,7 +66,11 @@ function handleCustom(req: IncomingMessage, res: import('node:http').ServerRespo
   if (url.pathname === '/mention-icy') {
     void toneFile({ hz: 510, seconds: 20, format: 'ogg' }).then((file) => {
       const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': 'audio/ogg', 'content-length': body.length, 'icy-name': '@here radio <@&123456789012345678> <#123456789012345678>' });
+      res.writeHead(200, {
+        'content-type': 'audio/ogg',
+        'content-length': body.length,
+        'icy-name': '@here radio <@&123456789012345678> <#123456789012345678>',
+      });
       res.end(body);
     });
     return;
@@ -70,20 +78,25 @@ function handleCustom(req: IncomingMessage, res: import('node:http').ServerRespo
   if (url.pathname === '/huge.m3u') {
     // 100,000 entries, all different, all pointing at the media server.
     const lines = ['#EXTM3U'];
-    for (let i = 0; i < 100_000; i += 1) lines.push(`#EXTINF:20,Entry ${i}`, `http://${media.host}/tone/520-20.ogg?entry=${i}`);
+    for (let i = 0; i < 100_000; i += 1)
+      lines.push(`#EXTINF:20,Entry ${i}`, `http://${media.host}/tone/520-20.ogg?entry=${i}`);
     const body = Buffer.from(lines.join('\n'));
     res.writeHead(200, { 'content-type': 'audio/x-mpegurl', 'content-length': body.length });
     res.end(body);
     return;
   }
   if (url.pathname === '/nested.m3u') {
-    const body = Buffer.from(`#EXTM3U\nhttp://${customHost}/level1.m3u\nhttp://${media.host}/tone/530-20.ogg?nested=top\n`);
+    const body = Buffer.from(
+      `#EXTM3U\nhttp://${customHost}/level1.m3u\nhttp://${media.host}/tone/530-20.ogg?nested=top\n`,
+    );
     res.writeHead(200, { 'content-type': 'audio/x-mpegurl', 'content-length': body.length });
     res.end(body);
     return;
   }
   if (url.pathname === '/level1.m3u') {
-    const body = Buffer.from(`#EXTM3U\nhttp://${customHost}/level2.m3u\nhttp://${media.host}/tone/531-20.ogg?nested=one\n`);
+    const body = Buffer.from(
+      `#EXTM3U\nhttp://${customHost}/level2.m3u\nhttp://${media.host}/tone/531-20.ogg?nested=one\n`,
+    );
     res.writeHead(200, { 'content-type': 'audio/x-mpegurl', 'content-length': body.length });
     res.end(body);
     return;
@@ -95,7 +108,9 @@ function handleCustom(req: IncomingMessage, res: import('node:http').ServerRespo
     return;
   }
   if (url.pathname === '/private.m3u') {
-    const body = Buffer.from(`#EXTM3U\nhttp://127.0.0.1:${canaryPort}/from-playlist.ogg\nhttp://169.254.169.254/latest/meta-data/\nhttp://[::ffff:127.0.0.1]:${canaryPort}/mapped.ogg\n`);
+    const body = Buffer.from(
+      `#EXTM3U\nhttp://127.0.0.1:${canaryPort}/from-playlist.ogg\nhttp://169.254.169.254/latest/meta-data/\nhttp://[::ffff:127.0.0.1]:${canaryPort}/mapped.ogg\n`,
+    );
     res.writeHead(200, { 'content-type': 'audio/x-mpegurl', 'content-length': body.length });
     res.end(body);
     return;
@@ -226,7 +241,9 @@ describe('private, loopback and metadata addresses in every spelling', () => {
     for (const [name, url] of spellings(canaryPort)) {
       const reply = await ask('play', { query: url });
       // `localhost.` does not resolve here (FETCH_FAILED); where it does, the lookup guard refuses it.
-      expect(reply, `${name}: ${url}`).toMatch(name.includes('trailing dot') ? /private or local network|couldn't fetch/ : PRIVATE);
+      expect(reply, `${name}: ${url}`).toMatch(
+        name.includes('trailing dot') ? /private or local network|couldn't fetch/ : PRIVATE,
+      );
       expect(reply).not.toMatch(STACK_TRACE);
     }
     expect(canaryHits).toEqual([]);
@@ -262,7 +279,9 @@ describe('private, loopback and metadata addresses in every spelling', () => {
       .filter(([name, url]) => new URL(url).host !== media.host && !name.includes('credentials'));
     expect(urls.length).toBeGreaterThan(8);
     for (const [name, url] of urls) {
-      expect(await ask('play', { query: url }), url).toMatch(name.includes('trailing dot') ? /private or local network|couldn't fetch/ : PRIVATE);
+      expect(await ask('play', { query: url }), url).toMatch(
+        name.includes('trailing dot') ? /private or local network|couldn't fetch/ : PRIVATE,
+      );
       expect(media.hits(new URL(url).pathname), url).toBe(0);
     }
   });
@@ -387,10 +406,29 @@ describe('invalid arguments to /seek, /move and /remove', () => {
   // Known state: 560 (60 s) playing, 561 and 562 queued.
   beforeAll(async () => {
     await ask('stop');
-    for (const hz of [560, 561, 562]) await ask('play', { query: `${await media.tone({ hz, seconds: 60, format: 'ogg' })}?arg=${hz}` });
+    for (const hz of [560, 561, 562])
+      await ask('play', { query: `${await media.tone({ hz, seconds: 60, format: 'ogg' })}?arg=${hz}` });
   });
 
-  it.each(['abc', '-', '+', '1:60', '1:2:3:4', '99999999', '25:00:00', '10:', ':10', '1e3', '0x10', '١٢', '1 : 2', '∞', 'NaN', '-0:-1', '⁹'])('/seek %j', async (position) => {
+  it.each([
+    'abc',
+    '-',
+    '+',
+    '1:60',
+    '1:2:3:4',
+    '99999999',
+    '25:00:00',
+    '10:',
+    ':10',
+    '1e3',
+    '0x10',
+    '١٢',
+    '1 : 2',
+    '∞',
+    'NaN',
+    '-0:-1',
+    '⁹',
+  ])('/seek %j', async (position) => {
     const reply = await ask('seek', { position });
     expect(reply).toMatch(/^❌ /);
     expect(reply).not.toMatch(STACK_TRACE);
@@ -403,18 +441,28 @@ describe('invalid arguments to /seek, /move and /remove', () => {
   });
 
   it.each([
-    [0, 1], [1, 0], [-3, 1], [1, -3], [99, 1], [1, 99], [2 ** 31, 1], [1, 2 ** 53],
+    [0, 1],
+    [1, 0],
+    [-3, 1],
+    [1, -3],
+    [99, 1],
+    [1, 99],
+    [2 ** 31, 1],
+    [1, 2 ** 53],
   ])('/move from %i to %i', async (from, to) => {
     const reply = await ask('move', { from, to });
     expect(reply).toMatch(/^❌ /);
     expect(reply).not.toMatch(STACK_TRACE);
   });
 
-  it.each(['0', '-1', 'abc', '5-2', '1-999999', '99', '1--2', '1-', '-', '1.5', '', ' ', '1,2', '0-0', '2-1'])('/remove %j', async (position) => {
-    const reply = await ask('remove', { position });
-    expect(reply).toMatch(/^❌ /);
-    expect(reply).not.toMatch(STACK_TRACE);
-  });
+  it.each(['0', '-1', 'abc', '5-2', '1-999999', '99', '1--2', '1-', '-', '1.5', '', ' ', '1,2', '0-0', '2-1'])(
+    '/remove %j',
+    async (position) => {
+      const reply = await ask('remove', { position });
+      expect(reply).toMatch(/^❌ /);
+      expect(reply).not.toMatch(STACK_TRACE);
+    },
+  );
 
   it('the queue is untouched by all of it', async () => {
     expect(await ask('queue')).toMatch(/Now playing:\*\* 560[\s\S]*561[\s\S]*562/);
@@ -430,6 +478,12 @@ describe('afterwards', () => {
     await discord.voice.waitForFrequency(g, 700, { toleranceHz: 4, since: play.dispatchedAt, timeoutMs: 15_000 });
     expect(canaryHits).toEqual([]);
     expect(bot.exitInfo).toBeUndefined();
-    expect(bot.logs.filter((l) => /uncaught exception|unhandled promise rejection|interaction failed/.test(String(l.json?.msg ?? l.line))).map((l) => l.line)).toEqual([]);
+    expect(
+      bot.logs
+        .filter((l) =>
+          /uncaught exception|unhandled promise rejection|interaction failed/.test(String(l.json?.msg ?? l.line)),
+        )
+        .map((l) => l.line),
+    ).toEqual([]);
   });
 });

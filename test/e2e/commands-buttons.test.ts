@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageSnapshot } from '../offline-discord/index.js';
-import { askWith, buttonId, buttonsOf, CHANNEL_OPTION, expectCleanMessages, press, ROLE_OPTION, sleep, tone } from './commands-support.js';
+import {
+  askWith,
+  buttonId,
+  buttonsOf,
+  CHANNEL_OPTION,
+  expectCleanMessages,
+  press,
+  ROLE_OPTION,
+  sleep,
+  tone,
+} from './commands-support.js';
 import { startStack, type Stack } from './harness.js';
 
 /**
@@ -53,7 +63,13 @@ describe('now-playing buttons', () => {
     await stack.ask(alice, 'play', { query: await tone(stack, 430) });
     await stack.ask(alice, 'play', { query: await tone(stack, 530) });
     const message = await nowPlaying();
-    expect(buttonsOf(message).map((b) => b.label)).toEqual(['⏸️ Pause', '⏭️ Skip', '⏹️ Stop', '🔁 Loop: off', '🔀 Shuffle']);
+    expect(buttonsOf(message).map((b) => b.label)).toEqual([
+      '⏸️ Pause',
+      '⏭️ Skip',
+      '⏹️ Stop',
+      '🔁 Loop: off',
+      '🔀 Shuffle',
+    ]);
 
     const pause = await pressed(alice, message, 'pause');
     const paused = await pause.reply((m) => m.messageId === message.messageId && /^⏸️ Paused/.test(m.content));
@@ -70,17 +86,23 @@ describe('now-playing buttons', () => {
     for (const mode of ['track', 'queue', 'off']) {
       const handle = await pressed(alice, message, 'loop');
       message = await handle.reply((m) => buttonsOf(m).some((b) => b.label === `🔁 Loop: ${mode}`));
-      expect(message.content).toContain({ track: 'repeating this track', queue: 'repeating the queue', off: 'no repeat' }[mode]);
+      expect(message.content).toContain(
+        { track: 'repeating this track', queue: 'repeating the queue', off: 'no repeat' }[mode],
+      );
     }
     const shuffle = await pressed(alice, message, 'shuffle');
-    const shuffled = await shuffle.reply((m) => m.messageId === message.messageId && /Next up: (430|530)/.test(m.content));
+    const shuffled = await shuffle.reply(
+      (m) => m.messageId === message.messageId && /Next up: (430|530)/.test(m.content),
+    );
     nextHz = Number(/Next up: (\d+)/.exec(shuffled.content)?.[1]);
   });
 
   it('skip changes the track, takes the buttons off, and old buttons then refuse to act', async () => {
     const message = await nowPlaying();
     const skip = await pressed(alice, message, 'skip');
-    const done = await skip.reply((m) => new RegExp(`Skipped .*330.* Up now: .*${nextHz}.*\\(by alice\\)`, 'i').test(m.content));
+    const done = await skip.reply((m) =>
+      new RegExp(`Skipped .*330.* Up now: .*${nextHz}.*\\(by alice\\)`, 'i').test(m.content),
+    );
     expect(buttonsOf(done)).toEqual([]);
     await hear(nextHz, skip.dispatchedAt);
     const stale = press(stack, alice, message.messageId, buttonId(message, 'stop'));
@@ -123,7 +145,11 @@ describe('now-playing buttons', () => {
 
 describe('now-playing announcements', () => {
   const announced = (channelId: string, hz: number, after: number) =>
-    stack.discord.waitForChannelMessage(channelId, (m) => m.source === 'channel-create' && m.at >= after && m.content.includes(`${hz}\\-`), 15_000);
+    stack.discord.waitForChannelMessage(
+      channelId,
+      (m) => m.source === 'channel-create' && m.at >= after && m.content.includes(`${hz}\\-`),
+      15_000,
+    );
 
   it('keeps one player message that follows the tracks; a skip pressed on it is answered privately', async () => {
     const mark = performance.now();
@@ -143,7 +169,8 @@ describe('now-playing announcements', () => {
     const skip = await pressed(alice, second, 'skip'); // the queue runs out: the message says so and loses its buttons
     expect((await skip.reply((m) => m.ephemeral)).content).toMatch(/Skipped .*440.*queue is empty/);
     const idle = await stack.discord.waitForChannelMessage(
-      stack.textChannelId, (m) => m.messageId === first.messageId && /Nothing is playing/.test(m.content),
+      stack.textChannelId,
+      (m) => m.messageId === first.messageId && /Nothing is playing/.test(m.content),
     );
     expect(buttonsOf(idle)).toEqual([]);
     await silence(skip.dispatchedAt);
@@ -151,7 +178,13 @@ describe('now-playing announcements', () => {
 
   it('goes to the announce channel when set, and nowhere when turned off', async () => {
     const log = stack.discord.world.addChannel(g, 'text', { name: 'music-log' });
-    await askWith(stack, owner, 'settings', [{ name: 'channel', type: CHANNEL_OPTION, value: log.id }], 'announce-channel');
+    await askWith(
+      stack,
+      owner,
+      'settings',
+      [{ name: 'channel', type: CHANNEL_OPTION, value: log.id }],
+      'announce-channel',
+    );
     let mark = performance.now();
     await stack.ask(alice, 'play', { query: await tone(stack, 350, 60, 'log') });
     await announced(log.id, 350, mark);

@@ -45,11 +45,23 @@ describe('listeners only', () => {
     expect(await play(alice, 300)).toMatch(/Started/);
     stack.join(bob, stack.lounge);
     const controls: Array<[string, Record<string, string | number>?]> = [
-      ['skip'], ['skipto', { position: 1 }], ['previous'], ['pause'], ['resume'], ['stop'], ['leave'], ['clear'], ['shuffle'],
-      ['volume', { percent: 50 }], ['loop', { mode: 'track' }], ['seek', { position: '0:10' }], ['remove', { position: '1' }],
+      ['skip'],
+      ['skipto', { position: 1 }],
+      ['previous'],
+      ['pause'],
+      ['resume'],
+      ['stop'],
+      ['leave'],
+      ['clear'],
+      ['shuffle'],
+      ['volume', { percent: 50 }],
+      ['loop', { mode: 'track' }],
+      ['seek', { position: '0:10' }],
+      ['remove', { position: '1' }],
       ['move', { from: 1, to: 2 }],
     ];
-    for (const [name, options] of controls) expect(await stack.ask(bob, name, options), `/${name}`).toMatch(NOT_LISTENING);
+    for (const [name, options] of controls)
+      expect(await stack.ask(bob, name, options), `/${name}`).toMatch(NOT_LISTENING);
     expect(await play(bob, 310)).toMatch(NOT_LISTENING);
     expect(await play(owner, 320)).toMatch(/❌ Join a voice channel first/);
     expect(await stack.ask(bob, 'nowplaying')).toMatch(toneTitle(300)); // looking is for everyone
@@ -68,10 +80,18 @@ describe('listeners only', () => {
 
 describe('/settings', () => {
   it('is for Manage Server only', async () => {
-    expect(await askWith(stack, bob, 'settings', {}, 'view')).toMatch(/❌ Only members with the \*\*Manage Server\*\* permission/);
+    expect(await askWith(stack, bob, 'settings', {}, 'view')).toMatch(
+      /❌ Only members with the \*\*Manage Server\*\* permission/,
+    );
     expect(await askWith(stack, bob, 'settings', { percent: 10 }, 'vote-skip-share')).toMatch(/❌ Only members/);
     expect(await askWith(stack, owner, 'settings', {}, 'view')).toMatch(/DJ role: none/);
-    const saved = await askWith(stack, owner, 'settings', [{ name: 'role', type: ROLE_OPTION, value: djRole }], 'dj-role');
+    const saved = await askWith(
+      stack,
+      owner,
+      'settings',
+      [{ name: 'role', type: ROLE_OPTION, value: djRole }],
+      'dj-role',
+    );
     expect(saved).toMatch(/✅ Saved/);
     expect(saved).toContain(`DJ role: <@&${djRole}>`);
   });
@@ -82,8 +102,17 @@ describe('with a DJ role', () => {
     await play(alice, 500);
     await play(alice, 600);
     const guarded: Array<[string, Record<string, string | number>?]> = [
-      ['volume', { percent: 50 }], ['loop', { mode: 'track' }], ['seek', { position: '0:10' }], ['move', { from: 1, to: 2 }],
-      ['clear'], ['skipto', { position: 1 }], ['previous'], ['stop'], ['leave'], ['shuffle'], ['skip', { count: 2 }],
+      ['volume', { percent: 50 }],
+      ['loop', { mode: 'track' }],
+      ['seek', { position: '0:10' }],
+      ['move', { from: 1, to: 2 }],
+      ['clear'],
+      ['skipto', { position: 1 }],
+      ['previous'],
+      ['stop'],
+      ['leave'],
+      ['shuffle'],
+      ['skip', { count: 2 }],
     ];
     const mark = performance.now();
     for (const [name, options] of guarded) expect(await stack.ask(bob, name, options), `/${name}`).toMatch(NOT_DJ);
@@ -137,7 +166,9 @@ describe('vote skip', () => {
     expect((await own.reply()).content).toMatch(/Skipped .*400.* Up now: .*500/);
     await hear(500, own.dispatchedAt);
     // A fresh ballot for the new track, at all three listeners.
-    expect(await askWith(stack, owner, 'settings', { percent: 100 }, 'vote-skip-share')).toMatch(/Vote-skip share: 100%/);
+    expect(await askWith(stack, owner, 'settings', { percent: 100 }, 'vote-skip-share')).toMatch(
+      /Vote-skip share: 100%/,
+    );
     stack.discord.world.setMemberRoles(g, carol, []);
     expect(await stack.ask(bob, 'skip')).toMatch(/bob voted to skip .*500.*: 1\/3 votes/i);
     expect(await stack.ask(carol, 'skip')).toMatch(/carol voted to skip .*500.*: 2\/3 votes/i);

@@ -40,7 +40,9 @@ describe('queue placement and navigation', () => {
   it('/play position:next goes first in line and position:now replaces the current track at once', async () => {
     await playAndHear(300);
     expect(await stack.ask(alice, 'play', { query: await tone(stack, 400) })).toMatch(/Queued .* position #1/);
-    expect(await stack.ask(alice, 'play', { query: await tone(stack, 500), position: 'next' })).toMatch(/Queued .* position #1/);
+    expect(await stack.ask(alice, 'play', { query: await tone(stack, 500), position: 'next' })).toMatch(
+      /Queued .* position #1/,
+    );
     const now = stack.command(alice, 'play', { query: await tone(stack, 600), position: 'now' });
     expect((await now.reply()).content).toMatch(/Started .*600/);
     await hear(600, now.dispatchedAt);

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { askWith, buttonsOf, CHANNEL_OPTION, expectCleanMessages, press, ROLE_OPTION, tone } from './commands-support.js';
+import {
+  askWith,
+  buttonsOf,
+  CHANNEL_OPTION,
+  expectCleanMessages,
+  press,
+  ROLE_OPTION,
+  tone,
+} from './commands-support.js';
 import { startStack, type Stack } from './harness.js';
 
 /** The queue as users see and edit it: pages with buttons, edits, the server's limits, and /settings. */
@@ -32,7 +40,10 @@ describe('/queue', () => {
     const reply = await stack.command(alice, 'queue').reply();
     expect(reply.content).toMatch(/page 1\/3/);
     expect(upNext(reply.content)).toHaveLength(10);
-    expect(buttonsOf(reply).map((b) => [b.label, b.disabled])).toEqual([['◀', true], ['▶', false]]);
+    expect(buttonsOf(reply).map((b) => [b.label, b.disabled])).toEqual([
+      ['◀', true],
+      ['▶', false],
+    ]);
 
     const next = press(stack, alice, reply.messageId, buttonsOf(reply)[1]!.custom_id);
     const first = await next.firstRequest();
@@ -78,20 +89,28 @@ describe('limits', () => {
     expect(await stack.ask(alice, 'play', { query: url })).toMatch(/❌ That's already in the queue/);
     expect(await askWith(stack, owner, 'settings', { allowed: true }, 'duplicates')).toMatch(/Duplicates: allowed/);
     expect(await stack.ask(alice, 'play', { query: url })).toMatch(/Queued/);
-    expect(await askWith(stack, owner, 'settings', { allowed: false }, 'duplicates')).toMatch(/Duplicates: not allowed/);
+    expect(await askWith(stack, owner, 'settings', { allowed: false }, 'duplicates')).toMatch(
+      /Duplicates: not allowed/,
+    );
   });
 
   it('enforces the queue length and the per-member limit', async () => {
     expect(await askWith(stack, owner, 'settings', { length: 2 }, 'max-queue')).toMatch(/Max queue length: 2/);
     expect(await stack.ask(alice, 'play', { query: await tone(stack, 450) })).toMatch(/Queued .* #2/);
-    expect(await stack.ask(alice, 'play', { query: await tone(stack, 460) })).toMatch(/❌ The queue is full\. \(2 tracks at most\.\)/);
+    expect(await stack.ask(alice, 'play', { query: await tone(stack, 460) })).toMatch(
+      /❌ The queue is full\. \(2 tracks at most\.\)/,
+    );
     expect(await askWith(stack, owner, 'settings', { length: 500 }, 'max-queue')).toMatch(/Max queue length: 500/);
     // alice has the playing track and two upcoming: three live entries.
     expect(await askWith(stack, owner, 'settings', { limit: 3 }, 'max-per-user')).toMatch(/Max tracks per member: 3/);
-    expect(await stack.ask(alice, 'play', { query: await tone(stack, 470) })).toMatch(/❌ You already have 3 tracks queued/);
+    expect(await stack.ask(alice, 'play', { query: await tone(stack, 470) })).toMatch(
+      /❌ You already have 3 tracks queued/,
+    );
     stack.join(bob);
     expect(await stack.ask(bob, 'play', { query: await tone(stack, 480) })).toMatch(/Queued/);
-    expect(await askWith(stack, owner, 'settings', { limit: 0 }, 'max-per-user')).toMatch(/Max tracks per member: no limit/);
+    expect(await askWith(stack, owner, 'settings', { limit: 0 }, 'max-per-user')).toMatch(
+      /Max tracks per member: no limit/,
+    );
     expect(await stack.ask(alice, 'play', { query: await tone(stack, 470) })).toMatch(/Queued/);
   });
 });
@@ -99,13 +118,16 @@ describe('limits', () => {
 describe('/settings', () => {
   it('sets and shows every setting', async () => {
     const dj = stack.discord.world.addRole(g, 'DJ', 0n).id;
-    const set = (sub: string, options: Parameters<typeof askWith>[3]) => askWith(stack, owner, 'settings', options, sub);
+    const set = (sub: string, options: Parameters<typeof askWith>[3]) =>
+      askWith(stack, owner, 'settings', options, sub);
     expect(await set('dj-role', [{ name: 'role', type: ROLE_OPTION, value: dj }])).toContain(`DJ role: <@&${dj}>`);
     expect(await set('dj-role', {})).toMatch(/DJ role: none/);
-    expect(await set('dj-role', [{ name: 'role', type: ROLE_OPTION, value: '123' }])).toMatch(/❌ .*I can't find that role in this server/);
-    expect(await set('announce-channel', [{ name: 'channel', type: CHANNEL_OPTION, value: stack.textChannelId }])).toContain(
-      `Announce channel: <#${stack.textChannelId}>`,
+    expect(await set('dj-role', [{ name: 'role', type: ROLE_OPTION, value: '123' }])).toMatch(
+      /❌ .*I can't find that role in this server/,
     );
+    expect(
+      await set('announce-channel', [{ name: 'channel', type: CHANNEL_OPTION, value: stack.textChannelId }]),
+    ).toContain(`Announce channel: <#${stack.textChannelId}>`);
     expect(await set('announce-channel', {})).toMatch(/Announce channel: where the queue was started/);
     expect(await set('announce', { enabled: false })).toMatch(/Now-playing messages: off/);
     expect(await set('announce', { enabled: true })).toMatch(/Now-playing messages: on/);

@@ -45,7 +45,11 @@ export async function askWith(
   subcommand?: string,
 ): Promise<string> {
   const handle = stack.discord.sendCommand({
-    guildId: stack.guildId, userId, name, options: options as OptionShorthand, ...(subcommand ? { subcommand } : {}),
+    guildId: stack.guildId,
+    userId,
+    name,
+    options: options as OptionShorthand,
+    ...(subcommand ? { subcommand } : {}),
   });
   return (await handle.reply(undefined, 20_000)).content ?? '';
 }
@@ -55,7 +59,9 @@ export const CHANNEL_OPTION = 7;
 
 /** Mean loudness of the audible audio that arrived in [from, to] (performance.now() times). */
 export function meanRms(stack: Stack, from: number, to: number): number {
-  const packets = stack.discord.voice.packets(stack.guildId).filter((p) => p.arrivalMs >= from && p.arrivalMs <= to && p.audible);
+  const packets = stack.discord.voice
+    .packets(stack.guildId)
+    .filter((p) => p.arrivalMs >= from && p.arrivalMs <= to && p.audible);
   if (packets.length === 0) return 0;
   return packets.reduce((sum, p) => sum + p.rms, 0) / packets.length;
 }
@@ -69,7 +75,9 @@ export function expectCleanMessages(stack: Stack): void {
   const written = stack.discord.messages.snapshots.filter((s) => s.source !== 'interaction-deferred');
   expect(written.length).toBeGreaterThan(0);
   for (const message of written) {
-    expect(message.allowedMentions, `allowed_mentions on ${message.source}: ${message.content}`).toMatchObject({ parse: [] });
+    expect(message.allowedMentions, `allowed_mentions on ${message.source}: ${message.content}`).toMatchObject({
+      parse: [],
+    });
     expect(message.content, 'no internals in user-facing text').not.toMatch(STACK_TRACE);
   }
 }

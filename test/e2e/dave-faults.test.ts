@@ -54,7 +54,10 @@ describe('DAVE faults on the bot side', () => {
     await waitForTransition(s, mark, (t) => t.kind === 'commit' && t.added.includes(s.users.bob));
     await s.bot.waitForLog('test fault: commit ignored', 10_000);
     await s.discord.voice.recorder.feed.waitFor(
-      () => (s.discord.voice.daveViolations().some((v) => v.listener === s.users.bob && v.kind === 'undecryptable') ? true : undefined),
+      () =>
+        s.discord.voice.daveViolations().some((v) => v.listener === s.users.bob && v.kind === 'undecryptable')
+          ? true
+          : undefined,
       10_000,
       () => `undecryptable frames for bob: ${JSON.stringify(media(s).stats)}`,
     );
@@ -65,9 +68,13 @@ describe('DAVE faults on the bot side', () => {
     const url = await s.media.tone({ hz: 520, seconds: 5, format: 'ogg' });
     const reply = await s.ask(s.users.alice, 'play', { query: url }, 30_000);
     expect(reply).toContain(ERRORS.VOICE_E2EE_REQUIRED);
-    const log = await s.bot.waitForLog((l) => /DAVE end-to-end encryption is required \(close 4017\)/.test(String(l.json?.msg)));
+    const log = await s.bot.waitForLog((l) =>
+      /DAVE end-to-end encryption is required \(close 4017\)/.test(String(l.json?.msg)),
+    );
     expect(log.json?.level).toBeGreaterThanOrEqual(50);
-    expect(s.discord.voice.connections(s.guildId).every((c) => c.closeCode === 4017 || c.closedAt === undefined)).toBe(true);
+    expect(s.discord.voice.connections(s.guildId).every((c) => c.closeCode === 4017 || c.closedAt === undefined)).toBe(
+      true,
+    );
     const joins = voiceJoins(s);
     expect(joins).toBeLessThanOrEqual(2);
     // Given time, a looping client would keep rejoining; this one stays out.
@@ -78,7 +85,9 @@ describe('DAVE faults on the bot side', () => {
 
   it('a client that cannot load davey: voice disabled with one log line, members told why, no join attempted', async () => {
     const s = await faultyStack('no-davey');
-    await s.bot.waitForLog((l) => /voice disabled: @discordjs\/voice could not load @snazzah\/davey/.test(String(l.json?.msg)));
+    await s.bot.waitForLog((l) =>
+      /voice disabled: @discordjs\/voice could not load @snazzah\/davey/.test(String(l.json?.msg)),
+    );
     const url = await s.media.tone({ hz: 520, seconds: 5, format: 'ogg' });
     expect(await s.ask(s.users.alice, 'play', { query: url })).toContain(ERRORS.VOICE_E2EE_UNAVAILABLE);
     expect(await s.ask(s.users.alice, 'play', { query: url })).toContain(ERRORS.VOICE_E2EE_UNAVAILABLE);

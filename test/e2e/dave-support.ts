@@ -16,27 +16,48 @@ export function media(stack: Stack): DaveMediaSession {
 }
 
 /** Waits for the first transition after `since` matching `match` to execute; returns it. */
-export function waitForTransition(stack: Stack, since: number, match: (t: DaveTransitionRecord) => boolean, timeoutMs = 15_000): Promise<DaveTransitionRecord> {
+export function waitForTransition(
+  stack: Stack,
+  since: number,
+  match: (t: DaveTransitionRecord) => boolean,
+  timeoutMs = 15_000,
+): Promise<DaveTransitionRecord> {
   return stack.discord.voice.recorder.feed.waitFor(
-    () => stack.discord.voice.dave.get(stack.guildId)?.transitions.find((t) => t.preparedAt >= since && t.executedAt !== undefined && match(t)),
+    () =>
+      stack.discord.voice.dave
+        .get(stack.guildId)
+        ?.transitions.find((t) => t.preparedAt >= since && t.executedAt !== undefined && match(t)),
     timeoutMs,
-    () => `a DAVE transition after the mark: ${JSON.stringify(stack.discord.voice.dave.get(stack.guildId)?.transitions.map((t) => ({ ...t, epoch: String(t.epoch) })) ?? [])}`,
+    () =>
+      `a DAVE transition after the mark: ${JSON.stringify(stack.discord.voice.dave.get(stack.guildId)?.transitions.map((t) => ({ ...t, epoch: String(t.epoch) })) ?? [])}`,
   );
 }
 
 /** Waits until `userId` has decrypted at least `frames` frames that arrived after `since`. */
-export function waitForHeard(stack: Stack, userId: string, since: number, frames = 25, timeoutMs = 15_000): Promise<number> {
+export function waitForHeard(
+  stack: Stack,
+  userId: string,
+  since: number,
+  frames = 25,
+  timeoutMs = 15_000,
+): Promise<number> {
   return stack.discord.voice.recorder.feed.waitFor(
     () => {
-      const heard = stack.discord.voice.dave.get(stack.guildId)?.heard.get(userId)?.filter((t) => t >= since) ?? [];
+      const heard =
+        stack.discord.voice.dave
+          .get(stack.guildId)
+          ?.heard.get(userId)
+          ?.filter((t) => t >= since) ?? [];
       return heard.length >= frames ? heard[0] : undefined;
     },
     timeoutMs,
     () => {
       const m = stack.discord.voice.dave.get(stack.guildId);
       const packets = stack.discord.voice.packets(stack.guildId).filter((p) => p.arrivalMs >= since);
-      return `${frames} frames decrypted by ${userId}: ${packets.length} recorded since (${packets.filter((p) => p.audible).length} audible); ` +
-        `session ${m ? JSON.stringify({ stats: { ...m.stats, violations: m.stats.violations.length }, secured: m.secured(userId), tree: m.gateway.tree, heard: m.heard.get(userId)?.length, errors: m.listeners.get(userId)?.errors }) : 'none'}`;
+      return (
+        `${frames} frames decrypted by ${userId}: ${packets.length} recorded since (${packets.filter((p) => p.audible).length} audible); ` +
+        `session ${m ? JSON.stringify({ stats: { ...m.stats, violations: m.stats.violations.length }, secured: m.secured(userId), tree: m.gateway.tree, heard: m.heard.get(userId)?.length, errors: m.listeners.get(userId)?.errors }) : 'none'}`
+      );
     },
   );
 }

@@ -36,7 +36,9 @@ beforeAll(async () => {
 afterAll(async () => {
   if (gaps.length > 0) {
     const values = gaps.map((x) => x.gapMs);
-    console.log(`DAVE transition gaps (alice): ${JSON.stringify(gaps)}; p50 ${percentile(values, 0.5)} ms, max ${Math.max(...values)} ms`);
+    console.log(
+      `DAVE transition gaps (alice): ${JSON.stringify(gaps)}; p50 ${percentile(values, 0.5)} ms, max ${Math.max(...values)} ms`,
+    );
   }
   await stack?.close();
 });
@@ -61,11 +63,18 @@ describe('DAVE v1 end to end', () => {
 
   it('listeners join and leave mid-track: each is a new epoch, nobody misses a frame after it', async () => {
     const { bob, carol } = stack.users;
-    const steps: Array<[string, () => void, (t: { added: string[]; removed: string[] }) => boolean, string | undefined]> = [
+    const steps: Array<
+      [string, () => void, (t: { added: string[]; removed: string[] }) => boolean, string | undefined]
+    > = [
       ['bob joins', () => stack.join(bob), (t) => t.added.includes(bob), bob],
       ['carol joins', () => stack.join(carol), (t) => t.added.includes(carol), carol],
       ['bob leaves', () => stack.discord.setUserVoiceChannel(g, bob, null), (t) => t.removed.includes(bob), undefined],
-      ['carol leaves', () => stack.discord.setUserVoiceChannel(g, carol, null), (t) => t.removed.includes(carol), undefined],
+      [
+        'carol leaves',
+        () => stack.discord.setUserVoiceChannel(g, carol, null),
+        (t) => t.removed.includes(carol),
+        undefined,
+      ],
     ];
     for (const [what, act, match, joiner] of steps) {
       const mark = performance.now();
@@ -76,7 +85,8 @@ describe('DAVE v1 end to end', () => {
         expect(first - t.executedAt!, `${what}: first decrypted frame soon after the transition`).toBeLessThan(1000);
       }
       expect(await gapAcross(what, t), `${what}: alice's audio gap across the transition`).toBeLessThan(300);
-      for (const [id, listener] of media(stack).listeners) expect(listener.session.ownLeafIndex).toBe(media(stack).gateway.leafOf(id));
+      for (const [id, listener] of media(stack).listeners)
+        expect(listener.session.ownLeafIndex).toBe(media(stack).gateway.leafOf(id));
     }
     expect(stack.discord.voice.daveViolations()).toEqual([]);
     expect(media(stack).gateway.rejectedCommits.filter((r) => !r.reason.startsWith('stale'))).toEqual([]);
@@ -107,12 +117,19 @@ describe('DAVE v1 end to end', () => {
     session.gateway.corruptNextCommitTo(bot);
     const mark = performance.now();
     stack.join(bob);
-    await stack.discord.voice.recorder.feed.waitFor(() => session.gateway.invalidReports.find((r) => r.userId === bot), 15_000, () => 'op 31 from the bot');
+    await stack.discord.voice.recorder.feed.waitFor(
+      () => session.gateway.invalidReports.find((r) => r.userId === bot),
+      15_000,
+      () => 'op 31 from the bot',
+    );
     const readded = await waitForTransition(stack, mark, (x) => x.kind === 'commit' && x.added.includes(bot), 20_000);
     await waitForHeard(stack, bob, readded.executedAt! + 300, 25);
     await waitForHeard(stack, stack.users.alice, readded.executedAt! + 300, 25);
     const recovery = { preparedAt: mark, executedAt: readded.executedAt! };
-    gaps.push({ what: 'invalid commit recovery (whole)', gapMs: Math.round(longestGap(session, stack.users.alice, mark, readded.executedAt! + 1000)) });
+    gaps.push({
+      what: 'invalid commit recovery (whole)',
+      gapMs: Math.round(longestGap(session, stack.users.alice, mark, readded.executedAt! + 1000)),
+    });
     expect(recovery.executedAt - recovery.preparedAt).toBeLessThan(15_000);
     expect(stack.discord.voice.daveViolations()).toEqual([]);
     stack.discord.setUserVoiceChannel(g, bob, null);
@@ -147,7 +164,15 @@ describe('DAVE v1 end to end', () => {
     let mark = performance.now();
     stack.discord.voice.closeVoice(g, 4015);
     await stack.discord.voice.recorder.feed.waitFor(
-      () => stack.discord.voice.packets(g).find((p) => p.arrivalMs > mark && p.audible && stack.discord.voice.connections(g).find((c) => c.id === p.connectionId)?.resumed),
+      () =>
+        stack.discord.voice
+          .packets(g)
+          .find(
+            (p) =>
+              p.arrivalMs > mark &&
+              p.audible &&
+              stack.discord.voice.connections(g).find((c) => c.id === p.connectionId)?.resumed,
+          ),
       15_000,
       () => 'audio on the resumed connection',
     );
@@ -158,7 +183,10 @@ describe('DAVE v1 end to end', () => {
     mark = performance.now();
     stack.discord.voice.closeVoice(g, 4006);
     await stack.discord.voice.recorder.feed.waitFor(
-      () => (stack.discord.voice.dave.get(g) !== before && stack.discord.voice.dave.get(g)?.secured(stack.users.alice) ? true : undefined),
+      () =>
+        stack.discord.voice.dave.get(g) !== before && stack.discord.voice.dave.get(g)?.secured(stack.users.alice)
+          ? true
+          : undefined,
       20_000,
       () => 'a new DAVE group after 4006',
     );

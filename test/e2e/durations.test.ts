@@ -33,7 +33,9 @@ describe('durations of direct HTTP files', () => {
     const url = await stack.media.tone({ hz: 523, seconds: 7, format: 'ogg' });
     const reply = await playPaused(url);
     expect(reply).toMatch(/Started .*`0:07`/);
-    const tailRequests = stack.media.requests.filter((r) => r.path === new URL(url).pathname && r.headers.range === 'bytes=-65536');
+    const tailRequests = stack.media.requests.filter(
+      (r) => r.path === new URL(url).pathname && r.headers.range === 'bytes=-65536',
+    );
     expect(tailRequests).toHaveLength(1);
     expect(await stack.ask(stack.users.alice, 'nowplaying')).toMatch(/`0:0\d \/ 0:07`/);
     const seek = await stack.ask(stack.users.alice, 'seek', { position: '0:30' });

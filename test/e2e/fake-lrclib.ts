@@ -40,17 +40,22 @@ export class FakeLrclib {
       if (url.pathname === '/api/get') {
         const track = url.searchParams.get('track_name')?.toLowerCase();
         const artist = url.searchParams.get('artist_name')?.toLowerCase();
-        if (!track || !artist) return send(400, { code: 400, name: 'QueryParseError', message: 'missing field `track_name`' });
+        if (!track || !artist)
+          return send(400, { code: 400, name: 'QueryParseError', message: 'missing field `track_name`' });
         const duration = url.searchParams.get('duration');
         const found = this.records.find(
-          (r) => r.trackName.toLowerCase() === track && r.artistName.toLowerCase() === artist &&
+          (r) =>
+            r.trackName.toLowerCase() === track &&
+            r.artistName.toLowerCase() === artist &&
             (duration === null || Math.abs(r.duration - Number(duration)) <= 2),
         );
         return found ? send(200, shape(found)) : send(404, NOT_FOUND);
       }
       if (url.pathname === '/api/search') {
         const words = (url.searchParams.get('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-        const hits = this.records.filter((r) => words.every((w) => `${r.trackName} ${r.artistName}`.toLowerCase().includes(w)));
+        const hits = this.records.filter((r) =>
+          words.every((w) => `${r.trackName} ${r.artistName}`.toLowerCase().includes(w)),
+        );
         return send(200, hits.slice(0, 20).map(shape));
       }
       send(404, { code: 404, name: 'NotFound', message: 'Not found' });

@@ -16,19 +16,29 @@ export class FakePotProvider {
   constructor() {
     this.server = createServer((req, res) => {
       let raw = '';
-      req.setEncoding('utf8').on('data', (c: string) => (raw += c)).on('end', () => {
-        const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
-        const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-        this.requests.push({ method: req.method ?? 'GET', path, body });
-        const send = (status: number, json: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
-        if (req.method === 'GET' && path === '/ping') return send(200, { server_uptime: (Date.now() - this.started) / 1000, version: '2.0.2' });
-        if (req.method === 'POST' && path === '/get_pot') {
-          if (body?.['visitor_data']) return send(400, { error: 'visitor_data is deprecated, use content_binding instead' });
-          const contentBinding = String(body?.['content_binding'] ?? '');
-          return send(200, { poToken: `MnfakePoToken${contentBinding.length}`, contentBinding, expiresAt: new Date(Date.now() + 6 * 3_600_000).toISOString() });
-        }
-        send(404, { error: 'not found' });
-      });
+      req
+        .setEncoding('utf8')
+        .on('data', (c: string) => (raw += c))
+        .on('end', () => {
+          const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+          const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+          this.requests.push({ method: req.method ?? 'GET', path, body });
+          const send = (status: number, json: unknown) =>
+            res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+          if (req.method === 'GET' && path === '/ping')
+            return send(200, { server_uptime: (Date.now() - this.started) / 1000, version: '2.0.2' });
+          if (req.method === 'POST' && path === '/get_pot') {
+            if (body?.['visitor_data'])
+              return send(400, { error: 'visitor_data is deprecated, use content_binding instead' });
+            const contentBinding = String(body?.['content_binding'] ?? '');
+            return send(200, {
+              poToken: `MnfakePoToken${contentBinding.length}`,
+              contentBinding,
+              expiresAt: new Date(Date.now() + 6 * 3_600_000).toISOString(),
+            });
+          }
+          send(404, { error: 'not found' });
+        });
     });
   }
 

@@ -13,7 +13,6 @@ let stack: Stack;
 let g: string;
 let port: number;
 
-
 async function expectAlive(): Promise<void> {
   expect(stack.bot.exitInfo, 'the bot process is still running').toBeUndefined();
   expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
@@ -28,7 +27,8 @@ async function expectContinuousAudio(from: number, maxGapMs = 300): Promise<void
   const packets = stack.discord.voice.packets(g).filter((p) => p.arrivalMs >= from && p.audible);
   expect(packets.length).toBeGreaterThan(((performance.now() - from) / 20) * 0.8);
   let worst = 0;
-  for (let i = 1; i < packets.length; i += 1) worst = Math.max(worst, packets[i]!.arrivalMs - packets[i - 1]!.arrivalMs);
+  for (let i = 1; i < packets.length; i += 1)
+    worst = Math.max(worst, packets[i]!.arrivalMs - packets[i - 1]!.arrivalMs);
   expect(worst, 'longest silence while the gateway was down (ms)').toBeLessThan(maxGapMs);
 }
 
@@ -40,7 +40,9 @@ async function expectContinuousAudio(from: number, maxGapMs = 300): Promise<void
 async function waitForReconnect(since: number, timeoutMs = 20_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    const back = stack.discord.gateway.dispatches.some((d) => (d.t === 'READY' || d.t === 'RESUMED') && d.at > since && d.delivered);
+    const back = stack.discord.gateway.dispatches.some(
+      (d) => (d.t === 'READY' || d.t === 'RESUMED') && d.at > since && d.delivered,
+    );
     if (back && stack.discord.gateway.isReady) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -127,7 +129,10 @@ describe('REST faults', () => {
     const url = await stack.media.tone({ hz: 930, seconds: 30, format: 'ogg' });
     const cmd = stack.command(stack.users.alice, 'play', { query: url });
     await cmd.deferral();
-    await stack.bot.waitForLog((l) => l.json?.msg === 'could not edit deferred reply' && l.at > cmd.dispatchedAt, 30_000);
+    await stack.bot.waitForLog(
+      (l) => l.json?.msg === 'could not edit deferred reply' && l.at > cmd.dispatchedAt,
+      30_000,
+    );
     stack.discord.rest.clearFaults();
     await expectAlive();
     // Nothing was lost: the track went into the queue although its reply could not be shown.
@@ -135,7 +140,11 @@ describe('REST faults', () => {
   });
 
   it('never logged an uncaught exception or unhandled rejection, and every message stayed clean', () => {
-    expect(stack.bot.logs.filter((l) => /uncaught exception|unhandled promise rejection/.test(String(l.json?.msg ?? l.line))).map((l) => l.line)).toEqual([]);
+    expect(
+      stack.bot.logs
+        .filter((l) => /uncaught exception|unhandled promise rejection/.test(String(l.json?.msg ?? l.line)))
+        .map((l) => l.line),
+    ).toEqual([]);
     expectCleanMessages(stack);
   });
 });

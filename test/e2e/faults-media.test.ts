@@ -18,7 +18,6 @@ let port: number;
 let evil: Server;
 let evilHost: string;
 
-
 /**
  * Serves tone files broken on purpose, dripped at twice real time (so the break happens during playback,
  * not while the bot is still opening the URL): `/garbage/<spec>` is the real file for its first 40 % and
@@ -34,9 +33,15 @@ async function startEvilServer(): Promise<void> {
     void toneFile(spec).then((path) => {
       const file = readFileSync(path);
       const good = Math.floor(file.length * 0.4);
-      res.writeHead(200, { 'content-type': spec.format === 'ogg' ? 'audio/ogg' : 'audio/mpeg', 'content-length': file.length });
-      const body = kind === 'garbage' ? Buffer.concat([file.subarray(0, good), randomBytes(file.length - good)]) : file.subarray(0, good);
-      const chunk = Math.ceil((file.length / spec.seconds) * 2 / 10);
+      res.writeHead(200, {
+        'content-type': spec.format === 'ogg' ? 'audio/ogg' : 'audio/mpeg',
+        'content-length': file.length,
+      });
+      const body =
+        kind === 'garbage'
+          ? Buffer.concat([file.subarray(0, good), randomBytes(file.length - good)])
+          : file.subarray(0, good);
+      const chunk = Math.ceil(((file.length / spec.seconds) * 2) / 10);
       let offset = 0;
       const timer = setInterval(() => {
         if (res.destroyed) return void clearInterval(timer);
@@ -64,19 +69,27 @@ async function playWithNext(first: string, firstHz: number, nextHz: number): Pro
   const play = stack.command(stack.users.alice, 'play', { query: first });
   expect((await play.reply(undefined, 20_000)).content).toMatch(/Started/);
   expect(await stack.ask(stack.users.alice, 'play', { query: next })).toMatch(/Queued/);
-  await stack.discord.voice.waitForFrequency(g, firstHz, { toleranceHz: 5, since: play.dispatchedAt, timeoutMs: 15_000 });
+  await stack.discord.voice.waitForFrequency(g, firstHz, {
+    toleranceHz: 5,
+    since: play.dispatchedAt,
+    timeoutMs: 15_000,
+  });
   return play.dispatchedAt;
 }
 
 /** Channel messages (not command replies) posted since `since`. */
 function noticesSince(since: number): string[] {
-  return stack.discord.messages.snapshots.filter((s) => s.at >= since && s.interactionId === undefined && s.source === 'channel-create').map((s) => s.content);
+  return stack.discord.messages.snapshots
+    .filter((s) => s.at >= since && s.interactionId === undefined && s.source === 'channel-create')
+    .map((s) => s.content);
 }
 
 /** The bot's ffmpeg children (from /proc: the bot's threads' children whose command is ffmpeg). */
 function ffmpegChildren(): number[] {
   const pid = stack.bot.pid!;
-  const children = readdirSync(`/proc/${pid}/task`).flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+  );
   return children.filter((child) => {
     try {
       return readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'ffmpeg';
@@ -147,7 +160,10 @@ describe('ffmpeg dies', () => {
     expect(victims.length).toBe(1);
     const killedAt = performance.now();
     process.kill(victims[0]!, 'SIGKILL');
-    const reopened = await stack.bot.waitForLog((l) => l.json?.msg === 'stream failed mid-track; reopening' && l.at >= killedAt, 10_000);
+    const reopened = await stack.bot.waitForLog(
+      (l) => l.json?.msg === 'stream failed mid-track; reopening' && l.at >= killedAt,
+      10_000,
+    );
     expect(String((reopened.json?.err as { message?: string } | undefined)?.message)).toMatch(/ffmpeg was killed/);
     // The killed ffmpeg's buffered tail was dropped, so 480 Hz from now on comes from its replacement.
     await stack.discord.voice.waitForFrequency(g, 480, { toleranceHz: 5, since: reopened.at + 200, timeoutMs: 15_000 });
@@ -160,7 +176,11 @@ describe('ffmpeg dies', () => {
   }, 90_000);
 
   it('never logged an uncaught exception or unhandled rejection, and every message stayed clean', () => {
-    expect(stack.bot.logs.filter((l) => /uncaught exception|unhandled promise rejection/.test(String(l.json?.msg ?? l.line))).map((l) => l.line)).toEqual([]);
+    expect(
+      stack.bot.logs
+        .filter((l) => /uncaught exception|unhandled promise rejection/.test(String(l.json?.msg ?? l.line)))
+        .map((l) => l.line),
+    ).toEqual([]);
     expectCleanMessages(stack);
   });
 });

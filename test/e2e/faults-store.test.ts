@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, startMediaServer, startOfflineDiscord, type BotProcess, type MediaServer, type OfflineDiscord } from '../offline-discord/index.js';
+import {
+  startBot,
+  startMediaServer,
+  startOfflineDiscord,
+  type BotProcess,
+  type MediaServer,
+  type OfflineDiscord,
+} from '../offline-discord/index.js';
 import { startStack, type Stack, freePort } from './harness.js';
 
 /**
@@ -19,7 +26,6 @@ let g: string;
 let port: number;
 /** When the first track was first heard (its position 0). */
 let firstHeardAt: number;
-
 
 interface StoreCheck {
   ready: boolean;
@@ -37,7 +43,11 @@ async function expectAlive(bot: BotProcess = stack.bot, httpPort = port): Promis
   expect((await fetch(`http://127.0.0.1:${httpPort}/healthz`)).status).toBe(200);
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -51,7 +61,9 @@ const sqlitePath = () => join(stack.bot.dataDir, 'tunebot.sqlite');
 
 /** Queues a tone (a queue change: the session is saved at once). */
 async function queueTone(hz: number): Promise<string> {
-  return stack.ask(stack.users.alice, 'play', { query: `${await stack.media.tone({ hz, seconds: 120, format: 'ogg' })}?q=${hz}` });
+  return stack.ask(stack.users.alice, 'play', {
+    query: `${await stack.media.tone({ hz, seconds: 120, format: 'ogg' })}?q=${hz}`,
+  });
 }
 
 beforeAll(async () => {
@@ -98,7 +110,11 @@ describe('the SQLite file while the bot runs', () => {
     const killedAt = performance.now();
     await stack.bot.kill('SIGKILL');
     await stack.restart({ env: { HTTP_PORT: String(port) } });
-    const notice = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => m.at > killedAt && /I was restarted/.test(m.content), 20_000);
+    const notice = await stack.discord.waitForChannelMessage(
+      stack.textChannelId,
+      (m) => m.at > killedAt && /I was restarted/.test(m.content),
+      20_000,
+    );
     expect(notice.content).toMatch(/Picking up \*\*440.* at 0:\d\d with 2 more in the queue/);
     // Positions are checkpointed every 5 s: at most that much (plus a little) is replayed, nothing skipped.
     const reached = (killedAt - firstHeardAt) / 1000;
@@ -176,7 +192,11 @@ describe('DATA_DIR out of space', () => {
     discord.setUserVoiceChannel(guildId, alice, discord.world.voiceChannel(guildId, 'Music').id);
     const ask = async (hz: number) => {
       const url = `${await media!.tone({ hz, seconds: 60, format: 'ogg' })}?q=${hz}`;
-      return (await discord!.sendCommand({ guildId, userId: alice, name: 'play', options: { query: url } }).reply(undefined, 20_000)).content;
+      return (
+        await discord!
+          .sendCommand({ guildId, userId: alice, name: 'play', options: { query: url } })
+          .reply(undefined, 20_000)
+      ).content;
     };
     expect(await ask(450)).toMatch(/Started/);
     // Fill what is left of the 1 MB file system.

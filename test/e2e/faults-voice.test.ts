@@ -12,7 +12,6 @@ let stack: Stack;
 let g: string;
 let port: number;
 
-
 async function expectAlive(): Promise<void> {
   expect(stack.bot.exitInfo, 'the bot process is still running').toBeUndefined();
   expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
@@ -25,7 +24,12 @@ async function expectQueueKept(): Promise<void> {
 
 /** Audio at `hz` comes back within `ms` after `since`; returns how long it took. */
 async function expectAudioBack(hz: number, since: number, ms = 15_000): Promise<number> {
-  const heard = await stack.discord.voice.waitForFrequency(g, hz, { toleranceHz: 5, since, timeoutMs: ms, windowMs: 300 });
+  const heard = await stack.discord.voice.waitForFrequency(g, hz, {
+    toleranceHz: 5,
+    since,
+    timeoutMs: ms,
+    windowMs: 300,
+  });
   return heard.at - since;
 }
 
@@ -37,8 +41,13 @@ async function expectAudioBack(hz: number, since: number, ms = 15_000): Promise<
 async function expectAudioOnNewConnection(hz: number, since: number, ms = 15_000): Promise<number> {
   const deadline = performance.now() + ms;
   while (performance.now() < deadline) {
-    const fresh = stack.discord.voice.connections(g).filter((c) => c.openedAt > since && c.closedAt === undefined).map((c) => c.id);
-    const audible = stack.discord.voice.packets(g).filter((p) => p.arrivalMs > since && p.audible && fresh.includes(p.connectionId));
+    const fresh = stack.discord.voice
+      .connections(g)
+      .filter((c) => c.openedAt > since && c.closedAt === undefined)
+      .map((c) => c.id);
+    const audible = stack.discord.voice
+      .packets(g)
+      .filter((p) => p.arrivalMs > since && p.audible && fresh.includes(p.connectionId));
     if (audible.length >= 25) {
       const first = audible[0]!.arrivalMs;
       const heard = stack.discord.voice.frequencyBetween(g, first, audible.at(-1)!.arrivalMs);
@@ -47,7 +56,9 @@ async function expectAudioOnNewConnection(hz: number, since: number, ms = 15_000
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`no audio on a voice connection opened after the fault within ${ms} ms: ${JSON.stringify(stack.discord.voice.connections(g).map((c) => ({ id: c.id, opened: Math.round(c.openedAt - since), closed: c.closeCode, packets: c.packets })))}`);
+  throw new Error(
+    `no audio on a voice connection opened after the fault within ${ms} ms: ${JSON.stringify(stack.discord.voice.connections(g).map((c) => ({ id: c.id, opened: Math.round(c.openedAt - since), closed: c.closeCode, packets: c.packets })))}`,
+  );
 }
 
 beforeAll(async () => {
@@ -125,7 +136,9 @@ describe('kicked', () => {
     // @discordjs/voice waits up to 5 s for Discord to reconnect it (a move); the fake sends nothing more.
     const outcome = await Promise.race([
       stack.bot.waitForLog((l) => l.json?.msg === 'session ended' && l.at > at, 20_000).then(() => 'ended' as const),
-      stack.discord.voice.waitForFrequency(g, 620, { toleranceHz: 5, since: at + 6000, timeoutMs: 20_000 }).then(() => 'playing' as const),
+      stack.discord.voice
+        .waitForFrequency(g, 620, { toleranceHz: 5, since: at + 6000, timeoutMs: 20_000 })
+        .then(() => 'playing' as const),
     ]);
     expect(['ended', 'playing']).toContain(outcome);
     if (outcome === 'ended') endedAt.alone4014 = at;
@@ -139,13 +152,19 @@ describe('kicked', () => {
   it('a session ended by voice is explained in the text channel', () => {
     expect(Object.keys(endedAt).length).toBeGreaterThan(0);
     for (const [fault, at] of Object.entries(endedAt)) {
-      const notices = stack.discord.messages.snapshots.filter((m) => m.at > at && m.source === 'channel-create' && /disconnected|voice connection/.test(m.content));
+      const notices = stack.discord.messages.snapshots.filter(
+        (m) => m.at > at && m.source === 'channel-create' && /disconnected|voice connection/.test(m.content),
+      );
       expect(notices.length, `a notice after ${fault}`).toBeGreaterThan(0);
     }
   });
 
   it('never logged an uncaught exception or unhandled rejection, and every message stayed clean', () => {
-    expect(stack.bot.logs.filter((l) => /uncaught exception|unhandled promise rejection/.test(String(l.json?.msg ?? l.line))).map((l) => l.line)).toEqual([]);
+    expect(
+      stack.bot.logs
+        .filter((l) => /uncaught exception|unhandled promise rejection/.test(String(l.json?.msg ?? l.line)))
+        .map((l) => l.line),
+    ).toEqual([]);
     expectCleanMessages(stack);
   });
 });

@@ -8,5 +8,8 @@ import { join } from 'node:path';
 export function recordFigure(name: string, value: number): void {
   const dir = join(process.cwd(), '.tmp');
   mkdirSync(dir, { recursive: true });
-  appendFileSync(join(dir, 'e2e-figures.jsonl'), `${JSON.stringify({ name, value: Math.round(value * 10) / 10, at: Date.now() })}\n`);
+  appendFileSync(
+    join(dir, 'e2e-figures.jsonl'),
+    `${JSON.stringify({ name, value: Math.round(value * 10) / 10, at: Date.now() })}\n`,
+  );
 }

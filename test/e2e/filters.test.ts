@@ -31,7 +31,12 @@ afterAll(async () => {
 
 async function metric(series: string): Promise<number> {
   const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return Number(body.split('\n').find((l) => l.startsWith(`${series} `))?.slice(series.length + 1));
+  return Number(
+    body
+      .split('\n')
+      .find((l) => l.startsWith(`${series} `))
+      ?.slice(series.length + 1),
+  );
 }
 
 /** The elapsed part of /nowplaying's `m:ss / m:ss`, in seconds. */
@@ -49,7 +54,9 @@ async function positionAt(): Promise<{ seconds: number; at: number }> {
 
 /** Decoded PCM of every frame with content (not the silence frame) that arrived in [from, to]. */
 function pcmBetween(from: number, to: number): Int16Array {
-  const packets = stack.discord.voice.packets(g).filter((p) => p.arrivalMs >= from && p.arrivalMs <= to && !p.silence && p.pcm);
+  const packets = stack.discord.voice
+    .packets(g)
+    .filter((p) => p.arrivalMs >= from && p.arrivalMs <= to && !p.silence && p.pcm);
   return concatPcm(packets.map((p) => p.pcm!));
 }
 
@@ -57,14 +64,39 @@ function pcmBetween(from: number, to: number): Int16Array {
 async function switchTo(preset: string, hz: number): Promise<number> {
   const command = stack.command(alice, 'filter', { preset });
   expect((await command.reply()).content).toMatch(preset === 'off' ? /Filter off/ : /Filter set to/);
-  const heard = await stack.discord.voice.waitForFrequency(g, hz, { since: command.dispatchedAt, toleranceHz: 8, windowMs: 300, timeoutMs: 10_000 });
-  const audible = stack.discord.voice.packets(g).filter((p) => p.audible && p.arrivalMs >= command.dispatchedAt && p.arrivalMs <= heard.at + 600);
+  const heard = await stack.discord.voice.waitForFrequency(g, hz, {
+    since: command.dispatchedAt,
+    toleranceHz: 8,
+    windowMs: 300,
+    timeoutMs: 10_000,
+  });
+  const audible = stack.discord.voice
+    .packets(g)
+    .filter((p) => p.audible && p.arrivalMs >= command.dispatchedAt && p.arrivalMs <= heard.at + 600);
   const gap = longestGap(audible);
   // What this machine's load alone does to frame timing: the same measure over the 3 s before the command.
-  const jitter = longestGap(stack.discord.voice.packets(g).filter((p) => p.audible && p.arrivalMs >= command.dispatchedAt - 3_000 && p.arrivalMs < command.dispatchedAt));
+  const jitter = longestGap(
+    stack.discord.voice
+      .packets(g)
+      .filter((p) => p.audible && p.arrivalMs >= command.dispatchedAt - 3_000 && p.arrivalMs < command.dispatchedAt),
+  );
   recordFigure(`filter_switch_gap_ms ${preset}`, gap);
   recordFigure(`filter_switch_jitter_ms ${preset}`, jitter);
-  if (process.env.FILTER_DEBUG === '1') for (let i = 1; i < audible.length; i += 1) if (audible[i]!.arrivalMs - audible[i - 1]!.arrivalMs > 60) console.log('GAP', preset, audible[i - 1]!.arrivalMs - command.dispatchedAt, audible[i]!.arrivalMs - command.dispatchedAt, heard.at - command.dispatchedAt, stack.discord.voice.packets(g).filter((p) => p.arrivalMs > audible[i - 1]!.arrivalMs && p.arrivalMs < audible[i]!.arrivalMs).map((p) => `${Math.round(p.arrivalMs - command.dispatchedAt)}:${p.silence ? 'S' : p.rms.toFixed(4)}`).join(' '));
+  if (process.env.FILTER_DEBUG === '1')
+    for (let i = 1; i < audible.length; i += 1)
+      if (audible[i]!.arrivalMs - audible[i - 1]!.arrivalMs > 60)
+        console.log(
+          'GAP',
+          preset,
+          audible[i - 1]!.arrivalMs - command.dispatchedAt,
+          audible[i]!.arrivalMs - command.dispatchedAt,
+          heard.at - command.dispatchedAt,
+          stack.discord.voice
+            .packets(g)
+            .filter((p) => p.arrivalMs > audible[i - 1]!.arrivalMs && p.arrivalMs < audible[i]!.arrivalMs)
+            .map((p) => `${Math.round(p.arrivalMs - command.dispatchedAt)}:${p.silence ? 'S' : p.rms.toFixed(4)}`)
+            .join(' '),
+        );
   // ~0 on a quiet machine: the old stream plays on until the new one takes over, so no gap beyond ~100 ms more.
   expect(gap).toBeLessThan(Math.max(jitter, 60) + 150);
   const latency = heard.at - command.dispatchedAt;
@@ -74,7 +106,8 @@ async function switchTo(preset: string, hz: number): Promise<number> {
 
 function longestGap(packets: readonly { arrivalMs: number }[]): number {
   let gap = 0;
-  for (let i = 1; i < packets.length; i += 1) gap = Math.max(gap, packets[i]!.arrivalMs - packets[i - 1]!.arrivalMs - 20);
+  for (let i = 1; i < packets.length; i += 1)
+    gap = Math.max(gap, packets[i]!.arrivalMs - packets[i - 1]!.arrivalMs - 20);
   return gap;
 }
 
@@ -111,7 +144,9 @@ describe('/filter', () => {
     await sleep(4_000);
     const p2 = await positionAt();
     // Track time runs 1.25× the playback: 20 ms frames received between the two readings, at 1.25.
-    const frames = stack.discord.voice.packets(g).filter((p) => !p.silence && p.arrivalMs >= p1.at && p.arrivalMs < p2.at).length;
+    const frames = stack.discord.voice
+      .packets(g)
+      .filter((p) => !p.silence && p.arrivalMs >= p1.at && p.arrivalMs < p2.at).length;
     const expected = frames * 0.02 * 1.25;
     expect(Math.abs(p2.seconds - p1.seconds - expected)).toBeLessThan(1.3);
     expect(p2.seconds - p1.seconds).toBeGreaterThan(frames * 0.02 + 0.2); // more than at 1×

@@ -26,7 +26,9 @@ afterAll(async () => {
 
 /** Every version of bot messages posted to the channel (not interaction replies) since `mark`. */
 const channelPosts = (since: number): MessageSnapshot[] =>
-  stack.discord.messages.snapshots.filter((s) => s.at >= since && s.interactionId === undefined && s.channelId === stack.textChannelId);
+  stack.discord.messages.snapshots.filter(
+    (s) => s.at >= since && s.interactionId === undefined && s.channelId === stack.textChannelId,
+  );
 
 const playerVersions = (since: number, hz: number) =>
   channelPosts(since).filter((s) => s.content.includes(`Now playing: **${hz}\\-`));
@@ -54,7 +56,9 @@ describe('refusals are private', () => {
     expect(reply.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(reply.content).toMatch(/^❌ /);
     // The public "thinking…" placeholder is gone: nobody else sees the failure.
-    const placeholder = stack.discord.messages.snapshots.find((s) => s.interactionId === reply.interactionId && s.source === 'interaction-deferred');
+    const placeholder = stack.discord.messages.snapshots.find(
+      (s) => s.interactionId === reply.interactionId && s.source === 'interaction-deferred',
+    );
     expect(placeholder && stack.discord.messages.get(placeholder.messageId)).toBeUndefined();
   });
 
@@ -79,8 +83,16 @@ describe('one player message per session', () => {
     const first = await stack.ask(alice, 'play', { query: a });
     expect(first).toMatch(/^▶️ Started \*\*620\\-2\*\*/);
     expect(await stack.ask(alice, 'play', { query: b })).toMatch(/^➕ Queued \*\*720\\-60\*\* `1:00` at position #1/);
-    const shownA = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => m.at >= mark && m.content.includes('Now playing: **620\\-2'), 15_000);
-    const shownB = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => m.at >= mark && m.content.includes('Now playing: **720\\-60'), 15_000);
+    const shownA = await stack.discord.waitForChannelMessage(
+      stack.textChannelId,
+      (m) => m.at >= mark && m.content.includes('Now playing: **620\\-2'),
+      15_000,
+    );
+    const shownB = await stack.discord.waitForChannelMessage(
+      stack.textChannelId,
+      (m) => m.at >= mark && m.content.includes('Now playing: **720\\-60'),
+      15_000,
+    );
     expect(shownB.messageId).toBe(shownA.messageId);
     expect(shownB.source).toBe('channel-edit');
     expect(buttonsOf(shownB)).toHaveLength(5);
@@ -96,7 +108,10 @@ describe('one player message per session', () => {
     const mark = performance.now();
     const idle = await stack.ask(alice, 'stop');
     expect(idle).toMatch(/Stopped/);
-    const last = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => m.at >= mark && /Nothing is playing/.test(m.content));
+    const last = await stack.discord.waitForChannelMessage(
+      stack.textChannelId,
+      (m) => m.at >= mark && /Nothing is playing/.test(m.content),
+    );
     expect(last.source).toBe('channel-edit');
     expect(buttonsOf(last)).toEqual([]);
   });
@@ -105,11 +120,19 @@ describe('one player message per session', () => {
     const mark = performance.now();
     await stack.ask(alice, 'play', { query: await tone(stack, 630, 60, 'scroll-a') });
     await stack.ask(alice, 'play', { query: await tone(stack, 730, 60, 'scroll-b') });
-    const old = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => m.at >= mark && m.content.includes('Now playing: **630\\-60'), 15_000);
+    const old = await stack.discord.waitForChannelMessage(
+      stack.textChannelId,
+      (m) => m.at >= mark && m.content.includes('Now playing: **630\\-60'),
+      15_000,
+    );
     for (let i = 0; i < 6; i++) await stack.ask(alice, 'queue'); // six public replies below the player
     const skipped = performance.now();
     expect(await stack.ask(alice, 'skip')).toMatch(/Skipped/);
-    const fresh = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => m.at >= skipped && m.content.includes('Now playing: **730\\-60'), 15_000);
+    const fresh = await stack.discord.waitForChannelMessage(
+      stack.textChannelId,
+      (m) => m.at >= skipped && m.content.includes('Now playing: **730\\-60'),
+      15_000,
+    );
     expect(fresh.source).toBe('channel-create');
     expect(fresh.messageId).not.toBe(old.messageId);
     expect(stack.discord.messages.get(old.messageId)).toBeUndefined();

@@ -24,12 +24,20 @@ afterAll(async () => {
  * new tone was first heard (the switch lies in that window; anything else there is ordinary jitter).
  */
 async function measureGap(toHz: number, since: number): Promise<{ audible: number; transport: number }> {
-  const switched = await stack.discord.voice.waitForFrequency(g, toHz, { toleranceHz: 6, since, timeoutMs: 20_000, windowMs: 200 });
+  const switched = await stack.discord.voice.waitForFrequency(g, toHz, {
+    toleranceHz: 6,
+    since,
+    timeoutMs: 20_000,
+    windowMs: 200,
+  });
   const window = (p: { arrivalMs: number }) => p.arrivalMs >= switched.at - 2000 && p.arrivalMs <= switched.at;
   const capture = stack.discord.voice.capture(g, since);
   const audible = capture.audible().filter(window);
   // Transport: frames with content (not the F8 FF FE silence frame), however quiet they decode.
-  const sent = capture.audible().concat(capture.packets().filter((p) => !p.silence && !p.audible)).filter(window);
+  const sent = capture
+    .audible()
+    .concat(capture.packets().filter((p) => !p.silence && !p.audible))
+    .filter(window);
   sent.sort((a, b) => a.arrivalMs - b.arrivalMs);
   expect(audible.length).toBeGreaterThan(20);
   return { audible: longestGap(audible), transport: longestGap(sent) };
@@ -37,7 +45,8 @@ async function measureGap(toHz: number, since: number): Promise<{ audible: numbe
 
 function longestGap(packets: readonly { arrivalMs: number }[]): number {
   let gap = 0;
-  for (let i = 1; i < packets.length; i += 1) gap = Math.max(gap, (packets[i]?.arrivalMs ?? 0) - (packets[i - 1]?.arrivalMs ?? 0) - 20);
+  for (let i = 1; i < packets.length; i += 1)
+    gap = Math.max(gap, (packets[i]?.arrivalMs ?? 0) - (packets[i - 1]?.arrivalMs ?? 0) - 20);
   return gap;
 }
 
@@ -51,7 +60,11 @@ describe('gapless transitions', () => {
     const play = stack.command(stack.users.alice, 'play', { query: a });
     await play.reply();
     await stack.ask(stack.users.alice, 'play', { query: b });
-    await stack.discord.voice.waitForFrequency(g, fromHz, { toleranceHz: 6, since: play.dispatchedAt, timeoutMs: 15_000 });
+    await stack.discord.voice.waitForFrequency(g, fromHz, {
+      toleranceHz: 6,
+      since: play.dispatchedAt,
+      timeoutMs: 15_000,
+    });
     const gap = await measureGap(toHz, play.dispatchedAt);
     recordFigure(`inter_track_gap_ms ${name} (audible)`, gap.audible);
     recordFigure(`inter_track_gap_ms ${name} (transport)`, gap.transport);

@@ -66,8 +66,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const world = discord.world;
   const user = (name: string) => world.userByName(name)?.id ?? '';
   const stack: Stack = {
-    discord, media, guildId,
-    get bot() { return bot; },
+    discord,
+    media,
+    guildId,
+    get bot() {
+      return bot;
+    },
     textChannelId: world.textChannel(guildId, 'general').id,
     music: world.voiceChannel(guildId, 'Music').id,
     lounge: world.voiceChannel(guildId, 'Lounge').id,
@@ -91,7 +95,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await media.close();
       rmSync(dataDir, { recursive: true, force: true });
       // Every listener is a DAVE member: a frame it could not decrypt after its group transition fails the test.
-      if (daveViolations.length > 0) throw new Error(`DAVE: ${daveViolations.length} frame(s) not decryptable after the transition: ${JSON.stringify(daveViolations.slice(0, 5))}`);
+      if (daveViolations.length > 0)
+        throw new Error(
+          `DAVE: ${daveViolations.length} frame(s) not decryptable after the transition: ${JSON.stringify(daveViolations.slice(0, 5))}`,
+        );
     },
   };
   return stack;

@@ -48,7 +48,11 @@ const attackIds = new Set<string>();
 const MAX_GAP_MS = 250;
 const MAX_ACK_MS = 1000;
 const MAX_RSS_GROWTH_MB = 150;
-const SECRET_ENV = { SPOTIFY_CLIENT_ID: 'hostile-spotify-id', SPOTIFY_CLIENT_SECRET: 'hostile-spotify-secret', HOSTILE_CANARY: 'must-not-leak' };
+const SECRET_ENV = {
+  SPOTIFY_CLIENT_ID: 'hostile-spotify-id',
+  SPOTIFY_CLIENT_SECRET: 'hostile-spotify-secret',
+  HOSTILE_CANARY: 'must-not-leak',
+};
 
 function attack(name: string, options?: OptionShorthand, user = mallory): InteractionHandle {
   const handle = discord.sendCommand({ guildId: A, userId: user, name, ...(options ? { options } : {}) });
@@ -65,21 +69,32 @@ async function attackAsk(name: string, options?: OptionShorthand, timeoutMs = 30
   }
 }
 
-async function listen(name: string, options?: OptionShorthand, timeoutMs = 30_000, user = listeners[0]!): Promise<string> {
+async function listen(
+  name: string,
+  options?: OptionShorthand,
+  timeoutMs = 30_000,
+  user = listeners[0]!,
+): Promise<string> {
   const handle = discord.sendCommand({ guildId: L, userId: user, name, ...(options ? { options } : {}) });
   return (await handle.reply(undefined, timeoutMs)).content ?? '';
 }
 
 function attackMessagesSince(t0: number): number {
   return discord.messages.snapshots.filter(
-    (s) => s.at >= t0 && s.source !== 'interaction-deferred' && (s.channelId === attackText || (s.interactionId !== undefined && attackIds.has(s.interactionId))),
+    (s) =>
+      s.at >= t0 &&
+      s.source !== 'interaction-deferred' &&
+      (s.channelId === attackText || (s.interactionId !== undefined && attackIds.has(s.interactionId))),
   ).length;
 }
 
 async function startListening(): Promise<void> {
   const long = await media.tone({ hz: 610, seconds: 900, format: 'ogg' });
   expect(await listen('play', { query: long })).toMatch(/Started/);
-  for (const hz of [611, 612]) expect(await listen('play', { query: await media.tone({ hz, seconds: 60, format: 'ogg' }) })).toMatch(/Queued|Added/);
+  for (const hz of [611, 612])
+    expect(await listen('play', { query: await media.tone({ hz, seconds: 60, format: 'ogg' }) })).toMatch(
+      /Queued|Added/,
+    );
   await discord.voice.waitForFrequency(L, 610, { toleranceHz: 4, timeoutMs: 20_000 });
 }
 
@@ -131,7 +146,12 @@ function probeListeners(): { stop(): Promise<number> } {
   const timer = setInterval(() => {
     const user = listeners[turn++ % listeners.length]!;
     const handle = discord.sendCommand({ guildId: L, userId: user, name: 'nowplaying' });
-    acks.push(handle.deferral(10_000).then((cb) => cb.at - handle.dispatchedAt, () => 10_000));
+    acks.push(
+      handle.deferral(10_000).then(
+        (cb) => cb.at - handle.dispatchedAt,
+        () => 10_000,
+      ),
+    );
   }, 1000);
   return {
     async stop() {
@@ -203,7 +223,12 @@ function expectContained(figures: CaseFigures, options: CaseOptions): void {
 }
 
 /** Declares one case: the attack, then every outside bound. */
-function attackCase(name: string, run: () => Promise<void>, options: CaseOptions, extra?: () => Promise<void> | void): void {
+function attackCase(
+  name: string,
+  run: () => Promise<void>,
+  options: CaseOptions,
+  extra?: () => Promise<void> | void,
+): void {
   it(name, async () => {
     const figures = await hostileCase(name, run, options);
     expectContained(figures, options);
@@ -219,7 +244,7 @@ beforeAll(async () => {
     ],
   });
   media = await startMediaServer();
-  hostile = new HostileServer(media);
+  hostile = new HostileServer();
   await hostile.listen();
   ytdlp = recordingYtDlp(1500);
   closedPort = await freePort();
@@ -242,36 +267,60 @@ afterAll(async () => {
   await hostile?.close();
 });
 
-const entries = <T,>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
+const entries = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
 
 describe('HLS playlists', () => {
-  attackCase('HLS master of 20,000 variants, 600 KB (issue repro)', async () => {
-    const segment = await media.tone({ hz: 700, seconds: 20, format: 'ogg' });
-    hostile.hlsOneSegment('/hls/one.m3u8', segment);
-    await attackAsk('play', { query: hostile.hlsMaster('/hls/master-20k.m3u8', 20_000, 'one.m3u8') });
-  }, { maxMessages: 4 });
+  attackCase(
+    'HLS master of 20,000 variants, 600 KB (issue repro)',
+    async () => {
+      const segment = await media.tone({ hz: 700, seconds: 20, format: 'ogg' });
+      hostile.hlsOneSegment('/hls/one.m3u8', segment);
+      await attackAsk('play', { query: hostile.hlsMaster('/hls/master-20k.m3u8', 20_000, 'one.m3u8') });
+    },
+    { maxMessages: 4 },
+  );
 
-  attackCase('HLS master of 60,000 variants, near the 2 MiB cap', async () => {
-    await attackAsk('play', { query: hostile.hlsMaster('/hls/master-60k.m3u8', 60_000, 'one.m3u8') });
-  }, { maxMessages: 4 });
+  attackCase(
+    'HLS master of 60,000 variants, near the 2 MiB cap',
+    async () => {
+      await attackAsk('play', { query: hostile.hlsMaster('/hls/master-60k.m3u8', 60_000, 'one.m3u8') });
+    },
+    { maxMessages: 4 },
+  );
 
-  attackCase('HLS live media list of 1,000,000 one-byte segments (issue repro)', async () => {
-    await attackAsk('play', { query: hostile.hlsMedia('/hls/live-1m.m3u8', 1_000_000) });
-  }, { maxMessages: 4 });
+  attackCase(
+    'HLS live media list of 1,000,000 one-byte segments (issue repro)',
+    async () => {
+      await attackAsk('play', { query: hostile.hlsMedia('/hls/live-1m.m3u8', 1_000_000) });
+    },
+    { maxMessages: 4 },
+  );
 
-  attackCase('HLS live media list of 1,000,000 segments with a playable edge, reloaded', async () => {
-    const tail = await Promise.all([701, 702, 703].map((hz) => media.tone({ hz, seconds: 2, format: 'ogg' })));
-    await attackAsk('play', { query: hostile.hlsMedia('/hls/live-1m-edge.m3u8', 1_000_000, { tail }) });
-    await sleep(12_000); // reloads every half target duration: the old code re-parsed the whole list each time
-  }, { maxMessages: 6 });
+  attackCase(
+    'HLS live media list of 1,000,000 segments with a playable edge, reloaded',
+    async () => {
+      const tail = await Promise.all([701, 702, 703].map((hz) => media.tone({ hz, seconds: 2, format: 'ogg' })));
+      await attackAsk('play', { query: hostile.hlsMedia('/hls/live-1m-edge.m3u8', 1_000_000, { tail }) });
+      await sleep(12_000); // reloads every half target duration: the old code re-parsed the whole list each time
+    },
+    { maxMessages: 6 },
+  );
 
-  attackCase('HLS VOD media list of 1,000,000 segments', async () => {
-    await attackAsk('play', { query: hostile.hlsMedia('/hls/vod-1m.m3u8', 1_000_000, { ended: true }) });
-  }, { maxMessages: 4 });
+  attackCase(
+    'HLS VOD media list of 1,000,000 segments',
+    async () => {
+      await attackAsk('play', { query: hostile.hlsMedia('/hls/vod-1m.m3u8', 1_000_000, { ended: true }) });
+    },
+    { maxMessages: 4 },
+  );
 
-  attackCase('HLS master naming a 1,000,000-segment media list', async () => {
-    await attackAsk('play', { query: hostile.hlsMaster('/hls/master-to-1m.m3u8', 3, 'vod-1m.m3u8') });
-  }, { maxMessages: 4 });
+  attackCase(
+    'HLS master naming a 1,000,000-segment media list',
+    async () => {
+      await attackAsk('play', { query: hostile.hlsMaster('/hls/master-to-1m.m3u8', 3, 'vod-1m.m3u8') });
+    },
+    { maxMessages: 4 },
+  );
 });
 
 describe('failure storms', () => {
@@ -284,68 +333,164 @@ describe('failure storms', () => {
     await sleep(8000);
   }
 
-  attackCase('300 refused (private) entries under /loop queue (issue repro)', async () => {
-    await loopedStorm(hostile.m3u('/storm/refused.m3u', entries(300, (i) => `http://10.0.${i % 250}.${1 + (i % 200)}/x${i}.ogg`)));
-  }, { maxMessages: 10, attackTimeoutMs: 40_000 });
+  attackCase(
+    '300 refused (private) entries under /loop queue (issue repro)',
+    async () => {
+      await loopedStorm(
+        hostile.m3u(
+          '/storm/refused.m3u',
+          entries(300, (i) => `http://10.0.${i % 250}.${1 + (i % 200)}/x${i}.ogg`),
+        ),
+      );
+    },
+    { maxMessages: 10, attackTimeoutMs: 40_000 },
+  );
 
-  attackCase('100 entries that fail at once (404), no loop (issue repro: 37 messages in 8 s)', async () => {
-    await attackAsk('play', { query: hostile.m3u('/storm/404.m3u', entries(100, (i) => hostile.url(`/missing/${i}.ogg`))) }, 60_000);
-    await sleep(8000);
-  }, { maxMessages: 8 });
+  attackCase(
+    '100 entries that fail at once (404), no loop (issue repro: 37 messages in 8 s)',
+    async () => {
+      await attackAsk(
+        'play',
+        {
+          query: hostile.m3u(
+            '/storm/404.m3u',
+            entries(100, (i) => hostile.url(`/missing/${i}.ogg`)),
+          ),
+        },
+        60_000,
+      );
+      await sleep(8000);
+    },
+    { maxMessages: 8 },
+  );
 
-  attackCase('100 entries that fail at once (404) under /loop queue', async () => {
-    await loopedStorm(hostile.m3u('/storm/404-loop.m3u', entries(100, (i) => hostile.url(`/missing-loop/${i}.ogg`))));
-  }, { maxMessages: 10, attackTimeoutMs: 40_000 });
+  attackCase(
+    '100 entries that fail at once (404) under /loop queue',
+    async () => {
+      await loopedStorm(
+        hostile.m3u(
+          '/storm/404-loop.m3u',
+          entries(100, (i) => hostile.url(`/missing-loop/${i}.ogg`)),
+        ),
+      );
+    },
+    { maxMessages: 10, attackTimeoutMs: 40_000 },
+  );
 
-  attackCase('100 entries of a closed port (connection refused) under /loop queue', async () => {
-    await loopedStorm(hostile.m3u('/storm/refused-port.m3u', entries(100, (i) => `http://127.0.0.1:${closedPort}/x${i}.ogg`)));
-  }, { maxMessages: 10, attackTimeoutMs: 40_000 });
+  attackCase(
+    '100 entries of a closed port (connection refused) under /loop queue',
+    async () => {
+      await loopedStorm(
+        hostile.m3u(
+          '/storm/refused-port.m3u',
+          entries(100, (i) => `http://127.0.0.1:${closedPort}/x${i}.ogg`),
+        ),
+      );
+    },
+    { maxMessages: 10, attackTimeoutMs: 40_000 },
+  );
 
-  attackCase('nested and mixed playlists: private, 404, a nested M3U and a nested XSPF', async () => {
-    const inner = hostile.m3u('/mixed/inner.m3u', [...entries(50, (i) => `http://192.168.1.${i + 1}/p.ogg`), ...entries(50, (i) => hostile.url(`/missing-inner/${i}.ogg`))]);
-    const xspf = hostile.xspf('/mixed/inner.xspf', entries(50, (i) => ({ location: hostile.url(`/missing-xspf/${i}.ogg`) })));
-    const top = hostile.m3u('/mixed/top.m3u', [inner, xspf, ...entries(50, (i) => `http://169.254.169.254/m${i}`), ...entries(50, (i) => hostile.url(`/missing-top/${i}.ogg`))]);
-    await loopedStorm(top);
-  }, { maxMessages: 10, attackTimeoutMs: 40_000 });
+  attackCase(
+    'nested and mixed playlists: private, 404, a nested M3U and a nested XSPF',
+    async () => {
+      const inner = hostile.m3u('/mixed/inner.m3u', [
+        ...entries(50, (i) => `http://192.168.1.${i + 1}/p.ogg`),
+        ...entries(50, (i) => hostile.url(`/missing-inner/${i}.ogg`)),
+      ]);
+      const xspf = hostile.xspf(
+        '/mixed/inner.xspf',
+        entries(50, (i) => ({ location: hostile.url(`/missing-xspf/${i}.ogg`) })),
+      );
+      const top = hostile.m3u('/mixed/top.m3u', [
+        inner,
+        xspf,
+        ...entries(50, (i) => `http://169.254.169.254/m${i}`),
+        ...entries(50, (i) => hostile.url(`/missing-top/${i}.ogg`)),
+      ]);
+      await loopedStorm(top);
+    },
+    { maxMessages: 10, attackTimeoutMs: 40_000 },
+  );
 });
 
 describe('circuit breakers', () => {
   let listenerReply = '';
   const healthyPlay = async (): Promise<void> => {
-    listenerReply = await listen('play', { query: `${await media.tone({ hz: 613, seconds: 30, format: 'ogg' })}?breaker=${Math.random()}` });
+    listenerReply = await listen('play', {
+      query: `${await media.tone({ hz: 613, seconds: 30, format: 'ogg' })}?breaker=${Math.random()}`,
+    });
   };
 
-  attackCase('five /play of a closed port, then another guild plays a direct link (issue repro)', async () => {
-    for (let i = 0; i < 6; i += 1) await attackAsk('play', { query: `http://127.0.0.1:${closedPort}/closed-${i}.ogg` });
-    await healthyPlay();
-  }, { maxMessages: 8 }, () => expect(listenerReply).not.toMatch(/having trouble/));
+  attackCase(
+    'five /play of a closed port, then another guild plays a direct link (issue repro)',
+    async () => {
+      for (let i = 0; i < 6; i += 1)
+        await attackAsk('play', { query: `http://127.0.0.1:${closedPort}/closed-${i}.ogg` });
+      await healthyPlay();
+    },
+    { maxMessages: 8 },
+    () => expect(listenerReply).not.toMatch(/having trouble/),
+  );
 
-  attackCase('five /play of a host that never answers, then another guild plays a direct link', async () => {
-    await Promise.all(Array.from({ length: 6 }, (_, i) => attackAsk('play', { query: `${hostile.url('/hang')}?t=${i}` })));
-    await healthyPlay();
-  }, { maxMessages: 8 }, () => expect(listenerReply).not.toMatch(/having trouble/));
+  attackCase(
+    'five /play of a host that never answers, then another guild plays a direct link',
+    async () => {
+      await Promise.all(
+        Array.from({ length: 6 }, (_, i) => attackAsk('play', { query: `${hostile.url('/hang')}?t=${i}` })),
+      );
+      await healthyPlay();
+    },
+    { maxMessages: 8 },
+    () => expect(listenerReply).not.toMatch(/having trouble/),
+  );
 });
 
 describe('autocomplete', () => {
   let playMs = 0;
-  attackCase('150 autocomplete keystrokes in 3 s; the other guild adds a track meanwhile (issue repro)', async () => {
-    const typed = 'never gonna give you up and let you down again';
-    for (let i = 0; i < 150; i += 1) {
-      const text = `${typed.slice(0, 2 + (i % (typed.length - 2)))}${i}`;
-      discord.sendAutocomplete({ guildId: A, userId: mallory, name: 'play', options: { query: text }, focused: 'query' });
-      await sleep(20);
-    }
-    const started = performance.now();
-    await listen('play', { query: `${await media.tone({ hz: 614, seconds: 30, format: 'ogg' })}?ac=1` });
-    playMs = performance.now() - started;
-    recordCase({ name: 'autocomplete flood: other guild /play answered (ms)', worstGapMs: 0, worstAckMs: Math.round(playMs), rssGrowthMb: 0, messages: 0, alive: true, queueIntact: true });
-  }, { maxMessages: 0 }, () => expect(playMs, "the listening guild's /play while autocomplete floods (ms)").toBeLessThan(5000));
+  attackCase(
+    '150 autocomplete keystrokes in 3 s; the other guild adds a track meanwhile (issue repro)',
+    async () => {
+      const typed = 'never gonna give you up and let you down again';
+      for (let i = 0; i < 150; i += 1) {
+        const text = `${typed.slice(0, 2 + (i % (typed.length - 2)))}${i}`;
+        discord.sendAutocomplete({
+          guildId: A,
+          userId: mallory,
+          name: 'play',
+          options: { query: text },
+          focused: 'query',
+        });
+        await sleep(20);
+      }
+      const started = performance.now();
+      await listen('play', { query: `${await media.tone({ hz: 614, seconds: 30, format: 'ogg' })}?ac=1` });
+      playMs = performance.now() - started;
+      recordCase({
+        name: 'autocomplete flood: other guild /play answered (ms)',
+        worstGapMs: 0,
+        worstAckMs: Math.round(playMs),
+        rssGrowthMb: 0,
+        messages: 0,
+        alive: true,
+        queueIntact: true,
+      });
+    },
+    { maxMessages: 0 },
+    () => expect(playMs, "the listening guild's /play while autocomplete floods (ms)").toBeLessThan(5000),
+  );
 
-  it("yt-dlp runs with a minimal environment and --ignore-config (issue repro)", () => {
+  it('yt-dlp runs with a minimal environment and --ignore-config (issue repro)', () => {
     const envs = ytdlp.envs();
     expect(envs.length).toBeGreaterThan(0);
     for (const env of envs) {
-      for (const key of ['DISCORD_TOKEN', 'SPOTIFY_CLIENT_ID', 'SPOTIFY_CLIENT_SECRET', 'HOSTILE_CANARY', 'DISCORD_API_URL', 'DATA_DIR']) {
+      for (const key of [
+        'DISCORD_TOKEN',
+        'SPOTIFY_CLIENT_ID',
+        'SPOTIFY_CLIENT_SECRET',
+        'HOSTILE_CANARY',
+        'DISCORD_API_URL',
+        'DATA_DIR',
+      ]) {
         expect(env[key], key).toBeUndefined();
       }
       expect(env.PATH).toBeTruthy();
@@ -355,62 +500,108 @@ describe('autocomplete', () => {
 });
 
 describe('unbounded sizes', () => {
-  attackCase('XSPF of 2 MiB with 200 KB locations and creators, nested five times (issue repro)', async () => {
-    const big = 'A'.repeat(200_000);
-    const tracks = entries(10, (i) => ({ location: hostile.url(`/long/${i}?x=${big}`), creator: big, title: big.slice(0, 5000) }));
-    const nested = entries(5, (n) => hostile.xspf(`/big/nested-${n}.xspf`, tracks.map((t, i) => ({ ...t, location: `${t.location}&n=${n}&i=${i}` }))));
-    const top = hostile.xspf('/big/top.xspf', [
-      { location: await media.tone({ hz: 730, seconds: 30, format: 'ogg' }) },
-      ...nested.map((location) => ({ location })),
-      ...tracks,
-    ]);
-    await attackAsk('play', { query: top }, 60_000);
-    await sleep(6000); // two checkpoints of the queue
-    await attackAsk('queue');
-  }, { maxMessages: 8 });
+  attackCase(
+    'XSPF of 2 MiB with 200 KB locations and creators, nested five times (issue repro)',
+    async () => {
+      const big = 'A'.repeat(200_000);
+      const tracks = entries(10, (i) => ({
+        location: hostile.url(`/long/${i}?x=${big}`),
+        creator: big,
+        title: big.slice(0, 5000),
+      }));
+      const nested = entries(5, (n) =>
+        hostile.xspf(
+          `/big/nested-${n}.xspf`,
+          tracks.map((t, i) => ({ ...t, location: `${t.location}&n=${n}&i=${i}` })),
+        ),
+      );
+      const top = hostile.xspf('/big/top.xspf', [
+        { location: await media.tone({ hz: 730, seconds: 30, format: 'ogg' }) },
+        ...nested.map((location) => ({ location })),
+        ...tracks,
+      ]);
+      await attackAsk('play', { query: top }, 60_000);
+      await sleep(6000); // two checkpoints of the queue
+      await attackAsk('queue');
+    },
+    { maxMessages: 8 },
+  );
 
-  attackCase('M3U of 1,000 entries with 2 KB URLs and 2 KB titles', async () => {
-    await attackAsk('play', { query: hostile.m3u('/big/long.m3u', entries(1000, (i) => hostile.url(`/long-m3u/${i}?${'b'.repeat(2000)}`)), () => 'T'.repeat(2000)) }, 60_000);
-    await sleep(6000);
-    await attackAsk('queue');
-  }, { maxMessages: 10 });
+  attackCase(
+    'M3U of 1,000 entries with 2 KB URLs and 2 KB titles',
+    async () => {
+      await attackAsk(
+        'play',
+        {
+          query: hostile.m3u(
+            '/big/long.m3u',
+            entries(1000, (i) => hostile.url(`/long-m3u/${i}?${'b'.repeat(2000)}`)),
+            () => 'T'.repeat(2000),
+          ),
+        },
+        60_000,
+      );
+      await sleep(6000);
+      await attackAsk('queue');
+    },
+    { maxMessages: 10 },
+  );
 });
 
 describe('untrusted titles', () => {
   const written: string[] = [];
-  attackCase('Discord markup and links in an ICY station name (issue repro)', async () => {
-    const t0 = performance.now();
-    const name = 'free nitro https://free-nitro.example/claim </play:1> <t:1700000000:R> <:e:123456789012345678> <@&1234> [click](https://x.example) # Header -# sub';
-    await attackAsk('play', { query: await hostile.icyTone('/icy/markup', name, 740, 20) });
-    await attackAsk('nowplaying');
-    await attackAsk('queue');
-    await sleep(1500);
-    for (const s of discord.messages.snapshots) {
-      if (s.at >= t0 && (s.channelId === attackText || attackIds.has(s.interactionId ?? ''))) written.push(`${s.content} ${JSON.stringify(s.embeds)}`);
-    }
-  }, { maxMessages: 8 }, () => {
-    expect(written.join('\n')).toMatch(/free nitro/);
-    for (const text of written) {
-      expect(text).not.toMatch(/https?:\/\/free-nitro/); // a link Discord would make clickable
-      expect(text).not.toMatch(/<\/play:1>|<t:1700000000:R>|<:e:\d+>|<@&1234>|\]\(https?:/);
-    }
-  });
+  attackCase(
+    'Discord markup and links in an ICY station name (issue repro)',
+    async () => {
+      const t0 = performance.now();
+      const name =
+        'free nitro https://free-nitro.example/claim </play:1> <t:1700000000:R> <:e:123456789012345678> <@&1234> [click](https://x.example) # Header -# sub';
+      await attackAsk('play', { query: await hostile.icyTone('/icy/markup', name, 740, 20) });
+      await attackAsk('nowplaying');
+      await attackAsk('queue');
+      await sleep(1500);
+      for (const s of discord.messages.snapshots) {
+        if (s.at >= t0 && (s.channelId === attackText || attackIds.has(s.interactionId ?? '')))
+          written.push(`${s.content} ${JSON.stringify(s.embeds)}`);
+      }
+    },
+    { maxMessages: 8 },
+    () => {
+      expect(written.join('\n')).toMatch(/free nitro/);
+      for (const text of written) {
+        expect(text).not.toMatch(/https?:\/\/free-nitro/); // a link Discord would make clickable
+        expect(text).not.toMatch(/<\/play:1>|<t:1700000000:R>|<:e:\d+>|<@&1234>|\]\(https?:/);
+      }
+    },
+  );
 });
 
 describe('command floods', () => {
   let replies: string[] = [];
-  attackCase('40 /play and 40 /skip in 2 s from one member (issue repro)', async () => {
-    const tone = await media.tone({ hz: 750, seconds: 60, format: 'ogg' });
-    const handles: InteractionHandle[] = [];
-    for (let i = 0; i < 40; i += 1) {
-      handles.push(attack('play', { query: `${tone}?flood=${i}` }), attack('skip'));
-      await sleep(25);
-    }
-    replies = await Promise.all(handles.map((h) => h.reply(undefined, 60_000).then((m) => m.content ?? '', () => '')));
-  }, { maxMessages: 100 }, () => {
-    const served = replies.filter((r) => !/slow down/i.test(r));
-    expect(served.length, 'commands served in full (the rest told to slow down)').toBeLessThanOrEqual(20);
-  });
+  attackCase(
+    '40 /play and 40 /skip in 2 s from one member (issue repro)',
+    async () => {
+      const tone = await media.tone({ hz: 750, seconds: 60, format: 'ogg' });
+      const handles: InteractionHandle[] = [];
+      for (let i = 0; i < 40; i += 1) {
+        handles.push(attack('play', { query: `${tone}?flood=${i}` }), attack('skip'));
+        await sleep(25);
+      }
+      replies = await Promise.all(
+        handles.map((h) =>
+          h.reply(undefined, 60_000).then(
+            (m) => m.content ?? '',
+            () => '',
+          ),
+        ),
+      );
+    },
+    { maxMessages: 100 },
+    () => {
+      const served = replies.filter((r) => !/slow down/i.test(r));
+      expect(served.length, 'commands served in full (the rest told to slow down)').toBeLessThanOrEqual(20);
+    },
+  );
 });
 
 describe('afterwards', () => {
@@ -418,6 +609,8 @@ describe('afterwards', () => {
     await ensureBot();
     expect(bot.exitInfo).toBeUndefined();
     expect(await queueIntact()).toBe(true);
-    expect(bot.logs.filter((l) => /uncaught exception|unhandled promise rejection/.test(String(l.json?.msg ?? l.line)))).toEqual([]);
+    expect(
+      bot.logs.filter((l) => /uncaught exception|unhandled promise rejection/.test(String(l.json?.msg ?? l.line))),
+    ).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, toneFile, type MediaServer } from '../offline-discord/index.js';
+import { REPO_ROOT, toneFile } from '../offline-discord/index.js';
 
 /**
  * Support for the hostile-member suite: an HTTP server that serves what a hostile member would link to
@@ -21,7 +21,7 @@ export class HostileServer {
   private readonly bodies = new Map<string, { body: Buffer; type: string; headers?: Record<string, string> }>();
   private readonly counts = new Map<string, number>();
 
-  constructor(private readonly media: MediaServer) {
+  constructor() {
     this.server = createServer((req, res) => this.handle(req, res));
   }
 
@@ -45,7 +45,11 @@ export class HostileServer {
   serve(path: string, type: string, build: () => string | Buffer, headers?: Record<string, string>): string {
     if (!this.bodies.has(path)) {
       const built = build();
-      this.bodies.set(path, { body: Buffer.isBuffer(built) ? built : Buffer.from(built), type, ...(headers ? { headers } : {}) });
+      this.bodies.set(path, {
+        body: Buffer.isBuffer(built) ? built : Buffer.from(built),
+        type,
+        ...(headers ? { headers } : {}),
+      });
     }
     return this.url(path);
   }
@@ -91,7 +95,11 @@ export class HostileServer {
 
   /** A small VOD media list of one real segment (what a master's variants name). */
   hlsOneSegment(path: string, segmentUrl: string): string {
-    return this.serve(path, 'application/vnd.apple.mpegurl', () => `#EXTM3U\n#EXT-X-TARGETDURATION:30\n#EXTINF:20,\n${segmentUrl}\n#EXT-X-ENDLIST\n`);
+    return this.serve(
+      path,
+      'application/vnd.apple.mpegurl',
+      () => `#EXTM3U\n#EXT-X-TARGETDURATION:30\n#EXTINF:20,\n${segmentUrl}\n#EXT-X-ENDLIST\n`,
+    );
   }
 
   m3u(path: string, urls: readonly string[], titles?: (i: number) => string): string {
@@ -103,7 +111,10 @@ export class HostileServer {
   xspf(path: string, tracks: readonly { location: string; creator?: string; title?: string }[]): string {
     return this.serve(path, 'application/xspf+xml', () => {
       const body = tracks
-        .map((t) => `<track><location>${t.location}</location><title>${t.title ?? 'x'}</title><creator>${t.creator ?? ''}</creator><duration>20000</duration></track>`)
+        .map(
+          (t) =>
+            `<track><location>${t.location}</location><title>${t.title ?? 'x'}</title><creator>${t.creator ?? ''}</creator><duration>20000</duration></track>`,
+        )
         .join('');
       return `<?xml version="1.0"?><playlist version="1" xmlns="http://xspf.org/ns/0/"><trackList>${body}</trackList></playlist>`;
     });
@@ -143,7 +154,11 @@ process.on('SIGTERM', () => child.kill('SIGTERM'));
   chmodSync(script, 0o755);
   const runs = (): { env: Record<string, string>; argv: string[] }[] => {
     try {
-      return readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      return readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
     } catch {
       return [];
     }
@@ -210,7 +225,10 @@ export function recordCase(figures: CaseFigures): void {
   const dir = join(process.cwd(), '.tmp');
   mkdirSync(dir, { recursive: true });
   const label = process.env.HOSTILE_LABEL ?? 'run';
-  appendFileSync(join(dir, 'hostile-figures.jsonl'), `${JSON.stringify({ label, ...figures, at: new Date().toISOString() })}\n`);
+  appendFileSync(
+    join(dir, 'hostile-figures.jsonl'),
+    `${JSON.stringify({ label, ...figures, at: new Date().toISOString() })}\n`,
+  );
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,12 +1,29 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseEnv } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { INVITE_PERMISSIONS } from '../../src/discord/invite.js';
-import { REPO_ROOT, startBot, startOfflineDiscord, type BotProcess, type OfflineDiscord } from '../offline-discord/index.js';
+import {
+  REPO_ROOT,
+  startBot,
+  startOfflineDiscord,
+  type BotProcess,
+  type OfflineDiscord,
+} from '../offline-discord/index.js';
 
 /**
  * The install paths as a self-hoster runs them, on the offline Discord:
@@ -37,11 +54,14 @@ function serviceDirectives(unit: string): Map<string, string[]> {
 
 /** Environment= lines: `KEY=value`, one per line here (the unit quotes nothing). */
 function unitEnvironment(directives: Map<string, string[]>): Record<string, string> {
-  return Object.fromEntries((directives.get('Environment') ?? []).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    (directives.get('Environment') ?? []).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+  );
 }
 
 /** What EnvironmentFile= yields: KEY=VALUE lines, # and ; comments (parseEnv reads the same simple format). */
-const envFile = (path: string): Record<string, string> => parseEnv(readFileSync(path, 'utf8').replace(/^;.*$/gm, '')) as Record<string, string>;
+const envFile = (path: string): Record<string, string> =>
+  parseEnv(readFileSync(path, 'utf8').replace(/^;.*$/gm, '')) as Record<string, string>;
 
 /** Every file and directory below `dir` with its mtime and size: proof that nothing was written. */
 function snapshot(dir: string): string[] {
@@ -76,7 +96,8 @@ describe('systemd unit', () => {
     expect(unitEnv.DATA_DIR).toBe('/var/lib/tunebot');
     expect(directives.get('ReadWritePaths')).toEqual(['/var/lib/tunebot']);
     expect(directives.get('ProtectSystem')).toEqual(['strict']);
-    for (const pinned of ['DATA_DIR', 'HTTP_HOST', 'XDG_CACHE_HOME', 'PATH', 'NODE_ENV']) expect(fileEnv).not.toHaveProperty(pinned);
+    for (const pinned of ['DATA_DIR', 'HTTP_HOST', 'XDG_CACHE_HOME', 'PATH', 'NODE_ENV'])
+      expect(fileEnv).not.toHaveProperty(pinned);
     for (const unset of ['SHARDS', 'FFMPEG_PATH', 'YTDLP_PATH']) expect(fileEnv).not.toHaveProperty(unset);
     // .env.example may stand in for it too (README's bare-metal path): it sets nothing but the token.
     expect(Object.keys(envFile(ENV_EXAMPLE))).toEqual(['DISCORD_TOKEN']);
@@ -121,7 +142,8 @@ describe('systemd unit', () => {
       };
       const command = (directives.get('ExecStart')?.[0] ?? '').split(/\s+/);
       bot = startBot(discord, {
-        env, dataDir: state,
+        env,
+        dataDir: state,
         supervised: { command, cwd: install, ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}) },
       });
       await bot.waitUntilReady(60_000);
@@ -142,16 +164,22 @@ describe('systemd unit', () => {
       expect(invite.json?.invite).toBe(
         `https://discord.com/oauth2/authorize?client_id=${discord.world.applicationId}&scope=bot+applications.commands&permissions=${INVITE_PERMISSIONS.bitfield}`,
       );
-      const scope = await bot.waitForLog((l) => l.json?.scope === 'global' && /up to an hour/.test(String(l.json?.msg)), 20_000);
+      const scope = await bot.waitForLog(
+        (l) => l.json?.scope === 'global' && /up to an hour/.test(String(l.json?.msg)),
+        20_000,
+      );
       expect(String(scope.json?.msg)).toMatch(/set DEV_GUILD_ID/);
     });
 
     it('writes only to DATA_DIR (/var/lib/tunebot)', async () => {
       await bot.waitForLog((l) => l.json?.msg === 'slash commands registered', 20_000);
       expect(readdirSync(state).some((name) => name.startsWith('tunebot.sqlite'))).toBe(true);
-      if (asRoot) expect(statSync(join(state, readdirSync(state).find((n) => n.startsWith('tunebot.sqlite'))!)).uid).toBe(NOBODY);
+      if (asRoot)
+        expect(statSync(join(state, readdirSync(state).find((n) => n.startsWith('tunebot.sqlite'))!)).uid).toBe(NOBODY);
       expect(snapshot(install)).toEqual(before);
-      expect(bot.logs.filter((l) => (l.json?.level as number) >= 50 || /EACCES|EROFS|read-only/i.test(l.line))).toEqual([]);
+      expect(bot.logs.filter((l) => (l.json?.level as number) >= 50 || /EACCES|EROFS|read-only/i.test(l.line))).toEqual(
+        [],
+      );
     });
 
     it('stops cleanly on the unit KillSignal', async () => {
@@ -170,7 +198,10 @@ describe('Docker image', () => {
   function imageEnv(): Record<string, string> {
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     const block = /\nENV ((?:.*\\\n)*.*)/.exec(runtime)?.[1] ?? '';
-    const pairs = block.split(/\\\n/).map((l) => l.trim()).filter(Boolean);
+    const pairs = block
+      .split(/\\\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
     return Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
   }
 
@@ -190,11 +221,27 @@ describe('Docker image', () => {
     expect(dockerfile).toMatch(/ENTRYPOINT \["\/usr\/bin\/tini", "--"\]\nCMD \["node", "dist\/main.js"\]/);
     expect(compose).toMatch(/env_file: \.\.\/\.env/);
     // Precedence in the container: compose environment: > env_file > the image's ENV.
-    const effective: Record<string, string> = { ...imageEnv(), ...envFile(ENV_EXAMPLE), ...composeEnvironment(), DISCORD_TOKEN: 'aaaa.bbbb.cccc' };
-    expect(effective).toMatchObject({ DATA_DIR: '/data', HTTP_HOST: '0.0.0.0', HTTP_PORT: '8080', FFMPEG_PATH: '/usr/bin/ffmpeg', NODE_ENV: 'production' });
+    const effective: Record<string, string> = {
+      ...imageEnv(),
+      ...envFile(ENV_EXAMPLE),
+      ...composeEnvironment(),
+      DISCORD_TOKEN: 'aaaa.bbbb.cccc',
+    };
+    expect(effective).toMatchObject({
+      DATA_DIR: '/data',
+      HTTP_HOST: '0.0.0.0',
+      HTTP_PORT: '8080',
+      FFMPEG_PATH: '/usr/bin/ffmpeg',
+      NODE_ENV: 'production',
+    });
     expect(effective).not.toHaveProperty('SHARDS');
     const config = parseConfig(effective);
-    expect(config).toMatchObject({ dataDir: '/data', httpHost: '0.0.0.0', httpPort: 8080, ffmpegPath: '/usr/bin/ffmpeg' });
+    expect(config).toMatchObject({
+      dataDir: '/data',
+      httpHost: '0.0.0.0',
+      httpPort: 8080,
+      ffmpegPath: '/usr/bin/ffmpeg',
+    });
     expect(effective.PATH?.startsWith('/opt/yt-dlp/bin:')).toBe(true);
   });
 });

@@ -46,7 +46,11 @@ const timeline: Record<string, number> = {};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
+async function until<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     const value = await check();
@@ -102,12 +106,14 @@ const podOf = (guildId: string): number => Math.floor(shardOf(guildId, SHARD_COU
 
 function sample(): void {
   for (const [shard, count] of discord.gateway.openSessionsByShard()) {
-    if (count > worst.shardOwners) worst.detail += ` shard ${shard} had ${count} sessions at ${Math.round(performance.now())};`;
+    if (count > worst.shardOwners)
+      worst.detail += ` shard ${shard} had ${count} sessions at ${Math.round(performance.now())};`;
     worst.shardOwners = Math.max(worst.shardOwners, count);
   }
   for (const guildId of guilds) {
     const open = discord.voice.connections(guildId).filter((c) => c.closedAt === undefined);
-    if (open.length > worst.guildVoiceConnections) worst.detail += ` guild ${guildId} had ${open.length} voice connections (${JSON.stringify(open.map((c) => [c.id, c.userId, c.openedAt, c.identifiedAt]))}) at ${Math.round(performance.now())};`;
+    if (open.length > worst.guildVoiceConnections)
+      worst.detail += ` guild ${guildId} had ${open.length} voice connections (${JSON.stringify(open.map((c) => [c.id, c.userId, c.openedAt, c.identifiedAt]))}) at ${Math.round(performance.now())};`;
     worst.guildVoiceConnections = Math.max(worst.guildVoiceConnections, open.length);
   }
 }
@@ -118,7 +124,8 @@ const resumedAt = (text: string): number => {
 };
 
 beforeAll(async () => {
-  if (!REDIS_BINARY) throw new Error('redis-server is not installed: `source scripts/provision.sh --with-redis` (CI does)');
+  if (!REDIS_BINARY)
+    throw new Error('redis-server is not installed: `source scripts/provision.sh --with-redis` (CI does)');
   redis = await RedisProcess.start();
   discord = await startOfflineDiscord({ shards: SHARD_COUNT, guilds: [{ name: 'guild-0' }] });
   media = await startMediaServer();
@@ -126,8 +133,10 @@ beforeAll(async () => {
   // per shard plays, so each pod serves two playing guilds. Pods start afterwards and see them all.
   const byShard = new Map<number, string>();
   for (let i = 1; byShard.size < SHARD_COUNT && i < 64; i += 1) {
-    for (const id of discord.world.guilds.keys()) if (!byShard.has(shardOf(id, SHARD_COUNT))) byShard.set(shardOf(id, SHARD_COUNT), id);
-    if (byShard.size < SHARD_COUNT) discord.addGuild({ name: `guild-${i}`, textChannels: ['general', ...(i % 2 ? ['chat'] : [])] });
+    for (const id of discord.world.guilds.keys())
+      if (!byShard.has(shardOf(id, SHARD_COUNT))) byShard.set(shardOf(id, SHARD_COUNT), id);
+    if (byShard.size < SHARD_COUNT)
+      discord.addGuild({ name: `guild-${i}`, textChannels: ['general', ...(i % 2 ? ['chat'] : [])] });
   }
   guilds = [...byShard.entries()].sort(([a], [b]) => a - b).map(([, id]) => id);
   alice = discord.world.userByName('alice')!.id;
@@ -151,8 +160,12 @@ async function playEverywhere(): Promise<void> {
     discord.setUserVoiceChannel(guildId, alice, discord.world.voiceChannel(guildId, 'Music').id);
     const long = await media.tone({ hz: TONES[i]!, seconds: 400, format: 'ogg' });
     const next = await media.tone({ hz: 990, seconds: 30, format: 'ogg' });
-    await discord.sendCommand({ guildId, userId: alice, name: 'play', options: { query: long } }).reply((m) => /Started/.test(m.content ?? ''), 30_000);
-    await discord.sendCommand({ guildId, userId: alice, name: 'play', options: { query: next } }).reply((m) => /Queued|queue/i.test(m.content ?? ''), 30_000);
+    await discord
+      .sendCommand({ guildId, userId: alice, name: 'play', options: { query: long } })
+      .reply((m) => /Started/.test(m.content ?? ''), 30_000);
+    await discord
+      .sendCommand({ guildId, userId: alice, name: 'play', options: { query: next } })
+      .reply((m) => /Queued|queue/i.test(m.content ?? ''), 30_000);
   }
   for (const [i, guildId] of guilds.entries()) {
     await discord.voice.waitForFrequency(guildId, TONES[i]!, { toleranceHz: 4, timeoutMs: 20_000 });
@@ -171,7 +184,11 @@ async function replacePod(ordinal: number, signal: NodeJS.Signals): Promise<{ no
   const notes: string[] = [];
   for (const guildId of mine) {
     const text = discord.world.textChannel(guildId, 'general').id;
-    const note = await discord.waitForChannelMessage(text, (m) => /restarted/.test(m.content ?? '') && (m.at ?? 0) >= killedAt, 30_000);
+    const note = await discord.waitForChannelMessage(
+      text,
+      (m) => /restarted/.test(m.content ?? '') && (m.at ?? 0) >= killedAt,
+      30_000,
+    );
     notes.push(note.content ?? '');
     const i = guilds.indexOf(guildId);
     await discord.voice.waitForFrequency(guildId, TONES[i]!, { toleranceHz: 4, since: killedAt, timeoutMs: 20_000 });
@@ -187,7 +204,9 @@ describe('StatefulSet pods on one shared store', () => {
       const logs = pods[ordinal]!.bot.logs.map((l) => l.json).filter((j) => j?.msg === 'running these shards');
       expect(logs[0]?.shards).toEqual([ordinal * PER_POD, ordinal * PER_POD + 1]);
       // Each pod started sessions for exactly its own two guilds.
-      const started = pods[ordinal]!.bot.logs.filter((l) => l.json?.msg === 'session started').map((l) => l.json?.guildId);
+      const started = pods[ordinal]!.bot.logs.filter((l) => l.json?.msg === 'session started').map(
+        (l) => l.json?.guildId,
+      );
       expect(new Set(started)).toEqual(new Set(guilds.filter((id) => podOf(id) === ordinal)));
     }
     // Only the pod running shard 0 registers the application's commands.
@@ -199,7 +218,15 @@ describe('StatefulSet pods on one shared store', () => {
     const podOne = guilds.filter((id) => podOf(id) === 1);
     // A setting changed through pod 1 must survive the pod: it lives in the shared store, not on the pod.
     const settingsGuild = podOne[0]!;
-    await discord.sendCommand({ guildId: settingsGuild, userId: owner, name: 'settings', subcommand: 'default-volume', options: { percent: 60 } }).reply();
+    await discord
+      .sendCommand({
+        guildId: settingsGuild,
+        userId: owner,
+        name: 'settings',
+        subcommand: 'default-volume',
+        options: { percent: 60 },
+      })
+      .reply();
     await sleep(3000); // let the tracks reach a position worth resuming
     const untouched = guilds.filter((id) => podOf(id) === 0);
     const before = untouched.map((id) => discord.voice.packets(id).length);
@@ -209,10 +236,13 @@ describe('StatefulSet pods on one shared store', () => {
       expect(note).toMatch(/1 more in the queue/);
     }
     // Pod 0's guilds never stopped: they kept receiving audio while pod 1 was replaced.
-    for (const [i, id] of untouched.entries()) expect(discord.voice.packets(id).length).toBeGreaterThan(before[i]! + 50);
+    for (const [i, id] of untouched.entries())
+      expect(discord.voice.packets(id).length).toBeGreaterThan(before[i]! + 50);
     const gaps = untouched.map((id) => discord.voice.gapStats(id, killedAt).max);
     expect(Math.max(...gaps)).toBeLessThan(2500); // generous: this machine is shared; a pause for the restart would be far longer
-    const view = await discord.sendCommand({ guildId: settingsGuild, userId: owner, name: 'settings', subcommand: 'view' }).reply();
+    const view = await discord
+      .sendCommand({ guildId: settingsGuild, userId: owner, name: 'settings', subcommand: 'view' })
+      .reply();
     expect(JSON.stringify(view)).toMatch(/60\s*%/);
   }, 180_000);
 

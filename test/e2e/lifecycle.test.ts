@@ -23,14 +23,19 @@ afterEach(() => {
 
 /** The last voice-state update (gateway op 4) the bot sent for the guild: where it asked to be. */
 const botVoiceChannel = (): string | null | undefined =>
-  (stack.discord.gateway.opsOf(4).filter((o) => (o.d as { guild_id?: string }).guild_id === g).at(-1)?.d as
-    | { channel_id: string | null }
-    | undefined)?.channel_id;
+  (
+    stack.discord.gateway
+      .opsOf(4)
+      .filter((o) => (o.d as { guild_id?: string }).guild_id === g)
+      .at(-1)?.d as { channel_id: string | null } | undefined
+  )?.channel_id;
 
 const waitForLeave = async (since: number, timeoutMs = 10_000): Promise<void> => {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    const left = stack.discord.gateway.opsOf(4).some((o) => o.at >= since && (o.d as { channel_id: unknown }).channel_id === null);
+    const left = stack.discord.gateway
+      .opsOf(4)
+      .some((o) => o.at >= since && (o.d as { channel_id: unknown }).channel_id === null);
     if (left) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -45,7 +50,9 @@ describe('idle and alone', () => {
     await play.reply((m) => /Started/.test(m.content ?? ''), 20_000);
     expect(botVoiceChannel()).toBe(stack.music);
     await waitForLeave(play.dispatchedAt, 10_000);
-    const note = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => /Left the voice channel/.test(m.content ?? ''));
+    const note = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) =>
+      /Left the voice channel/.test(m.content ?? ''),
+    );
     expect(note.content).toMatch(/nothing playing/);
     expect(await stack.ask(stack.users.alice, 'queue')).toMatch(/queue is empty/);
   });
@@ -80,14 +87,20 @@ describe('24/7 and removal', () => {
   it('a 24/7 guild stays through idleness; turning it off lets it leave again', async () => {
     const owner = stack.discord.world.owner.id;
     const set = (enabled: boolean) =>
-      stack.discord.sendCommand({ guildId: g, userId: owner, name: 'settings', subcommand: 'stay-247', options: { enabled } }).reply(undefined, 20_000);
+      stack.discord
+        .sendCommand({ guildId: g, userId: owner, name: 'settings', subcommand: 'stay-247', options: { enabled } })
+        .reply(undefined, 20_000);
     expect((await set(true)).content).toMatch(/Stay 24\/7: on/);
     stack.join(stack.users.alice);
     const url = await stack.media.tone({ hz: 470, seconds: 1, format: 'ogg' });
     const play = stack.command(stack.users.alice, 'play', { query: url });
     await play.reply((m) => /Started/.test(m.content ?? ''), 20_000);
     await new Promise((resolve) => setTimeout(resolve, 5000)); // 1 s track + 2 s IDLE_TIMEOUT + sweeps
-    expect(stack.discord.gateway.opsOf(4).some((o) => o.at >= play.dispatchedAt && (o.d as { channel_id: unknown }).channel_id === null)).toBe(false);
+    expect(
+      stack.discord.gateway
+        .opsOf(4)
+        .some((o) => o.at >= play.dispatchedAt && (o.d as { channel_id: unknown }).channel_id === null),
+    ).toBe(false);
     const off = performance.now();
     expect((await set(false)).content).toMatch(/Stay 24\/7: off/);
     await waitForLeave(off, 10_000); // the periodic sweep notices the idle session past its timeout
@@ -134,7 +147,11 @@ describe('the voice channel changes under the bot', () => {
     stack.join(stack.users.alice, stack.music);
     const again = stack.command(stack.users.alice, 'play', { query: url });
     expect((await again.reply(undefined, 20_000)).content).toMatch(/Started/);
-    await stack.discord.voice.waitForFrequency(g, 630, { toleranceHz: 4, since: again.dispatchedAt, timeoutMs: 15_000 });
+    await stack.discord.voice.waitForFrequency(g, 630, {
+      toleranceHz: 4,
+      since: again.dispatchedAt,
+      timeoutMs: 15_000,
+    });
     await stack.ask(stack.users.alice, 'stop');
   });
 });

@@ -16,7 +16,9 @@ let g: string;
 let alice: string;
 
 /** One line every 2 s, named after its time, so the highlighted line says where the song is. */
-const SYNCED = Array.from({ length: 30 }, (_, i) => `[00:${String(i * 2).padStart(2, '0')}.00]Line at ${i * 2} s`).join('\n');
+const SYNCED = Array.from({ length: 30 }, (_, i) => `[00:${String(i * 2).padStart(2, '0')}.00]Line at ${i * 2} s`).join(
+  '\n',
+);
 const PLAIN = Array.from({ length: 40 }, (_, i) => `Plain verse ${i + 1}`).join('\n');
 
 const highlighted = (m: Pick<MessageSnapshot, 'content'>): number | null => {
@@ -24,7 +26,8 @@ const highlighted = (m: Pick<MessageSnapshot, 'content'>): number | null => {
   return match ? Number(match[1]) : null;
 };
 
-const press = (messageId: string, customId: string) => stack.discord.pressButton({ guildId: g, userId: alice, messageId, customId });
+const press = (messageId: string, customId: string) =>
+  stack.discord.pressButton({ guildId: g, userId: alice, messageId, customId });
 
 async function serveTagged(name: string, hz: number, title: string, artist: string): Promise<string> {
   const file = join(stack.dir, name);
@@ -35,7 +38,13 @@ async function serveTagged(name: string, hz: number, title: string, artist: stri
 beforeAll(async () => {
   lrclib = new FakeLrclib();
   await lrclib.listen();
-  lrclib.add({ trackName: 'Evening Walk', artistName: 'The Strollers', duration: 60, syncedLyrics: SYNCED, plainLyrics: SYNCED.replace(/\[[^\]]+\]/g, '') });
+  lrclib.add({
+    trackName: 'Evening Walk',
+    artistName: 'The Strollers',
+    duration: 60,
+    syncedLyrics: SYNCED,
+    plainLyrics: SYNCED.replace(/\[[^\]]+\]/g, ''),
+  });
   lrclib.add({ trackName: 'Long Poem', artistName: 'Verse Band', duration: 60, plainLyrics: PLAIN });
   stack = await startSourcesStack({ env: ({ defaults }) => ({ ...defaults, LYRICS_API_URL: lrclib.url }) });
   g = stack.guildId;
@@ -103,7 +112,10 @@ describe('/lyrics', () => {
     await stack.ask(alice, 'play', { query: url });
     const reply = await stack.command(alice, 'lyrics').reply(undefined, 20_000);
     expect(reply.content).toMatch(/Plain verse 1\n[\s\S]*Page 1\/2/);
-    expect(buttonsOf(reply).map((b) => [b.label, b.disabled])).toEqual([['◀', true], ['▶', false]]);
+    expect(buttonsOf(reply).map((b) => [b.label, b.disabled])).toEqual([
+      ['◀', true],
+      ['▶', false],
+    ]);
     const next = press(reply.messageId, buttonsOf(reply)[1]!.custom_id);
     const page2 = await next.reply((m) => /Page 2\/2/.test(m.content ?? ''), 10_000);
     expect(page2.content).toMatch(/Plain verse 40/);
@@ -114,7 +126,9 @@ describe('/lyrics', () => {
     const url = await serveTagged('unknown.ogg', 660, 'Nobody Knows This', 'Mystery');
     await stack.ask(alice, 'play', { query: url });
     expect(await stack.ask(alice, 'lyrics')).toMatch(/^🔇 No lyrics found for \*\*Nobody Knows This\*\*/);
-    expect(await stack.ask(alice, 'lyrics', { query: 'evening strollers' })).toMatch(/🎤 \*\*Evening Walk\*\*[\s\S]*Line at 0 s/);
+    expect(await stack.ask(alice, 'lyrics', { query: 'evening strollers' })).toMatch(
+      /🎤 \*\*Evening Walk\*\*[\s\S]*Line at 0 s/,
+    );
     expect(await stack.ask(alice, 'lyrics', { query: 'no such song anywhere' })).toMatch(/🔇 No lyrics found/);
     stack.discord.rest.assertNoViolations();
   });

@@ -31,7 +31,12 @@ afterAll(async () => {
 
 async function metric(series: string): Promise<number> {
   const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return Number(body.split('\n').find((l) => l.startsWith(`${series} `))?.slice(series.length + 1) ?? Number.NaN);
+  return Number(
+    body
+      .split('\n')
+      .find((l) => l.startsWith(`${series} `))
+      ?.slice(series.length + 1) ?? Number.NaN,
+  );
 }
 
 async function waitForMetric(series: string, atLeast: number, timeoutMs = 60_000): Promise<void> {
@@ -48,7 +53,9 @@ const ANALYSES = 'tunebot_loudness_analyses_total{outcome="ok"}';
 const HITS = 'tunebot_loudness_cache_hits_total';
 
 async function setNormalize(enabled: boolean): Promise<void> {
-  expect(await askWith(stack, owner, 'settings', { enabled }, 'normalize')).toMatch(new RegExp(`Loudness normalization: ${enabled ? 'on' : 'off'}`));
+  expect(await askWith(stack, owner, 'settings', { enabled }, 'normalize')).toMatch(
+    new RegExp(`Loudness normalization: ${enabled ? 'on' : 'off'}`),
+  );
 }
 
 /** Level (dBFS, mean of per-frame RMS) of `hz` once it has played steadily: 1 s measured after `settleMs`. */
@@ -94,7 +101,9 @@ describe('loudness normalization', () => {
   it('leaves a tone already at the target on passthrough', async () => {
     const analyses = await metric(ANALYSES);
     // A stereo sine peaking at -13 dBFS measures about -13.7 LUFS: within 1 LU of the -14 target.
-    const play = stack.command(alice, 'play', { query: await stack.media.tone({ hz: 500, seconds: 30, format: 'ogg', db: -13 }) });
+    const play = stack.command(alice, 'play', {
+      query: await stack.media.tone({ hz: 500, seconds: 30, format: 'ogg', db: -13 }),
+    });
     await play.reply();
     await stack.discord.voice.waitForFrequency(g, 500, { since: play.dispatchedAt, toleranceHz: 6, timeoutMs: 20_000 });
     await waitForMetric(ANALYSES, analyses + 1, slack(20_000));
@@ -106,9 +115,13 @@ describe('loudness normalization', () => {
 
   it('with it off, the same two tones are 24 dB apart', async () => {
     await setNormalize(false);
-    const play = stack.command(alice, 'play', { query: `${await stack.media.tone({ hz: 440, seconds: 24, format: 'ogg', db: -30 })}?off` });
+    const play = stack.command(alice, 'play', {
+      query: `${await stack.media.tone({ hz: 440, seconds: 24, format: 'ogg', db: -30 })}?off`,
+    });
     await play.reply();
-    await stack.ask(alice, 'play', { query: `${await stack.media.tone({ hz: 660, seconds: 24, format: 'ogg', db: -6 })}?off` });
+    await stack.ask(alice, 'play', {
+      query: `${await stack.media.tone({ hz: 660, seconds: 24, format: 'ogg', db: -6 })}?off`,
+    });
     const quietLevel = await levelOf(440, play.dispatchedAt, 1_000);
     await stack.ask(alice, 'skip');
     const loudLevel = await levelOf(660, performance.now(), 1_000);

@@ -48,13 +48,25 @@ describe('now playing as a card', () => {
     expect(fields['Requested by']).toBe('Alice');
     expect(fields.State).toBe('Loop: off · Volume: 100% · Autoplay: off · Filter: off');
     expect(fields['Next up']).toMatch(/660\\-30/);
-    expect(buttonsOf(reply).map((b) => b.custom_id.split(':')[1])).toEqual(['pause', 'skip', 'stop', 'loop', 'shuffle']);
-    const announced = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => (m.embeds ?? []).length > 0 && m.source === 'channel-create', 15_000);
+    expect(buttonsOf(reply).map((b) => b.custom_id.split(':')[1])).toEqual([
+      'pause',
+      'skip',
+      'stop',
+      'loop',
+      'shuffle',
+    ]);
+    const announced = await stack.discord.waitForChannelMessage(
+      stack.textChannelId,
+      (m) => (m.embeds ?? []).length > 0 && m.source === 'channel-create',
+      15_000,
+    );
     expect(embedOf(announced).title).toMatch(/Never Gonna Give You Up/);
     await stack.ask(alice, 'autoplay', { enabled: true });
     await stack.ask(alice, 'loop', { mode: 'queue' });
     const after = await stack.command(alice, 'nowplaying').reply(undefined, 20_000);
-    expect(embedOf(after).fields?.find((f) => f.name === 'State')?.value).toBe('Loop: queue · Volume: 100% · Autoplay: on · Filter: off');
+    expect(embedOf(after).fields?.find((f) => f.name === 'State')?.value).toBe(
+      'Loop: queue · Volume: 100% · Autoplay: on · Filter: off',
+    );
     await stack.ask(alice, 'loop', { mode: 'off' });
     await stack.ask(alice, 'autoplay', { enabled: false });
   });
@@ -63,7 +75,9 @@ describe('now playing as a card', () => {
 describe('/grab', () => {
   it('sends the current track to the member in a DM, and says so kindly when DMs are closed', async () => {
     expect(await stack.ask(alice, 'grab')).toMatch(/📬 Sent you \*\*Rick Astley.*\*\* in a DM/);
-    const guildChannels = new Set([...stack.discord.world.guilds.values()].flatMap((guild) => [...guild.channels.keys()]));
+    const guildChannels = new Set(
+      [...stack.discord.world.guilds.values()].flatMap((guild) => [...guild.channels.keys()]),
+    );
     const dm = stack.discord.messages.snapshots.find((m) => !guildChannels.has(m.channelId) && m.embeds.length > 0);
     expect(dm, 'a message outside every guild channel').toBeDefined();
     const card = dm!.embeds[0]!;
@@ -87,7 +101,12 @@ describe('/history', () => {
     expect(reply.content).toMatch(/🕘 \*\*Recently played\*\*[\s\S]*`1\.` Rick Astley/);
     const buttons = buttonsOf(reply);
     expect(buttons.map((b) => b.label)).toEqual(['↩ 1']);
-    const press = stack.discord.pressButton({ guildId: g, userId: alice, messageId: reply.messageId, customId: buttons[0]!.custom_id });
+    const press = stack.discord.pressButton({
+      guildId: g,
+      userId: alice,
+      messageId: reply.messageId,
+      customId: buttons[0]!.custom_id,
+    });
     const notice = await press.reply((m) => /Queued/.test(m.content ?? ''), 15_000);
     expect(notice.content).toMatch(/➕ Queued \*\*Rick Astley.*\*\* again \(position #1\)/);
     expect(notice.ephemeral).toBe(true);

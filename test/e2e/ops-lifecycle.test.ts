@@ -18,7 +18,6 @@ afterEach(async () => {
   await media?.close();
 });
 
-
 const readyz = async (port: number): Promise<number> => (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -49,8 +48,16 @@ describe('readiness and sharding', () => {
     media = await startMediaServer();
     const guilds = [...discord.world.guilds.keys()];
     expect(new Set(guilds.map((id) => shardOf(id, 2))).size).toBe(2);
-    const bot = startBot(discord, { entry: 'dist/shard-manager.js', mediaHost: media.host, env: { SHARDS: '2', LOG_LEVEL: 'info' } });
-    await until(async () => [...discord!.gateway.sessions.values()].filter((s) => s.ready && !s.invalid).length >= 2, 60_000, 'both shards ready');
+    const bot = startBot(discord, {
+      entry: 'dist/shard-manager.js',
+      mediaHost: media.host,
+      env: { SHARDS: '2', LOG_LEVEL: 'info' },
+    });
+    await until(
+      async () => [...discord!.gateway.sessions.values()].filter((s) => s.ready && !s.invalid).length >= 2,
+      60_000,
+      'both shards ready',
+    );
     await until(async () => discord!.commands.list().length > 0, 20_000, 'commands registered');
     const tones = [330, 660];
     for (const [i, guildId] of guilds.entries()) {

@@ -54,14 +54,20 @@ async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, 
   for (;;) {
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what()}\nprometheus log: ${promLog.slice(-2000)}`);
+    if (performance.now() > deadline)
+      throw new Error(`timed out waiting for ${what()}\nprometheus log: ${promLog.slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
 const metricsText = async (): Promise<string> => (await fetch(`http://127.0.0.1:${botPort}/metrics`)).text();
 const metricLine = (body: string, series: string): number =>
-  Number(body.split('\n').find((l) => l.startsWith(`${series} `))?.slice(series.length + 1));
+  Number(
+    body
+      .split('\n')
+      .find((l) => l.startsWith(`${series} `))
+      ?.slice(series.length + 1),
+  );
 
 function command(userId: string, name: string, options?: OptionShorthand) {
   return discord.sendCommand({ guildId, userId, name, ...(options ? { options } : {}) });
@@ -92,22 +98,44 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tunebot-prometheus-'));
   const promPort = await freePort();
   promUrl = `http://127.0.0.1:${promPort}`;
-  writeFileSync(join(dir, 'prometheus.yml'), [
-    'global:', '  scrape_interval: 1s', '  evaluation_interval: 1s',
-    'rule_files:', `  - ${join(REPO_ROOT, 'docker/prometheus/alerts.yml')}`,
-    'scrape_configs:', '  - job_name: tunebot', '    static_configs:', `      - targets: ['127.0.0.1:${botPort}']`, '',
-  ].join('\n'));
-  prometheus = spawn(prometheusPath, [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${promPort}`,
-    '--storage.tsdb.retention.time=1h',
-    '--log.level=warn',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  evaluation_interval: 1s',
+      'rule_files:',
+      `  - ${join(REPO_ROOT, 'docker/prometheus/alerts.yml')}`,
+      'scrape_configs:',
+      '  - job_name: tunebot',
+      '    static_configs:',
+      `      - targets: ['127.0.0.1:${botPort}']`,
+      '',
+    ].join('\n'),
+  );
+  prometheus = spawn(
+    prometheusPath,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${promPort}`,
+      '--storage.tsdb.retention.time=1h',
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   prometheus.stdout?.on('data', (chunk: Buffer) => (promLog += chunk.toString()));
   prometheus.stderr?.on('data', (chunk: Buffer) => (promLog += chunk.toString()));
-  await until(async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined), 30_000, () => 'Prometheus to be ready');
-  await until(async () => ((await query('up{job="tunebot"} == 1')).length === 1 ? true : undefined), 30_000, () => 'the first scrape of the bot');
+  await until(
+    async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined),
+    30_000,
+    () => 'Prometheus to be ready',
+  );
+  await until(
+    async () => ((await query('up{job="tunebot"} == 1')).length === 1 ? true : undefined),
+    30_000,
+    () => 'the first scrape of the bot',
+  );
 }, 150_000);
 
 afterAll(async () => {
@@ -125,7 +153,10 @@ afterAll(async () => {
 
 describe('/feedback', () => {
   it('stores a rating once a day, answers privately, forwards it neutralised and counts it on /metrics', async () => {
-    const feedback = command(alice, 'feedback', { rating: 4, comment: 'Great bot @everyone **loud** <@123456789012345678>' });
+    const feedback = command(alice, 'feedback', {
+      rating: 4,
+      comment: 'Great bot @everyone **loud** <@123456789012345678>',
+    });
     expect((await feedback.firstRequest()).route).toBe('/interactions/{interaction_id}/{interaction_token}/callback');
     const reply = await feedback.reply((m) => /Thanks/.test(m.content), 15_000);
     expect(reply.ephemeral).toBe(true);
@@ -157,12 +188,16 @@ describe('/status', () => {
 
   it('shows the server owner the health embed and the last-hour chart, privately', async () => {
     // The history samples every 2 s here; the chart comes with the first sample, so ask until it is there.
-    const reply = await until(async () => {
-      const status = command(owner, 'status');
-      const answer = await status.reply((m) => m.embeds.length > 0, 20_000);
-      expect((await status.deferral()).type).toBe(5);
-      return answer.files.length > 0 ? answer : undefined;
-    }, 30_000, () => 'a /status with the chart');
+    const reply = await until(
+      async () => {
+        const status = command(owner, 'status');
+        const answer = await status.reply((m) => m.embeds.length > 0, 20_000);
+        expect((await status.deferral()).type).toBe(5);
+        return answer.files.length > 0 ? answer : undefined;
+      },
+      30_000,
+      () => 'a /status with the chart',
+    );
     expect(reply.ephemeral).toBe(true);
     const embed = reply.embeds[0]!;
     const field = (name: string) => embed.fields?.find((f) => f.name === name)?.value ?? '';
@@ -189,10 +224,16 @@ describe('the Grafana dashboard against a real Prometheus', () => {
     };
     const rules = res.data.groups.flatMap((g) => g.rules);
     expect(rules.length).toBe(8);
-    const evaluated = await until(async () => {
-      const now = ((await (await fetch(`${promUrl}/api/v1/rules`)).json()) as typeof res).data.groups.flatMap((g) => g.rules);
-      return now.every((r) => r.health !== 'unknown') ? now : undefined;
-    }, 20_000, () => 'every rule to be evaluated');
+    const evaluated = await until(
+      async () => {
+        const now = ((await (await fetch(`${promUrl}/api/v1/rules`)).json()) as typeof res).data.groups.flatMap(
+          (g) => g.rules,
+        );
+        return now.every((r) => r.health !== 'unknown') ? now : undefined;
+      },
+      20_000,
+      () => 'every rule to be evaluated',
+    );
     expect(evaluated.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
   });
 
@@ -203,21 +244,36 @@ describe('the Grafana dashboard against a real Prometheus', () => {
     await play.reply((m) => /Started/.test(m.content ?? ''), 20_000);
     await discord.voice.waitForFrequency(guildId, 550, { toleranceHz: 5, since: play.dispatchedAt, timeoutMs: 20_000 });
     // The frame monitor reports every 5 s: wait until Prometheus has seen frames flow (a rate, not a sleep).
-    await until(async () => ((await query('sum(rate(tunebot_voice_frames_sent_total[20s])) > 0')).length > 0 ? true : undefined),
-      40_000, () => 'frames in Prometheus');
-    await until(async () => ((await query('tunebot_child_processes{kind="ffmpeg"} > 0')).length > 0 ? true : undefined),
-      20_000, () => 'the ffmpeg child in Prometheus');
+    await until(
+      async () => ((await query('sum(rate(tunebot_voice_frames_sent_total[20s])) > 0')).length > 0 ? true : undefined),
+      40_000,
+      () => 'frames in Prometheus',
+    );
+    await until(
+      async () => ((await query('tunebot_child_processes{kind="ffmpeg"} > 0')).length > 0 ? true : undefined),
+      20_000,
+      () => 'the ffmpeg child in Prometheus',
+    );
 
-    const targets = allPanels(loadDashboard()).flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: substitute(t.expr) })));
+    const targets = allPanels(loadDashboard()).flatMap((p) =>
+      (p.targets ?? []).map((t) => ({ panel: p.title, expr: substitute(t.expr) })),
+    );
     expect(targets.length).toBeGreaterThan(30);
     const empty: string[] = [];
     const results = new Map<string, Series[]>();
     for (const target of targets) {
       try {
-        results.set(target.expr, await until(async () => {
-          const series = await query(target.expr);
-          return series.length > 0 ? series : undefined;
-        }, 15_000, () => target.expr));
+        results.set(
+          target.expr,
+          await until(
+            async () => {
+              const series = await query(target.expr);
+              return series.length > 0 ? series : undefined;
+            },
+            15_000,
+            () => target.expr,
+          ),
+        );
       } catch {
         empty.push(`${target.panel}: ${target.expr}`);
       }
@@ -234,7 +290,9 @@ describe('the Grafana dashboard against a real Prometheus', () => {
     };
     expect(Number(byPanel('Average rating')[0]!.value[1])).toBeCloseTo(4, 1);
     expect(Number(byPanel('Ratings given')[0]!.value[1])).toBeGreaterThanOrEqual(1);
-    expect(byPanel('Errors by catalogue code').map((s) => s.metric.code)).toEqual(expect.arrayContaining(['FEEDBACK_ONCE_A_DAY']));
+    expect(byPanel('Errors by catalogue code').map((s) => s.metric.code)).toEqual(
+      expect.arrayContaining(['FEEDBACK_ONCE_A_DAY']),
+    );
     expect(byPanel('Source health').map((s) => [s.metric.source, s.value[1]])).toEqual([['youtube', '1']]);
     expect(byPanel('Playing guilds')[0]!.value[1]).toBe('1');
     discord.rest.assertNoViolations();

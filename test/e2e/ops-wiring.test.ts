@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './harness.js';
-import { startBot, startMediaServer, startOfflineDiscord, type BotProcess, type MediaServer, type OfflineDiscord } from '../offline-discord/index.js';
+import {
+  startBot,
+  startMediaServer,
+  startOfflineDiscord,
+  type BotProcess,
+  type MediaServer,
+  type OfflineDiscord,
+} from '../offline-discord/index.js';
 
 let discord: OfflineDiscord | undefined;
 let media: MediaServer | undefined;
@@ -13,14 +20,23 @@ const get = async (port: number, path: string) => {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: res.status, body: await res.text() };
 };
-const metric = (body: string, series: string) => Number(body.split('\n').find((l) => l.startsWith(`${series} `))?.slice(series.length + 1));
+const metric = (body: string, series: string) =>
+  Number(
+    body
+      .split('\n')
+      .find((l) => l.startsWith(`${series} `))
+      ?.slice(series.length + 1),
+  );
 
 describe('ops wiring against the offline Discord', () => {
   it('healthz/readyz once ready, metrics count a /play, its frames and its stream', async () => {
     discord = await startOfflineDiscord();
     media = await startMediaServer();
     const port = await freePort();
-    const bot: BotProcess = startBot(discord, { mediaHost: media.host, env: { HTTP_PORT: String(port), SHARDS: 'auto' } });
+    const bot: BotProcess = startBot(discord, {
+      mediaHost: media.host,
+      env: { HTTP_PORT: String(port), SHARDS: 'auto' },
+    });
     await bot.waitUntilReady();
     await bot.waitForLog('health and metrics endpoint listening');
     expect((await get(port, '/healthz')).status).toBe(200);
@@ -43,7 +59,11 @@ describe('ops wiring against the offline Discord', () => {
     expect(metric(body, 'tunebot_voice_frames_sent_total')).toBeGreaterThan(200);
     // The 14 s tone ends; on a loaded machine allow for late frames instead of sleeping a fixed time.
     let after = '';
-    for (const deadline = performance.now() + 20_000; performance.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+    for (
+      const deadline = performance.now() + 20_000;
+      performance.now() < deadline;
+      await new Promise((r) => setTimeout(r, 250))
+    ) {
       after = (await get(port, '/metrics')).body;
       if (metric(after, 'tunebot_streams{pipeline="passthrough"}') === 0) break;
     }

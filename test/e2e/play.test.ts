@@ -28,7 +28,9 @@ const CALLBACK = '/interactions/{interaction_id}/{interaction_token}/callback';
 
 describe('before any session exists', () => {
   it('says which permissions are missing when it cannot join', async () => {
-    stack.discord.setChannelPermissionOverwrites(g, stack.lounge, [{ id: g, type: 0, allow: '0', deny: String(1n << 20n) }]);
+    stack.discord.setChannelPermissionOverwrites(g, stack.lounge, [
+      { id: g, type: 0, allow: '0', deny: String(1n << 20n) },
+    ]);
     stack.join(stack.users.bob, stack.lounge);
     const url = await stack.media.tone({ hz: 700, seconds: 5, format: 'ogg' });
     const reply = await stack.ask(stack.users.bob, 'play', { query: url });
@@ -36,7 +38,6 @@ describe('before any session exists', () => {
     stack.discord.setChannelPermissionOverwrites(g, stack.lounge, []);
     expect(reply).toMatch(/Connect.*Speak/);
   });
-
 });
 
 describe('/play', () => {
@@ -48,7 +49,11 @@ describe('/play', () => {
     expect((await cmd.deferral()).type).toBe(5);
     const reply = await cmd.reply((m) => /Started/.test(m.content ?? ''), 20_000);
     expect(reply.content).toContain('440');
-    const heard = await stack.discord.voice.waitForFrequency(g, 440, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
+    const heard = await stack.discord.voice.waitForFrequency(g, 440, {
+      toleranceHz: 4,
+      since: cmd.dispatchedAt,
+      timeoutMs: 15_000,
+    });
     const firstPacket = await stack.discord.voice.waitForAudio(g, { since: cmd.dispatchedAt, timeoutMs: 1000 });
     recordFigure('deferral_ms', first.at - cmd.dispatchedAt);
     recordFigure('play_to_first_audio_ms_passthrough', firstPacket - cmd.dispatchedAt);
@@ -65,7 +70,11 @@ describe('/play', () => {
     await stack.discord.voice.waitForFrequency(g, 660, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
     const firstPacket = await stack.discord.voice.waitForAudio(g, { since: cmd.dispatchedAt, timeoutMs: 1000 });
     recordFigure('play_to_first_audio_ms_ffmpeg', firstPacket - cmd.dispatchedAt);
-    expect(stack.bot.logs.filter((l) => l.json?.msg === 'track started' && l.at >= cmd.dispatchedAt).map((l) => l.json?.pipeline)).toEqual(['ffmpeg']);
+    expect(
+      stack.bot.logs
+        .filter((l) => l.json?.msg === 'track started' && l.at >= cmd.dispatchedAt)
+        .map((l) => l.json?.pipeline),
+    ).toEqual(['ffmpeg']);
     await stack.ask(stack.users.alice, 'stop');
   });
 
@@ -93,7 +102,11 @@ describe('/play', () => {
     expect(await stack.ask(stack.users.alice, 'nowplaying')).toMatch(/⏸️/);
     const resume = stack.command(stack.users.alice, 'resume');
     expect((await resume.reply()).content).toMatch(/Resumed/);
-    await stack.discord.voice.waitForFrequency(g, 600, { toleranceHz: 4, since: resume.dispatchedAt, timeoutMs: 10_000 });
+    await stack.discord.voice.waitForFrequency(g, 600, {
+      toleranceHz: 4,
+      since: resume.dispatchedAt,
+      timeoutMs: 10_000,
+    });
     expect(await stack.ask(stack.users.alice, 'queue')).toMatch(/Now playing/);
     await stack.ask(stack.users.alice, 'stop');
   });
@@ -112,10 +125,14 @@ describe('bad input gets a clear reply and the bot keeps working', () => {
     ['a 404', 'STATUS', /answered with an error/],
     ['a redirect into private space', 'REDIRECT', /private or local network/],
   ])('%s', async (_name, query, expected) => {
-    const real = {
-      HTML: stack.media.html(), EMPTY: stack.media.empty(), RANDOM: stack.media.random(), STATUS: stack.media.status(404),
-      REDIRECT: stack.media.redirect('http://10.0.0.1/secret'),
-    }[query] ?? query;
+    const real =
+      {
+        HTML: stack.media.html(),
+        EMPTY: stack.media.empty(),
+        RANDOM: stack.media.random(),
+        STATUS: stack.media.status(404),
+        REDIRECT: stack.media.redirect('http://10.0.0.1/secret'),
+      }[query] ?? query;
     const reply = await stack.ask(stack.users.alice, 'play', { query: real });
     expect(reply).toMatch(expected);
     expect(reply).not.toMatch(/at .*\.js:\d+|Error:/);
@@ -134,9 +151,12 @@ describe('bad input gets a clear reply and the bot keeps working', () => {
   });
 
   it('every message suppresses mentions and every REST body matches the OpenAPI spec', () => {
-    const messages = stack.discord.rest.calls.filter((c) => c.method === 'PATCH' || (c.method === 'POST' && (c.route ?? '').includes('messages')));
+    const messages = stack.discord.rest.calls.filter(
+      (c) => c.method === 'PATCH' || (c.method === 'POST' && (c.route ?? '').includes('messages')),
+    );
     expect(messages.length).toBeGreaterThan(10);
-    for (const call of messages) expect((call.body as { allowed_mentions?: unknown }).allowed_mentions).toMatchObject({ parse: [] });
+    for (const call of messages)
+      expect((call.body as { allowed_mentions?: unknown }).allowed_mentions).toMatchObject({ parse: [] });
     stack.discord.rest.assertNoViolations();
   });
 });
@@ -150,7 +170,11 @@ describe('voice lifecycle', () => {
     await stack.bot.waitForLog((l) => l.json?.msg === 'session ended');
     const again = stack.command(stack.users.alice, 'play', { query: url });
     expect((await again.reply(undefined, 20_000)).content).toMatch(/Started/);
-    await stack.discord.voice.waitForFrequency(g, 550, { toleranceHz: 4, since: again.dispatchedAt, timeoutMs: 15_000 });
+    await stack.discord.voice.waitForFrequency(g, 550, {
+      toleranceHz: 4,
+      since: again.dispatchedAt,
+      timeoutMs: 15_000,
+    });
     await stack.ask(stack.users.alice, 'stop');
   });
 });

@@ -51,7 +51,12 @@ describe('/playlist', () => {
 
   it('shows a playlist and exports it as an M3U that lists the same URLs in order', async () => {
     const shown = await text(alice, 'show', { name: 'Road Trip' });
-    expect(shown.split('\n').slice(1).map((l) => l.replace(/ `\d+:\d\d`$/, ''))).toEqual(['`1.` 440\\-60', '`2.` 550\\-60', '`3.` 660\\-60']);
+    expect(
+      shown
+        .split('\n')
+        .slice(1)
+        .map((l) => l.replace(/ `\d+:\d\d`$/, '')),
+    ).toEqual(['`1.` 440\\-60', '`2.` 550\\-60', '`3.` 660\\-60']);
     const exported = await pl(alice, 'export', { name: 'Road Trip' });
     expect(exported.content).toMatch(/📤 \*\*Road Trip\*\* as M3U \(3 tracks\)/);
     expect(exported.files.map((f) => f.filename)).toEqual(['Road_Trip.m3u']);
@@ -74,7 +79,9 @@ describe('/playlist', () => {
     for (const name of ['<@everyone>', '   ', 'x'.repeat(33), '**bold**', '-dash-first']) {
       expect(await text(alice, 'save', { name })).toMatch(/❌ Playlist names are 1-32 characters/);
     }
-    expect(await text(alice, 'save', { name: 'Third' })).toMatch(/❌ You already have 2 saved playlists, the most this bot allows \(2\)/);
+    expect(await text(alice, 'save', { name: 'Third' })).toMatch(
+      /❌ You already have 2 saved playlists, the most this bot allows \(2\)/,
+    );
     await stack.ask(alice, 'play', { query: `${urls[0]}?again` });
     expect(await text(alice, 'save', { name: 'Solo' })).toMatch(/❌ That's 4 tracks; a saved playlist holds 3 at most/);
     expect(await text(alice, 'save', { name: 'Solo', current: true })).toMatch(/💾 Replaced \*\*Solo\*\* with 1 track/);

@@ -38,7 +38,11 @@ describe('restart resume', () => {
     expect(performance.now() - sent).toBeLessThan(10_000);
     const back = performance.now();
     await stack.restart();
-    const note = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => /restarted/.test(m.content ?? '') && (m.at ?? 0) >= back, 20_000);
+    const note = await stack.discord.waitForChannelMessage(
+      stack.textChannelId,
+      (m) => /restarted/.test(m.content ?? '') && (m.at ?? 0) >= back,
+      20_000,
+    );
     expect(resumedAt(note.content ?? '')).toBeGreaterThanOrEqual(2);
     expect(note.content).toMatch(/1 more in the queue/);
     await stack.discord.voice.waitForFrequency(g, 450, { toleranceHz: 4, since: back, timeoutMs: 15_000 });
@@ -51,7 +55,11 @@ describe('restart resume', () => {
     const exit = await stack.bot.kill('SIGKILL');
     expect(exit.signal).toBe('SIGKILL');
     await stack.restart();
-    const note = await stack.discord.waitForChannelMessage(stack.textChannelId, (m) => /restarted/.test(m.content ?? '') && (m.at ?? 0) >= killed, 20_000);
+    const note = await stack.discord.waitForChannelMessage(
+      stack.textChannelId,
+      (m) => /restarted/.test(m.content ?? '') && (m.at ?? 0) >= killed,
+      20_000,
+    );
     expect(resumedAt(note.content ?? '')).toBeGreaterThanOrEqual(5);
     expect(note.content).toMatch(/1 more in the queue/);
     await stack.discord.voice.waitForFrequency(g, 450, { toleranceHz: 4, since: killed, timeoutMs: 15_000 });
@@ -67,7 +75,9 @@ describe('restart resume', () => {
     const back = performance.now();
     await stack.restart();
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const notes = stack.discord.channelMessages(stack.textChannelId).filter((m) => /restarted/.test(m.content ?? '') && ((m as { at?: number }).at ?? 0) >= back);
+    const notes = stack.discord
+      .channelMessages(stack.textChannelId)
+      .filter((m) => /restarted/.test(m.content ?? '') && ((m as { at?: number }).at ?? 0) >= back);
     expect(notes).toEqual([]);
   });
 });

@@ -25,7 +25,10 @@ beforeAll(async () => {
   hangPidFile = join(stack.dir, 'hang.pid');
   stack.ytdlp.addRules(
     { match: HANG_ID, env: { FAKE_YTDLP_MODE: 'hang', FAKE_YTDLP_PID_FILE: hangPidFile } },
-    { match: 'Broken', env: { FAKE_YTDLP_MODE: 'fail', FAKE_YTDLP_STDERR: 'ERROR: [youtube] Broken: HTTP Error 429: Too Many Requests' } },
+    {
+      match: 'Broken',
+      env: { FAKE_YTDLP_MODE: 'fail', FAKE_YTDLP_STDERR: 'ERROR: [youtube] Broken: HTTP Error 429: Too Many Requests' },
+    },
   );
 });
 
@@ -51,12 +54,30 @@ describe('a yt-dlp run that hangs', () => {
     // Meanwhile, another server plays a file and a YouTube video.
     const other = stack.discord.addGuild({ name: 'Meanwhile' });
     stack.join(alice, undefined, other.id);
-    const file = stack.command(alice, 'play', { query: await stack.media.tone({ hz: 480, seconds: 30, format: 'ogg' }) }, { guildId: other.id });
+    const file = stack.command(
+      alice,
+      'play',
+      { query: await stack.media.tone({ hz: 480, seconds: 30, format: 'ogg' }) },
+      { guildId: other.id },
+    );
     expect((await file.reply(undefined, 20_000)).content).toMatch(/Started/);
-    await stack.discord.voice.waitForFrequency(other.id, 480, { toleranceHz: 4, since: file.dispatchedAt, timeoutMs: 15_000 });
-    const video = stack.command(alice, 'play', { query: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', position: 'now' }, { guildId: other.id });
+    await stack.discord.voice.waitForFrequency(other.id, 480, {
+      toleranceHz: 4,
+      since: file.dispatchedAt,
+      timeoutMs: 15_000,
+    });
+    const video = stack.command(
+      alice,
+      'play',
+      { query: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', position: 'now' },
+      { guildId: other.id },
+    );
     expect((await video.reply(undefined, 20_000)).content).toMatch(/Started \*\*Rick Astley/);
-    await stack.discord.voice.waitForFrequency(other.id, 440, { toleranceHz: 4, since: video.dispatchedAt, timeoutMs: 15_000 });
+    await stack.discord.voice.waitForFrequency(other.id, 440, {
+      toleranceHz: 4,
+      since: video.dispatchedAt,
+      timeoutMs: 15_000,
+    });
     expect(alive(pid)).toBe(true); // still hanging while all that happened
 
     const reply = await hung.reply(undefined, PLAY_BUDGET_MS + 5000);
@@ -85,7 +106,9 @@ describe('repeated yt-dlp failures', () => {
     expect(replies[0]).toMatch(/YouTube is limiting how often this bot may ask right now/); // HTTP 429: YOUTUBE_RATE_LIMITED
     const opened = replies.length;
     expect(opened, replies.join('\n')).toBeLessThanOrEqual(6); // five failures in a row at most
-    expect(replies.at(-1)).toMatch(/YouTube is having trouble right now, so I've paused requests to it; please try again in a minute/);
+    expect(replies.at(-1)).toMatch(
+      /YouTube is having trouble right now, so I've paused requests to it; please try again in a minute/,
+    );
     expect(stack.ytdlp.spawns(`Broken0000${opened}`)).toBe(0);
 
     const spawns = stack.ytdlp.spawns();
@@ -100,7 +123,10 @@ describe('repeated yt-dlp failures', () => {
     // sources-youtube-fallback.test.ts plays such a result).
     const search = await stack.ask(alice, 'play', { query: 'some other song' }, { timeoutMs: 20_000 });
     expect(search).not.toMatch(/paused requests/);
-    const after = stack.ytdlp.invocations().slice(spawns).map((a) => a.at(-1) ?? '');
+    const after = stack.ytdlp
+      .invocations()
+      .slice(spawns)
+      .map((a) => a.at(-1) ?? '');
     expect(after.filter((t) => t.startsWith('scsearch'))).toHaveLength(1);
     expect(after.filter((t) => t.startsWith('ytsearch'))).toHaveLength(0);
     await stack.ask(alice, 'stop');

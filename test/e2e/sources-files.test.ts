@@ -23,12 +23,19 @@ beforeAll(async () => {
   mkdirSync(join(music, 'classical'), { recursive: true });
   // Neutral file names: only the tags say which is which.
   await Promise.all([
-    taggedTone(join(music, 'classical', 'track01.ogg'), { hz: 523, seconds: 20, title: 'Moonlight Sonata', artist: 'Ludwig van Beethoven' }),
+    taggedTone(join(music, 'classical', 'track01.ogg'), {
+      hz: 523,
+      seconds: 20,
+      title: 'Moonlight Sonata',
+      artist: 'Ludwig van Beethoven',
+    }),
     taggedTone(join(music, 'track02.ogg'), { hz: 784, seconds: 20, title: 'Clair de Lune', artist: 'Claude Debussy' }),
     taggedTone(join(library, 'secret.ogg'), { hz: 1000, seconds: 20, title: 'Secret', artist: 'Outside' }),
   ]);
   symlinkSync(join(library, 'secret.ogg'), join(music, 'shortcut.ogg'));
-  stack = await startSourcesStack({ env: ({ defaults }) => ({ ...defaults, MEDIA_DIR: music, MAX_PLAYLIST: String(MAX_PLAYLIST) }) });
+  stack = await startSourcesStack({
+    env: ({ defaults }) => ({ ...defaults, MEDIA_DIR: music, MAX_PLAYLIST: String(MAX_PLAYLIST) }),
+  });
   g = stack.guildId;
   alice = stack.users.alice;
   stack.join(alice);
@@ -66,7 +73,10 @@ describe('an M3U playlist of 1,000 entries', () => {
     recordFigure('playlist_first_audio_ms_m3u', audio - cmd.dispatchedAt);
     recordFigure('playlist_fully_queued_ms_m3u', done.at - cmd.dispatchedAt);
     const text = done.content ?? '';
-    const m = /✅ Finished loading \*\*big\\?-mix\*\*: (\d+) added, (\d+) skipped as duplicates(?:, (\d+) over the limit)?\.$/.exec(text);
+    const m =
+      /✅ Finished loading \*\*big\\?-mix\*\*: (\d+) added, (\d+) skipped as duplicates(?:, (\d+) over the limit)?\.$/.exec(
+        text,
+      );
     expect(m, text).not.toBeNull();
     totals = { added: Number(m![1]), duplicates: Number(m![2]), over: Number(m![3] ?? 0), text };
     expect(totals.added).toBeLessThanOrEqual(MAX_PLAYLIST);
@@ -93,15 +103,25 @@ describe('attachments', () => {
   it('/play file: plays an attached audio file, named after the file', async () => {
     const url = await stack.media.tone({ hz: 700, seconds: 30, format: 'ogg' });
     const size = statSync(await toneFile({ hz: 700, seconds: 30, format: 'ogg' })).size;
-    const cmd = stack.command(alice, 'play', undefined, { attachments: [{ url, filename: 'my_demo.ogg', contentType: 'audio/ogg', size }] });
+    const cmd = stack.command(alice, 'play', undefined, {
+      attachments: [{ url, filename: 'my_demo.ogg', contentType: 'audio/ogg', size }],
+    });
     expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*my demo\*\*/);
     await stack.discord.voice.waitForFrequency(g, 700, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
   });
 
   it.each<[string, { filename: string; contentType: string; size: number; url?: string }, RegExp]>([
-    ['an oversized file', { filename: 'concert.flac', contentType: 'audio/flac', size: 300 * 1024 * 1024 }, /too large to play/],
+    [
+      'an oversized file',
+      { filename: 'concert.flac', contentType: 'audio/flac', size: 300 * 1024 * 1024 },
+      /too large to play/,
+    ],
     ['a picture', { filename: 'cat.png', contentType: 'image/png', size: 50_000 }, /doesn't point to audio/],
-    ['a file from elsewhere than Discord', { filename: 'song.ogg', contentType: 'audio/ogg', size: 50_000, url: 'https://files.example.com/song.ogg' }, /isn't hosted by Discord/],
+    [
+      'a file from elsewhere than Discord',
+      { filename: 'song.ogg', contentType: 'audio/ogg', size: 50_000, url: 'https://files.example.com/song.ogg' },
+      /isn't hosted by Discord/,
+    ],
   ])('%s is refused with a clear message, without downloading it', async (_name, spec, expected) => {
     const url = spec.url ?? (await stack.media.tone({ hz: 900, seconds: 5, format: 'flac' }));
     const hits = stack.media.hits(url);
@@ -137,7 +157,9 @@ describe('the local music folder (MEDIA_DIR)', () => {
   });
 
   it('a search with no match says so', async () => {
-    expect(await stack.ask(alice, 'play', { query: 'local:mahler' })).toMatch(/Nothing in the local music library matches/);
+    expect(await stack.ask(alice, 'play', { query: 'local:mahler' })).toMatch(
+      /Nothing in the local music library matches/,
+    );
   });
 });
 
@@ -148,9 +170,16 @@ describe('consecutive tracks', () => {
     const first = stack.command(alice, 'play', { query: a });
     expect((await first.reply(undefined, 20_000)).content).toMatch(/Started/);
     expect(await stack.ask(alice, 'play', { query: b })).toMatch(/Queued/);
-    await stack.discord.voice.waitForFrequency(g, 800, { toleranceHz: 4, since: first.dispatchedAt, timeoutMs: 15_000 });
+    await stack.discord.voice.waitForFrequency(g, 800, {
+      toleranceHz: 4,
+      since: first.dispatchedAt,
+      timeoutMs: 15_000,
+    });
     const end = await stack.discord.voice.waitForSilence(g, 1000, { since: first.dispatchedAt, timeoutMs: 10_000 });
-    const audible = stack.discord.voice.capture(g, first.dispatchedAt).audible().filter((p) => p.arrivalMs <= end);
+    const audible = stack.discord.voice
+      .capture(g, first.dispatchedAt)
+      .audible()
+      .filter((p) => p.arrivalMs <= end);
     const lastA = audible.findLastIndex((p) => loudestOf(p, [400, 800]) === 400);
     const firstB = audible.findIndex((p, i) => i > lastA && loudestOf(p, [400, 800]) === 800);
     expect(lastA).toBeGreaterThan(100); // about 3 s of the first track were heard

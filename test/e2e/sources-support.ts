@@ -132,8 +132,14 @@ function sendRange(req: IncomingMessage, res: ServerResponse, type: string, file
   // `bytes=-N` is the last N bytes (a suffix range, as the Ogg duration probe asks for).
   const start = m[1] ? Number(m[1]) : Math.max(0, file.length - Number(m[2]));
   const end = m[1] && m[2] ? Math.min(Number(m[2]), file.length - 1) : file.length - 1;
-  if (start >= file.length || start > end) return void res.writeHead(416, { 'content-range': `bytes */${file.length}` }).end();
-  res.writeHead(206, { 'content-type': type, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${file.length}`, 'accept-ranges': 'bytes' });
+  if (start >= file.length || start > end)
+    return void res.writeHead(416, { 'content-range': `bytes */${file.length}` }).end();
+  res.writeHead(206, {
+    'content-type': type,
+    'content-length': end - start + 1,
+    'content-range': `bytes ${start}-${end}/${file.length}`,
+    'accept-ranges': 'bytes',
+  });
   res.end(file.subarray(start, end + 1));
 }
 
@@ -173,7 +179,10 @@ export class FakeYtDlp {
   /** Every yt-dlp command line the bot ran so far (`--version` checks included). */
   invocations(): string[][] {
     if (!existsSync(this.argsLog)) return [];
-    return readFileSync(this.argsLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]);
+    return readFileSync(this.argsLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as string[]);
   }
 
   /** How many runs named `text` in their command line (all runs without it). */
@@ -196,9 +205,16 @@ export class FakeYtDlp {
     const info = JSON.parse(readFileSync(join(YTDLP_FIXTURES, 'video.json'), 'utf8')) as Record<string, unknown>;
     const page = `https://www.youtube.com/watch?v=${spec.id}`;
     Object.assign(info, {
-      id: spec.id, display_id: spec.id, title: spec.title, fulltitle: spec.title, duration: spec.durationSec,
+      id: spec.id,
+      display_id: spec.id,
+      title: spec.title,
+      fulltitle: spec.title,
+      duration: spec.durationSec,
       duration_string: `${Math.floor(spec.durationSec / 60)}:${String(spec.durationSec % 60).padStart(2, '0')}`,
-      webpage_url: page, original_url: page, chapters: null, heatmap: null,
+      webpage_url: page,
+      original_url: page,
+      chapters: null,
+      heatmap: null,
     });
     const file = join(this.dir, `video-${spec.id}.json`);
     writeFileSync(file, JSON.stringify(info));
@@ -246,9 +262,19 @@ export interface SourcesStack extends SourcesContext {
   readonly textChannelId: string;
   readonly users: { readonly alice: string; readonly bob: string; readonly carol: string };
   join(userId: string, channelId?: string, guildId?: string): void;
-  command(userId: string, name: string, options?: OptionShorthand, extra?: { guildId?: string; attachments?: AttachmentSpec[] }): InteractionHandle;
+  command(
+    userId: string,
+    name: string,
+    options?: OptionShorthand,
+    extra?: { guildId?: string; attachments?: AttachmentSpec[] },
+  ): InteractionHandle;
   /** Sends a command and returns the text of its first reply (the deferred reply's edit). */
-  ask(userId: string, name: string, options?: OptionShorthand, extra?: { guildId?: string; timeoutMs?: number; attachments?: AttachmentSpec[] }): Promise<string>;
+  ask(
+    userId: string,
+    name: string,
+    options?: OptionShorthand,
+    extra?: { guildId?: string; timeoutMs?: number; attachments?: AttachmentSpec[] },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -269,20 +295,32 @@ export async function startSourcesStack(options: SourcesStackOptions = {}): Prom
   const env = options.env ? options.env({ ...ctx, defaults }) : defaults;
   // SOURCES_E2E_ENTRY runs another build of the bot (relative to the repo root), e.g. a patched copy.
   const entry = process.env.SOURCES_E2E_ENTRY;
-  const bot = startBot(discord, { ...(entry ? { entry } : {}), mediaHost: media.host, dataDir: join(dir, 'data'), env, echo: process.env.E2E_ECHO === '1' });
+  const bot = startBot(discord, {
+    ...(entry ? { entry } : {}),
+    mediaHost: media.host,
+    dataDir: join(dir, 'data'),
+    env,
+    echo: process.env.E2E_ECHO === '1',
+  });
   await bot.waitUntilReady();
   const guildId = discord.guild.id;
   const world = discord.world;
   const user = (name: string) => world.userByName(name)?.id ?? '';
   const stack: SourcesStack = {
-    ...ctx, discord, bot, guildId,
+    ...ctx,
+    discord,
+    bot,
+    guildId,
     music: world.voiceChannel(guildId, 'Music').id,
     textChannelId: world.textChannel(guildId, 'general').id,
     users: { alice: user('alice'), bob: user('bob'), carol: user('carol') },
-    join: (userId, channelId, g = guildId) => discord.setUserVoiceChannel(g, userId, channelId ?? world.voiceChannel(g, 'Music').id),
+    join: (userId, channelId, g = guildId) =>
+      discord.setUserVoiceChannel(g, userId, channelId ?? world.voiceChannel(g, 'Music').id),
     command: (userId, name, opts, extra = {}) =>
       discord.sendCommand({
-        guildId: extra.guildId ?? guildId, userId, name,
+        guildId: extra.guildId ?? guildId,
+        userId,
+        name,
         ...(opts ? { options: opts } : {}),
         ...(extra.attachments ? { attachments: extra.attachments } : {}),
       }),
@@ -320,19 +358,50 @@ export async function staircaseFile(steps: readonly number[], format: 'webm' | '
   const inputs = steps.flatMap((hz) => ['-f', 'lavfi', '-i', `sine=frequency=${hz}:sample_rate=48000:duration=1`]);
   const partial = `${file}.${process.pid}.partial`;
   await run('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y', ...inputs,
-    '-filter_complex', `${steps.map((_, i) => `[${i}:a]`).join('')}concat=n=${steps.length}:v=0:a=1[out]`, '-map', '[out]',
-    '-ac', '2', '-ar', '48000', ...CODECS[format], partial,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    ...inputs,
+    '-filter_complex',
+    `${steps.map((_, i) => `[${i}:a]`).join('')}concat=n=${steps.length}:v=0:a=1[out]`,
+    '-map',
+    '[out]',
+    '-ac',
+    '2',
+    '-ar',
+    '48000',
+    ...CODECS[format],
+    partial,
   ]);
   renameSync(partial, file);
   return file;
 }
 
 /** A tagged Ogg/Opus tone written to `path` (for MEDIA_DIR): the title/artist are what a `local:` search finds. */
-export async function taggedTone(path: string, spec: { hz: number; seconds: number; title: string; artist: string }): Promise<void> {
+export async function taggedTone(
+  path: string,
+  spec: { hz: number; seconds: number; title: string; artist: string },
+): Promise<void> {
   await run('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${spec.hz}:sample_rate=48000:duration=${spec.seconds}`,
-    '-ac', '2', '-ar', '48000', '-metadata', `title=${spec.title}`, '-metadata', `artist=${spec.artist}`, ...CODECS.ogg, path,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=${spec.hz}:sample_rate=48000:duration=${spec.seconds}`,
+    '-ac',
+    '2',
+    '-ar',
+    '48000',
+    '-metadata',
+    `title=${spec.title}`,
+    '-metadata',
+    `artist=${spec.artist}`,
+    ...CODECS.ogg,
+    path,
   ]);
 }
 
@@ -369,9 +438,12 @@ export function longestPause(audible: readonly ReceivedPacket[]): { before: numb
   return found;
 }
 
-
 /** Polls `check` until it returns a value (or throws after `timeoutMs`). */
-export async function eventually<T>(check: () => T | undefined | null | false, timeoutMs = 10_000, what = 'a condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | null | false,
+  timeoutMs = 10_000,
+  what = 'a condition',
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = check();

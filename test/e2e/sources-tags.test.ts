@@ -27,8 +27,24 @@ type Format = keyof typeof FORMATS;
 async function taggedFile(format: Format, hz: number, title: string, artist: string): Promise<Buffer> {
   const file = join(stack.dir, `tagged-${hz}.${format}`);
   await run('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${hz}:sample_rate=48000:duration=40`,
-    '-ac', '2', '-ar', '48000', '-metadata', `title=${title}`, '-metadata', `artist=${artist}`, ...FORMATS[format].args, file,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=${hz}:sample_rate=48000:duration=40`,
+    '-ac',
+    '2',
+    '-ar',
+    '48000',
+    '-metadata',
+    `title=${title}`,
+    '-metadata',
+    `artist=${artist}`,
+    ...FORMATS[format].args,
+    file,
   ]);
   return readFileSync(file);
 }
@@ -55,9 +71,15 @@ describe('tag titles over HTTP', () => {
     ['flac', 660, 'Lossless Dawn', 'FLAC Quartet'],
     ['m4a', 770, 'Apple Orchard', 'AAC Trio'],
   ])('a tagged %s shows its tag title in the reply and in /nowplaying', async (format, hz, title, artist) => {
-    const url = stack.files.serve(`/music/track-${hz}.${format}`, await taggedFile(format, hz, title, artist), FORMATS[format].type);
+    const url = stack.files.serve(
+      `/music/track-${hz}.${format}`,
+      await taggedFile(format, hz, title, artist),
+      FORMATS[format].type,
+    );
     const cmd = stack.command(alice, 'play', { query: url });
-    expect((await cmd.reply(undefined, 20_000)).content).toMatch(new RegExp(`Started \\*\\*${title}\\*\\* \`0:4[01]\``));
+    expect((await cmd.reply(undefined, 20_000)).content).toMatch(
+      new RegExp(`Started \\*\\*${title}\\*\\* \`0:4[01]\``),
+    );
     const np = await stack.ask(alice, 'nowplaying');
     expect(np).toContain(title);
     expect(np).not.toContain(`track-${hz}`);
@@ -67,12 +89,18 @@ describe('tag titles over HTTP', () => {
   it('an attachment uses its tag title, not its file name', async () => {
     const bytes = await taggedFile('mp3', 880, 'Evening Walk (Attached)', 'Someone');
     const url = stack.files.serve('/attachments/1/2/evening-walk.mp3', bytes, 'audio/mpeg');
-    const reply = await stack.ask(alice, 'play', undefined, { attachments: [{ url, filename: 'evening-walk.mp3', contentType: 'audio/mpeg', size: bytes.length }] });
+    const reply = await stack.ask(alice, 'play', undefined, {
+      attachments: [{ url, filename: 'evening-walk.mp3', contentType: 'audio/mpeg', size: bytes.length }],
+    });
     expect(reply).toMatch(/Started \*\*Evening Walk \\\(Attached\\\)\*\*/);
   });
 
   it('a hostile tag renders harmlessly: no ping, no timestamp, no markup', async () => {
-    const url = stack.files.serve('/music/hostile.ogg', await taggedFile('ogg', 990, '@everyone <t:0:R> **loud** <@123>', '@here'), 'audio/ogg');
+    const url = stack.files.serve(
+      '/music/hostile.ogg',
+      await taggedFile('ogg', 990, '@everyone <t:0:R> **loud** <@123>', '@here'),
+      'audio/ogg',
+    );
     const reply = await stack.ask(alice, 'play', { query: url });
     const np = await stack.ask(alice, 'nowplaying');
     for (const text of [reply, np]) {

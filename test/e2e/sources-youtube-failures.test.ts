@@ -3,7 +3,14 @@ import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/core/errors.js';
 import { freePort } from './harness.js';
-import { eventually, longestPause, mostlyOf, staircaseFile, startSourcesStack, type SourcesStack } from './sources-support.js';
+import {
+  eventually,
+  longestPause,
+  mostlyOf,
+  staircaseFile,
+  startSourcesStack,
+  type SourcesStack,
+} from './sources-support.js';
 
 /**
  * Every way YouTube refuses, as a member and the owner meet it: the fake yt-dlp prints yt-dlp's exact stderr
@@ -35,7 +42,10 @@ function fetchText(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     get({ host: '127.0.0.1', port, path }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve(body));
+      res
+        .setEncoding('utf8')
+        .on('data', (c: string) => (body += c))
+        .on('end', () => resolve(body));
     }).on('error', reject);
   });
 }
@@ -71,7 +81,9 @@ describe('each YouTube failure', () => {
   });
 
   it('the owner reads the remedy once, however many members meet the failure; none for failures only the uploader can change', async () => {
-    expect(await stack.ask(alice, 'play', { query: 'https://youtu.be/BotCheck001' })).toBe(`❌ ${ERRORS.YOUTUBE_BOT_CHECK}`);
+    expect(await stack.ask(alice, 'play', { query: 'https://youtu.be/BotCheck001' })).toBe(
+      `❌ ${ERRORS.YOUTUBE_BOT_CHECK}`,
+    );
     expect(ownerLines('YOUTUBE_BOT_CHECK')).toHaveLength(1);
     expect(String(ownerLines('YOUTUBE_BOT_CHECK')[0]?.json?.msg)).toMatch(/YTDLP_POT_PROVIDER.*YTDLP_COOKIES/);
     expect(ownerLines('YOUTUBE_CHALLENGE_FAILED')).toHaveLength(1);
@@ -80,7 +92,10 @@ describe('each YouTube failure', () => {
     expect(ownerLines('YOUTUBE_PRIVATE')).toHaveLength(0);
     expect(ownerLines('YOUTUBE_REMOVED')).toHaveLength(0);
     // No member ever reads yt-dlp's words.
-    const texts = stack.discord.channelMessages(stack.textChannelId).map((m) => m.content).join('\n');
+    const texts = stack.discord
+      .channelMessages(stack.textChannelId)
+      .map((m) => m.content)
+      .join('\n');
     expect(texts).not.toMatch(/cookies-from-browser|ERROR:|yt-dlp\/wiki/);
   });
 });
@@ -89,10 +104,20 @@ describe('an audio URL that starts answering 403 mid-track', () => {
   it('is re-resolved once (a second yt-dlp run) and playback resumes about where it stopped', async () => {
     const cmd = stack.command(alice, 'play', { query: `https://www.youtube.com/watch?v=${FORBIDDEN_ID}` });
     expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Staircase 403\*\*/);
-    await eventually(() => stack.files.hits('/cdn/forbidden.webm') >= 3, 20_000, 'the refused and the re-signed download');
+    await eventually(
+      () => stack.files.hits('/cdn/forbidden.webm') >= 3,
+      20_000,
+      'the refused and the re-signed download',
+    );
     // The gap holds a whole yt-dlp run, so "ended" is judged on a longer silence than a plain reopen needs.
-    const silentFrom = await stack.discord.voice.waitForSilence(stack.guildId, 6000, { since: cmd.dispatchedAt, timeoutMs: 40_000 });
-    const audible = stack.discord.voice.capture(stack.guildId, cmd.dispatchedAt).audible().filter((p) => p.arrivalMs <= silentFrom);
+    const silentFrom = await stack.discord.voice.waitForSilence(stack.guildId, 6000, {
+      since: cmd.dispatchedAt,
+      timeoutMs: 40_000,
+    });
+    const audible = stack.discord.voice
+      .capture(stack.guildId, cmd.dispatchedAt)
+      .audible()
+      .filter((p) => p.arrivalMs <= silentFrom);
     const pause = longestPause(audible);
     expect(pause).not.toBeNull();
     const stepAt = (from: number, to: number) => mostlyOf(audible.slice(Math.max(0, from), Math.max(0, to)), STEPS);
@@ -103,7 +128,9 @@ describe('an audio URL that starts answering 403 mid-track', () => {
     expect(stepAt(audible.length - 10, audible.length)).toBe(STEPS.at(-1));
     expect(stack.ytdlp.spawns(FORBIDDEN_ID)).toBe(2); // resolve + exactly one re-resolve
     expect(stack.files.hits('/cdn/forbidden.webm')).toBe(3); // cut, refused, complete
-    const warnings = stack.discord.channelMessages(stack.textChannelId).filter((m) => /Couldn't play \*\*Staircase/.test(m.content));
+    const warnings = stack.discord
+      .channelMessages(stack.textChannelId)
+      .filter((m) => /Couldn't play \*\*Staircase/.test(m.content));
     expect(warnings).toEqual([]);
     await stack.ask(alice, 'stop');
   });

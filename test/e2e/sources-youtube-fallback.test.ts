@@ -20,14 +20,19 @@ function fetchText(path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     get({ host: '127.0.0.1', port, path }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res
+        .setEncoding('utf8')
+        .on('data', (c: string) => (body += c))
+        .on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     }).on('error', reject);
   });
 }
 
 beforeAll(async () => {
   port = await freePort();
-  stack = await startSourcesStack({ env: ({ defaults }) => ({ ...defaults, HTTP_PORT: String(port), FAKE_YTDLP_MODE: 'bot-check' }) });
+  stack = await startSourcesStack({
+    env: ({ defaults }) => ({ ...defaults, HTTP_PORT: String(port), FAKE_YTDLP_MODE: 'bot-check' }),
+  });
   alice = stack.users.alice;
   stack.join(alice);
   // SoundCloud serves Opus in HLS: a one-segment playlist of an Ogg/Opus tone, like cf-hls-opus-media.sndcdn.com's.
@@ -49,7 +54,11 @@ describe('while YouTube refuses this server', () => {
     const cmd = stack.command(alice, 'play', { query: 'never gonna give you up' });
     const reply = await cmd.reply(undefined, 30_000);
     expect(reply.content).toBe(`▶️ Started **Never Gonna Give You Up** \`3:33\`\n${NOTE}`);
-    await stack.discord.voice.waitForFrequency(stack.guildId, 660, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 20_000 });
+    await stack.discord.voice.waitForFrequency(stack.guildId, 660, {
+      toleranceHz: 4,
+      since: cmd.dispatchedAt,
+      timeoutMs: 20_000,
+    });
     expect(stack.ytdlp.spawns('scsearch')).toBe(1);
     expect(stack.ytdlp.spawns('ytsearch')).toBe(1); // YouTube was asked first
     await stack.ask(alice, 'stop');

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recordFigure } from './figures.js';
-import { eventually, longestPause, mostlyOf, staircaseFile, startSourcesStack, type SourcesStack } from './sources-support.js';
+import {
+  eventually,
+  longestPause,
+  mostlyOf,
+  staircaseFile,
+  startSourcesStack,
+  type SourcesStack,
+} from './sources-support.js';
 
 /**
  * YouTube through yt-dlp (the fake one, fed recorded-shape fixtures, with the signed media URLs pointing at
@@ -93,25 +100,44 @@ describe('YouTube links and searches', () => {
     const one = stack.command(alice, 'play', { query: url });
     const two = stack.command(alice, 'play', { query: url }, { guildId: second.id });
     try {
-      for (const cmd of [one, two]) expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Coalesced Tone\*\*/);
-      await stack.discord.voice.waitForFrequency(g, 660, { toleranceHz: 4, since: one.dispatchedAt, timeoutMs: 15_000 });
-      await stack.discord.voice.waitForFrequency(second.id, 660, { toleranceHz: 4, since: two.dispatchedAt, timeoutMs: 15_000 });
+      for (const cmd of [one, two])
+        expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Coalesced Tone\*\*/);
+      await stack.discord.voice.waitForFrequency(g, 660, {
+        toleranceHz: 4,
+        since: one.dispatchedAt,
+        timeoutMs: 15_000,
+      });
+      await stack.discord.voice.waitForFrequency(second.id, 660, {
+        toleranceHz: 4,
+        since: two.dispatchedAt,
+        timeoutMs: 15_000,
+      });
       expect(stack.ytdlp.spawns(COALESCED_ID)).toBe(1);
     } finally {
       await stack.ask(alice, 'stop', undefined, { guildId: second.id });
     }
   });
 
-  it('autocomplete suggests YouTube results within Discord\'s 3 s, and a repeat keystroke needs no new search', async () => {
+  it("autocomplete suggests YouTube results within Discord's 3 s, and a repeat keystroke needs no new search", async () => {
     const before = stack.ytdlp.spawns('ytsearch');
-    const ask = () => stack.discord.sendAutocomplete({ guildId: g, userId: alice, name: 'play', options: { query: 'never gonna give' }, focused: 'query' });
+    const ask = () =>
+      stack.discord.sendAutocomplete({
+        guildId: g,
+        userId: alice,
+        name: 'play',
+        options: { query: 'never gonna give' },
+        focused: 'query',
+      });
     const first = ask();
     const choices = await first.choices(5000);
     const answeredMs = (await first.callback()).at - first.dispatchedAt;
     recordFigure('autocomplete_youtube_ms', answeredMs);
     expect(answeredMs).toBeLessThan(3000);
     expect(choices.length).toBeGreaterThanOrEqual(3);
-    expect(choices[0]).toEqual({ name: 'Rick Astley - Never Gonna Give You Up (Official Music Video) (3:32)', value: VIDEO });
+    expect(choices[0]).toEqual({
+      name: 'Rick Astley - Never Gonna Give You Up (Official Music Video) (3:32)',
+      value: VIDEO,
+    });
     expect(choices.map((c) => c.name)).toContain('lofi hip hop radio 📚 beats to relax/study to — Lofi Girl (live)');
     const again = await ask().choices(5000);
     expect(again).toEqual(choices);
@@ -131,7 +157,9 @@ describe('YouTube playlists', () => {
     recordFigure('playlist_fully_queued_ms_youtube', done.at - cmd.dispatchedAt);
     // 8 entries: two unavailable, one private and one deleted placeholder (4 failed), Rick Astley twice (1
     // duplicate), three added: Rick Astley (playing), Nirvana and Mark Ronson.
-    expect(done.content).toMatch(/✅ Finished loading \*\*Classic Hits\*\*: 3 added, 1 skipped as duplicates, 4 failed\.$/);
+    expect(done.content).toMatch(
+      /✅ Finished loading \*\*Classic Hits\*\*: 3 added, 1 skipped as duplicates, 4 failed\.$/,
+    );
     expect(await stack.ask(alice, 'queue')).toMatch(/2 tracks queued/);
   });
 });
@@ -150,7 +178,11 @@ describe('a track with a known duration', () => {
     expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Short Tone\*\* `0:06`/);
     await stack.discord.voice.waitForFrequency(g, 880, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
     const end = await stack.discord.voice.waitForSilence(g, 1500, { since: cmd.dispatchedAt, timeoutMs: 20_000 });
-    const heardMs = stack.discord.voice.capture(g, cmd.dispatchedAt).audible().filter((p) => p.arrivalMs <= end).length * 20;
+    const heardMs =
+      stack.discord.voice
+        .capture(g, cmd.dispatchedAt)
+        .audible()
+        .filter((p) => p.arrivalMs <= end).length * 20;
     expect(heardMs).toBeGreaterThan(5000);
     expect(heardMs).toBeLessThan(7000); // not twice
     expect(stack.media.hits('/tone/880-6.webm')).toBe(1);
@@ -164,8 +196,14 @@ describe('a stream cut mid-track', () => {
     const cmd = stack.command(alice, 'play', { query: `https://youtu.be/${RESUME_ID}` });
     expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started \*\*Staircase\*\* `0:10`/);
     await eventually(() => stack.files.hits('/cdn/staircase.webm') >= 2, 15_000, 'the reopened download');
-    const silentFrom = await stack.discord.voice.waitForSilence(g, 1500, { since: cmd.dispatchedAt, timeoutMs: 20_000 });
-    const audible = stack.discord.voice.capture(g, cmd.dispatchedAt).audible().filter((p) => p.arrivalMs <= silentFrom);
+    const silentFrom = await stack.discord.voice.waitForSilence(g, 1500, {
+      since: cmd.dispatchedAt,
+      timeoutMs: 20_000,
+    });
+    const audible = stack.discord.voice
+      .capture(g, cmd.dispatchedAt)
+      .audible()
+      .filter((p) => p.arrivalMs <= silentFrom);
     const pause = longestPause(audible);
     expect(pause).not.toBeNull();
     recordFigure('mid_track_reopen_gap_ms', pause!.ms);

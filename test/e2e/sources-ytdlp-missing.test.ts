@@ -37,7 +37,9 @@ it.each([
 });
 
 it('a Spotify link without credentials names SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET', async () => {
-  const reply = await stack.ask(stack.users.alice, 'play', { query: 'https://open.spotify.com/track/4PTG3Z6ehGkBFwjybzWkR8' });
+  const reply = await stack.ask(stack.users.alice, 'play', {
+    query: 'https://open.spotify.com/track/4PTG3Z6ehGkBFwjybzWkR8',
+  });
   expect(reply).toMatch(/Spotify links aren't set up on this bot/);
   expect(reply).toMatch(/SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET/);
 });
@@ -46,6 +48,10 @@ it('direct links still play', async () => {
   const url = await stack.media.tone({ hz: 620, seconds: 20, format: 'ogg' });
   const cmd = stack.command(stack.users.alice, 'play', { query: url });
   expect((await cmd.reply(undefined, 20_000)).content).toMatch(/Started/);
-  await stack.discord.voice.waitForFrequency(stack.guildId, 620, { toleranceHz: 4, since: cmd.dispatchedAt, timeoutMs: 15_000 });
+  await stack.discord.voice.waitForFrequency(stack.guildId, 620, {
+    toleranceHz: 4,
+    since: cmd.dispatchedAt,
+    timeoutMs: 15_000,
+  });
   await stack.ask(stack.users.alice, 'stop');
 });

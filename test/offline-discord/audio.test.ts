@@ -2,8 +2,17 @@ import { randomBytes } from 'node:crypto';
 import OpusScript from 'opusscript';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeOpus, decryptRtpSize, dominantFrequency, encryptRtpSize, isSilenceFrame, isSilent, packetGapStats, parseRtpHeader,
-  rms, SILENCE_FRAME, toMono,
+  decodeOpus,
+  decryptRtpSize,
+  dominantFrequency,
+  encryptRtpSize,
+  isSilenceFrame,
+  isSilent,
+  packetGapStats,
+  parseRtpHeader,
+  rms,
+  SILENCE_FRAME,
+  toMono,
 } from './index.js';
 
 /** A stereo 48 kHz Int16 sine. */
@@ -63,7 +72,14 @@ describe('audio helpers', () => {
       { seq: 2, arrivalMs: 121 },
     ];
     const stats = packetGapStats(packets);
-    expect(stats).toMatchObject({ packets: 6, missingSequences: 1, duplicates: 1, gapsOver40ms: 1, max: 60, durationMs: 121 });
+    expect(stats).toMatchObject({
+      packets: 6,
+      missingSequences: 1,
+      duplicates: 1,
+      gapsOver40ms: 1,
+      max: 60,
+      durationMs: 121,
+    });
     expect(stats.p50).toBe(20);
     expect(packetGapStats([])).toMatchObject({ packets: 0, p99: 0, max: 0 });
   });
@@ -71,22 +87,35 @@ describe('audio helpers', () => {
 
 describe('rtpsize transport crypto', () => {
   const header = Buffer.from([0x80, 0x78, 0x12, 0x34, 0, 0, 0x03, 0xc0, 0, 0, 0, 42]);
-  it.each(['aead_aes256_gcm_rtpsize', 'aead_xchacha20_poly1305_rtpsize'] as const)('round-trips %s and rejects tampering', (mode) => {
-    const key = randomBytes(32);
-    const opus = randomBytes(120);
-    const packet = encryptRtpSize(header, opus, mode, key, 7);
-    expect(parseRtpHeader(packet)).toEqual({ payloadType: 120, sequence: 0x1234, timestamp: 960, ssrc: 42 });
-    expect(decryptRtpSize(packet, mode, key)).toEqual(opus);
-    const tampered = Buffer.from(packet);
-    tampered.writeUInt8(tampered.readUInt8(3) ^ 1, 3);
-    expect(() => decryptRtpSize(tampered, mode, key)).toThrow();
-  });
+  it.each(['aead_aes256_gcm_rtpsize', 'aead_xchacha20_poly1305_rtpsize'] as const)(
+    'round-trips %s and rejects tampering',
+    (mode) => {
+      const key = randomBytes(32);
+      const opus = randomBytes(120);
+      const packet = encryptRtpSize(header, opus, mode, key, 7);
+      expect(parseRtpHeader(packet)).toEqual({ payloadType: 120, sequence: 0x1234, timestamp: 960, ssrc: 42 });
+      expect(decryptRtpSize(packet, mode, key)).toEqual(opus);
+      const tampered = Buffer.from(packet);
+      tampered.writeUInt8(tampered.readUInt8(3) ^ 1, 3);
+      expect(() => decryptRtpSize(tampered, mode, key)).toThrow();
+    },
+  );
 
   it('keeps the extension header in the AAD and strips the encrypted extension body', () => {
     const key = randomBytes(32);
-    const withExtension = Buffer.concat([Buffer.from([0x90]), header.subarray(1), Buffer.from([0xbe, 0xde, 0x00, 0x01])]);
+    const withExtension = Buffer.concat([
+      Buffer.from([0x90]),
+      header.subarray(1),
+      Buffer.from([0xbe, 0xde, 0x00, 0x01]),
+    ]);
     const opus = randomBytes(50);
-    const sealed = encryptRtpSize(withExtension, Buffer.concat([Buffer.from([1, 2, 3, 4]), opus]), 'aead_aes256_gcm_rtpsize', key, 1);
+    const sealed = encryptRtpSize(
+      withExtension,
+      Buffer.concat([Buffer.from([1, 2, 3, 4]), opus]),
+      'aead_aes256_gcm_rtpsize',
+      key,
+      1,
+    );
     expect(decryptRtpSize(sealed, 'aead_aes256_gcm_rtpsize', key)).toEqual(opus);
   });
 });

@@ -126,7 +126,10 @@ export interface FrequencyOptions {
  */
 export function dominantFrequency(pcm: Int16Array | Float32Array, options: FrequencyOptions = {}): number | null {
   const sampleRate = options.sampleRate ?? SAMPLE_RATE;
-  const mono = middle(pcm instanceof Int16Array ? toMono(pcm, options.channels ?? CHANNELS) : pcm, (options.maxSeconds ?? 1) * sampleRate);
+  const mono = middle(
+    pcm instanceof Int16Array ? toMono(pcm, options.channels ?? CHANNELS) : pcm,
+    (options.maxSeconds ?? 1) * sampleRate,
+  );
   if (mono.length < sampleRate * 0.05 || isSilent(mono)) return null;
   const full = hann(mono);
   const short = hann(middle(mono, sampleRate * 0.25));
@@ -187,7 +190,8 @@ export function packetGapStats(packets: ReadonlyArray<{ seq: number; arrivalMs: 
     else if (step < 32768) missing += step - 1;
   }
   const sorted = [...gaps].sort((a, b) => a - b);
-  const pct = (p: number): number => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
+  const pct = (p: number): number =>
+    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
   return {
     packets: packets.length,
     durationMs: packets.length > 1 ? packets[packets.length - 1]!.arrivalMs - packets[0]!.arrivalMs : 0,

@@ -83,12 +83,18 @@ export class BotProcess {
 
   /** Resolves with the first log line (past or future) matching; rejects if the bot exits first. */
   waitForLog(match: string | RegExp | ((l: LogLine) => boolean), timeoutMs = 10_000): Promise<LogLine> {
-    const test = typeof match === 'function' ? match : (l: LogLine) => (typeof match === 'string' ? l.line.includes(match) : match.test(l.line));
+    const test =
+      typeof match === 'function'
+        ? match
+        : (l: LogLine) => (typeof match === 'string' ? l.line.includes(match) : match.test(l.line));
     return this.feed.waitFor(
       () => {
         const found = this.logs.find(test);
         if (found) return found;
-        if (this.exitInfo) throw new Error(`the bot exited (${JSON.stringify(this.exitInfo)}) before logging ${String(match)}\n${this.tail()}`);
+        if (this.exitInfo)
+          throw new Error(
+            `the bot exited (${JSON.stringify(this.exitInfo)}) before logging ${String(match)}\n${this.tail()}`,
+          );
         return undefined;
       },
       timeoutMs,
@@ -111,7 +117,10 @@ export class BotProcess {
       await this.discord.gateway.waitForReady(timeoutMs);
       if (!commands) return;
       await this.discord.rest.waitForCall(
-        (c) => c.method === 'PUT' && c.at >= this.startedAt && /^\/applications\/\{application_id\}(\/guilds\/\{guild_id\})?\/commands$/.test(c.route ?? ''),
+        (c) =>
+          c.method === 'PUT' &&
+          c.at >= this.startedAt &&
+          /^\/applications\/\{application_id\}(\/guilds\/\{guild_id\})?\/commands$/.test(c.route ?? ''),
         Math.max(1, deadline - performance.now()),
       );
     })();
@@ -125,7 +134,10 @@ export class BotProcess {
 
   /** The last `n` output lines, for error messages. */
   tail(n = 40): string {
-    return this.logs.slice(-n).map((l) => `  [${l.stream}] ${l.line}`).join('\n');
+    return this.logs
+      .slice(-n)
+      .map((l) => `  [${l.stream}] ${l.line}`)
+      .join('\n');
   }
 
   /** Sends `signal`, escalates to SIGKILL after `graceMs`, and cleans the temp data dir. */
@@ -177,8 +189,11 @@ export function startBot(discord: OfflineDiscord, options: StartBotOptions = {})
   const supervised = options.supervised;
   const child = supervised
     ? spawn(supervised.command[0]!, supervised.command.slice(1), {
-        cwd: supervised.cwd, env, stdio: ['ignore', 'pipe', 'pipe'],
-        ...(supervised.uid !== undefined ? { uid: supervised.uid } : {}), ...(supervised.gid !== undefined ? { gid: supervised.gid } : {}),
+        cwd: supervised.cwd,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(supervised.uid !== undefined ? { uid: supervised.uid } : {}),
+        ...(supervised.gid !== undefined ? { gid: supervised.gid } : {}),
       })
     : spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);

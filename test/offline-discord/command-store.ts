@@ -17,7 +17,10 @@ export class CommandStore {
 
   /** Finds a command by name, preferring the guild's own over global ones. */
   find(name: string, guildId?: string): APIApplicationCommand | undefined {
-    return (guildId ? this.list(guildId).find((c) => c.name === name) : undefined) ?? this.list().find((c) => c.name === name);
+    return (
+      (guildId ? this.list(guildId).find((c) => c.name === name) : undefined) ??
+      this.list().find((c) => c.name === name)
+    );
   }
 
   /** Bulk overwrite (PUT): existing commands keep their ids, as on Discord. */

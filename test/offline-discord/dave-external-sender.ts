@@ -22,7 +22,15 @@ export function p256PublicPoint(key: KeyObject): Buffer {
 /** A KeyObject for a SEC1 uncompressed P-256 point (65 bytes). */
 export function p256KeyFromPoint(point: Buffer): KeyObject {
   if (point.length !== 65 || point[0] !== 4) throw new Error('not an uncompressed P-256 point');
-  return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }, format: 'jwk' });
+  return createPublicKey({
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: point.subarray(1, 33).toString('base64url'),
+      y: point.subarray(33).toString('base64url'),
+    },
+    format: 'jwk',
+  });
 }
 
 /** §5.1.2 VerifyWithLabel with ECDSA P-256/SHA-256 (DER signatures, as mlspp and openmls produce). */
@@ -35,7 +43,14 @@ export function verifyWithLabel(publicPoint: Buffer, label: string, content: Buf
 }
 
 /** Why the gateway refused a key package (DAVE "Key Packages / Validation"). */
-export type KeyPackageProblem = 'malformed' | 'version' | 'ciphersuite' | 'identity' | 'lifetime' | 'leaf-signature' | 'signature';
+export type KeyPackageProblem =
+  | 'malformed'
+  | 'version'
+  | 'ciphersuite'
+  | 'identity'
+  | 'lifetime'
+  | 'leaf-signature'
+  | 'signature';
 
 /**
  * The voice gateway's MLS external sender (RFC 9420 §12.1.8): its own P-256 signing key and basic credential,
@@ -69,7 +84,10 @@ export class DaveExternalSender {
    * Validates a member's key package as the DAVE gateway must before proposing it: MLS 1.0, ciphersuite 2,
    * basic credential = the authenticated user id, lifetime 0..2^64-1, valid leaf and key package signatures.
    */
-  static validateKeyPackage(message: Buffer, userIdBytes: Buffer): { keyPackage: KeyPackage } | { problem: KeyPackageProblem } {
+  static validateKeyPackage(
+    message: Buffer,
+    userIdBytes: Buffer,
+  ): { keyPackage: KeyPackage } | { problem: KeyPackageProblem } {
     let kp: KeyPackage;
     try {
       kp = readKeyPackageMessage(message);
@@ -81,7 +99,8 @@ export class DaveExternalSender {
     const leaf = kp.leafNode;
     if (!leaf.credential.identity.equals(userIdBytes)) return { problem: 'identity' };
     if (leaf.lifetime?.notBefore !== 0n || leaf.lifetime.notAfter !== LIFETIME_MAX) return { problem: 'lifetime' };
-    if (!verifyWithLabel(leaf.signatureKey, 'LeafNodeTBS', leaf.tbs, leaf.signature)) return { problem: 'leaf-signature' };
+    if (!verifyWithLabel(leaf.signatureKey, 'LeafNodeTBS', leaf.tbs, leaf.signature))
+      return { problem: 'leaf-signature' };
     if (!verifyWithLabel(leaf.signatureKey, 'KeyPackageTBS', kp.tbs, kp.signature)) return { problem: 'signature' };
     return { keyPackage: kp };
   }

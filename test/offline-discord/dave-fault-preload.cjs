@@ -59,4 +59,7 @@ Module.registerHooks({
 });
 const real = patchDavey(require('@snazzah/davey'));
 // '@snazzah/davey' now resolves to this file, already in the require cache: its exports are what callers get.
-module.exports = fault === 'no-dave-offer' ? new Proxy(real, { get: (target, key) => (key === 'DAVE_PROTOCOL_VERSION' ? 0 : target[key]) }) : real;
+module.exports =
+  fault === 'no-dave-offer'
+    ? new Proxy(real, { get: (target, key) => (key === 'DAVE_PROTOCOL_VERSION' ? 0 : target[key]) })
+    : real;

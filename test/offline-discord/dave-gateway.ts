@@ -79,7 +79,11 @@ export class DaveGateway implements DaveUplink {
   /** Fault injection: members whose next commit/welcome gets one byte flipped (they must report op 31). */
   private readonly corruptNext = new Set<string>();
 
-  constructor(readonly channelId: string, protocol: number, private readonly options: DaveGatewayOptions = {}) {
+  constructor(
+    readonly channelId: string,
+    protocol: number,
+    private readonly options: DaveGatewayOptions = {},
+  ) {
     this.groupId = snowflakeBytes(channelId);
     this.protocol = protocol;
   }
@@ -110,7 +114,8 @@ export class DaveGateway implements DaveUplink {
     if (this.protocol === 0) return;
     endpoint.binary(VoiceOpcodes.DaveMlsExternalSender, this.sender.package());
     // "A client that joins when there is not an established group receives any already sent in-flight add proposals."
-    if (this.epoch === 0n && this.proposals.length > 0 && !this.pending) endpoint.binary(VoiceOpcodes.DaveMlsProposals, this.appendPayload(this.proposals));
+    if (this.epoch === 0n && this.proposals.length > 0 && !this.pending)
+      endpoint.binary(VoiceOpcodes.DaveMlsProposals, this.appendPayload(this.proposals));
   }
 
   /** Swaps the transport of a member that resumed on a new WebSocket (its MLS state is unchanged). */
@@ -201,7 +206,10 @@ export class DaveGateway implements DaveUplink {
   /** Downgrade to transport-only encryption (as when a member without DAVE joins): ops 21 → 23 → 22. */
   downgrade(): number {
     this.clearGroup();
-    return this.prepare({ kind: 'downgrade', protocol: 0, epoch: 0n, added: [], removed: [] }, VoiceOpcodes.DavePrepareTransition);
+    return this.prepare(
+      { kind: 'downgrade', protocol: 0, epoch: 0n, added: [], removed: [] },
+      VoiceOpcodes.DavePrepareTransition,
+    );
   }
 
   /** Upgrade back to DAVE v1: op 24 with epoch 1; members send key packages and a new group is created. */
@@ -237,7 +245,17 @@ export class DaveGateway implements DaveUplink {
     last!.endpoint.json(VoiceOpcodes.DavePrepareEpoch, { protocol_version: this.protocol, epoch: 1 });
     last!.endpoint.json(VoiceOpcodes.DavePrepareTransition, { protocol_version: this.protocol, transition_id: 0 });
     const now = performance.now();
-    this.transitions.push({ id: 0, kind: 'reset', protocol: this.protocol, epoch: 0n, added: [], removed: [], preparedAt: now, executedAt: now, timedOut: false });
+    this.transitions.push({
+      id: 0,
+      kind: 'reset',
+      protocol: this.protocol,
+      epoch: 0n,
+      added: [],
+      removed: [],
+      preparedAt: now,
+      executedAt: now,
+      timedOut: false,
+    });
     this.options.onChange?.();
   }
 
@@ -281,13 +299,18 @@ export class DaveGateway implements DaveUplink {
 
   private propose(list: Array<Omit<Proposal, 'ref' | 'message'>>): void {
     const made: Proposal[] = list.map((p) => {
-      const signed = this.sender.propose(this.groupId, this.epoch, p.type === 'add' ? { type: 'add', keyPackage: p.keyPackage!.bytes } : { type: 'remove', leafIndex: p.leaf! });
+      const signed = this.sender.propose(
+        this.groupId,
+        this.epoch,
+        p.type === 'add' ? { type: 'add', keyPackage: p.keyPackage!.bytes } : { type: 'remove', leafIndex: p.leaf! },
+      );
       return { ...p, ...signed };
     });
     this.proposals.push(...made);
     if (this.epoch > 0n) {
       const payload = this.appendPayload(made);
-      for (const member of this.members.values()) if (member.leaf !== undefined) member.endpoint.binary(VoiceOpcodes.DaveMlsProposals, payload);
+      for (const member of this.members.values())
+        if (member.leaf !== undefined) member.endpoint.binary(VoiceOpcodes.DaveMlsProposals, payload);
     } else {
       // No group yet: every pending member gets the adds of the others (each commits from its own local group).
       for (const [id, member] of this.members) {
@@ -299,18 +322,27 @@ export class DaveGateway implements DaveUplink {
   }
 
   private appendPayload(proposals: Proposal[]): Buffer {
-    return Buffer.concat([Buffer.from([0]), new TlsWriter().vector(Buffer.concat(proposals.map((p) => p.message))).bytes()]);
+    return Buffer.concat([
+      Buffer.from([0]),
+      new TlsWriter().vector(Buffer.concat(proposals.map((p) => p.message))).bytes(),
+    ]);
   }
 
   /** "Voice Gateway Commit Validity" plus the epoch and race rules of "Commit Ordering". */
-  private commitProblem(userId: string, member: Member, commit: ParsedCommit, welcome: ParsedWelcome | undefined): string | undefined {
+  private commitProblem(
+    userId: string,
+    member: Member,
+    commit: ParsedCommit,
+    welcome: ParsedWelcome | undefined,
+  ): string | undefined {
     if (!commit.groupId.equals(this.groupId)) return 'wrong group id';
     if (commit.epoch < this.epoch) return `stale: epoch ${commit.epoch} already committed (lost the race)`;
     if (commit.epoch !== this.epoch) return `epoch ${commit.epoch} is not the current epoch ${this.epoch}`;
     if (commit.inlineProposals > 0) return 'proposal by value';
     if (commit.refs.length === 0) return 'no proposal references';
     if (commit.senderType !== 1) return `sender type ${commit.senderType}`;
-    if (this.epoch > 0n && commit.senderLeaf !== member.leaf) return `sender leaf ${commit.senderLeaf} is not ${String(member.leaf)}`;
+    if (this.epoch > 0n && commit.senderLeaf !== member.leaf)
+      return `sender leaf ${commit.senderLeaf} is not ${String(member.leaf)}`;
     if (this.epoch === 0n && commit.senderLeaf !== 0) return 'a new group is committed from leaf 0';
     const expected = this.proposals.filter((p) => !(this.epoch === 0n && p.userId === userId));
     const refs = new Set(commit.refs.map((r) => r.toString('hex')));
@@ -318,10 +350,13 @@ export class DaveGateway implements DaveUplink {
     const known = new Set(expected.map((p) => p.ref.toString('hex')));
     for (const ref of refs) if (!known.has(ref)) return `unknown proposal ${ref.slice(0, 12)}`;
     if (known.size !== refs.size) return 'does not reference every unrevoked proposal';
-    if (commit.pathLeaf && member.signatureKey && !commit.pathLeaf.signatureKey.equals(member.signatureKey)) return 'changes its signature key';
+    if (commit.pathLeaf && member.signatureKey && !commit.pathLeaf.signatureKey.equals(member.signatureKey))
+      return 'changes its signature key';
     const adds = expected.filter((p) => p.type === 'add');
     if (adds.length > 0 && !welcome) return 'adds members without a welcome';
-    if (welcome) for (const p of adds) if (!welcome.secrets.some((s) => s.newMember.equals(p.keyPackage!.ref))) return `welcome lacks ${p.userId}`;
+    if (welcome)
+      for (const p of adds)
+        if (!welcome.secrets.some((s) => s.newMember.equals(p.keyPackage!.ref))) return `welcome lacks ${p.userId}`;
     return undefined;
   }
 
@@ -333,7 +368,9 @@ export class DaveGateway implements DaveUplink {
   private acceptCommit(userId: string, commit: ParsedCommit, welcome: ParsedWelcome | undefined): void {
     const creating = this.epoch === 0n;
     const committed = this.proposals.filter((p) => !(creating && p.userId === userId));
-    const before = creating ? [userId] : [...this.members.keys()].filter((id) => this.members.get(id)!.leaf !== undefined);
+    const before = creating
+      ? [userId]
+      : [...this.members.keys()].filter((id) => this.members.get(id)!.leaf !== undefined);
     if (creating) {
       this.leaves = [userId];
       const self = this.members.get(userId)!;
@@ -365,10 +402,15 @@ export class DaveGateway implements DaveUplink {
     while (this.leaves.length > 0 && this.leaves[this.leaves.length - 1] === null) this.leaves.pop();
     this.epoch = commit.epoch + 1n;
     this.proposals = [];
-    const id = this.prepare({ kind: 'commit', protocol: this.protocol, epoch: this.epoch, committer: userId, added, removed }, undefined);
+    const id = this.prepare(
+      { kind: 'commit', protocol: this.protocol, epoch: this.epoch, committer: userId, added, removed },
+      undefined,
+    );
     const header = Buffer.alloc(2);
     header.writeUInt16BE(id);
-    for (const member of before) if (!removed.includes(member)) this.deliver(member, VoiceOpcodes.DaveMlsAnnounceCommitTransition, Buffer.concat([header, commit.bytes]));
+    for (const member of before)
+      if (!removed.includes(member))
+        this.deliver(member, VoiceOpcodes.DaveMlsAnnounceCommitTransition, Buffer.concat([header, commit.bytes]));
     for (const p of committed.filter((q) => q.type === 'add')) {
       const targeted = encodeTargetedWelcome(welcome!, p.keyPackage!.ref);
       if (targeted) this.deliver(p.userId, VoiceOpcodes.DaveMlsWelcome, Buffer.concat([header, targeted]));
@@ -379,17 +421,23 @@ export class DaveGateway implements DaveUplink {
   }
 
   /** Starts a transition: everyone in the group (or everyone, for a protocol change) must say ready. */
-  private prepare(record: Omit<DaveTransitionRecord, 'id' | 'preparedAt' | 'timedOut'>, announce: number | undefined): number {
+  private prepare(
+    record: Omit<DaveTransitionRecord, 'id' | 'preparedAt' | 'timedOut'>,
+    announce: number | undefined,
+  ): number {
     if (this.pending) this.execute(true);
     const id = this.nextTransitionId;
     this.nextTransitionId = (this.nextTransitionId % 0xffff) + 1;
     const full: DaveTransitionRecord = { ...record, id, preparedAt: performance.now(), timedOut: false };
     this.transitions.push(full);
-    const waiting = new Set(record.kind === 'commit' ? this.leaves.filter((l): l is string => l !== null) : this.members.keys());
+    const waiting = new Set(
+      record.kind === 'commit' ? this.leaves.filter((l): l is string => l !== null) : this.members.keys(),
+    );
     const timer = setTimeout(() => this.execute(true), this.options.transitionTimeoutMs ?? 2_000);
     this.pending = { record: full, waiting, timer };
     if (announce !== undefined) {
-      for (const member of this.members.values()) member.endpoint.json(announce, { protocol_version: record.protocol, transition_id: id });
+      for (const member of this.members.values())
+        member.endpoint.json(announce, { protocol_version: record.protocol, transition_id: id });
     }
     this.options.onChange?.();
     return id;
@@ -407,7 +455,8 @@ export class DaveGateway implements DaveUplink {
     pending.record.timedOut = timedOut;
     pending.record.executedAt = performance.now();
     if (pending.record.kind === 'downgrade') this.protocol = 0;
-    for (const member of this.members.values()) member.endpoint.json(VoiceOpcodes.DaveExecuteTransition, { transition_id: pending.record.id });
+    for (const member of this.members.values())
+      member.endpoint.json(VoiceOpcodes.DaveExecuteTransition, { transition_id: pending.record.id });
     if (this.queued.size > 0) this.scheduleQueued();
     this.options.onChange?.();
   }

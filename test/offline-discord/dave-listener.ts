@@ -22,7 +22,10 @@ export interface DaveEndpoint {
 }
 
 /** The result of a listener reading one frame of the bot's audio. */
-export type ListenerRead = { kind: 'e2ee'; opus: Buffer } | { kind: 'plain'; opus: Buffer } | { kind: 'undecryptable'; error: string };
+export type ListenerRead =
+  | { kind: 'e2ee'; opus: Buffer }
+  | { kind: 'plain'; opus: Buffer }
+  | { kind: 'undecryptable'; error: string };
 
 /** DAVE's protocol frame check: a transformed frame ends with the magic marker 0xFAFA. */
 export function isDaveFrame(frame: Buffer): boolean {
@@ -43,7 +46,12 @@ export class DaveListener implements DaveEndpoint {
   private readonly recognized = new Set<string>();
   private closed = false;
 
-  constructor(readonly userId: string, private readonly channelId: string, private readonly uplink: DaveUplink, private readonly commitDelayMs = 150) {
+  constructor(
+    readonly userId: string,
+    private readonly channelId: string,
+    private readonly uplink: DaveUplink,
+    private readonly commitDelayMs = 150,
+  ) {
     this.session = new davey.DAVESession(1, userId, channelId);
     this.recognized.add(userId);
   }
@@ -93,7 +101,9 @@ export class DaveListener implements DaveEndpoint {
         this.session.setExternalSender(payload);
         this.uplink.keyPackage(this.userId, this.session.getSerializedKeyPackage());
       } else if (op === VoiceOpcodes.DaveMlsProposals) {
-        const { commit, welcome } = this.session.processProposals(payload[0]!, payload.subarray(1), [...this.recognized]);
+        const { commit, welcome } = this.session.processProposals(payload[0]!, payload.subarray(1), [
+          ...this.recognized,
+        ]);
         if (commit) {
           const out = welcome ? Buffer.concat([commit, welcome]) : commit;
           setTimeout(() => this.closed || this.uplink.commitWelcome(this.userId, out), this.commitDelayMs);

@@ -118,14 +118,22 @@ export class DaveMediaSession {
         result ??= { opus: read.opus, e2ee: false };
       } else if (strict) {
         this.stats.violations.push({
-          at: arrivalMs, listener: userId, kind: read.kind === 'plain' ? 'plaintext' : 'undecryptable', msAfterTransition: Math.round(arrivalMs - since),
-          transition: this.gateway.transitions.at(-1)?.id ?? 0, ...(read.kind === 'undecryptable' ? { error: read.error } : {}),
+          at: arrivalMs,
+          listener: userId,
+          kind: read.kind === 'plain' ? 'plaintext' : 'undecryptable',
+          msAfterTransition: Math.round(arrivalMs - since),
+          transition: this.gateway.transitions.at(-1)?.id ?? 0,
+          ...(read.kind === 'undecryptable' ? { error: read.error } : {}),
         });
       } else {
         this.stats.inTransition += 1;
       }
     }
-    if (this.listeners.size === 0 && frame.length > 0 && !(frame[frame.length - 1] === 0xfa && frame[frame.length - 2] === 0xfa)) {
+    if (
+      this.listeners.size === 0 &&
+      frame.length > 0 &&
+      !(frame[frame.length - 1] === 0xfa && frame[frame.length - 2] === 0xfa)
+    ) {
       result = { opus: frame, e2ee: false };
     }
     if (result?.e2ee) this.stats.e2ee += 1;
@@ -146,9 +154,11 @@ export class DaveMediaSession {
       this.seenTransitions += 1;
       if (record.kind === 'downgrade' || record.kind === 'reset') this.secureSince.clear();
       else if (record.protocol > 0 && this.gateway.leafOf(this.botUserId) !== undefined) {
-        for (const userId of this.secureSince.keys()) if (!this.gateway.tree.includes(userId)) this.secureSince.delete(userId);
+        for (const userId of this.secureSince.keys())
+          if (!this.gateway.tree.includes(userId)) this.secureSince.delete(userId);
         for (const userId of this.gateway.tree) {
-          if (userId && this.listeners.has(userId) && !this.secureSince.has(userId)) this.secureSince.set(userId, record.executedAt);
+          if (userId && this.listeners.has(userId) && !this.secureSince.has(userId))
+            this.secureSince.set(userId, record.executedAt);
         }
       }
     }

@@ -18,19 +18,35 @@ afterEach(() => {
 });
 
 /** A media session whose "bot" is itself a davey listener, so the group can be driven without a bot process. */
-function start(): { media: DaveMediaSession; bot: DaveListener; feed: ChangeFeed; until: (what: string, check: () => boolean) => Promise<void> } {
+function start(): {
+  media: DaveMediaSession;
+  bot: DaveListener;
+  feed: ChangeFeed;
+  until: (what: string, check: () => boolean) => Promise<void>;
+} {
   const feed = new ChangeFeed();
   const media = new DaveMediaSession('g', CHANNEL, BOT, 1, { onChange: () => feed.notify() });
   session = media;
   const bot = new DaveListener(BOT, CHANNEL, media.gateway, 0);
   media.attachBot(bot);
   const until = (what: string, check: () => boolean): Promise<void> =>
-    feed.waitFor(() => (check() ? true : undefined), 10_000, () => `${what}: epoch ${media.gateway.epoch}, tree ${JSON.stringify(media.gateway.tree)}, rejected ${JSON.stringify(media.gateway.rejectedCommits)}`).then(() => undefined);
+    feed
+      .waitFor(
+        () => (check() ? true : undefined),
+        10_000,
+        () =>
+          `${what}: epoch ${media.gateway.epoch}, tree ${JSON.stringify(media.gateway.tree)}, rejected ${JSON.stringify(media.gateway.rejectedCommits)}`,
+      )
+      .then(() => undefined);
   return { media, bot, feed, until };
 }
 
 function allSecured(media: DaveMediaSession): boolean {
-  return !media.gateway.transitionInFlight && media.listeners.size > 0 && [...media.listeners.keys()].every((id) => media.secured(id));
+  return (
+    !media.gateway.transitionInFlight &&
+    media.listeners.size > 0 &&
+    [...media.listeners.keys()].every((id) => media.secured(id))
+  );
 }
 
 describe('offline DAVE gateway (MLS external sender) against davey', () => {
@@ -52,7 +68,9 @@ describe('offline DAVE gateway (MLS external sender) against davey', () => {
     expect(DaveExternalSender.validateKeyPackage(kp, snowflakeBytes(USERS[1]!))).toEqual({ problem: 'identity' });
     const tampered = Buffer.from(kp);
     tampered[tampered.length - 20]! ^= 1;
-    expect(DaveExternalSender.validateKeyPackage(tampered, snowflakeBytes(USERS[0]!))).toEqual({ problem: 'signature' });
+    expect(DaveExternalSender.validateKeyPackage(tampered, snowflakeBytes(USERS[0]!))).toEqual({
+      problem: 'signature',
+    });
     expect(readKeyPackageMessage(kp).cipherSuite).toBe(2);
   });
 
@@ -70,7 +88,10 @@ describe('offline DAVE gateway (MLS external sender) against davey', () => {
     expect(media.receive(frame, performance.now())).toEqual({ opus: Buffer.from([0xfc, 1, 2, 3, 4]), e2ee: true });
 
     media.removeListener(USERS[1]!);
-    await until('the removal committed', () => !media.gateway.tree.includes(USERS[1]!) && !media.gateway.transitionInFlight);
+    await until(
+      'the removal committed',
+      () => !media.gateway.tree.includes(USERS[1]!) && !media.gateway.transitionInFlight,
+    );
     expect(bot.session.getUserIds()).not.toContain(USERS[1]);
     for (const [id, listener] of media.listeners) expect(listener.session.ownLeafIndex).toBe(media.gateway.leafOf(id));
     const late = bot.session.encryptOpus(Buffer.from([0xfc, 9, 9]));
@@ -90,8 +111,21 @@ describe('offline DAVE gateway (MLS external sender) against davey', () => {
     await until('a group', () => allSecured(media));
     const epoch = media.gateway.epoch;
     // A forged "commit": a PublicMessage framed for the current epoch that references nothing.
-    const bogus = new TlsWriter().u16(1).u16(1).vector(snowflakeBytes(CHANNEL)).u64(epoch).u8(1).u32(0).vector(Buffer.alloc(0)).u8(3)
-      .vector(Buffer.alloc(0)).u8(0).vector(Buffer.alloc(8)).vector(Buffer.alloc(32)).vector(Buffer.alloc(32)).bytes();
+    const bogus = new TlsWriter()
+      .u16(1)
+      .u16(1)
+      .vector(snowflakeBytes(CHANNEL))
+      .u64(epoch)
+      .u8(1)
+      .u32(0)
+      .vector(Buffer.alloc(0))
+      .u8(3)
+      .vector(Buffer.alloc(0))
+      .u8(0)
+      .vector(Buffer.alloc(8))
+      .vector(Buffer.alloc(32))
+      .vector(Buffer.alloc(32))
+      .bytes();
     media.gateway.commitWelcome(BOT, bogus);
     expect(media.gateway.rejectedCommits.at(-1)?.reason).toBe('no proposal references');
     media.gateway.commitWelcome(BOT, Buffer.from([0, 1, 0]));

@@ -19,7 +19,11 @@ afterEach(async () => {
 async function setup(voiceModes?: VoiceEncryptionMode[]) {
   discord = await startOfflineDiscord({ daveProtocol: 1, ...(voiceModes ? { voiceModes } : {}) });
   media = await startMediaServer();
-  const bot: BotProcess = startBot(discord, { entry: 'test/offline-discord/smoke-client.ts', nodeArgs: [], mediaHost: media.host });
+  const bot: BotProcess = startBot(discord, {
+    entry: 'test/offline-discord/smoke-client.ts',
+    nodeArgs: [],
+    mediaHost: media.host,
+  });
   await bot.waitUntilReady();
   const guild = discord.guild;
   const alice = discord.world.userByName('alice')!;
@@ -62,7 +66,9 @@ describe('offline-discord against real discord.js + @discordjs/voice', () => {
     const dave = discord.voice.dave.get(guildId)!;
     expect(dave.gateway.tree).toContain(userId);
     expect(dave.stats.e2ee).toBeGreaterThan(100);
-    expect(packets.filter((p) => p.audible && p.arrivalMs > dave.transitions[0]!.executedAt! + 250 && !p.e2ee)).toEqual([]);
+    expect(packets.filter((p) => p.audible && p.arrivalMs > dave.transitions[0]!.executedAt! + 250 && !p.e2ee)).toEqual(
+      [],
+    );
     expect(discord.voice.daveViolations()).toEqual([]);
 
     const mp3 = await media.tone({ hz: 660, seconds: 2, format: 'mp3' });

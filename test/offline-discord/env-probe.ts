@@ -6,6 +6,18 @@ process.on('SIGTERM', () => {
   process.stdout.write(`${JSON.stringify({ msg: 'bye' })}\n`);
   process.exit(0);
 });
-const keys = ['DISCORD_TOKEN', 'DISCORD_API_URL', 'DATA_DIR', 'HTTP_PORT', 'LOG_LEVEL', 'NODE_EXTRA_CA_CERTS', 'ALLOWED_PRIVATE_HOSTS', 'EXTRA', 'REMOVED'];
-process.stdout.write(`${JSON.stringify({ msg: 'env', env: Object.fromEntries(keys.map((k) => [k, process.env[k] ?? null])) })}\n`);
+const keys = [
+  'DISCORD_TOKEN',
+  'DISCORD_API_URL',
+  'DATA_DIR',
+  'HTTP_PORT',
+  'LOG_LEVEL',
+  'NODE_EXTRA_CA_CERTS',
+  'ALLOWED_PRIVATE_HOSTS',
+  'EXTRA',
+  'REMOVED',
+];
+process.stdout.write(
+  `${JSON.stringify({ msg: 'env', env: Object.fromEntries(keys.map((k) => [k, process.env[k] ?? null])) })}\n`,
+);
 process.stderr.write('plain text on stderr\n');

@@ -3,7 +3,12 @@ import type { WorldGuild } from './world-builders.js';
 import type { World } from './world.js';
 
 /** READY as discord.js needs it: user, unavailable guilds, session id, resume URL, application. */
-export function readyPayload(world: World, session: { id: string; shard: [number, number] }, guilds: WorldGuild[], url: string) {
+export function readyPayload(
+  world: World,
+  session: { id: string; shard: [number, number] },
+  guilds: WorldGuild[],
+  url: string,
+) {
   return {
     v: 10,
     user: { ...world.bot, verified: true, mfa_enabled: false, flags: 0 },
@@ -23,7 +28,13 @@ export function readyPayload(world: World, session: { id: string; shard: [number
 
 /** Answers op 8 (Request Guild Members) in one chunk. */
 export function gatewayGuildMembersChunk(world: World, raw: unknown) {
-  const d = (raw ?? {}) as { guild_id?: string; query?: string; limit?: number; user_ids?: string | string[]; nonce?: string };
+  const d = (raw ?? {}) as {
+    guild_id?: string;
+    query?: string;
+    limit?: number;
+    user_ids?: string | string[];
+    nonce?: string;
+  };
   const guild = d.guild_id ? world.guilds.get(d.guild_id) : undefined;
   const ids = d.user_ids === undefined ? undefined : Array.isArray(d.user_ids) ? d.user_ids : [d.user_ids];
   let members: APIGuildMember[] = [...(guild?.members.values() ?? [])];

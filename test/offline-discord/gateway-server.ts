@@ -47,7 +47,10 @@ export interface GatewayOptions {
 }
 
 /** Called for op 4 (voice state update) with the sending session. */
-export type VoiceStateUpdateHandler = (session: GatewaySession, d: { guild_id: string; channel_id: string | null; self_deaf?: boolean; self_mute?: boolean }) => void;
+export type VoiceStateUpdateHandler = (
+  session: GatewaySession,
+  d: { guild_id: string; channel_id: string | null; self_deaf?: boolean; self_mute?: boolean },
+) => void;
 
 /** The fake gateway: plain `ws://`, JSON, no compression, Discord's identify/resume/dispatch flow. */
 export class GatewayServer {
@@ -102,7 +105,11 @@ export class GatewayServer {
 
   /** Resolves once `isReady` (READY + every GUILD_CREATE sent on every shard). */
   waitForReady(timeoutMs = 15_000): Promise<true> {
-    return this.feed.waitFor(() => (this.isReady ? true : undefined), timeoutMs, () => `the gateway to be ready on ${this.shardCount} shard(s)`);
+    return this.feed.waitFor(
+      () => (this.isReady ? true : undefined),
+      timeoutMs,
+      () => `the gateway to be ready on ${this.shardCount} shard(s)`,
+    );
   }
 
   /** Gateway ops received with this opcode. */
@@ -138,7 +145,8 @@ export class GatewayServer {
 
   /** Sends op 7 (Reconnect): the client should close and resume. */
   sendReconnect(shard?: number): void {
-    for (const session of this.targets(shard)) session.ws?.send(JSON.stringify({ op: GatewayOpcodes.Reconnect, d: null }));
+    for (const session of this.targets(shard))
+      session.ws?.send(JSON.stringify({ op: GatewayOpcodes.Reconnect, d: null }));
   }
 
   /** Sends op 9; when not resumable the session is invalidated (the client must identify again). */
@@ -177,7 +185,12 @@ export class GatewayServer {
       return;
     }
     let session: GatewaySession | undefined;
-    ws.send(JSON.stringify({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.options.heartbeatIntervalMs ?? 41_250 } }));
+    ws.send(
+      JSON.stringify({
+        op: GatewayOpcodes.Hello,
+        d: { heartbeat_interval: this.options.heartbeatIntervalMs ?? 41_250 },
+      }),
+    );
     ws.on('message', (raw) => {
       let packet: { op: number; d: unknown };
       try {
@@ -186,7 +199,13 @@ export class GatewayServer {
         ws.close(4002, 'Decode error');
         return;
       }
-      this.ops.push({ op: packet.op, d: packet.d, at: performance.now(), shard: session?.shard[0] ?? null, connection });
+      this.ops.push({
+        op: packet.op,
+        d: packet.d,
+        at: performance.now(),
+        shard: session?.shard[0] ?? null,
+        connection,
+      });
       session = this.onPacket(ws, session, packet);
       this.feed.notify();
     });
@@ -199,7 +218,11 @@ export class GatewayServer {
     });
   }
 
-  private onPacket(ws: WebSocket, session: GatewaySession | undefined, packet: { op: number; d: unknown }): GatewaySession | undefined {
+  private onPacket(
+    ws: WebSocket,
+    session: GatewaySession | undefined,
+    packet: { op: number; d: unknown },
+  ): GatewaySession | undefined {
     switch (packet.op) {
       case GatewayOpcodes.Heartbeat:
         if (this.heartbeatAcks) ws.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
@@ -215,7 +238,12 @@ export class GatewayServer {
         else this.onVoiceStateUpdate(session, packet.d as Parameters<VoiceStateUpdateHandler>[1]);
         return session;
       case GatewayOpcodes.RequestGuildMembers:
-        if (session) this.send(session, GatewayDispatchEvents.GuildMembersChunk, gatewayGuildMembersChunk(this.options.world, packet.d));
+        if (session)
+          this.send(
+            session,
+            GatewayDispatchEvents.GuildMembersChunk,
+            gatewayGuildMembersChunk(this.options.world, packet.d),
+          );
         return session;
       case GatewayOpcodes.PresenceUpdate:
         return session;
@@ -240,7 +268,15 @@ export class GatewayServer {
       for (const id of [...this.byShard.keys()]) if (id >= shard[1]) this.byShard.delete(id);
     }
     const world = this.options.world;
-    const session: GatewaySession = { id: randomBytes(16).toString('hex'), shard, seq: 0, buffer: [], ws, ready: false, invalid: false };
+    const session: GatewaySession = {
+      id: randomBytes(16).toString('hex'),
+      shard,
+      seq: 0,
+      buffer: [],
+      ws,
+      ready: false,
+      invalid: false,
+    };
     this.sessions.set(session.id, session);
     const previous = this.byShard.get(shard[0]);
     if (previous?.ws && previous.ws !== ws) {

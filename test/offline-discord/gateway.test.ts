@@ -40,7 +40,10 @@ describe('fake gateway with a real discord.js Client', () => {
     expect(client.application.id).toBe(discord.world.applicationId);
     expect(guild.members.me?.id).toBe(discord.world.bot.id);
     expect(guild.roles.everyone.id).toBe(guild.id);
-    expect(guild.channels.cache.filter((c) => c.type === ChannelType.GuildVoice).map((c) => c.name)).toEqual(['Music', 'Lounge']);
+    expect(guild.channels.cache.filter((c) => c.type === ChannelType.GuildVoice).map((c) => c.name)).toEqual([
+      'Music',
+      'Lounge',
+    ]);
     const music = guild.channels.cache.find((c) => c.name === 'Music')!;
     expect(music.permissionsFor(guild.members.me!)?.has(['Connect', 'Speak'])).toBe(true);
     expect(discord.gateway.isReady).toBe(true);
@@ -59,11 +62,15 @@ describe('fake gateway with a real discord.js Client', () => {
     expect(client.guilds.cache.get(guildId)!.voiceStates.cache.get(alice.id)?.channelId).toBe(music.id);
 
     const updated = nextEvent(client, Events.ChannelUpdate);
-    discord.setChannelPermissionOverwrites(guildId, music.id, [{ id: guildId, type: 0, allow: '0', deny: String(1n << 20n) }]);
+    discord.setChannelPermissionOverwrites(guildId, music.id, [
+      { id: guildId, type: 0, allow: '0', deny: String(1n << 20n) },
+    ]);
     await updated;
     const me = client.guilds.cache.get(guildId)!.members.me!;
     expect(client.channels.cache.get(music.id)).toBeDefined();
-    expect(client.guilds.cache.get(guildId)!.channels.cache.get(music.id)!.permissionsFor(me)!.has('Connect')).toBe(false);
+    expect(client.guilds.cache.get(guildId)!.channels.cache.get(music.id)!.permissionsFor(me)!.has('Connect')).toBe(
+      false,
+    );
 
     const left = nextEvent<[VoiceState, VoiceState]>(client, Events.VoiceStateUpdate);
     const deleted = nextEvent(client, Events.ChannelDelete);
@@ -89,7 +96,9 @@ describe('fake gateway with a real discord.js Client', () => {
     await resumed;
     expect((await replayed)[1].channelId).toBe(lounge.id);
     expect(discord.gateway.opsOf(GatewayOpcodes.Resume)).toHaveLength(1);
-    expect(discord.gateway.dispatches.filter((d) => d.t === 'VOICE_STATE_UPDATE').map((d) => d.delivered)).toEqual([false]);
+    expect(discord.gateway.dispatches.filter((d) => d.t === 'VOICE_STATE_UPDATE').map((d) => d.delivered)).toEqual([
+      false,
+    ]);
 
     const again = nextEvent(client, Events.ShardResume);
     discord.gateway.sendReconnect();
@@ -107,10 +116,18 @@ describe('fake gateway with a real discord.js Client', () => {
 
   it('acknowledges heartbeats, and a zombie connection (no ACKs) makes discord.js reconnect', async () => {
     const { discord } = await start({ heartbeatIntervalMs: 250 });
-    await discord.gateway.feed.waitFor(() => (discord.gateway.opsOf(GatewayOpcodes.Heartbeat).length >= 2 ? true : undefined), 5_000, () => 'two heartbeats');
+    await discord.gateway.feed.waitFor(
+      () => (discord.gateway.opsOf(GatewayOpcodes.Heartbeat).length >= 2 ? true : undefined),
+      5_000,
+      () => 'two heartbeats',
+    );
     expect(discord.gateway.isReady).toBe(true);
     discord.gateway.heartbeatAcks = false;
-    await discord.gateway.feed.waitFor(() => (discord.gateway.opsOf(GatewayOpcodes.Resume).length >= 1 ? true : undefined), 5_000, () => 'a Resume after missed ACKs');
+    await discord.gateway.feed.waitFor(
+      () => (discord.gateway.opsOf(GatewayOpcodes.Resume).length >= 1 ? true : undefined),
+      5_000,
+      () => 'a Resume after missed ACKs',
+    );
     discord.gateway.heartbeatAcks = true;
     await discord.gateway.waitForReady();
   });
@@ -120,13 +137,19 @@ describe('fake gateway with a real discord.js Client', () => {
     const guildId = discord.guild.id;
     const music = discord.world.voiceChannel(guildId, 'Music').id;
     const tiny = discord.world.voiceChannel(guildId, 'Tiny').id;
-    discord.setChannelPermissionOverwrites(guildId, music, [{ id: guildId, type: 0, allow: '0', deny: String(1n << 20n) }]);
+    discord.setChannelPermissionOverwrites(guildId, music, [
+      { id: guildId, type: 0, allow: '0', deny: String(1n << 20n) },
+    ]);
     discord.setUserVoiceChannel(guildId, discord.world.userByName('bob')!.id, tiny);
     const guild = client.guilds.cache.get(guildId)!;
     for (const channelId of [music, tiny]) {
       const connection = joinVoiceChannel({ channelId, guildId, adapterCreator: guild.voiceAdapterCreator });
       connection.on('error', () => undefined);
-      await discord.gateway.feed.waitFor(() => (discord.voice.rejectedJoins.some((r) => r.channelId === channelId) ? true : undefined), 5_000, () => 'a rejected join');
+      await discord.gateway.feed.waitFor(
+        () => (discord.voice.rejectedJoins.some((r) => r.channelId === channelId) ? true : undefined),
+        5_000,
+        () => 'a rejected join',
+      );
       connection.destroy();
     }
     expect(discord.gateway.dispatches.filter((d) => d.t === 'VOICE_SERVER_UPDATE')).toEqual([]);
@@ -136,7 +159,10 @@ describe('fake gateway with a real discord.js Client', () => {
   it('shards guilds by (id >> 22) % shards and recommends the configured count', async () => {
     const { discord, client } = await start({ shards: 2, guilds: [{}, {}, {}, {}] }, { shards: 'auto' });
     const identifies = discord.gateway.opsOf(GatewayOpcodes.Identify).map((o) => (o.d as { shard: number[] }).shard);
-    expect(identifies.sort()).toEqual([[0, 2], [1, 2]]);
+    expect(identifies.sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
     expect(client.guilds.cache.size).toBe(4);
     const shards = [...discord.world.guilds.keys()].map((id) => shardOf(id, 2));
     expect(new Set(shards).size).toBe(2);

@@ -107,8 +107,20 @@ export type { ReceivedPacket, VoiceCapture, WaitOptions } from './voice-capture.
 export { decryptRtpSize, encryptRtpSize, parseRtpHeader } from './voice-crypto.js';
 export type { RtpHeader, VoiceEncryptionMode } from './voice-crypto.js';
 export {
-  CHANNELS, SAMPLE_RATE, SILENCE_FRAME, SILENCE_RMS, OpusStreamDecoder, concatPcm, decodeOpus, dominantFrequency,
-  goertzelPower, isSilenceFrame, isSilent, packetGapStats, rms, toMono,
+  CHANNELS,
+  SAMPLE_RATE,
+  SILENCE_FRAME,
+  SILENCE_RMS,
+  OpusStreamDecoder,
+  concatPcm,
+  decodeOpus,
+  dominantFrequency,
+  goertzelPower,
+  isSilenceFrame,
+  isSilent,
+  packetGapStats,
+  rms,
+  toMono,
 } from './audio.js';
 export type { FrequencyOptions, GapStats } from './audio.js';
 export { testCertificate, CERT_DIR } from './tls-cert.js';

@@ -74,14 +74,25 @@ export function buildOptions(
             : Number.isInteger(value)
               ? ApplicationCommandOptionType.Integer
               : ApplicationCommandOptionType.Number;
-      return { name, type, value, ...(name === focused ? { focused: true } : {}) } as APIApplicationCommandInteractionDataOption;
+      return {
+        name,
+        type,
+        value,
+        ...(name === focused ? { focused: true } : {}),
+      } as APIApplicationCommandInteractionDataOption;
     });
   }
   (spec.attachments ?? []).forEach((a, i) => {
     options.push({ name: a.option ?? 'file', type: ApplicationCommandOptionType.Attachment, value: attachmentIds[i]! });
   });
   if (spec.subcommand) {
-    return [{ name: spec.subcommand, type: ApplicationCommandOptionType.Subcommand, options } as APIApplicationCommandInteractionDataOption];
+    return [
+      {
+        name: spec.subcommand,
+        type: ApplicationCommandOptionType.Subcommand,
+        options,
+      } as APIApplicationCommandInteractionDataOption,
+    ];
   }
   return options;
 }
@@ -91,7 +102,11 @@ export function resolvedAttachments(specs: AttachmentSpec[], ids: string[]): Rec
   specs.forEach((a, i) => {
     const filename = a.filename ?? decodeURIComponent(new URL(a.url).pathname.split('/').pop() || 'file');
     out[ids[i]!] = {
-      id: ids[i]!, filename, size: a.size ?? 1024, url: a.url, proxy_url: a.url,
+      id: ids[i]!,
+      filename,
+      size: a.size ?? 1024,
+      url: a.url,
+      proxy_url: a.url,
       ...(a.contentType ? { content_type: a.contentType } : {}),
     };
   });
@@ -99,7 +114,13 @@ export function resolvedAttachments(specs: AttachmentSpec[], ids: string[]): Rec
 }
 
 /** The fields every guild interaction carries (everything discord.js reads when constructing one). */
-export function baseInteraction(world: World, target: InteractionTarget, type: InteractionType, id: string, token: string) {
+export function baseInteraction(
+  world: World,
+  target: InteractionTarget,
+  type: InteractionType,
+  id: string,
+  token: string,
+) {
   const guild = world.guild(target.guildId);
   const channelId = target.channelId ?? world.textChannel(target.guildId).id;
   const channel = guild.channels.get(channelId);
@@ -143,13 +164,21 @@ export function commandInteraction(
       name: spec.name,
       type: ApplicationCommandType.ChatInput,
       options: buildOptions(spec, ids.attachmentIds, focused),
-      ...(attachments.length > 0 ? { resolved: { attachments: resolvedAttachments(attachments, ids.attachmentIds) } } : {}),
+      ...(attachments.length > 0
+        ? { resolved: { attachments: resolvedAttachments(attachments, ids.attachmentIds) } }
+        : {}),
     },
   } as unknown as APIInteraction;
 }
 
 /** A message component interaction (type 3) on a message the bot posted. */
-export function componentInteraction(world: World, spec: ComponentSpec, message: APIMessage, id: string, token: string): APIInteraction {
+export function componentInteraction(
+  world: World,
+  spec: ComponentSpec,
+  message: APIMessage,
+  id: string,
+  token: string,
+): APIInteraction {
   const componentType = spec.componentType ?? ComponentType.Button;
   return {
     ...baseInteraction(world, spec, InteractionType.MessageComponent, id, token),

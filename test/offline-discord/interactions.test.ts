@@ -32,26 +32,50 @@ describe('interactions through a real discord.js Client', () => {
     onNext(async (i) => {
       if (!i.isChatInputCommand()) return;
       seen = {
-        name: i.commandName, sub: i.options.getSubcommand(), query: i.options.getString('query'), volume: i.options.getInteger('volume'),
-        file: i.options.getAttachment('file')?.url, canConnect: i.memberPermissions?.has('Connect'), locale: i.locale,
-        botCanSpeak: i.appPermissions.has('Speak'), user: i.user.id, channel: i.channelId,
+        name: i.commandName,
+        sub: i.options.getSubcommand(),
+        query: i.options.getString('query'),
+        volume: i.options.getInteger('volume'),
+        file: i.options.getAttachment('file')?.url,
+        canConnect: i.memberPermissions?.has('Connect'),
+        locale: i.locale,
+        botCanSpeak: i.appPermissions.has('Speak'),
+        user: i.user.id,
+        channel: i.channelId,
       };
       await i.deferReply({ flags: MessageFlags.Ephemeral });
       await i.followUp({ content: 'first follow-up', allowedMentions: { parse: [] } });
       await i.followUp('second follow-up');
     });
     const handle = discord.sendCommand({
-      guildId, userId, name: 'queue', subcommand: 'add', options: { query: 'lofi', volume: 40 },
+      guildId,
+      userId,
+      name: 'queue',
+      subcommand: 'add',
+      options: { query: 'lofi', volume: 40 },
       attachments: [{ url: 'http://127.0.0.1:1/song.mp3', contentType: 'audio/mpeg' }],
     });
     expect((await handle.deferral()).body).toEqual({ type: 5, data: { flags: 64 } });
     const second = await handle.reply((m) => m.content === 'second follow-up');
     expect(seen).toEqual({
-      name: 'queue', sub: 'add', query: 'lofi', volume: 40, file: 'http://127.0.0.1:1/song.mp3', canConnect: true,
-      locale: 'en-US', botCanSpeak: true, user: userId, channel: discord.world.textChannel(guildId).id,
+      name: 'queue',
+      sub: 'add',
+      query: 'lofi',
+      volume: 40,
+      file: 'http://127.0.0.1:1/song.mp3',
+      canConnect: true,
+      locale: 'en-US',
+      botCanSpeak: true,
+      user: userId,
+      channel: discord.world.textChannel(guildId).id,
     });
     const [first] = handle.messages;
-    expect(first).toMatchObject({ content: 'first follow-up', source: 'followup', ephemeral: true, allowedMentions: { parse: [] } });
+    expect(first).toMatchObject({
+      content: 'first follow-up',
+      source: 'followup',
+      ephemeral: true,
+      allowedMentions: { parse: [] },
+    });
     expect(first!.messageId).toBe(handle.record.originalMessageId);
     expect(second.messageId).not.toBe(first!.messageId);
     discord.assertNoViolations();
@@ -82,7 +106,13 @@ describe('interactions through a real discord.js Client', () => {
     onNext(async (i) => {
       if (i.isAutocomplete()) await i.respond([{ name: `${i.options.getFocused()} remix`, value: 'r1' }]);
     });
-    const handle = discord.sendAutocomplete({ guildId, userId, name: 'play', options: { query: 'lof' }, focused: 'query' });
+    const handle = discord.sendAutocomplete({
+      guildId,
+      userId,
+      name: 'play',
+      options: { query: 'lof' },
+      focused: 'query',
+    });
     expect(await handle.choices()).toEqual([{ name: 'lof remix', value: 'r1' }]);
     discord.assertNoViolations();
   });
@@ -90,7 +120,9 @@ describe('interactions through a real discord.js Client', () => {
   it('routes a button press on a posted message: deferUpdate (6), then editReply edits that message', async () => {
     const channel = await client.channels.fetch(discord.world.textChannel(guildId).id);
     if (!channel?.isSendable()) throw new Error('not sendable');
-    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId('skip').setLabel('Skip').setStyle(ButtonStyle.Primary));
+    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder().setCustomId('skip').setLabel('Skip').setStyle(ButtonStyle.Primary),
+    );
     const posted = await channel.send({ content: 'Now playing: tone', components: [row] });
     const announcement = await discord.waitForChannelMessage(channel.id, (m) => m.content.startsWith('Now playing'));
     expect(announcement.components).toHaveLength(1);
@@ -111,16 +143,26 @@ describe('interactions through a real discord.js Client', () => {
   it('flags late and double acknowledgements as violations, with Discord error codes', async () => {
     const handle = discord.sendCommand({ guildId, userId, name: 'slow' });
     const url = `${discord.apiUrl}/v10/interactions/${handle.id}/${handle.record.token}/callback`;
-    const post = (): Promise<Response> => fetch(url, { method: 'POST', body: JSON.stringify({ type: 5 }), headers: { 'content-type': 'application/json' } });
+    const post = (): Promise<Response> =>
+      fetch(url, {
+        method: 'POST',
+        body: JSON.stringify({ type: 5 }),
+        headers: { 'content-type': 'application/json' },
+      });
     expect((await post()).status).toBe(204);
     const again = await post();
     expect([again.status, ((await again.json()) as { code: number }).code]).toEqual([400, 40060]);
 
     const late = discord.sendCommand({ guildId, userId, name: 'slow' });
     late.record.dispatchedAt -= 3_500;
-    const lateRes = await fetch(`${discord.apiUrl}/v10/interactions/${late.id}/${late.record.token}/callback?with_response=true`, {
-      method: 'POST', body: JSON.stringify({ type: 5 }), headers: { 'content-type': 'application/json' },
-    });
+    const lateRes = await fetch(
+      `${discord.apiUrl}/v10/interactions/${late.id}/${late.record.token}/callback?with_response=true`,
+      {
+        method: 'POST',
+        body: JSON.stringify({ type: 5 }),
+        headers: { 'content-type': 'application/json' },
+      },
+    );
     expect(lateRes.status).toBe(404);
     expect(discord.rest.violations.map((v) => v.message)).toEqual([
       'interaction acknowledged twice',

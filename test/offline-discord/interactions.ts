@@ -94,7 +94,9 @@ export class InteractionHandle {
 
   /** Every message version this interaction produced (callback reply, original edits, follow-ups), oldest first. */
   get messages(): MessageSnapshot[] {
-    return this.deps.messages.snapshots.filter((s) => s.interactionId === this.record.id && s.source !== 'interaction-deferred');
+    return this.deps.messages.snapshots.filter(
+      (s) => s.interactionId === this.record.id && s.source !== 'interaction-deferred',
+    );
   }
 
   /** Resolves with the first message version (reply, edit or follow-up) matching `predicate`. */
@@ -102,7 +104,8 @@ export class InteractionHandle {
     return this.deps.messages.feed.waitFor(
       () => this.messages.find(predicate),
       timeoutMs,
-      () => `a reply to /${this.describe()} matching ${predicate.toString()}; got ${preview(this.messages.map(summary), 1500)}`,
+      () =>
+        `a reply to /${this.describe()} matching ${predicate.toString()}; got ${preview(this.messages.map(summary), 1500)}`,
     );
   }
 
@@ -130,7 +133,12 @@ export class InteractionHandle {
 }
 
 function summary(m: MessageSnapshot): unknown {
-  return { source: m.source, content: m.content, embeds: m.embeds.map((e) => e.title ?? e.description), flags: m.flags };
+  return {
+    source: m.source,
+    content: m.content,
+    embeds: m.embeds.map((e) => e.title ?? e.description),
+    flags: m.flags,
+  };
 }
 
 /** Sends interactions through the gateway as a user would trigger them. */
@@ -156,7 +164,10 @@ export class Interactions {
     const commandId = this.commands.find(spec.name, spec.guildId)?.id ?? this.world.ids.next();
     const id = this.world.ids.next();
     const token = newInteractionToken();
-    return this.send(spec, commandInteraction(this.world, spec, { id, token, commandId, attachmentIds: [] }, spec.focused));
+    return this.send(
+      spec,
+      commandInteraction(this.world, spec, { id, token, commandId, attachmentIds: [] }, spec.focused),
+    );
   }
 
   /** A button press (type 3) on a message the bot posted; select menus via `componentType` + `values`. */
@@ -170,7 +181,11 @@ export class Interactions {
     return this.send({ ...spec, channelId }, payload, spec.messageId);
   }
 
-  private send(target: { guildId: string; userId: string; channelId?: string }, payload: APIInteraction, componentMessageId?: string): InteractionHandle {
+  private send(
+    target: { guildId: string; userId: string; channelId?: string },
+    payload: APIInteraction,
+    componentMessageId?: string,
+  ): InteractionHandle {
     const record: InteractionRecord = {
       id: payload.id,
       token: payload.token,

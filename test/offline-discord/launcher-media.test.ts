@@ -16,7 +16,11 @@ afterAll(async () => {
 
 /** Decodes a URL with ffmpeg to mono 48 kHz PCM. */
 async function decode(url: string): Promise<Int16Array> {
-  const { stdout } = await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', url, '-f', 's16le', '-ac', '1', '-ar', '48000', 'pipe:1'], { encoding: 'buffer', maxBuffer: 64 << 20 });
+  const { stdout } = await run(
+    'ffmpeg',
+    ['-hide_banner', '-loglevel', 'error', '-i', url, '-f', 's16le', '-ac', '1', '-ar', '48000', 'pipe:1'],
+    { encoding: 'buffer', maxBuffer: 64 << 20 },
+  );
   return new Int16Array(stdout.buffer, stdout.byteOffset, stdout.byteLength / 2);
 }
 
@@ -49,17 +53,21 @@ describe('media server', () => {
   });
 
   it('stalls after a prefix and drips slowly', async () => {
-    const stalled = await fetch(await media.stall({ hz: 330, seconds: 1, format: 'mp3' }, 1000), { signal: AbortSignal.timeout(2000) });
+    const stalled = await fetch(await media.stall({ hz: 330, seconds: 1, format: 'mp3' }, 1000), {
+      signal: AbortSignal.timeout(2000),
+    });
     const reader = stalled.body!.getReader();
     let received = 0;
     const deadline = Date.now() + 400;
-    await expect((async () => {
-      for (;;) {
-        const chunk = await reader.read();
-        received += chunk.value?.length ?? 0;
-        if (Date.now() > deadline) throw new Error('still stalled');
-      }
-    })()).rejects.toThrow();
+    await expect(
+      (async () => {
+        for (;;) {
+          const chunk = await reader.read();
+          received += chunk.value?.length ?? 0;
+          if (Date.now() > deadline) throw new Error('still stalled');
+        }
+      })(),
+    ).rejects.toThrow();
     expect(received).toBe(1000);
     const started = performance.now();
     const slow = await fetch(await media.slow({ hz: 330, seconds: 1, format: 'wav' }, 400_000));
@@ -69,7 +77,10 @@ describe('media server', () => {
 
   it('streams endless radio with ICY metadata when asked', async () => {
     const controller = new AbortController();
-    const res = await fetch(media.endless({ hz: 440, icy: true, metaint: 8000 }), { headers: { 'icy-metadata': '1' }, signal: controller.signal });
+    const res = await fetch(media.endless({ hz: 440, icy: true, metaint: 8000 }), {
+      headers: { 'icy-metadata': '1' },
+      signal: controller.signal,
+    });
     expect(res.headers.get('icy-metaint')).toBe('8000');
     expect(res.headers.get('icy-name')).toBe('Offline Radio');
     const reader = res.body!.getReader();
@@ -95,11 +106,23 @@ describe('bot launcher', () => {
   });
 
   it('passes the fake environment, captures JSON and plain lines, and cleans up on kill', async () => {
-    const bot = startBot(discord, { entry: 'test/offline-discord/env-probe.ts', nodeArgs: [], mediaHost: media.host, env: { EXTRA: 'yes', REMOVED: undefined } });
+    const bot = startBot(discord, {
+      entry: 'test/offline-discord/env-probe.ts',
+      nodeArgs: [],
+      mediaHost: media.host,
+      env: { EXTRA: 'yes', REMOVED: undefined },
+    });
     const line = await bot.waitForLog((l) => l.json?.msg === 'env');
     expect(line.json!.env).toEqual({
-      DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, DATA_DIR: bot.dataDir, HTTP_PORT: '0', LOG_LEVEL: 'debug',
-      NODE_EXTRA_CA_CERTS: discord.certPath, ALLOWED_PRIVATE_HOSTS: media.host, EXTRA: 'yes', REMOVED: null,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.apiUrl,
+      DATA_DIR: bot.dataDir,
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'debug',
+      NODE_EXTRA_CA_CERTS: discord.certPath,
+      ALLOWED_PRIVATE_HOSTS: media.host,
+      EXTRA: 'yes',
+      REMOVED: null,
     });
     await bot.waitForLog('plain text');
     await bot.waitForLog(/^plain/);

@@ -6,7 +6,10 @@ export class IcyInjector extends Transform {
   private untilMeta: number;
   private sentTitle = false;
 
-  constructor(private readonly metaint: number, private readonly title: string) {
+  constructor(
+    private readonly metaint: number,
+    private readonly title: string,
+  ) {
     super();
     this.untilMeta = metaint;
   }

@@ -26,7 +26,12 @@ export interface ToneSpec {
 export const TONE_CACHE_DIR = join(tmpdir(), 'offline-discord-media-v1');
 
 const CONTENT_TYPES: Record<ToneFormat, string> = {
-  ogg: 'audio/ogg', webm: 'audio/webm', mp3: 'audio/mpeg', m4a: 'audio/mp4', flac: 'audio/flac', wav: 'audio/wav',
+  ogg: 'audio/ogg',
+  webm: 'audio/webm',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  flac: 'audio/flac',
+  wav: 'audio/wav',
 };
 const CODEC_ARGS: Record<ToneFormat, string[]> = {
   ogg: ['-c:a', 'libopus', '-b:a', '96k', '-f', 'ogg'],
@@ -44,12 +49,23 @@ export async function toneFile(spec: ToneSpec): Promise<string> {
   mkdirSync(TONE_CACHE_DIR, { recursive: true });
   const partial = `${file}.${randomBytes(4).toString('hex')}.partial`;
   await run('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi',
-    '-i', spec.db === undefined
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    spec.db === undefined
       ? `sine=frequency=${spec.hz}:sample_rate=48000:duration=${spec.seconds}`
-      // Two expressions, two channels: upmixing a mono source would lower each channel by 3 dB.
-      : `aevalsrc=${10 ** (spec.db / 20)}*sin(2*PI*${spec.hz}*t)|${10 ** (spec.db / 20)}*sin(2*PI*${spec.hz}*t):s=48000:d=${spec.seconds}`,
-    '-ac', '2', '-ar', '48000', ...CODEC_ARGS[spec.format], partial,
+      : // Two expressions, two channels: upmixing a mono source would lower each channel by 3 dB.
+        `aevalsrc=${10 ** (spec.db / 20)}*sin(2*PI*${spec.hz}*t)|${10 ** (spec.db / 20)}*sin(2*PI*${spec.hz}*t):s=48000:d=${spec.seconds}`,
+    '-ac',
+    '2',
+    '-ar',
+    '48000',
+    ...CODEC_ARGS[spec.format],
+    partial,
   ]);
   renameSync(partial, file);
   return file;
@@ -161,7 +177,13 @@ export class MediaServer {
     this.requests.push({ path: url.pathname, at: performance.now(), headers: req.headers });
     const [, kind, name] = url.pathname.split('/');
     const q = url.searchParams;
-    if (kind === 'html') return void sendBody(res, 200, 'text/html; charset=utf-8', Buffer.from('<!doctype html><html><body><h1>Not audio</h1></body></html>'));
+    if (kind === 'html')
+      return void sendBody(
+        res,
+        200,
+        'text/html; charset=utf-8',
+        Buffer.from('<!doctype html><html><body><h1>Not audio</h1></body></html>'),
+      );
     if (kind === 'empty') return void sendBody(res, 200, 'audio/mpeg', Buffer.alloc(0));
     if (kind === 'random') return void sendBody(res, 200, 'audio/mpeg', randomBytes(Number(q.get('bytes') ?? 65_536)));
     if (kind === 'status') return void sendBody(res, Number(name), 'text/html', Buffer.from(`<h1>${name}</h1>`));
@@ -175,7 +197,13 @@ export class MediaServer {
     const file = readFileSync(await toneFile(spec));
     const type = CONTENT_TYPES[spec.format];
     if (kind === 'tone') return void sendRange(req, res, type, file);
-    if (kind === 'truncated') return void sendBody(res, 200, type, file.subarray(0, Math.floor(file.length * Number(q.get('fraction') ?? 0.3))));
+    if (kind === 'truncated')
+      return void sendBody(
+        res,
+        200,
+        type,
+        file.subarray(0, Math.floor(file.length * Number(q.get('fraction') ?? 0.3))),
+      );
     if (kind === 'stall') {
       res.writeHead(200, { 'content-type': type, 'content-length': file.length });
       return void res.write(file.subarray(0, Number(q.get('after') ?? 16_384)));
@@ -196,16 +224,42 @@ export class MediaServer {
 
   private stream(req: IncomingMessage, res: ServerResponse, name: string, q: URLSearchParams): void {
     const [hz, format] = name.split('.');
-    const codec = format === 'ogg' ? ['-c:a', 'libopus', '-b:a', '96k', '-f', 'ogg'] : ['-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3'];
-    const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `sine=frequency=${hz}:sample_rate=48000`, '-ac', '2', ...codec, 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const codec =
+      format === 'ogg'
+        ? ['-c:a', 'libopus', '-b:a', '96k', '-f', 'ogg']
+        : ['-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3'];
+    const child = spawn(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-re',
+        '-f',
+        'lavfi',
+        '-i',
+        `sine=frequency=${hz}:sample_rate=48000`,
+        '-ac',
+        '2',
+        ...codec,
+        'pipe:1',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     this.children.add(child);
     child.on('exit', () => this.children.delete(child));
-    const headers: Record<string, string> = { 'content-type': format === 'ogg' ? 'audio/ogg' : 'audio/mpeg', 'cache-control': 'no-cache' };
+    const headers: Record<string, string> = {
+      'content-type': format === 'ogg' ? 'audio/ogg' : 'audio/mpeg',
+      'cache-control': 'no-cache',
+    };
     const wantsMeta = q.get('icy') === '1' && req.headers['icy-metadata'] === '1';
-    if (q.get('icy') === '1') Object.assign(headers, { 'icy-name': 'Offline Radio', 'icy-genre': 'Test tones', 'icy-br': '128' });
+    if (q.get('icy') === '1')
+      Object.assign(headers, { 'icy-name': 'Offline Radio', 'icy-genre': 'Test tones', 'icy-br': '128' });
     if (wantsMeta) headers['icy-metaint'] = q.get('metaint') ?? '16000';
     res.writeHead(200, headers);
-    const source = wantsMeta ? child.stdout.pipe(new IcyInjector(Number(headers['icy-metaint']), `Tone ${hz} Hz`)) : child.stdout;
+    const source = wantsMeta
+      ? child.stdout.pipe(new IcyInjector(Number(headers['icy-metaint']), `Tone ${hz} Hz`))
+      : child.stdout;
     source.pipe(res);
     res.on('close', () => child.kill('SIGKILL'));
   }
@@ -225,7 +279,12 @@ function toneName(spec: ToneSpec): string {
 function parseToneName(name: string): ToneSpec | undefined {
   const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(?:_(-?\d+(?:\.\d+)?)dB)?\.(ogg|webm|mp3|m4a|flac|wav)$/.exec(name);
   if (!m) return undefined;
-  return { hz: Number(m[1]), seconds: Number(m[2]), format: m[4] as ToneFormat, ...(m[3] !== undefined ? { db: Number(m[3]) } : {}) };
+  return {
+    hz: Number(m[1]),
+    seconds: Number(m[2]),
+    format: m[4] as ToneFormat,
+    ...(m[3] !== undefined ? { db: Number(m[3]) } : {}),
+  };
 }
 
 function sendBody(res: ServerResponse, status: number, type: string, body: Buffer): void {
@@ -246,6 +305,11 @@ function sendRange(req: IncomingMessage, res: ServerResponse, type: string, file
     res.writeHead(416, { 'content-range': `bytes */${file.length}` });
     return void res.end();
   }
-  res.writeHead(206, { 'content-type': type, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${file.length}`, 'accept-ranges': 'bytes' });
+  res.writeHead(206, {
+    'content-type': type,
+    'content-length': end - start + 1,
+    'content-range': `bytes ${start}-${end}/${file.length}`,
+    'accept-ranges': 'bytes',
+  });
   res.end(file.subarray(start, end + 1));
 }

@@ -114,7 +114,8 @@ export class MessageStore {
       ...(write.webhookId ? { webhook_id: write.webhookId } : {}),
     };
     applyBody(message, body, write.files ?? [], this.ids);
-    if (write.source === 'interaction-deferred') message.flags = (Number(message.flags) | MessageFlags.Loading) as MessageFlags;
+    if (write.source === 'interaction-deferred')
+      message.flags = (Number(message.flags) | MessageFlags.Loading) as MessageFlags;
     this.messages.set(id, message);
     this.record(message, body, write, 0);
     return message;

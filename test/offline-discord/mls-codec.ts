@@ -110,7 +110,7 @@ export class TlsReader {
     const prefix = first >> 6;
     if (prefix === 0) return first;
     if (prefix === 1) return ((first & 0x3f) << 8) | this.u8();
-    if (prefix === 2) return ((first & 0x3f) * 2 ** 24) + this.take(3).readUIntBE(0, 3);
+    if (prefix === 2) return (first & 0x3f) * 2 ** 24 + this.take(3).readUIntBE(0, 3);
     throw new MlsDecodeError('invalid MLS varint prefix 0b11');
   }
 

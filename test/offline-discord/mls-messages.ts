@@ -31,7 +31,10 @@ export function refHash(label: string, value: Uint8Array): Buffer {
 
 /** §5.1.2 SignWithLabel's signed content: struct { opaque label<V> = "MLS 1.0 " + Label; opaque content<V>; }. */
 export function signContent(label: string, content: Uint8Array): Buffer {
-  return new TlsWriter().vector(Buffer.from(`MLS 1.0 ${label}`)).vector(content).bytes();
+  return new TlsWriter()
+    .vector(Buffer.from(`MLS 1.0 ${label}`))
+    .vector(content)
+    .bytes();
 }
 
 /** A user id as a DAVE basic credential identity: the snowflake as 8 big-endian bytes (also the group id rule). */
@@ -100,7 +103,8 @@ export interface KeyPackage {
  */
 export function readKeyPackageMessage(message: Buffer): KeyPackage {
   const r = new TlsReader(message);
-  if (message.length >= 4 && message.readUInt16BE(0) === MLS_VERSION_10 && message.readUInt16BE(2) === WIRE_KEY_PACKAGE) r.raw(4);
+  if (message.length >= 4 && message.readUInt16BE(0) === MLS_VERSION_10 && message.readUInt16BE(2) === WIRE_KEY_PACKAGE)
+    r.raw(4);
   const start = r.offset;
   const version = r.u16();
   const cipherSuite = r.u16();
@@ -122,8 +126,19 @@ export function encodeExternalSender(signatureKey: Uint8Array, identity: Uint8Ar
 export type ExternalProposal = { type: 'add'; keyPackage: Buffer } | { type: 'remove'; leafIndex: number };
 
 /** §6 FramedContent for a proposal from external sender `senderIndex`. */
-export function encodeProposalContent(groupId: Buffer, epoch: bigint, senderIndex: number, proposal: ExternalProposal): Buffer {
-  const w = new TlsWriter().vector(groupId).u64(epoch).u8(SENDER_EXTERNAL).u32(senderIndex).vector(Buffer.alloc(0)).u8(CONTENT_PROPOSAL);
+export function encodeProposalContent(
+  groupId: Buffer,
+  epoch: bigint,
+  senderIndex: number,
+  proposal: ExternalProposal,
+): Buffer {
+  const w = new TlsWriter()
+    .vector(groupId)
+    .u64(epoch)
+    .u8(SENDER_EXTERNAL)
+    .u32(senderIndex)
+    .vector(Buffer.alloc(0))
+    .u8(CONTENT_PROPOSAL);
   if (proposal.type === 'add') w.u16(PROPOSAL_ADD).raw(proposal.keyPackage);
   else w.u16(PROPOSAL_REMOVE).u32(proposal.leafIndex);
   return w.bytes();
@@ -190,7 +205,17 @@ export function readCommitMessage(r: TlsReader): ParsedCommit {
   r.vector(); // signature
   r.vector(); // confirmation_tag
   if (senderType === SENDER_MEMBER) r.vector(); // membership_tag
-  return { groupId, epoch, senderType, senderLeaf, refs, inlineProposals, hasPath, ...(pathLeaf ? { pathLeaf } : {}), bytes: r.since(start) };
+  return {
+    groupId,
+    epoch,
+    senderType,
+    senderLeaf,
+    refs,
+    inlineProposals,
+    hasPath,
+    ...(pathLeaf ? { pathLeaf } : {}),
+    bytes: r.since(start),
+  };
 }
 
 /** §12.4 ProposalOrRef: a reference (returned as its bytes) or a proposal by value (its type). */
@@ -232,5 +257,9 @@ export function readWelcome(r: TlsReader): ParsedWelcome {
 export function encodeTargetedWelcome(welcome: ParsedWelcome, keyPackageRef: Buffer): Buffer | undefined {
   const mine = welcome.secrets.filter((s) => s.newMember.equals(keyPackageRef));
   if (mine.length === 0) return undefined;
-  return new TlsWriter().u16(welcome.cipherSuite).vector(Buffer.concat(mine.map((s) => s.bytes))).vector(welcome.encryptedGroupInfo).bytes();
+  return new TlsWriter()
+    .u16(welcome.cipherSuite)
+    .vector(Buffer.concat(mine.map((s) => s.bytes)))
+    .vector(welcome.encryptedGroupInfo)
+    .bytes();
 }

@@ -71,10 +71,17 @@ export class OfflineDiscord {
     const dispatch = this.gateway.dispatch.bind(this.gateway);
     this.interactions = new Interactions(world, dispatch, this.commands, deps);
     registerRoutes(this.rest, {
-      world, messages: this.messages, commands: this.commands, voiceStatus: this.voiceStatus,
+      world,
+      messages: this.messages,
+      commands: this.commands,
+      voiceStatus: this.voiceStatus,
       gatewayInfo: () => ({ url: this.gateway.url, shards: options.shards, maxConcurrency: 16 }),
     });
-    registerInteractionRoutes(this.rest, { registry: this.registry, messages: this.messages, applicationId: world.applicationId });
+    registerInteractionRoutes(this.rest, {
+      registry: this.registry,
+      messages: this.messages,
+      applicationId: world.applicationId,
+    });
   }
 
   /** `http://127.0.0.1:PORT/api`: discord.js `rest.api`, the bot's DISCORD_API_URL. */
@@ -106,11 +113,19 @@ export class OfflineDiscord {
   }
 
   /** Resolves with the first message version (create or edit) in the channel that matches. */
-  waitForChannelMessage(channelId: string, predicate: (m: MessageSnapshot) => boolean = () => true, timeoutMs = 10_000): Promise<MessageSnapshot> {
+  waitForChannelMessage(
+    channelId: string,
+    predicate: (m: MessageSnapshot) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<MessageSnapshot> {
     return this.messages.feed.waitFor(
       () => this.messages.snapshots.find((s) => s.channelId === channelId && predicate(s)),
       timeoutMs,
-      () => `a message in ${channelId} matching ${predicate.toString()}; seen: ${preview(this.messages.snapshots.filter((s) => s.channelId === channelId).map((s) => s.content || s.embeds[0]?.title), 1000)}`,
+      () =>
+        `a message in ${channelId} matching ${predicate.toString()}; seen: ${preview(
+          this.messages.snapshots.filter((s) => s.channelId === channelId).map((s) => s.content || s.embeds[0]?.title),
+          1000,
+        )}`,
     );
   }
 
@@ -172,11 +187,18 @@ export async function startOfflineDiscord(options: OfflineDiscordOptions = {}): 
   for (const spec of options.guilds ?? [{}]) world.addGuild(spec);
   const token = makeBotToken(world.bot.id);
   const shards = options.shards ?? 1;
-  const gateway = new GatewayServer({ token, world, shards, ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}) });
+  const gateway = new GatewayServer({
+    token,
+    world,
+    shards,
+    ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+  });
   const dispatch = gateway.dispatch.bind(gateway);
   world.setDispatcher(dispatch);
   const voice = new VoiceHub({
-    world, dispatch, cert,
+    world,
+    dispatch,
+    cert,
     ...(options.voiceModes ? { modes: options.voiceModes } : {}),
     ...(options.voiceHeartbeatIntervalMs ? { heartbeatIntervalMs: options.voiceHeartbeatIntervalMs } : {}),
     ...(options.daveProtocol !== undefined ? { daveProtocol: options.daveProtocol } : {}),

@@ -114,7 +114,9 @@ function loadSpec(specPath: string): OpenApiDocument {
 
 function formatErrors(errors: ErrorObject[]): string[] {
   // anyOf/oneOf produce one error per branch; keep them all but drop exact duplicates.
-  const lines = errors.map((e) => `${e.instancePath || '(body)'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`);
+  const lines = errors.map(
+    (e) => `${e.instancePath || '(body)'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`,
+  );
   return [...new Set(lines)];
 }
 

@@ -20,16 +20,51 @@ interface Deps {
 /** Registers the interaction callback and interaction-webhook routes (no bot token: `auth: false`). */
 export function registerInteractionRoutes(rest: RestServer, deps: Deps): void {
   const noAuth = { auth: false };
-  rest.route('POST', '/interactions/{interaction_id}/{interaction_token}/callback', (ctx) => callback(ctx, deps), noAuth);
+  rest.route(
+    'POST',
+    '/interactions/{interaction_id}/{interaction_token}/callback',
+    (ctx) => callback(ctx, deps),
+    noAuth,
+  );
   const original = '/webhooks/{webhook_id}/{webhook_token}/messages/@original';
   const byId = '/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}';
-  rest.route('GET', original, (ctx) => withRecord(ctx, deps, (rec) => getMessage(deps, rec, rec.originalMessageId)), noAuth);
-  rest.route('PATCH', original, (ctx) => withRecord(ctx, deps, (rec) => editMessage(ctx, deps, rec, rec.originalMessageId)), noAuth);
-  rest.route('DELETE', original, (ctx) => withRecord(ctx, deps, (rec) => deleteMessage(deps, rec, rec.originalMessageId)), noAuth);
+  rest.route(
+    'GET',
+    original,
+    (ctx) => withRecord(ctx, deps, (rec) => getMessage(deps, rec, rec.originalMessageId)),
+    noAuth,
+  );
+  rest.route(
+    'PATCH',
+    original,
+    (ctx) => withRecord(ctx, deps, (rec) => editMessage(ctx, deps, rec, rec.originalMessageId)),
+    noAuth,
+  );
+  rest.route(
+    'DELETE',
+    original,
+    (ctx) => withRecord(ctx, deps, (rec) => deleteMessage(deps, rec, rec.originalMessageId)),
+    noAuth,
+  );
   rest.route('GET', byId, (ctx) => withRecord(ctx, deps, (rec) => getMessage(deps, rec, ownedId(rec, ctx))), noAuth);
-  rest.route('PATCH', byId, (ctx) => withRecord(ctx, deps, (rec) => editMessage(ctx, deps, rec, ownedId(rec, ctx))), noAuth);
-  rest.route('DELETE', byId, (ctx) => withRecord(ctx, deps, (rec) => deleteMessage(deps, rec, ownedId(rec, ctx))), noAuth);
-  rest.route('POST', '/webhooks/{webhook_id}/{webhook_token}', (ctx) => withRecord(ctx, deps, (rec) => followUp(ctx, deps, rec)), noAuth);
+  rest.route(
+    'PATCH',
+    byId,
+    (ctx) => withRecord(ctx, deps, (rec) => editMessage(ctx, deps, rec, ownedId(rec, ctx))),
+    noAuth,
+  );
+  rest.route(
+    'DELETE',
+    byId,
+    (ctx) => withRecord(ctx, deps, (rec) => deleteMessage(deps, rec, ownedId(rec, ctx))),
+    noAuth,
+  );
+  rest.route(
+    'POST',
+    '/webhooks/{webhook_id}/{webhook_token}',
+    (ctx) => withRecord(ctx, deps, (rec) => followUp(ctx, deps, rec)),
+    noAuth,
+  );
 }
 
 function callback(ctx: RouteContext, deps: Deps): RouteResult {
@@ -61,10 +96,18 @@ function callback(ctx: RouteContext, deps: Deps): RouteResult {
   const write = { at: ctx.call.at, interactionId: rec.id, webhookId: deps.applicationId };
   switch (type) {
     case 4:
-      rec.originalMessageId = deps.messages.create(rec.channelId, data, { ...write, source: 'interaction-callback', files: ctx.files }).id;
+      rec.originalMessageId = deps.messages.create(rec.channelId, data, {
+        ...write,
+        source: 'interaction-callback',
+        files: ctx.files,
+      }).id;
       break;
     case 5:
-      rec.originalMessageId = deps.messages.create(rec.channelId, { flags: Number(data.flags ?? 0) & MessageFlags.Ephemeral }, { ...write, source: 'interaction-deferred' }).id;
+      rec.originalMessageId = deps.messages.create(
+        rec.channelId,
+        { flags: Number(data.flags ?? 0) & MessageFlags.Ephemeral },
+        { ...write, source: 'interaction-deferred' },
+      ).id;
       break;
     case 6:
     case 7:
@@ -74,7 +117,8 @@ function callback(ctx: RouteContext, deps: Deps): RouteResult {
         return apiError(400, 50035, 'Invalid Form Body');
       }
       rec.originalMessageId = rec.componentMessageId;
-      if (type === 7) deps.messages.edit(rec.componentMessageId, data, { ...write, source: 'component-update', files: ctx.files });
+      if (type === 7)
+        deps.messages.edit(rec.componentMessageId, data, { ...write, source: 'component-update', files: ctx.files });
       break;
     case 8:
       rec.choices = ((body.data ?? {}) as { choices?: APIApplicationCommandOptionChoice[] }).choices ?? [];
@@ -87,14 +131,22 @@ function callback(ctx: RouteContext, deps: Deps): RouteResult {
       record(400);
       return apiError(400, 50035, 'Invalid Form Body');
   }
-  if (rec.originalMessageId && !rec.messageIds.includes(rec.originalMessageId)) rec.messageIds.push(rec.originalMessageId);
+  if (rec.originalMessageId && !rec.messageIds.includes(rec.originalMessageId))
+    rec.messageIds.push(rec.originalMessageId);
   record(ctx.query.get('with_response') === 'true' ? 200 : 204);
   if (ctx.query.get('with_response') !== 'true') return NO_CONTENT;
   const message = rec.originalMessageId ? deps.messages.get(rec.originalMessageId) : undefined;
   return ok({
     interaction: {
-      id: rec.id, type: rec.type,
-      ...(message ? { response_message_id: message.id, response_message_loading: type === 5, response_message_ephemeral: (Number(message.flags ?? 0) & MessageFlags.Ephemeral) !== 0 } : {}),
+      id: rec.id,
+      type: rec.type,
+      ...(message
+        ? {
+            response_message_id: message.id,
+            response_message_loading: type === 5,
+            response_message_ephemeral: (Number(message.flags ?? 0) & MessageFlags.Ephemeral) !== 0,
+          }
+        : {}),
     },
     resource: { type, ...(message && type !== 5 ? { message } : {}) },
   });
@@ -129,11 +181,19 @@ function getMessage(deps: Deps, _rec: InteractionRecord, messageId: string | und
   return message ? ok(message) : apiError(404, 10008, 'Unknown Message');
 }
 
-function editMessage(ctx: RouteContext, deps: Deps, rec: InteractionRecord, messageId: string | undefined): RouteResult {
+function editMessage(
+  ctx: RouteContext,
+  deps: Deps,
+  rec: InteractionRecord,
+  messageId: string | undefined,
+): RouteResult {
   const isOriginal = messageId !== undefined && messageId === rec.originalMessageId;
   const message = messageId
     ? deps.messages.edit(messageId, (ctx.body ?? {}) as MessageBody, {
-        source: isOriginal ? 'original-edit' : 'followup-edit', at: ctx.call.at, interactionId: rec.id, files: ctx.files,
+        source: isOriginal ? 'original-edit' : 'followup-edit',
+        at: ctx.call.at,
+        interactionId: rec.id,
+        files: ctx.files,
       })
     : undefined;
   if (!message) ctx.violate('edit of a message this interaction does not own');
@@ -149,9 +209,17 @@ function deleteMessage(deps: Deps, rec: InteractionRecord, messageId: string | u
 /** A follow-up. As on Discord, the first one after a deferral replaces the "thinking…" original. */
 function followUp(ctx: RouteContext, deps: Deps, rec: InteractionRecord): RouteResult {
   const body = (ctx.body ?? {}) as MessageBody;
-  const write = { source: 'followup' as const, at: ctx.call.at, interactionId: rec.id, files: ctx.files, webhookId: deps.applicationId };
+  const write = {
+    source: 'followup' as const,
+    at: ctx.call.at,
+    interactionId: rec.id,
+    files: ctx.files,
+    webhookId: deps.applicationId,
+  };
   const loading = rec.originalMessageId !== undefined && deps.messages.isLoading(rec.originalMessageId);
-  const message = loading ? deps.messages.edit(rec.originalMessageId!, body, write)! : deps.messages.create(rec.channelId, body, write);
+  const message = loading
+    ? deps.messages.edit(rec.originalMessageId!, body, write)!
+    : deps.messages.create(rec.channelId, body, write);
   if (!rec.messageIds.includes(message.id)) rec.messageIds.push(message.id);
   return ctx.query.get('wait') === 'true' ? ok(message) : NO_CONTENT;
 }

@@ -32,8 +32,14 @@ export function registerRoutes(rest: RestServer, deps: Deps): void {
   rest.route('GET', '/gateway/bot', () => {
     const info = deps.gatewayInfo();
     return ok({
-      url: info.url, shards: info.shards,
-      session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: info.maxConcurrency },
+      url: info.url,
+      shards: info.shards,
+      session_start_limit: {
+        total: 1000,
+        remaining: 999,
+        reset_after: 14_400_000,
+        max_concurrency: info.maxConcurrency,
+      },
     });
   });
   rest.route('GET', '/gateway', () => ok({ url: deps.gatewayInfo().url }), { auth: false });
@@ -43,7 +49,19 @@ export function registerRoutes(rest: RestServer, deps: Deps): void {
     return user ? ok(user) : apiError(404, 10013, 'Unknown User');
   });
   rest.route('GET', '/applications/@me', () =>
-    ok({ id: world.applicationId, name: world.bot.username, description: '', icon: null, bot_public: true, bot_require_code_grant: false, flags: 0, bot: world.bot, verify_key: '0'.repeat(64), team: null, summary: '' }),
+    ok({
+      id: world.applicationId,
+      name: world.bot.username,
+      description: '',
+      icon: null,
+      bot_public: true,
+      bot_require_code_grant: false,
+      flags: 0,
+      bot: world.bot,
+      verify_key: '0'.repeat(64),
+      team: null,
+      summary: '',
+    }),
   );
   registerCommandRoutes(rest, deps);
   registerChannelRoutes(rest, deps);
@@ -53,12 +71,29 @@ export function registerRoutes(rest: RestServer, deps: Deps): void {
 function registerCommandRoutes(rest: RestServer, { world, commands }: Deps): void {
   const scope = (ctx: RouteContext): RouteResult | undefined =>
     ctx.params.application_id === world.applicationId ? undefined : apiError(403, 50001, 'Missing Access');
-  for (const base of ['/applications/{application_id}/commands', '/applications/{application_id}/guilds/{guild_id}/commands']) {
+  for (const base of [
+    '/applications/{application_id}/commands',
+    '/applications/{application_id}/guilds/{guild_id}/commands',
+  ]) {
     rest.route('GET', base, (ctx) => scope(ctx) ?? ok(commands.list(ctx.params.guild_id)));
-    rest.route('PUT', base, (ctx) => scope(ctx) ?? ok(commands.overwrite(Array.isArray(ctx.body) ? ctx.body : [], ctx.params.guild_id)));
-    rest.route('POST', base, (ctx) => scope(ctx) ?? { status: 201, body: commands.upsert(ctx.body, ctx.params.guild_id) });
-    rest.route('DELETE', `${base}/{command_id}`, (ctx) =>
-      scope(ctx) ?? (commands.remove(ctx.params.command_id!, ctx.params.guild_id) ? NO_CONTENT : apiError(404, 10063, 'Unknown application command')),
+    rest.route(
+      'PUT',
+      base,
+      (ctx) => scope(ctx) ?? ok(commands.overwrite(Array.isArray(ctx.body) ? ctx.body : [], ctx.params.guild_id)),
+    );
+    rest.route(
+      'POST',
+      base,
+      (ctx) => scope(ctx) ?? { status: 201, body: commands.upsert(ctx.body, ctx.params.guild_id) },
+    );
+    rest.route(
+      'DELETE',
+      `${base}/{command_id}`,
+      (ctx) =>
+        scope(ctx) ??
+        (commands.remove(ctx.params.command_id!, ctx.params.guild_id)
+          ? NO_CONTENT
+          : apiError(404, 10063, 'Unknown application command')),
     );
   }
 }
@@ -72,7 +107,13 @@ function registerChannelRoutes(rest: RestServer, deps: Deps): void {
     const recipient = String((ctx.body as { recipient_id?: unknown } | undefined)?.recipient_id ?? '');
     const user = world.users.get(recipient);
     if (!user) return apiError(400, 50035, 'Invalid Form Body');
-    const channel = dms.get(recipient) ?? { id: world.ids.next(), type: 1 as const, last_message_id: null, flags: 0 as const, recipients: [user] };
+    const channel = dms.get(recipient) ?? {
+      id: world.ids.next(),
+      type: 1 as const,
+      last_message_id: null,
+      flags: 0 as const,
+      recipients: [user],
+    };
     dms.set(recipient, channel);
     return ok(channel);
   });
@@ -86,7 +127,13 @@ function registerChannelRoutes(rest: RestServer, deps: Deps): void {
     if (dm && DM_CLOSED.has(dm[0])) return apiError(403, 50007, 'Cannot send messages to this user');
     const denied = dm ? undefined : checkSend(ctx, world);
     if (denied) return denied;
-    return ok(messages.create(ctx.params.channel_id!, (ctx.body ?? {}) as MessageBody, { source: 'channel-create', at: ctx.call.at, files: ctx.files }));
+    return ok(
+      messages.create(ctx.params.channel_id!, (ctx.body ?? {}) as MessageBody, {
+        source: 'channel-create',
+        at: ctx.call.at,
+        files: ctx.files,
+      }),
+    );
   });
   rest.route('GET', '/channels/{channel_id}/messages', (ctx) => {
     // As on Discord: newest first, `after` = the oldest `limit` messages newer than that id (ascending ids, then
@@ -94,7 +141,13 @@ function registerChannelRoutes(rest: RestServer, deps: Deps): void {
     const limit = Math.min(100, Number(ctx.query.get('limit') ?? 50));
     const after = ctx.query.get('after');
     const visible = messages.inChannel(ctx.params.channel_id!).filter((m) => (Number(m.flags ?? 0) & 64) === 0);
-    if (after) return ok(visible.filter((m) => BigInt(m.id) > BigInt(after)).slice(0, limit).reverse());
+    if (after)
+      return ok(
+        visible
+          .filter((m) => BigInt(m.id) > BigInt(after))
+          .slice(0, limit)
+          .reverse(),
+      );
     return ok(visible.slice(-limit).reverse());
   });
   const message = '/channels/{channel_id}/messages/{message_id}';
@@ -105,9 +158,17 @@ function registerChannelRoutes(rest: RestServer, deps: Deps): void {
   rest.route('PATCH', message, (ctx) => {
     const m = messages.get(ctx.params.message_id!);
     if (!m || m.channel_id !== ctx.params.channel_id) return apiError(404, 10008, 'Unknown Message');
-    return ok(messages.edit(m.id, (ctx.body ?? {}) as MessageBody, { source: 'channel-edit', at: ctx.call.at, files: ctx.files }));
+    return ok(
+      messages.edit(m.id, (ctx.body ?? {}) as MessageBody, {
+        source: 'channel-edit',
+        at: ctx.call.at,
+        files: ctx.files,
+      }),
+    );
   });
-  rest.route('DELETE', message, (ctx) => (messages.delete(ctx.params.message_id!) ? NO_CONTENT : apiError(404, 10008, 'Unknown Message')));
+  rest.route('DELETE', message, (ctx) =>
+    messages.delete(ctx.params.message_id!) ? NO_CONTENT : apiError(404, 10008, 'Unknown Message'),
+  );
   rest.route('POST', '/channels/{channel_id}/typing', () => NO_CONTENT);
   rest.route('PUT', '/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}/@me', () => NO_CONTENT);
   rest.route('PUT', '/channels/{channel_id}/voice-status', (ctx) => {
@@ -136,7 +197,14 @@ function registerGuildRoutes(rest: RestServer, deps: Deps): void {
   rest.route('GET', '/guilds/{guild_id}', (ctx) => {
     const guild = guildOf(ctx);
     if (!guild) return unknownGuild;
-    const { channels: _c, members: _m, voice_states: _v, threads: _t, presences: _p, ...rest } = guildCreatePayload(guild);
+    const {
+      channels: _c,
+      members: _m,
+      voice_states: _v,
+      threads: _t,
+      presences: _p,
+      ...rest
+    } = guildCreatePayload(guild);
     return ok(rest);
   });
   rest.route('GET', '/guilds/{guild_id}/channels', (ctx) => {

@@ -27,7 +27,10 @@ export class RestServer {
   private readonly server: Server;
   private readonly validator: OpenApiValidator;
 
-  constructor(private readonly token: string, validator?: OpenApiValidator) {
+  constructor(
+    private readonly token: string,
+    validator?: OpenApiValidator,
+  ) {
     this.validator = validator ?? sharedOpenApiValidator();
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
@@ -89,7 +92,10 @@ export class RestServer {
     const bad = this.violations.filter((v) => !allow(v));
     if (bad.length === 0) return;
     const text = bad
-      .map((v) => `- [${v.kind}] ${v.method} ${v.path}: ${v.message}\n    ${v.details.join('\n    ')}\n    body: ${preview(v.body, 600)}`)
+      .map(
+        (v) =>
+          `- [${v.kind}] ${v.method} ${v.path}: ${v.message}\n    ${v.details.join('\n    ')}\n    body: ${preview(v.body, 600)}`,
+      )
       .join('\n');
     throw new Error(`offline-discord saw ${bad.length} REST violation(s):\n${text}`);
   }
@@ -118,8 +124,17 @@ export class RestServer {
     const path = `/${segments.join('/')}`;
     const match = url.pathname.startsWith('/api/v10/') ? this.match(method, segments) : undefined;
     const call: RestCall = {
-      seq: this.calls.length + 1, method, path, route: match?.def.template ?? null, params: match?.params ?? {},
-      query: Object.fromEntries(url.searchParams), body: undefined, files: [], at, status: 0, faulted: false,
+      seq: this.calls.length + 1,
+      method,
+      path,
+      route: match?.def.template ?? null,
+      params: match?.params ?? {},
+      query: Object.fromEntries(url.searchParams),
+      body: undefined,
+      files: [],
+      at,
+      status: 0,
+      faulted: false,
     };
     const reason = req.headers['x-audit-log-reason'];
     if (typeof reason === 'string') call.auditLogReason = decodeURIComponent(reason);
@@ -165,7 +180,13 @@ export class RestServer {
       if (fault.status !== 0) return send(applyFault(fault));
     }
     const ctx: RouteContext = {
-      method, path, params: match.params, query: url.searchParams, body: call.body, files: call.files, call,
+      method,
+      path,
+      params: match.params,
+      query: url.searchParams,
+      body: call.body,
+      files: call.files,
+      call,
       violate: (message, details) => violate('protocol', message, details),
     };
     send(await match.def.handler(ctx));
@@ -215,7 +236,13 @@ async function parseBody(raw: Buffer, contentType: string): Promise<{ body: unkn
       if (typeof value === 'string') {
         if (field === 'payload_json') body = JSON.parse(value);
       } else {
-        files.push({ field, filename: value.name, size: value.size, contentType: value.type, content: Buffer.from(await value.arrayBuffer()) });
+        files.push({
+          field,
+          filename: value.name,
+          size: value.size,
+          contentType: value.type,
+          content: Buffer.from(await value.arrayBuffer()),
+        });
       }
     }
     return { body, files };

@@ -15,7 +15,15 @@ import {
   VoiceConnectionStatus,
 } from '@discordjs/voice';
 import type { VoiceConnection } from '@discordjs/voice';
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, Client, Events, GatewayIntentBits, SlashCommandBuilder } from 'discord.js';
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  Client,
+  Events,
+  GatewayIntentBits,
+  SlashCommandBuilder,
+} from 'discord.js';
 import type { ChatInputCommandInteraction, GuildMember } from 'discord.js';
 
 const emit = (event: string, data: Record<string, unknown> = {}): void => {
@@ -33,10 +41,14 @@ player.on('stateChange', (_old, state) => emit('player', { status: state.status 
 player.on('error', (error) => emit('error', { where: 'player', message: error.message }));
 
 const commands = [
-  new SlashCommandBuilder().setName('play').setDescription('Play a URL')
+  new SlashCommandBuilder()
+    .setName('play')
+    .setDescription('Play a URL')
     .addStringOption((o) => o.setName('url').setDescription('Audio URL').setRequired(true))
     .addStringOption((o) => o.setName('input').setDescription('ogg or arbitrary').setRequired(true)),
-  new SlashCommandBuilder().setName('search').setDescription('Autocomplete demo')
+  new SlashCommandBuilder()
+    .setName('search')
+    .setDescription('Autocomplete demo')
     .addStringOption((o) => o.setName('query').setDescription('Query').setAutocomplete(true)),
   new SlashCommandBuilder().setName('panel').setDescription('Post a control panel'),
   new SlashCommandBuilder().setName('leave').setDescription('Leave voice'),
@@ -75,7 +87,8 @@ async function onCommand(interaction: ChatInputCommandInteraction): Promise<void
     );
     await interaction.deferReply();
     const channel = interaction.channel;
-    if (channel?.isSendable()) await channel.send({ content: 'Controls', components: [row], allowedMentions: { parse: [] } });
+    if (channel?.isSendable())
+      await channel.send({ content: 'Controls', components: [row], allowedMentions: { parse: [] } });
     await interaction.editReply('Panel posted');
     return;
   }
@@ -92,7 +105,11 @@ async function onCommand(interaction: ChatInputCommandInteraction): Promise<void
     await interaction.editReply('Join a voice channel first');
     return;
   }
-  connection = joinVoiceChannel({ channelId: channel.id, guildId: channel.guild.id, adapterCreator: channel.guild.voiceAdapterCreator });
+  connection = joinVoiceChannel({
+    channelId: channel.id,
+    guildId: channel.guild.id,
+    adapterCreator: channel.guild.voiceAdapterCreator,
+  });
   watch(connection);
   await entersState(connection, VoiceConnectionStatus.Ready, 10_000);
   connection.subscribe(player);
@@ -109,7 +126,8 @@ async function onCommand(interaction: ChatInputCommandInteraction): Promise<void
 
 function watch(vc: VoiceConnection): void {
   vc.on('stateChange', (_old, state) => {
-    const closeCode = state.status === VoiceConnectionStatus.Disconnected && 'closeCode' in state ? state.closeCode : undefined;
+    const closeCode =
+      state.status === VoiceConnectionStatus.Disconnected && 'closeCode' in state ? state.closeCode : undefined;
     emit('voice', { status: state.status, closeCode });
   });
   vc.on(VoiceConnectionStatus.Disconnected, async () => {
@@ -127,7 +145,10 @@ function watch(vc: VoiceConnection): void {
 
 function fetchStream(url: string): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    get(url, (res) => (res.statusCode === 200 ? resolve(res) : reject(new Error(`HTTP ${res.statusCode}`)))).on('error', reject);
+    get(url, (res) => (res.statusCode === 200 ? resolve(res) : reject(new Error(`HTTP ${res.statusCode}`)))).on(
+      'error',
+      reject,
+    );
   });
 }
 

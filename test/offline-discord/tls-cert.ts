@@ -40,14 +40,29 @@ async function ensureCertificate(): Promise<TestCertificate> {
     const work = mkdtempSync(join(tmpdir(), 'offline-discord-tls-gen-'));
     try {
       await run('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-        '-keyout', join(work, 'key.pem'), '-out', join(work, 'cert.pem'), '-days', '3650',
-        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(work, 'key.pem'),
+        '-out',
+        join(work, 'cert.pem'),
+        '-days',
+        '3650',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
       ]);
       try {
         renameSync(work, CERT_DIR);
       } catch {
-        if (!existsSync(certPath)) throw new Error(`offline-discord: could not install the test certificate in ${CERT_DIR}`);
+        if (!existsSync(certPath))
+          throw new Error(`offline-discord: could not install the test certificate in ${CERT_DIR}`);
       }
     } finally {
       rmSync(work, { recursive: true, force: true });

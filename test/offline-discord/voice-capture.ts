@@ -1,4 +1,12 @@
-import { concatPcm, dominantFrequency, isSilenceFrame, OpusStreamDecoder, packetGapStats, rms, SILENCE_RMS } from './audio.js';
+import {
+  concatPcm,
+  dominantFrequency,
+  isSilenceFrame,
+  OpusStreamDecoder,
+  packetGapStats,
+  rms,
+  SILENCE_RMS,
+} from './audio.js';
 import type { GapStats } from './audio.js';
 import type { RtpHeader } from './voice-crypto.js';
 import { ChangeFeed } from './wait.js';
@@ -63,8 +71,22 @@ export class VoiceRecorder {
     }
     const level = pcm ? rms(pcm) : 0;
     const list = this.packets(guildId);
-    list.push({ guildId, connectionId, ssrc: header.ssrc, seq: header.sequence, timestamp: header.timestamp, arrivalMs, opus, silence, pcm, rms: level, audible: !silence && level >= SILENCE_RMS, e2ee });
-    if (list.length % 500 === 0) for (const p of list) if (p.pcm && arrivalMs - p.arrivalMs > this.keepPcmMs) p.pcm = undefined;
+    list.push({
+      guildId,
+      connectionId,
+      ssrc: header.ssrc,
+      seq: header.sequence,
+      timestamp: header.timestamp,
+      arrivalMs,
+      opus,
+      silence,
+      pcm,
+      rms: level,
+      audible: !silence && level >= SILENCE_RMS,
+      e2ee,
+    });
+    if (list.length % 500 === 0)
+      for (const p of list) if (p.pcm && arrivalMs - p.arrivalMs > this.keepPcmMs) p.pcm = undefined;
     this.feed.notify();
   }
 
@@ -103,7 +125,9 @@ export class VoiceRecorder {
 
   /** The dominant frequency of the audible audio that arrived between two performance.now() times. */
   frequencyBetween(guildId: string, fromMs: number, toMs: number): number | null {
-    const pcm = this.packets(guildId).filter((p) => p.arrivalMs >= fromMs && p.arrivalMs <= toMs && p.audible && p.pcm).map((p) => p.pcm!);
+    const pcm = this.packets(guildId)
+      .filter((p) => p.arrivalMs >= fromMs && p.arrivalMs <= toMs && p.audible && p.pcm)
+      .map((p) => p.pcm!);
     return dominantFrequency(concatPcm(pcm));
   }
 
@@ -111,7 +135,11 @@ export class VoiceRecorder {
    * Resolves once the last `windowMs` of audible audio has a dominant frequency within `toleranceHz` of `hz`.
    * Returns the measured frequency and the arrival time of the window's first packet.
    */
-  waitForFrequency(guildId: string, hz: number, options: WaitOptions & { toleranceHz?: number; windowMs?: number } = {}): Promise<{ hz: number; at: number }> {
+  waitForFrequency(
+    guildId: string,
+    hz: number,
+    options: WaitOptions & { toleranceHz?: number; windowMs?: number } = {},
+  ): Promise<{ hz: number; at: number }> {
     const since = options.since ?? performance.now();
     const windowMs = options.windowMs ?? 500;
     const tolerance = options.toleranceHz ?? 5;
@@ -128,10 +156,13 @@ export class VoiceRecorder {
         if (window.length * 20 < windowMs * 0.8) return undefined;
         lastEval = now;
         lastSeen = dominantFrequency(concatPcm(window.map((p) => p.pcm!)));
-        return lastSeen !== null && Math.abs(lastSeen - hz) <= tolerance ? { hz: lastSeen, at: window[0]!.arrivalMs } : undefined;
+        return lastSeen !== null && Math.abs(lastSeen - hz) <= tolerance
+          ? { hz: lastSeen, at: window[0]!.arrivalMs }
+          : undefined;
       },
       options.timeoutMs ?? 10_000,
-      () => `${hz} Hz ±${tolerance} in guild ${guildId}; last measured ${String(lastSeen)} Hz (${this.describe(guildId, since)})`,
+      () =>
+        `${hz} Hz ±${tolerance} in guild ${guildId}; last measured ${String(lastSeen)} Hz (${this.describe(guildId, since)})`,
     );
   }
 
@@ -152,7 +183,11 @@ export class VoiceRecorder {
           resolve(silentSince);
         } else if (now - started > (options.timeoutMs ?? 10_000)) {
           clearInterval(timer);
-          reject(new Error(`Timed out waiting for ${ms} ms of silence in guild ${guildId} (${this.describe(guildId, since)})`));
+          reject(
+            new Error(
+              `Timed out waiting for ${ms} ms of silence in guild ${guildId} (${this.describe(guildId, since)})`,
+            ),
+          );
         }
       }, 10);
     });

@@ -59,7 +59,13 @@ export function decryptRtpSize(packet: Buffer, mode: VoiceEncryptionMode, key: U
 }
 
 /** The inverse of `decryptRtpSize` (no extension), for unit tests of the fake itself. */
-export function encryptRtpSize(header: Buffer, opus: Buffer, mode: VoiceEncryptionMode, key: Uint8Array, counter: number): Buffer {
+export function encryptRtpSize(
+  header: Buffer,
+  opus: Buffer,
+  mode: VoiceEncryptionMode,
+  key: Uint8Array,
+  counter: number,
+): Buffer {
   const counterBytes = Buffer.alloc(4);
   counterBytes.writeUInt32BE(counter, 0);
   if (mode === 'aead_aes256_gcm_rtpsize') {

@@ -15,7 +15,11 @@ afterEach(async () => {
 async function playing() {
   discord = await startOfflineDiscord();
   media = await startMediaServer();
-  const bot: BotProcess = startBot(discord, { entry: 'test/offline-discord/smoke-client.ts', nodeArgs: [], mediaHost: media.host });
+  const bot: BotProcess = startBot(discord, {
+    entry: 'test/offline-discord/smoke-client.ts',
+    nodeArgs: [],
+    mediaHost: media.host,
+  });
   await bot.waitUntilReady();
   const guildId = discord.guild.id;
   const userId = discord.world.userByName('alice')!.id;
@@ -87,13 +91,20 @@ describe('voice fault controls against @discordjs/voice', () => {
 
     const joinsBefore = discord.gateway.opsOf(4).length;
     await discord.voice.kick(guildId);
-    await bot.waitForLog((l) => l.json?.event === 'voice' && l.json.status === 'disconnected' && l.json.closeCode === 4014);
+    await bot.waitForLog(
+      (l) => l.json?.event === 'voice' && l.json.status === 'disconnected' && l.json.closeCode === 4014,
+    );
     await bot.waitForLog((l) => l.json?.event === 'voice' && l.json.status === 'destroyed', 10_000);
     const silentFrom = await discord.voice.waitForSilence(guildId, 500);
     expect(discord.voice.activeConnection(guildId)).toBeUndefined();
     expect(discord.guild.voiceStates.has(discord.world.bot.id)).toBe(false);
     expect(discord.voice.packets(guildId).filter((p) => p.arrivalMs > silentFrom && p.audible)).toEqual([]);
     // Leaving sends op 4 with channel_id null, which the fake answers; no new join was attempted.
-    expect(discord.gateway.opsOf(4).slice(joinsBefore).map((o) => (o.d as { channel_id: string | null }).channel_id)).toEqual([null]);
+    expect(
+      discord.gateway
+        .opsOf(4)
+        .slice(joinsBefore)
+        .map((o) => (o.d as { channel_id: string | null }).channel_id),
+    ).toEqual([null]);
   });
 });

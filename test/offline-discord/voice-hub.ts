@@ -15,7 +15,10 @@ import { delay } from './wait.js';
 import type { Dispatch, World } from './world.js';
 
 /** Offered modes, in order; @discordjs/voice takes the first it supports (so AES first, as Discord does). */
-export const DEFAULT_VOICE_MODES: VoiceEncryptionMode[] = ['aead_aes256_gcm_rtpsize', 'aead_xchacha20_poly1305_rtpsize'];
+export const DEFAULT_VOICE_MODES: VoiceEncryptionMode[] = [
+  'aead_aes256_gcm_rtpsize',
+  'aead_xchacha20_poly1305_rtpsize',
+];
 
 export interface VoiceHubOptions {
   world: World;
@@ -69,11 +72,17 @@ export class VoiceHub {
     this.daveProtocol = options.daveProtocol ?? 1;
     this.requireDave = options.requireDave ?? this.daveProtocol > 0;
     this.recorder = new VoiceRecorder();
-    options.world.voiceStateObservers.push((guildId, userId, channelId) => this.onVoiceState(guildId, userId, channelId));
+    options.world.voiceStateObservers.push((guildId, userId, channelId) =>
+      this.onVoiceState(guildId, userId, channelId),
+    );
     const hooks = {
       authorize: (d: { server_id: string; user_id?: string; session_id: string; token: string }) => {
         const ticket = this.tickets.get(d.token);
-        const ok = ticket && ticket.guildId === d.server_id && ticket.sessionId === d.session_id && (d.user_id === undefined || d.user_id === ticket.userId);
+        const ok =
+          ticket &&
+          ticket.guildId === d.server_id &&
+          ticket.sessionId === d.session_id &&
+          (d.user_id === undefined || d.user_id === ticket.userId);
         return ok ? { guildId: ticket.guildId, userId: ticket.userId } : undefined;
       },
       previousConnection: (guildId: string, sessionId: string) =>
@@ -117,7 +126,10 @@ export class VoiceHub {
   }
 
   /** Gateway op 4 from the bot: join/move (if permitted) or leave, answered as Discord does. */
-  handleVoiceStateUpdate(session: GatewaySession, d: { guild_id: string; channel_id: string | null; self_deaf?: boolean; self_mute?: boolean }): void {
+  handleVoiceStateUpdate(
+    session: GatewaySession,
+    d: { guild_id: string; channel_id: string | null; self_deaf?: boolean; self_mute?: boolean },
+  ): void {
     const { world } = this.options;
     const guild = world.guilds.get(d.guild_id);
     if (!guild?.botPresent) return;
@@ -195,7 +207,11 @@ export class VoiceHub {
   }
 
   /** Waits until the latest audio's dominant frequency is within `toleranceHz` (default 5) of `hz`. */
-  waitForFrequency(guildId: string, hz: number, options?: WaitOptions & { toleranceHz?: number; windowMs?: number }): Promise<{ hz: number; at: number }> {
+  waitForFrequency(
+    guildId: string,
+    hz: number,
+    options?: WaitOptions & { toleranceHz?: number; windowMs?: number },
+  ): Promise<{ hz: number; at: number }> {
     return this.recorder.waitForFrequency(guildId, hz, options);
   }
 
@@ -256,13 +272,15 @@ export class VoiceHub {
       this.daveHistory.push(media);
     }
     media.attachBot(this.botEndpoint(connection));
-    for (const userId of world.usersInVoice(connection.guildId, channelId)) if (userId !== world.bot.id) media.addListener(userId);
+    for (const userId of world.usersInVoice(connection.guildId, channelId))
+      if (userId !== world.bot.id) media.addListener(userId);
   }
 
   /** The bot as a DAVE member: messages go to its newest connection of this session (resumes included). */
   private botEndpoint(first: VoiceConnectionInfo): DaveEndpoint {
     const current = (): VoiceConnectionInfo =>
-      this.connections(first.guildId).findLast((c) => c.sessionId === first.sessionId && c.ssrc === first.ssrc) ?? first;
+      this.connections(first.guildId).findLast((c) => c.sessionId === first.sessionId && c.ssrc === first.ssrc) ??
+      first;
     return {
       userId: first.userId,
       kind: 'bot',
@@ -302,6 +320,10 @@ export class VoiceHub {
     const token = randomBytes(8).toString('hex');
     this.tickets.set(token, { guildId, userId: this.options.world.bot.id, sessionId, server });
     this.serverOf.set(guildId, server);
-    this.options.dispatch(guildId, GatewayDispatchEvents.VoiceServerUpdate, { token, guild_id: guildId, endpoint: server.endpoint });
+    this.options.dispatch(guildId, GatewayDispatchEvents.VoiceServerUpdate, {
+      token,
+      guild_id: guildId,
+      endpoint: server.endpoint,
+    });
   }
 }

@@ -49,7 +49,12 @@ export interface VoiceConnectionInfo {
 /** What the hub decides for the server: who may connect, and where audio goes. */
 export interface VoiceServerHooks {
   /** Identify/Resume: returns the guild for a valid (server_id, user_id?, session_id, token), else undefined. */
-  authorize(d: { server_id: string; user_id?: string; session_id: string; token: string }): { guildId: string; userId: string } | undefined;
+  authorize(d: {
+    server_id: string;
+    user_id?: string;
+    session_id: string;
+    token: string;
+  }): { guildId: string; userId: string } | undefined;
   /** For a Resume: the newest connection of this session that completed the handshake. */
   previousConnection(guildId: string, sessionId: string): VoiceConnectionInfo | undefined;
   onConnection(connection: VoiceConnectionInfo): void;
@@ -80,7 +85,11 @@ export class VoiceServer {
   private readonly udp: Socket;
   private readonly bySsrc = new Map<number, VoiceConnectionInfo>();
 
-  constructor(readonly name: string, cert: TestCertificate, private readonly hooks: VoiceServerHooks) {
+  constructor(
+    readonly name: string,
+    cert: TestCertificate,
+    private readonly hooks: VoiceServerHooks,
+  ) {
     this.https = createServer({ cert: cert.cert, key: cert.key });
     this.wss = new WebSocketServer({ server: this.https });
     this.wss.on('connection', (ws) => this.onConnection(ws));
@@ -175,16 +184,36 @@ export class VoiceServer {
     });
   }
 
-  private authenticate(ws: WebSocket, op: number, d: Record<string, unknown>, _send: (op: number, d: unknown) => void): VoiceConnectionInfo | undefined {
+  private authenticate(
+    ws: WebSocket,
+    op: number,
+    d: Record<string, unknown>,
+    _send: (op: number, d: unknown) => void,
+  ): VoiceConnectionInfo | undefined {
     const auth = this.hooks.authorize(d as Parameters<VoiceServerHooks['authorize']>[0]);
     if (!auth) {
-      ws.close(op === VoiceOpcodes.Resume ? 4006 : 4004, op === VoiceOpcodes.Resume ? 'Session no longer valid' : 'Authentication failed');
+      ws.close(
+        op === VoiceOpcodes.Resume ? 4006 : 4004,
+        op === VoiceOpcodes.Resume ? 'Session no longer valid' : 'Authentication failed',
+      );
       return undefined;
     }
     const base = {
-      id: nextConnectionId++, server: this.name, guildId: auth.guildId, userId: auth.userId,
-      sessionId: String(d.session_id), token: String(d.token), openedAt: performance.now(), identifiedAt: performance.now(),
-      speaking: [], heartbeats: 0, packets: 0, decryptErrors: 0, ws, outbox: [], seq: 0,
+      id: nextConnectionId++,
+      server: this.name,
+      guildId: auth.guildId,
+      userId: auth.userId,
+      sessionId: String(d.session_id),
+      token: String(d.token),
+      openedAt: performance.now(),
+      identifiedAt: performance.now(),
+      speaking: [],
+      heartbeats: 0,
+      packets: 0,
+      decryptErrors: 0,
+      ws,
+      outbox: [],
+      seq: 0,
     };
     let connection: VoiceConnectionInfo;
     if (op === VoiceOpcodes.Resume) {
@@ -195,10 +224,18 @@ export class VoiceServer {
       }
       if (previous.ws && previous.ws !== ws) previous.ws.terminate();
       connection = this.withTransport({
-        ...base, ssrc: previous.ssrc, mode: previous.mode!, secretKey: previous.secretKey, resumed: true, seq: previous.seq, outbox: previous.outbox,
+        ...base,
+        ssrc: previous.ssrc,
+        mode: previous.mode!,
+        secretKey: previous.secretKey,
+        resumed: true,
+        seq: previous.seq,
+        outbox: previous.outbox,
         ...(previous.remote ? { remote: previous.remote } : {}),
         ...(previous.daveProtocolVersion !== undefined ? { daveProtocolVersion: previous.daveProtocolVersion } : {}),
-        ...(previous.maxDaveProtocolVersion !== undefined ? { maxDaveProtocolVersion: previous.maxDaveProtocolVersion } : {}),
+        ...(previous.maxDaveProtocolVersion !== undefined
+          ? { maxDaveProtocolVersion: previous.maxDaveProtocolVersion }
+          : {}),
       });
       this.register(connection);
       ws.send(JSON.stringify({ op: VoiceOpcodes.Resumed, d: null }));
@@ -206,13 +243,24 @@ export class VoiceServer {
       const ack = Number(d.seq_ack ?? -1);
       for (const entry of connection.outbox) if (entry.seq > ack && ws.readyState === 1) ws.send(entry.data);
     } else {
-      connection = this.withTransport({ ...base, ssrc: this.newSsrc(), resumed: false, maxDaveProtocolVersion: Number(d.max_dave_protocol_version ?? 0) });
+      connection = this.withTransport({
+        ...base,
+        ssrc: this.newSsrc(),
+        resumed: false,
+        maxDaveProtocolVersion: Number(d.max_dave_protocol_version ?? 0),
+      });
       if (this.hooks.daveProtocol(connection) === 'refuse') {
         ws.close(4017, 'E2EE/DAVE protocol required');
         return undefined;
       }
       this.register(connection);
-      connection.send(VoiceOpcodes.Ready, { ssrc: connection.ssrc, ip: '127.0.0.1', port: this.udpPort, modes: this.hooks.modes(), heartbeat_interval: 1 });
+      connection.send(VoiceOpcodes.Ready, {
+        ssrc: connection.ssrc,
+        ip: '127.0.0.1',
+        port: this.udpPort,
+        modes: this.hooks.modes(),
+        heartbeat_interval: 1,
+      });
     }
     return connection;
   }
@@ -223,7 +271,12 @@ export class VoiceServer {
     this.hooks.onConnection(connection);
   }
 
-  private selectProtocol(ws: WebSocket, connection: VoiceConnectionInfo, d: Record<string, unknown>, send: (op: number, d: unknown) => void): void {
+  private selectProtocol(
+    ws: WebSocket,
+    connection: VoiceConnectionInfo,
+    d: Record<string, unknown>,
+    send: (op: number, d: unknown) => void,
+  ): void {
     const data = (d.data ?? {}) as { mode?: string; address?: string; port?: number };
     const mode = data.mode as VoiceEncryptionMode;
     if (d.protocol !== 'udp' || !this.hooks.modes().includes(mode)) {
@@ -235,8 +288,12 @@ export class VoiceServer {
     const dave = this.hooks.daveProtocol(connection);
     connection.daveProtocolVersion = dave === 'refuse' ? 0 : dave;
     send(VoiceOpcodes.SessionDescription, {
-      mode, secret_key: [...connection.secretKey], dave_protocol_version: connection.daveProtocolVersion,
-      audio_codec: 'opus', video_codec: null, media_session_id: randomBytes(16).toString('hex'),
+      mode,
+      secret_key: [...connection.secretKey],
+      dave_protocol_version: connection.daveProtocolVersion,
+      audio_codec: 'opus',
+      video_codec: null,
+      media_session_id: randomBytes(16).toString('hex'),
     });
     this.hooks.onSessionReady(connection);
   }

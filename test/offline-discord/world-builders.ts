@@ -105,7 +105,12 @@ export interface VoiceChannelSpec {
   overwrites?: APIOverwrite[];
 }
 
-export function makeVoiceChannel(id: string, guildId: string, spec: VoiceChannelSpec, position: number): APIGuildVoiceChannel {
+export function makeVoiceChannel(
+  id: string,
+  guildId: string,
+  spec: VoiceChannelSpec,
+  position: number,
+): APIGuildVoiceChannel {
   return {
     id,
     type: ChannelType.GuildVoice,

@@ -189,7 +189,9 @@ export class World {
 
   /** User ids currently in a voice channel. */
   usersInVoice(guildId: string, channelId: string): string[] {
-    return [...this.guild(guildId).voiceStates.values()].filter((s) => s.channel_id === channelId).map((s) => s.user_id);
+    return [...this.guild(guildId).voiceStates.values()]
+      .filter((s) => s.channel_id === channelId)
+      .map((s) => s.user_id);
   }
 
   /** Puts a member in a voice channel (or out, with `null`) and dispatches VOICE_STATE_UPDATE. */

@@ -88,7 +88,13 @@ export class FakeLoader implements TrackLoader {
     if (failure) throw failure;
     options.signal.throwIfAborted();
     const stream = new PassThrough();
-    return { stream, container: 'ogg-opus', pipeline: 'passthrough', dispose: () => stream.destroy(), title: track.title } as PreparedAudio & { title: string };
+    return {
+      stream,
+      container: 'ogg-opus',
+      pipeline: 'passthrough',
+      dispose: () => stream.destroy(),
+      title: track.title,
+    } as PreparedAudio & { title: string };
   }
 }
 

@@ -13,7 +13,9 @@ export function prometheusBinary(name: 'prometheus' | 'promtool'): string {
   for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/bin', '/usr/local/bin'])) {
     if (dir && existsSync(join(dir, name))) return join(dir, name);
   }
-  throw new Error(`${name} is not installed: run \`source scripts/provision.sh --with-prometheus\` (Debian's prometheus package)`);
+  throw new Error(
+    `${name} is not installed: run \`source scripts/provision.sh --with-prometheus\` (Debian's prometheus package)`,
+  );
 }
 
 export function promtool(...args: string[]): { code: number | null; output: string } {
@@ -36,7 +38,9 @@ export interface Dashboard {
   readonly uid: string;
   readonly title: string;
   readonly panels: DashboardPanel[];
-  readonly templating: { list: { name: string; type: string; query: unknown; allValue?: string; includeAll?: boolean }[] };
+  readonly templating: {
+    list: { name: string; type: string; query: unknown; allValue?: string; includeAll?: boolean }[];
+  };
 }
 
 export const DASHBOARD_FILE = 'docker/grafana/dashboards/tunebot.json';

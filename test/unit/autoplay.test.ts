@@ -3,7 +3,12 @@ import { pickAutoplay, playedKeys, songKey } from '../../src/core/autoplay.js';
 import type { Track } from '../../src/core/track.js';
 
 const yt = (id: string, title: string, artist?: string): Track => ({
-  id: `youtube:${id}`, source: 'youtube', title, url: `https://www.youtube.com/watch?v=${id}`, durationMs: 200_000, ...(artist ? { artist } : {}),
+  id: `youtube:${id}`,
+  source: 'youtube',
+  title,
+  url: `https://www.youtube.com/watch?v=${id}`,
+  durationMs: 200_000,
+  ...(artist ? { artist } : {}),
 });
 
 describe('autoplay choice', () => {

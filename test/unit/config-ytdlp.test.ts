@@ -18,13 +18,14 @@ const problemsOf = (env: Record<string, string>): string[] => {
   }
 };
 const dir = () => mkdtempSync(join(tmpdir(), 'ytdlp-owner-'));
-const COOKIES = '# Netscape HTTP Cookie File\n.youtube.com\tTRUE\t/\tTRUE\t1800000000\t__Secure-3PSID\tsecret-session-value\n';
+const COOKIES =
+  '# Netscape HTTP Cookie File\n.youtube.com\tTRUE\t/\tTRUE\t1800000000\t__Secure-3PSID\tsecret-session-value\n';
 
 describe('YTDLP_ARGS', () => {
   it('splits like a shell: quotes group, backslashes escape', () => {
-    expect(splitShellWords(`--extractor-args "youtube:player_client=default,-tv" --proxy='socks5://a b' x\\ y`)).toEqual([
-      '--extractor-args', 'youtube:player_client=default,-tv', '--proxy=socks5://a b', 'x y',
-    ]);
+    expect(
+      splitShellWords(`--extractor-args "youtube:player_client=default,-tv" --proxy='socks5://a b' x\\ y`),
+    ).toEqual(['--extractor-args', 'youtube:player_client=default,-tv', '--proxy=socks5://a b', 'x y']);
     expect(splitShellWords('--a "open')).toEqual({ error: 'an unclosed " quote' });
   });
 
@@ -42,7 +43,12 @@ describe('YTDLP_ARGS', () => {
   });
 
   it('whatever an accepted YTDLP_ARGS holds, user text stays the last word, right after the only --', () => {
-    for (const raw of ['--force-ipv4', '--proxy', '--replace-in-metadata title a', '--extractor-args "youtube:player_client=default"']) {
+    for (const raw of [
+      '--force-ipv4',
+      '--proxy',
+      '--replace-in-metadata title a',
+      '--extractor-args "youtube:player_client=default"',
+    ]) {
       const extraArgs = readYtDlpArgs(raw, []);
       const args = videoArgs('--exec=rm -rf ~', { extraArgs });
       expect(args.filter((a) => a === '--')).toHaveLength(1);
@@ -57,15 +63,30 @@ describe('YTDLP_COOKIES, YTDLP_POT_PROVIDER and the canary at start-up', () => {
   it('accepts a Netscape cookies file and a provider URL; defaults the canary and leaves auto-update off', () => {
     const file = join(dir(), 'cookies.txt');
     writeFileSync(file, COOKIES);
-    const config = parseConfig({ DISCORD_TOKEN: TOKEN, YTDLP_COOKIES: file, YTDLP_POT_PROVIDER: 'http://bgutil-provider:4416/' });
-    expect(config.ytdlp).toMatchObject({ cookies: file, potProvider: 'http://bgutil-provider:4416', autoUpdate: 'off', canaryUrl: DEFAULT_CANARY_URL, canaryIntervalMs: 3_600_000 });
+    const config = parseConfig({
+      DISCORD_TOKEN: TOKEN,
+      YTDLP_COOKIES: file,
+      YTDLP_POT_PROVIDER: 'http://bgutil-provider:4416/',
+    });
+    expect(config.ytdlp).toMatchObject({
+      cookies: file,
+      potProvider: 'http://bgutil-provider:4416',
+      autoUpdate: 'off',
+      canaryUrl: DEFAULT_CANARY_URL,
+      canaryIntervalMs: 3_600_000,
+    });
     expect(parseConfig({ DISCORD_TOKEN: TOKEN, YTDLP_CANARY_URL: 'off' }).ytdlp.canaryUrl).toBeUndefined();
   });
 
   it('lists every problem at once, with what to do', () => {
     const json = join(dir(), 'cookies.json');
     writeFileSync(json, '[{"domain": ".youtube.com"}]');
-    const problems = problemsOf({ YTDLP_COOKIES: json, YTDLP_POT_PROVIDER: 'bgutil:4416', YTDLP_AUTO_UPDATE: 'always', YTDLP_ARGS: '--' });
+    const problems = problemsOf({
+      YTDLP_COOKIES: json,
+      YTDLP_POT_PROVIDER: 'bgutil:4416',
+      YTDLP_AUTO_UPDATE: 'always',
+      YTDLP_ARGS: '--',
+    });
     expect(problems).toHaveLength(4);
     expect(problems.join('\n')).toMatch(/not a Netscape cookies\.txt.*JSON exports do not work/);
     expect(problems.join('\n')).toMatch(/YTDLP_POT_PROVIDER must be an http\(s\) URL/);
@@ -82,12 +103,29 @@ describe('ownerYtDlpOptions', () => {
     chmodSync(owner, 0o644);
     const before = statSync(owner);
     const lines: string[] = [];
-    const log = (level: string) => (obj: unknown, msg?: string) => void lines.push(`${level} ${JSON.stringify(obj)} ${msg ?? ''}`);
-    const logger = { trace: log('trace'), debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') } as unknown as Logger;
+    const log = (level: string) => (obj: unknown, msg?: string) =>
+      void lines.push(`${level} ${JSON.stringify(obj)} ${msg ?? ''}`);
+    const logger = {
+      trace: log('trace'),
+      debug: log('debug'),
+      info: log('info'),
+      warn: log('warn'),
+      error: log('error'),
+    } as unknown as Logger;
     const data = join(home, 'data');
-    const options = await ownerYtDlpOptions({ cookies: owner, potProvider: 'http://127.0.0.1:4416', args: ['--force-ipv4'] }, data, logger);
+    const options = await ownerYtDlpOptions(
+      { cookies: owner, potProvider: 'http://127.0.0.1:4416', args: ['--force-ipv4'] },
+      data,
+      logger,
+    );
     const copy = join(data, 'yt-dlp', 'cookies.txt');
-    expect(options.extraArgs).toEqual(['--cookies', copy, '--extractor-args', 'youtubepot-bgutilhttp:base_url=http://127.0.0.1:4416', '--force-ipv4']);
+    expect(options.extraArgs).toEqual([
+      '--cookies',
+      copy,
+      '--extractor-args',
+      'youtubepot-bgutilhttp:base_url=http://127.0.0.1:4416',
+      '--force-ipv4',
+    ]);
     expect(readFileSync(copy, 'utf8')).toBe(COOKIES);
     expect(statSync(copy).mode & 0o777).toBe(0o600);
     writeFileSync(copy, '# Netscape HTTP Cookie File\n# This file is generated by yt-dlp.  Do not edit.\n\n'); // yt-dlp rewrote its jar

@@ -21,8 +21,12 @@ describe('parseConfig', () => {
 
   it('reads FEEDBACK_CHANNEL_ID as a channel id and refuses anything else', () => {
     expect(parseConfig({ DISCORD_TOKEN: TOKEN }).feedbackChannelId).toBeUndefined();
-    expect(parseConfig({ DISCORD_TOKEN: TOKEN, FEEDBACK_CHANNEL_ID: '123456789012345678' }).feedbackChannelId).toBe('123456789012345678');
-    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, FEEDBACK_CHANNEL_ID: '#feedback' })).toThrow(/FEEDBACK_CHANNEL_ID/);
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, FEEDBACK_CHANNEL_ID: '123456789012345678' }).feedbackChannelId).toBe(
+      '123456789012345678',
+    );
+    expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, FEEDBACK_CHANNEL_ID: '#feedback' })).toThrow(
+      /FEEDBACK_CHANNEL_ID/,
+    );
     expect(parseConfig({ DISCORD_TOKEN: TOKEN }).statusSampleMs).toBe(60_000);
   });
 
@@ -103,7 +107,9 @@ describe('unit-less durations', () => {
   });
 
   it('keeps plausible bare seconds and anything with a unit', () => {
-    expect(problemsOf({ IDLE_TIMEOUT: '300', ALONE_TIMEOUT: '86400', CACHE_TTL: '300000ms', FETCH_TIMEOUT: '30' })).toEqual([]);
+    expect(
+      problemsOf({ IDLE_TIMEOUT: '300', ALONE_TIMEOUT: '86400', CACHE_TTL: '300000ms', FETCH_TIMEOUT: '30' }),
+    ).toEqual([]);
     expect(parseConfig({ DISCORD_TOKEN: 'aaaa.bbbb.cccc', IDLE_TIMEOUT: '300000ms' }).idleTimeoutMs).toBe(300_000);
   });
 });

@@ -10,7 +10,11 @@ const CATALOGUE = join(SRC, 'core/errors.ts');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
   );
 }
 
@@ -35,7 +39,8 @@ describe('the error catalogue', () => {
       const text = ERRORS[code];
       expect(text, code).not.toMatch(/\$\{|error\.|err\b|stack|undefined|null|\[object/i);
       // Placeholders name facts the bot chose, never raw error text.
-      for (const name of placeholders(code)) expect(name, code).not.toMatch(/^(message|error|err|reason|detail|cause|stderr)$/i);
+      for (const name of placeholders(code))
+        expect(name, code).not.toMatch(/^(message|error|err|reason|detail|cause|stderr)$/i);
     }
   });
 
@@ -57,7 +62,8 @@ describe('the error catalogue', () => {
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/(?:new UserError|super)\(\s*'([A-Z][A-Z0-9_]+)'/g)) named.add(m[1] as string);
-      for (const m of text.matchAll(/isUserError\(\w+\) && \w+\.code\s*[!=]==\s*'([A-Z][A-Z0-9_]+)'/g)) named.add(m[1] as string);
+      for (const m of text.matchAll(/isUserError\(\w+\) && \w+\.code\s*[!=]==\s*'([A-Z][A-Z0-9_]+)'/g))
+        named.add(m[1] as string);
     }
     const unknown = [...named].filter((code) => !(code in ERRORS));
     expect(unknown).toEqual([]);
@@ -72,7 +78,9 @@ describe('the error catalogue', () => {
     const error = new UserError('QUEUE_FULL', { limit: 25 });
     expect(error.message).toBe('The queue is full. (25 tracks at most.)');
     expect(error.code).toBe('QUEUE_FULL');
-    expect(new UserError('NOT_DJ', { action: 'stop playback', role: 'DJ' }).message).toMatch(/^Only DJs can stop playback while/);
+    expect(new UserError('NOT_DJ', { action: 'stop playback', role: 'DJ' }).message).toMatch(
+      /^Only DJs can stop playback while/,
+    );
     expect(new UserError('NOTHING_PLAYING').message).toBe(ERRORS.NOTHING_PLAYING);
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { escapeText, formatDuration, loopPhrase, playbackProgress, plural, progressBar, trackLength } from '../../src/core/format.js';
+import {
+  escapeText,
+  formatDuration,
+  loopPhrase,
+  playbackProgress,
+  plural,
+  progressBar,
+  trackLength,
+} from '../../src/core/format.js';
 
 describe('escapeText', () => {
   it('neutralises mentions and markdown from untrusted titles', () => {
@@ -35,7 +43,11 @@ describe('formatDuration / progressBar', () => {
   it('reads counts and loop modes as English', () => {
     expect(plural(1, 'track')).toBe('1 track');
     expect(plural(3, 'upcoming track')).toBe('3 upcoming tracks');
-    expect([loopPhrase('off'), loopPhrase('track'), loopPhrase('queue')]).toEqual(['no repeat', 'repeating this track', 'repeating the queue']);
+    expect([loopPhrase('off'), loopPhrase('track'), loopPhrase('queue')]).toEqual([
+      'no repeat',
+      'repeating this track',
+      'repeating the queue',
+    ]);
   });
 
   it('places the knob by elapsed share', () => {

@@ -7,7 +7,11 @@ import type { SessionState } from '../../src/session/session-state.js';
 import { FakeLink, FakeLoader, track } from '../support/fake-voice.js';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-const clock = { now: () => 1000, setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: () => undefined };
+const clock = {
+  now: () => 1000,
+  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  clearTimeout: () => undefined,
+};
 const alice = { id: 'u1', name: 'Alice' };
 
 function setup() {
@@ -15,7 +19,13 @@ function setup() {
   const loader = new FakeLoader();
   const sent: string[] = [];
   const session = new GuildSession({
-    guildId: 'g1', link, loader, clock, logger: silent, textChannelId: 'text-1', queue: new Queue(),
+    guildId: 'g1',
+    link,
+    loader,
+    clock,
+    logger: silent,
+    textChannelId: 'text-1',
+    queue: new Queue(),
     notifier: { send: async (_channel, content) => void sent.push(content) },
   });
   const states: SessionState['status'][] = [];
@@ -23,7 +33,8 @@ function setup() {
   return { link, loader, sent, session, states };
 }
 
-const titleOf = (link: FakeLink): string | undefined => (link.playing as unknown as { title?: string } | undefined)?.title;
+const titleOf = (link: FakeLink): string | undefined =>
+  (link.playing as unknown as { title?: string } | undefined)?.title;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
   for (const started = Date.now(); !condition(); await settle()) {
@@ -131,7 +142,10 @@ describe('GuildSession recovery, seek, volume, previous', () => {
     await (await session.enqueue([track('A'), track('B')], alice)).started;
     link.finish(new Error('socket hang up'), 20_000);
     await settle();
-    expect(loader.loads.map((l) => [l.track.title, l.options.startMs])).toEqual([['A', 0], ['A', 20_000]]);
+    expect(loader.loads.map((l) => [l.track.title, l.options.startMs])).toEqual([
+      ['A', 0],
+      ['A', 20_000],
+    ]);
     expect(titleOf(link)).toBe('A');
     expect(sent).toEqual([]);
     link.finish(new Error('socket hang up again'), 5_000);
@@ -244,7 +258,14 @@ describe('GuildSession recovery, seek, volume, previous', () => {
     await (await session.enqueue([track('A'), track('B')], alice)).started;
     link.position = 7000;
     const snap = session.snapshot();
-    expect(snap).toMatchObject({ guildId: 'g1', voiceChannelId: 'voice-1', textChannelId: 'text-1', positionMs: 7000, paused: false, volume: 1 });
+    expect(snap).toMatchObject({
+      guildId: 'g1',
+      voiceChannelId: 'voice-1',
+      textChannelId: 'text-1',
+      positionMs: 7000,
+      paused: false,
+      volume: 1,
+    });
     expect(snap.queue.current?.title).toBe('A');
     expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
   });

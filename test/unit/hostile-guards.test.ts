@@ -26,7 +26,10 @@ describe('token buckets', () => {
     now = 1000;
     expect(buckets.take('a')).toBe(true);
     expect(buckets.take('a')).toBe(false);
-    const limiter = new CommandRateLimiter({ member: { capacity: 2, perMs: 1000 }, guild: { capacity: 3, perMs: 1000 } }, () => now);
+    const limiter = new CommandRateLimiter(
+      { member: { capacity: 2, perMs: 1000 }, guild: { capacity: 3, perMs: 1000 } },
+      () => now,
+    );
     expect([limiter.admit('g', 'u1'), limiter.admit('g', 'u1'), limiter.admit('g', 'u1')]).toEqual([true, true, false]);
     expect([limiter.admit('g', 'u2'), limiter.admit('g', 'u2')]).toEqual([true, false]); // guild bucket empty now
     expect(limiter.admit('other', 'u2')).toBe(true);
@@ -43,15 +46,32 @@ describe('token buckets', () => {
     expect(parseRate('off')).toBeNull();
     expect(parseRate('ten')).toBeUndefined();
     const base = { DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB' };
-    expect(parseConfig(base)).toMatchObject({ rateLimitMember: { capacity: 10, perMs: 10_000 }, rateLimitGuild: { capacity: 60, perMs: 30_000 } });
-    expect(parseConfig({ ...base, RATE_LIMIT_MEMBER: 'off', RATE_LIMIT_GUILD: '5/1m' })).toMatchObject({ rateLimitMember: null, rateLimitGuild: { capacity: 5, perMs: 60_000 } });
+    expect(parseConfig(base)).toMatchObject({
+      rateLimitMember: { capacity: 10, perMs: 10_000 },
+      rateLimitGuild: { capacity: 60, perMs: 30_000 },
+    });
+    expect(parseConfig({ ...base, RATE_LIMIT_MEMBER: 'off', RATE_LIMIT_GUILD: '5/1m' })).toMatchObject({
+      rateLimitMember: null,
+      rateLimitGuild: { capacity: 5, perMs: 60_000 },
+    });
     expect(() => parseConfig({ ...base, RATE_LIMIT_GUILD: 'lots' })).toThrow(/RATE_LIMIT_GUILD/);
   });
 });
 
 describe('child environment', () => {
   it('keeps PATH, HOME, locale and time zone; never the bot secrets; passthrough on purpose', () => {
-    const env = { PATH: '/bin', HOME: '/h', LANG: 'C.UTF-8', LC_ALL: 'C', TZ: 'UTC', DISCORD_TOKEN: 't', SPOTIFY_CLIENT_SECRET: 's', STORE_URL: 'redis://x', FAKE_A: '1', OTHER: 'x' };
+    const env = {
+      PATH: '/bin',
+      HOME: '/h',
+      LANG: 'C.UTF-8',
+      LC_ALL: 'C',
+      TZ: 'UTC',
+      DISCORD_TOKEN: 't',
+      SPOTIFY_CLIENT_SECRET: 's',
+      STORE_URL: 'redis://x',
+      FAKE_A: '1',
+      OTHER: 'x',
+    };
     expect(childEnv(env)).toEqual({ PATH: '/bin', HOME: '/h', LANG: 'C.UTF-8', LC_ALL: 'C', TZ: 'UTC' });
     expect(childEnv(env, ['FAKE_*', 'OTHER'])).toMatchObject({ FAKE_A: '1', OTHER: 'x' });
     expect(childEnv(env, ['FAKE_*'])).not.toHaveProperty('DISCORD_TOKEN');
@@ -59,33 +79,65 @@ describe('child environment', () => {
 
   it('yt-dlp gets --ignore-config unless the owner names a config file', () => {
     expect(withIgnoreConfig(['-J', '--', 'x'])).toEqual(['--ignore-config', '-J', '--', 'x']);
-    expect(withIgnoreConfig(['--config-locations', '/etc/yt.conf', '--', 'x'])).toEqual(['--config-locations', '/etc/yt.conf', '--', 'x']);
+    expect(withIgnoreConfig(['--config-locations', '/etc/yt.conf', '--', 'x'])).toEqual([
+      '--config-locations',
+      '/etc/yt.conf',
+      '--',
+      'x',
+    ]);
   });
 });
 
 describe('escapeText', () => {
   it.each([
-    ['</play:1>', /<\/play:1>/], ['<t:1700000000:R>', /<t:\d+/], ['<:e:123456789012345678>', /<:e:\d+>/], ['<a:e:1>', /<a:e:1>/],
-    ['<@123>', /<@\d+>/], ['<#123>', /<#\d+>/], ['<@&1>', /<@&1>/], ['https://evil.example/x', /https:\/\//], ['<https://a.b>', /<https/],
-    ['steam://run/1', /steam:\/\//], ['discord.gg/abc', /discord\.gg/], ['[x](https://y)', /\]\(/], ['# Header', /^# /], ['-# sub', /^-#/],
-    ['> quote', /^> /], ['- item', /^- /], ['1. item', /^1\. /], ['@everyone', /@everyone/],
+    ['</play:1>', /<\/play:1>/],
+    ['<t:1700000000:R>', /<t:\d+/],
+    ['<:e:123456789012345678>', /<:e:\d+>/],
+    ['<a:e:1>', /<a:e:1>/],
+    ['<@123>', /<@\d+>/],
+    ['<#123>', /<#\d+>/],
+    ['<@&1>', /<@&1>/],
+    ['https://evil.example/x', /https:\/\//],
+    ['<https://a.b>', /<https/],
+    ['steam://run/1', /steam:\/\//],
+    ['discord.gg/abc', /discord\.gg/],
+    ['[x](https://y)', /\]\(/],
+    ['# Header', /^# /],
+    ['-# sub', /^-#/],
+    ['> quote', /^> /],
+    ['- item', /^- /],
+    ['1. item', /^1\. /],
+    ['@everyone', /@everyone/],
   ])('%s is shown, not rendered', (input, raw) => {
     const out = escapeText(input);
     expect(out).not.toMatch(raw);
-    expect(out.replace(/[\u200B\u200D\\]/g, '')).toBe(input); // the same text once the invisible guards are gone
+    expect(out.replace(/\u200B|\u200D|\\/g, '')).toBe(input); // the same text once the invisible guards are gone
   });
 });
 
 describe('failure runs', () => {
-  function setup(titles: string[], failing: string[], loop = false) {
+  function setup(failing: string[], loop = false) {
     const link = new FakeLink();
     const loader = new FakeLoader();
     for (const t of failing) loader.failing.set(t, new UserError('NOT_AUDIO'));
     const sent: string[] = [];
     const queue = new Queue();
     if (loop) queue.loop = 'queue';
-    const clock = { now: () => 0, setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
-    const session = new GuildSession({ guildId: 'g', link, loader, clock, logger: silent, textChannelId: 't', queue, notifier: { send: async (_c, text) => void sent.push(text) } });
+    const clock = {
+      now: () => 0,
+      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+      clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+    };
+    const session = new GuildSession({
+      guildId: 'g',
+      link,
+      loader,
+      clock,
+      logger: silent,
+      textChannelId: 't',
+      queue,
+      notifier: { send: async (_c, text) => void sent.push(text) },
+    });
     return { link, loader, sent, session, queue };
   }
   const alice = { id: 'u', name: 'Alice' };
@@ -96,8 +148,13 @@ describe('failure runs', () => {
 
   it('never starts the next track synchronously, stops after a run with one summary, keeps the rest', async () => {
     const titles = Array.from({ length: 12 }, (_, i) => `T${i}`);
-    const { loader, sent, session, queue } = setup(titles, titles.slice(1));
-    await (await session.enqueue(titles.map((t) => track(t)), alice)).started;
+    const { loader, sent, session, queue } = setup(titles.slice(1));
+    await (
+      await session.enqueue(
+        titles.map((t) => track(t)),
+        alice,
+      )
+    ).started;
     await session.skip();
     expect(loader.loads.length).toBeLessThanOrEqual(3); // a back-off, not a synchronous spin
     await until(() => session.state.status === 'idle');
@@ -109,8 +166,13 @@ describe('failure runs', () => {
   });
 
   it('loop queue does not re-queue entries that failed', async () => {
-    const { session, queue } = setup(['A', 'B', 'C'], ['B', 'C'], true);
-    await (await session.enqueue(['A', 'B', 'C'].map((t) => track(t)), alice)).started;
+    const { session, queue } = setup(['B', 'C'], true);
+    await (
+      await session.enqueue(
+        ['A', 'B', 'C'].map((t) => track(t)),
+        alice,
+      )
+    ).started;
     await session.skip();
     // A goes round again; B and C failed and are gone from the circle: A plays with nothing after it.
     await until(() => session.state.status === 'playing' && queue.current?.title === 'A', 3000);

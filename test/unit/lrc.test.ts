@@ -5,7 +5,10 @@ describe('LRC', () => {
   it('parses stamps (several per line, 2- or 3-digit fractions), drops tags, sorts by time', () => {
     const lines = parseLrc('[ar:Someone]\n[00:12.50]Second\n[00:01.00][01:00.123]Chorus\nno stamp\n[00:05]Third');
     expect(lines).toEqual([
-      { timeMs: 1000, text: 'Chorus' }, { timeMs: 5000, text: 'Third' }, { timeMs: 12_500, text: 'Second' }, { timeMs: 60_123, text: 'Chorus' },
+      { timeMs: 1000, text: 'Chorus' },
+      { timeMs: 5000, text: 'Third' },
+      { timeMs: 12_500, text: 'Second' },
+      { timeMs: 60_123, text: 'Chorus' },
     ]);
   });
 

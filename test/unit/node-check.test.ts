@@ -12,10 +12,16 @@ import { nodeVersionProblem } from '../../src/node-version.js';
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 const ENTRIES = ['dist/main.js', 'dist/ops/doctor-cli.js'];
-const ONE_LINE = /^tunebot needs Node\.js 22\.12 or newer, but \S+ is v\d+\.\d+\.\d+\. Fix: run `source scripts\/provision\.sh` once .*\n$/;
+const ONE_LINE =
+  /^tunebot needs Node\.js 22\.12 or newer, but \S+ is v\d+\.\d+\.\d+\. Fix: run `source scripts\/provision\.sh` once .*\n$/;
 
 function run(node: string, args: string[]) {
-  return spawnSync(node, args, { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, DISCORD_TOKEN: '' } });
+  return spawnSync(node, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, DISCORD_TOKEN: '' },
+  });
 }
 
 describe('nodeVersionProblem', () => {

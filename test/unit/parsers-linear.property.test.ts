@@ -40,14 +40,18 @@ function cost(fn: () => unknown, runs = 3): { ms: number; retained: number } {
 const built = new Map<string, string>();
 const fill = (head: string, unit: string, bytes: number): string => {
   const key = `${bytes}\u0000${head}\u0000${unit}`;
-  let text = built.get(key);
-  if (text === undefined) built.set(key, (text = head + unit.repeat(Math.max(1, Math.ceil(bytes / Math.max(1, unit.length))))));
+  const cached = built.get(key);
+  if (cached !== undefined) return cached;
+  const text = head + unit.repeat(Math.max(1, Math.ceil(bytes / Math.max(1, unit.length))));
+  built.set(key, text);
   return text;
 };
 const binary = new Map<string, Uint8Array>();
 const bytesOf = (text: string): Uint8Array => {
-  let bytes = binary.get(text);
-  if (bytes === undefined) binary.set(text, (bytes = new Uint8Array(Buffer.from(text, 'latin1'))));
+  const cached = binary.get(text);
+  if (cached !== undefined) return cached;
+  const bytes = new Uint8Array(Buffer.from(text, 'latin1'));
+  binary.set(text, bytes);
   return bytes;
 };
 
@@ -59,8 +63,12 @@ function expectLinear(label: string, run: (bytes: number) => unknown, bytes = 12
   const large = cost(() => run(bytes * 4));
   // Below a few ms the ratio is timer noise: compare against a floor.
   const ratio = large.ms / Math.max(small.ms, 10);
-  expect(ratio, `${label}: time for 4× the input (${small.ms.toFixed(1)} → ${large.ms.toFixed(1)} ms)`).toBeLessThan(TIME_RATIO);
-  expect(large.retained, `${label}: retained output for 4× the input`).toBeLessThanOrEqual(Math.max(small.retained * SIZE_RATIO, 4096));
+  expect(ratio, `${label}: time for 4× the input (${small.ms.toFixed(1)} → ${large.ms.toFixed(1)} ms)`).toBeLessThan(
+    TIME_RATIO,
+  );
+  expect(large.retained, `${label}: retained output for 4× the input`).toBeLessThanOrEqual(
+    Math.max(small.retained * SIZE_RATIO, 4096),
+  );
 }
 
 const swallow = (fn: () => unknown) => (): unknown => {
@@ -73,19 +81,61 @@ const swallow = (fn: () => unknown) => (): unknown => {
 
 /** Fragments that stress the text parsers (tags, quotes, separators, markup, entities, CDATA, slots). */
 const TOKENS = [
-  '#EXTM3U', '#EXT-X-STREAM-INF:BANDWIDTH=1000', '#EXT-X-MEDIA:TYPE=AUDIO,URI="a.m3u8"', '#EXTINF:10,', '#EXTINF:"', 'a', 'v.m3u8',
-  'http://example.com/x.mp3', '"', ',', '=', '\r', '\n', '\r\n', ' ', '[playlist]', 'File1=', 'Title99=', 'Length1=-1',
-  '<track>', '</track>', '<location>', '</location>', '<creator>', '<![CDATA[', ']]>', '<!--', '-->', '&amp;', '&#x41;',
-  '<playlist>', '<trackList>', '#EXT-X-ENDLIST', '#EXT-X-MEDIA-SEQUENCE:9', '#EXT-X-MAP:URI="i.mp4"', '{', '}', '[', ']', ':',
+  '#EXTM3U',
+  '#EXT-X-STREAM-INF:BANDWIDTH=1000',
+  '#EXT-X-MEDIA:TYPE=AUDIO,URI="a.m3u8"',
+  '#EXTINF:10,',
+  '#EXTINF:"',
+  'a',
+  'v.m3u8',
+  'http://example.com/x.mp3',
+  '"',
+  ',',
+  '=',
+  '\r',
+  '\n',
+  '\r\n',
+  ' ',
+  '[playlist]',
+  'File1=',
+  'Title99=',
+  'Length1=-1',
+  '<track>',
+  '</track>',
+  '<location>',
+  '</location>',
+  '<creator>',
+  '<![CDATA[',
+  ']]>',
+  '<!--',
+  '-->',
+  '&amp;',
+  '&#x41;',
+  '<playlist>',
+  '<trackList>',
+  '#EXT-X-ENDLIST',
+  '#EXT-X-MEDIA-SEQUENCE:9',
+  '#EXT-X-MAP:URI="i.mp4"',
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
 ];
-const unitArb = fc.array(fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 8 })), { minLength: 1, maxLength: 24 }).map((parts) => parts.join(''));
+const unitArb = fc
+  .array(fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 8 })), { minLength: 1, maxLength: 24 })
+  .map((parts) => parts.join(''));
 
 describe('text parsers of untrusted bytes stay linear', () => {
   it('adversarial HLS: 1 variant line per 2 lines (the old quadratic master scan), and one-byte segments', () => {
-    expectLinear('HLS master', (n) => parseHlsPlaylist(fill('#EXTM3U\n', '#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n', n), BASE));
+    expectLinear('HLS master', (n) =>
+      parseHlsPlaylist(fill('#EXTM3U\n', '#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n', n), BASE),
+    );
     expectLinear('HLS live media', (n) => parseHlsPlaylist(fill('#EXTM3U\n#EXT-X-TARGETDURATION:2\n', 'a\n', n), BASE));
     expectLinear('HLS VOD media', (n) => parseHlsPlaylist(`${fill('#EXTM3U\n', 'a\n', n)}#EXT-X-ENDLIST\n`, BASE));
-    expectLinear('HLS one long line', (n) => swallow(() => parseHlsPlaylist(`${fill('#EXTM3U\n#EXT-X-STREAM-INF:', 'A=', n)}\nv.m3u8\n`, BASE))());
+    expectLinear('HLS one long line', (n) =>
+      swallow(() => parseHlsPlaylist(`${fill('#EXTM3U\n#EXT-X-STREAM-INF:', 'A=', n)}\nv.m3u8\n`, BASE))(),
+    );
   });
 
   it('a live HLS list keeps only its edge, a VOD list a bounded head, a master a bounded choice list', () => {
@@ -98,22 +148,40 @@ describe('text parsers of untrusted bytes stay linear', () => {
   });
 
   it('adversarial M3U, PLS and XSPF (long entries, unterminated tags, nested quotes)', () => {
-    expectLinear('M3U entries', (n) => parseM3u(fill('#EXTM3U\n', '#EXTINF:10,T\nhttp://e.com/a.mp3\n', n), { baseUrl: BASE }));
+    expectLinear('M3U entries', (n) =>
+      parseM3u(fill('#EXTM3U\n', '#EXTINF:10,T\nhttp://e.com/a.mp3\n', n), { baseUrl: BASE }),
+    );
     expectLinear('M3U one long EXTINF', (n) => parseM3u(`${fill('#EXTM3U\n#EXTINF:', '"', n)}\nhttp://e.com/a.mp3\n`));
     expectLinear('M3U one long URL', (n) => parseM3u(fill('#EXTM3U\nhttp://e.com/', 'a', n)));
     expectLinear('PLS slots', (n) => parsePls(fill('[playlist]\n', 'File1=http://e.com/a.mp3\nTitle1=x\n', n)));
-    expectLinear('XSPF tracks', (n) => parseXspf(fill('<playlist><trackList>', '<track><location>http://e.com/a.mp3</location><creator>c</creator></track>', n)));
+    expectLinear('XSPF tracks', (n) =>
+      parseXspf(
+        fill('<playlist><trackList>', '<track><location>http://e.com/a.mp3</location><creator>c</creator></track>', n),
+      ),
+    );
     expectLinear('XSPF unterminated tags', (n) => parseXspf(fill('<playlist><trackList>', '<track><location', n)));
-    expectLinear('XSPF one huge creator', (n) => parseXspf(`${fill('<playlist><trackList><track><location>http://e.com/a</location><creator>', '&amp;', n)}</creator></track></trackList></playlist>`));
-    expectLinear('XSPF comments and CDATA', (n) => parseXspf(fill('<playlist><trackList>', '<!-- x --><![CDATA[ y ]]>', n)));
+    expectLinear('XSPF one huge creator', (n) =>
+      parseXspf(
+        `${fill('<playlist><trackList><track><location>http://e.com/a</location><creator>', '&amp;', n)}</creator></track></trackList></playlist>`,
+      ),
+    );
+    expectLinear('XSPF comments and CDATA', (n) =>
+      parseXspf(fill('<playlist><trackList>', '<!-- x --><![CDATA[ y ]]>', n)),
+    );
   });
 
   it('entries and fields are capped whatever the file holds', () => {
-    const long = parseXspf(`<playlist><trackList><track><location>http://e.com/${'a'.repeat(300_000)}</location></track><track><location>http://e.com/b</location><creator>${'c'.repeat(300_000)}</creator><title>${'t'.repeat(300_000)}</title></track></trackList></playlist>`);
+    const long = parseXspf(
+      `<playlist><trackList><track><location>http://e.com/${'a'.repeat(300_000)}</location></track><track><location>http://e.com/b</location><creator>${'c'.repeat(300_000)}</creator><title>${'t'.repeat(300_000)}</title></track></trackList></playlist>`,
+    );
     expect(long.entries).toHaveLength(1);
     expect(long.entries[0]?.artist?.length).toBeLessThanOrEqual(200);
     expect(long.entries[0]?.title?.length).toBeLessThanOrEqual(200);
-    expect(JSON.stringify(parseM3u(`#EXTINF:1,${'T'.repeat(100_000)}\nhttp://e.com/${'u'.repeat(100_000)}\nhttp://e.com/ok\n`).entries).length).toBeLessThan(1000);
+    expect(
+      JSON.stringify(
+        parseM3u(`#EXTINF:1,${'T'.repeat(100_000)}\nhttp://e.com/${'u'.repeat(100_000)}\nhttp://e.com/ok\n`).entries,
+      ).length,
+    ).toBeLessThan(1000);
   });
 
   it('random fragment soups, repeated: every text parser stays linear and never throws', () => {
@@ -123,7 +191,11 @@ describe('text parsers of untrusted bytes stay linear', () => {
         expectLinear('parseM3u', (n) => parseM3u(fill('#EXTM3U\n', unit, n)), 40_000);
         expectLinear('parsePls', (n) => parsePls(fill('[playlist]\n', unit, n)), 40_000);
         expectLinear('parseXspf', (n) => parseXspf(fill('<playlist><trackList>', unit, n)), 40_000);
-        expectLinear('parseHlsPlaylist', (n) => swallow(() => parseHlsPlaylist(fill('#EXTM3U\n', unit, n), BASE))(), 40_000);
+        expectLinear(
+          'parseHlsPlaylist',
+          (n) => swallow(() => parseHlsPlaylist(fill('#EXTM3U\n', unit, n), BASE))(),
+          40_000,
+        );
       }),
       { numRuns: 15 },
     );
@@ -134,7 +206,7 @@ describe('yt-dlp JSON stays linear', () => {
   const entry = '{"id":"dQw4w9WgXcQ","title":"t","url":"https://www.youtube.com/watch?v=dQw4w9WgXcQ","duration":212},';
   it('a flat playlist of many entries, and garbage', () => {
     expectLinear('ytdlp playlist', (n) => {
-      const json = fill('{"_type":"playlist","id":"PL","title":"p","entries":[', entry, n) + '{}]}';
+      const json = `${fill('{"_type":"playlist","id":"PL","title":"p","entries":[', entry, n)}{}]}`;
       return swallow(() => playlistFromInfo(parseYtDlpJson(json)))();
     });
     // Not covered: deeply nested arrays cost V8's own JSON.parse superlinear time; yt-dlp's stdout is capped at 16 MiB.
@@ -158,20 +230,34 @@ describe('duration parsers of media bytes stay linear', () => {
   ];
   /** Byte patterns that look like the start of frames/boxes/pages/elements everywhere. */
   const patterns = [
-    Buffer.from('ID3'), Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.from('OggS'), Buffer.from('fLaC'), Buffer.from('RIFF'),
-    Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.from([0, 0, 0, 8, 0x6d, 0x6f, 0x6f, 0x76]), Buffer.from([0, 0, 0, 0]),
+    Buffer.from('ID3'),
+    Buffer.from([0xff, 0xfb, 0x90, 0x64]),
+    Buffer.from('OggS'),
+    Buffer.from('fLaC'),
+    Buffer.from('RIFF'),
+    Buffer.from([0x1a, 0x45, 0xdf, 0xa3]),
+    Buffer.from([0, 0, 0, 8, 0x6d, 0x6f, 0x6f, 0x76]),
+    Buffer.from([0, 0, 0, 0]),
   ];
 
-  it.each(parsers)('%s: repeated frame/box headers and random bytes', (label, parse) => {
-    for (const pattern of patterns) {
-      expectLinear(`${label} × ${pattern.toString('hex')}`, (n) => swallow(() => parse(bytesOf(fill('', pattern.toString('latin1'), n))))(), 60_000);
-    }
-    fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), (unit) => {
-        const text = Buffer.from(unit).toString('latin1');
-        expectLinear(`${label} random`, (n) => swallow(() => parse(bytesOf(fill('', text, n))))(), 40_000);
-      }),
-      { numRuns: 8 },
-    );
-  }, 60_000);
+  it.each(parsers)(
+    '%s: repeated frame/box headers and random bytes',
+    (label, parse) => {
+      for (const pattern of patterns) {
+        expectLinear(
+          `${label} × ${pattern.toString('hex')}`,
+          (n) => swallow(() => parse(bytesOf(fill('', pattern.toString('latin1'), n))))(),
+          60_000,
+        );
+      }
+      fc.assert(
+        fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), (unit) => {
+          const text = Buffer.from(unit).toString('latin1');
+          expectLinear(`${label} random`, (n) => swallow(() => parse(bytesOf(fill('', text, n))))(), 40_000);
+        }),
+        { numRuns: 8 },
+      );
+    },
+    60_000,
+  );
 });

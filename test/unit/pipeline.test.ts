@@ -15,8 +15,23 @@ const dir = mkdtempSync(join(tmpdir(), 'pipeline-'));
 const file = (name: string) => join(dir, name);
 
 beforeAll(() => {
-  for (const [name, codec] of [['tone.ogg', 'libopus'], ['tone.webm', 'libopus'], ['tone.mp3', 'libmp3lame']] as const) {
-    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:a', codec, file(name)]);
+  for (const [name, codec] of [
+    ['tone.ogg', 'libopus'],
+    ['tone.webm', 'libopus'],
+    ['tone.mp3', 'libmp3lame'],
+  ] as const) {
+    execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=2',
+      '-c:a',
+      codec,
+      file(name),
+    ]);
   }
   writeFileSync(file('garbage.mp3'), Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x00]), Buffer.alloc(20_000, 7)]));
 });
@@ -35,7 +50,10 @@ const read = async (stream: Readable): Promise<Buffer> => Buffer.concat(await st
 
 describe('AudioPipeline', () => {
   it('passes Ogg/Opus and WebM/Opus through byte for byte', async () => {
-    for (const [name, container] of [['tone.ogg', 'ogg-opus'], ['tone.webm', 'webm-opus']] as const) {
+    for (const [name, container] of [
+      ['tone.ogg', 'ogg-opus'],
+      ['tone.webm', 'webm-opus'],
+    ] as const) {
       const audio = await pipeline.prepare({ stream: createReadStream(file(name)) }, options);
       expect(audio).toMatchObject({ pipeline: 'passthrough', container });
       expect((await read(audio.stream)).equals(await read(createReadStream(file(name))))).toBe(true);
@@ -57,7 +75,10 @@ describe('AudioPipeline', () => {
     const loud = await pipeline.prepare({ stream: createReadStream(file('tone.ogg')) }, { ...options, volume: 0.5 });
     expect(loud.pipeline).toBe('ffmpeg');
     loud.dispose();
-    const filtered = await pipeline.prepare({ stream: createReadStream(file('tone.ogg')) }, { ...options, filter: 'nightcore' });
+    const filtered = await pipeline.prepare(
+      { stream: createReadStream(file('tone.ogg')) },
+      { ...options, filter: 'nightcore' },
+    );
     expect(filtered.pipeline).toBe('ffmpeg');
     const pcm = decode(await read(filtered.stream));
     expect(dominantFrequency(pcm)).toBeCloseTo(550, 0);
@@ -76,8 +97,14 @@ describe('AudioPipeline', () => {
   });
 
   it('refuses HTML, empty and undecodable input with catalogue errors', async () => {
-    await expect(pipeline.prepare({ stream: Readable.from([Buffer.from('<!doctype html><p>hi')]) }, options)).rejects.toMatchObject({ code: 'NOT_AUDIO' });
-    await expect(pipeline.prepare({ stream: Readable.from([]) }, options)).rejects.toMatchObject({ code: 'BROKEN_MEDIA' });
-    await expect(pipeline.prepare({ stream: createReadStream(file('garbage.mp3')) }, options)).rejects.toMatchObject({ code: 'BROKEN_MEDIA' });
+    await expect(
+      pipeline.prepare({ stream: Readable.from([Buffer.from('<!doctype html><p>hi')]) }, options),
+    ).rejects.toMatchObject({ code: 'NOT_AUDIO' });
+    await expect(pipeline.prepare({ stream: Readable.from([]) }, options)).rejects.toMatchObject({
+      code: 'BROKEN_MEDIA',
+    });
+    await expect(pipeline.prepare({ stream: createReadStream(file('garbage.mp3')) }, options)).rejects.toMatchObject({
+      code: 'BROKEN_MEDIA',
+    });
   });
 });

@@ -18,7 +18,11 @@ export const track = (name: string, durationMs: number | null = 1000): Track => 
 /** A queue holding the named tracks, in order, all upcoming (nothing current). */
 export const queueOf = (names: string[], options = {}): Queue => {
   const queue = new Queue(options);
-  queue.add(names.map((n) => track(n)), alice, 1_000);
+  queue.add(
+    names.map((n) => track(n)),
+    alice,
+    1_000,
+  );
   return queue;
 };
 

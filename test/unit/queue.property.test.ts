@@ -93,23 +93,40 @@ function run(q: Queue, op: Op): Omit<Applied, 'threw'> {
     }
     case 'addNow':
       return { added: [...q.addNow(op.picks.map(track), REQUESTERS[op.who] as Requester, 7).added], removed: [] };
-    case 'advance': q.advance(op.reason); return none;
-    case 'skip': q.skip(op.n); return none;
-    case 'skipTo': q.skipTo(op.n); return none;
-    case 'previous': q.previous(); return none;
-    case 'remove': return { added: [], removed: [q.remove(op.n)] };
-    case 'removeRange': return { added: [], removed: q.removeRange(op.a, op.b) };
+    case 'advance':
+      q.advance(op.reason);
+      return none;
+    case 'skip':
+      q.skip(op.n);
+      return none;
+    case 'skipTo':
+      q.skipTo(op.n);
+      return none;
+    case 'previous':
+      q.previous();
+      return none;
+    case 'remove':
+      return { added: [], removed: [q.remove(op.n)] };
+    case 'removeRange':
+      return { added: [], removed: q.removeRange(op.a, op.b) };
     case 'removeWhere':
       return { added: [], removed: q.removeWhere((e) => e.requester.id === REQUESTERS[op.who]?.id) };
-    case 'move': q.move(op.a, op.b); return none;
-    case 'shuffle': q.shuffle(); return none;
-    case 'clear': return { added: [], removed: q.clear() };
+    case 'move':
+      q.move(op.a, op.b);
+      return none;
+    case 'shuffle':
+      q.shuffle();
+      return none;
+    case 'clear':
+      return { added: [], removed: q.clear() };
     case 'reset': {
       const removed = allEntries(q);
       q.reset();
       return { added: [], removed };
     }
-    case 'loop': q.loop = op.mode; return none;
+    case 'loop':
+      q.loop = op.mode;
+      return none;
   }
 }
 

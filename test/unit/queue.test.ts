@@ -85,7 +85,7 @@ describe('Queue.advance', () => {
     expect(state(queue)).toEqual({ current: 'b', upcoming: [], history: ['a'] });
   });
 
-  it("loop track with nothing current takes the first upcoming entry", () => {
+  it('loop track with nothing current takes the first upcoming entry', () => {
     const queue = queueOf(['a']);
     queue.loop = 'track';
     expect(queue.advance('finished')?.title).toBe('a');
@@ -175,7 +175,11 @@ describe('Queue.skip / skipTo', () => {
   });
 
   it('skipTo validates the position', () => {
-    expectUserError(() => playing(['a', 'b', 'c']).skipTo(3), 'QUEUE_POSITION_OUT_OF_RANGE', 'The queue has 2 tracks; pick 1-2.');
+    expectUserError(
+      () => playing(['a', 'b', 'c']).skipTo(3),
+      'QUEUE_POSITION_OUT_OF_RANGE',
+      'The queue has 2 tracks; pick 1-2.',
+    );
     expectUserError(() => playing(['a']).skipTo(1), 'QUEUE_EMPTY');
   });
 });

@@ -43,8 +43,16 @@ describe('safeFetch', () => {
   it('refuses loopback, private and metadata addresses without touching them', async () => {
     const strict = new AddressPolicy([]);
     const before = hits;
-    for (const url of [base, 'http://localhost:9/', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:9/',
-      'http://2130706433:9/', 'http://0x7f.1:9/', 'http://017700000001:9/', 'http://[::ffff:127.0.0.1]:9/']) {
+    for (const url of [
+      base,
+      'http://localhost:9/',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]:9/',
+      'http://2130706433:9/',
+      'http://0x7f.1:9/',
+      'http://017700000001:9/',
+      'http://[::ffff:127.0.0.1]:9/',
+    ]) {
       expect(await codeOf(safeFetch(new URL(url), strict, { timeoutMs: 2000 }))).toBe('PRIVATE_ADDRESS');
     }
     expect(hits).toBe(before);
@@ -52,7 +60,9 @@ describe('safeFetch', () => {
 
   it('refuses DNS names that resolve to loopback', async () => {
     const strict = new AddressPolicy([]);
-    expect(await codeOf(safeFetch(new URL('http://localtest.localhost:9/'), strict, { timeoutMs: 2000 }))).toBe('PRIVATE_ADDRESS');
+    expect(await codeOf(safeFetch(new URL('http://localtest.localhost:9/'), strict, { timeoutMs: 2000 }))).toBe(
+      'PRIVATE_ADDRESS',
+    );
   });
 
   it('fetches from an allowed private host and checks every redirect hop', async () => {
@@ -60,13 +70,19 @@ describe('safeFetch', () => {
     const response = await safeFetch(new URL(`${base}/ok`), policy, { timeoutMs: 2000 });
     expect(response.status).toBe(200);
     response.body.resume();
-    expect(await codeOf(safeFetch(new URL(`${base}/redirect-private`), policy, { timeoutMs: 2000 }))).toBe('PRIVATE_ADDRESS');
+    expect(await codeOf(safeFetch(new URL(`${base}/redirect-private`), policy, { timeoutMs: 2000 }))).toBe(
+      'PRIVATE_ADDRESS',
+    );
     expect(await codeOf(safeFetch(new URL(`${base}/loop`), policy, { timeoutMs: 2000 }))).toBe('TOO_MANY_REDIRECTS');
   });
 
   it('only speaks http(s) and bounds the wait for headers', async () => {
-    expect(await codeOf(safeFetch(new URL('ftp://example.com/a.mp3'), open, { timeoutMs: 2000 }))).toBe('UNSUPPORTED_SCHEME');
-    expect(await codeOf(safeFetch(new URL('file:///etc/passwd'), open, { timeoutMs: 2000 }))).toBe('UNSUPPORTED_SCHEME');
+    expect(await codeOf(safeFetch(new URL('ftp://example.com/a.mp3'), open, { timeoutMs: 2000 }))).toBe(
+      'UNSUPPORTED_SCHEME',
+    );
+    expect(await codeOf(safeFetch(new URL('file:///etc/passwd'), open, { timeoutMs: 2000 }))).toBe(
+      'UNSUPPORTED_SCHEME',
+    );
     const policy = new AddressPolicy([new URL(base).host]);
     expect(await codeOf(safeFetch(new URL(`${base}/hang`), policy, { timeoutMs: 300 }))).toBe('FETCH_TIMEOUT');
   });

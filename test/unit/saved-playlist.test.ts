@@ -4,19 +4,25 @@ import { m3uFileName, nameKey, readRecord, toM3u, validPlaylistName } from '../.
 describe('saved playlist names', () => {
   it('keeps ordinary names, trimmed and with whitespace collapsed, in any script', () => {
     expect(validPlaylistName('  Road   Trip ')).toBe('Road Trip');
-    expect(validPlaylistName("Rock & Roll (’90s)".replace('’', "'"))).toBe("Rock & Roll ('90s)");
+    expect(validPlaylistName('Rock & Roll (’90s)'.replace('’', "'"))).toBe("Rock & Roll ('90s)");
     expect(validPlaylistName('夜のドライブ')).toBe('夜のドライブ');
     expect(nameKey('Road Trip')).toBe(nameKey('ROAD trip'));
   });
 
-  it.each(['', '  ', 'a'.repeat(33), '<@123>', '@everyone', '**x**', '`x`', '-x', '[link](http://x)'])('refuses %j', (name) => {
-    expect(() => validPlaylistName(name)).toThrow(expect.objectContaining({ code: 'PLAYLIST_BAD_NAME' }));
-  });
+  it.each(['', '  ', 'a'.repeat(33), '<@123>', '@everyone', '**x**', '`x`', '-x', '[link](http://x)'])(
+    'refuses %j',
+    (name) => {
+      expect(() => validPlaylistName(name)).toThrow(expect.objectContaining({ code: 'PLAYLIST_BAD_NAME' }));
+    },
+  );
 });
 
 describe('records and export', () => {
   const record = {
-    version: 1, name: 'Mix', createdAt: 1, updatedAt: 2,
+    version: 1,
+    name: 'Mix',
+    createdAt: 1,
+    updatedAt: 2,
     tracks: [
       { id: 'a', source: 'http', title: 'One\nline', url: 'https://x/1.ogg', durationMs: 61_400, artist: 'Band' },
       { id: 'b', source: 'radio', title: 'Radio', url: 'https://x/live', durationMs: null, isLive: true },

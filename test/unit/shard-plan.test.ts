@@ -56,7 +56,13 @@ describe('ordinal → shard ids', () => {
 
 describe('SHARDS in the configuration', () => {
   it('derives the shards from the pod name with SHARDS=ordinal', () => {
-    const config = parseConfig({ DISCORD_TOKEN: TOKEN, SHARDS: 'ordinal', SHARD_COUNT: '6', SHARDS_PER_POD: '2', POD_NAME: 'tunebot-2' });
+    const config = parseConfig({
+      DISCORD_TOKEN: TOKEN,
+      SHARDS: 'ordinal',
+      SHARD_COUNT: '6',
+      SHARDS_PER_POD: '2',
+      POD_NAME: 'tunebot-2',
+    });
     expect(config.shards).toEqual({ ids: [4, 5], count: 6 });
   });
 
@@ -67,16 +73,21 @@ describe('SHARDS in the configuration', () => {
   });
 
   it('says what to do when the pod has no shard left or no ordinal', () => {
-    expect(problemsOf({ SHARDS: 'ordinal', SHARD_COUNT: '4', SHARDS_PER_POD: '2', POD_NAME: 'tunebot-2' }).join()).toMatch(
-      /needs only 2 pods \(0-1\): scale the StatefulSet/,
-    );
+    expect(
+      problemsOf({ SHARDS: 'ordinal', SHARD_COUNT: '4', SHARDS_PER_POD: '2', POD_NAME: 'tunebot-2' }).join(),
+    ).toMatch(/needs only 2 pods \(0-1\): scale the StatefulSet/);
     expect(problemsOf({ SHARDS: 'ordinal', SHARD_COUNT: '4', HOSTNAME: 'laptop' }).join()).toMatch(/POD_NAME/);
     expect(problemsOf({ SHARDS: 'ordinal' }).join()).toMatch(/needs SHARD_COUNT/);
   });
 
   it('runs a hand-assigned list (the multi-host path) and leaves the shard manager its own values', () => {
-    expect(parseConfig({ DISCORD_TOKEN: TOKEN, SHARDS: '[2,3]', SHARD_COUNT: '4' }).shards).toEqual({ ids: [2, 3], count: 4 });
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, SHARDS: '[2,3]', SHARD_COUNT: '4' }).shards).toEqual({
+      ids: [2, 3],
+      count: 4,
+    });
     expect(parseConfig({ DISCORD_TOKEN: TOKEN, SHARDS: 'auto' }).shards).toBeUndefined();
-    expect(parseConfig({ DISCORD_TOKEN: TOKEN, SHARDS: '[0]', SHARD_COUNT: '2', SHARDING_MANAGER: 'true' }).shards).toBeUndefined();
+    expect(
+      parseConfig({ DISCORD_TOKEN: TOKEN, SHARDS: '[0]', SHARD_COUNT: '2', SHARDING_MANAGER: 'true' }).shards,
+    ).toBeUndefined();
   });
 });

@@ -8,11 +8,16 @@ import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js
 export interface LocaleTexts {
   /** A Discord locale code: `de`, `fr`, `pt-BR`, `es-ES`, … */
   readonly locale: string;
-  readonly commands: Readonly<Record<string, { readonly description?: string; readonly options?: Readonly<Record<string, string>> }>>;
+  readonly commands: Readonly<
+    Record<string, { readonly description?: string; readonly options?: Readonly<Record<string, string>> }>
+  >;
 }
 
 type Json = RESTPostAPIChatInputApplicationCommandsJSONBody;
-type Option = NonNullable<Json['options']>[number] & { options?: Option[]; description_localizations?: Record<string, string> | null };
+type Option = NonNullable<Json['options']>[number] & {
+  options?: Option[];
+  description_localizations?: Record<string, string> | null;
+};
 
 /** Discord's limit on descriptions. */
 const MAX = 100;
@@ -24,7 +29,9 @@ export function localize(data: Json, locales: readonly LocaleTexts[]): Json {
     return mine ? [{ locale: l.locale, texts: mine }] : [];
   });
   if (texts.length === 0) return data;
-  const own = Object.fromEntries(texts.flatMap(({ locale, texts: t }) => (t.description ? [[locale, t.description.slice(0, MAX)]] : [])));
+  const own = Object.fromEntries(
+    texts.flatMap(({ locale, texts: t }) => (t.description ? [[locale, t.description.slice(0, MAX)]] : [])),
+  );
   const options = (data.options as Option[] | undefined)?.map((option) => localizeOption(option, texts));
   return {
     ...data,
@@ -33,11 +40,20 @@ export function localize(data: Json, locales: readonly LocaleTexts[]): Json {
   };
 }
 
-function localizeOption(option: Option, texts: ReadonlyArray<{ locale: string; texts: LocaleTexts['commands'][string] }>): Option {
-  const own = Object.fromEntries(texts.flatMap(({ locale, texts: t }) => {
-    const text = t.options?.[option.name];
-    return text ? [[locale, text.slice(0, MAX)]] : [];
-  }));
+function localizeOption(
+  option: Option,
+  texts: ReadonlyArray<{ locale: string; texts: LocaleTexts['commands'][string] }>,
+): Option {
+  const own = Object.fromEntries(
+    texts.flatMap(({ locale, texts: t }) => {
+      const text = t.options?.[option.name];
+      return text ? [[locale, text.slice(0, MAX)]] : [];
+    }),
+  );
   const nested = option.options?.map((o) => localizeOption(o, texts));
-  return { ...option, ...(Object.keys(own).length > 0 ? { description_localizations: own } : {}), ...(nested ? { options: nested } : {}) } as Option;
+  return {
+    ...option,
+    ...(Object.keys(own).length > 0 ? { description_localizations: own } : {}),
+    ...(nested ? { options: nested } : {}),
+  } as Option;
 }

@@ -1,6 +1,13 @@
 import { UserError } from '../../core/errors.js';
 import type { Track } from '../../core/track.js';
-import type { MediaStream, PagedPlaylist, PreparableSource, Query, Resolution, StreamOptions } from '../../ports/source.js';
+import type {
+  MediaStream,
+  PagedPlaylist,
+  PreparableSource,
+  Query,
+  Resolution,
+  StreamOptions,
+} from '../../ports/source.js';
 import { MAX_PLAYLIST } from '../../core/limits.js';
 import { sourceErrors } from '../source-errors.js';
 import type { MatchedStreamer } from './youtube-matcher.js';
@@ -97,7 +104,10 @@ export class DeezerSource implements PreparableSource {
       const all = await item.all_tracks();
       signal.throwIfAborted();
       const listed = new Set(item.tracks.map((t) => t.id));
-      return all.filter((t) => !listed.has(t.id)).slice(0, Math.max(0, cap - tracks.length)).map(deezerTrack);
+      return all
+        .filter((t) => !listed.has(t.id))
+        .slice(0, Math.max(0, cap - tracks.length))
+        .map(deezerTrack);
     };
     return { kind: 'playlist', title: item.title, tracks, total, ...(total > tracks.length ? { more } : {}) };
   }

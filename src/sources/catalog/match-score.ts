@@ -38,13 +38,67 @@ export interface MatchScore {
 export const MATCH_THRESHOLD = 0.55;
 
 const NOISE = new Set([
-  'official', 'video', 'music', 'audio', 'lyrics', 'lyric', 'hd', 'hq', '4k', 'remastered', 'remaster', 'version',
-  'visualizer', 'visualiser', 'mv', 'explicit', 'clean', 'original', 'mix', 'edit', 'radio', 'the', 'a', 'an', 'and', 'of',
-  'feat', 'ft', 'featuring', 'with', 'x', 'vs', 'topic', 'vevo', 'from', 'in', 'on',
+  'official',
+  'video',
+  'music',
+  'audio',
+  'lyrics',
+  'lyric',
+  'hd',
+  'hq',
+  '4k',
+  'remastered',
+  'remaster',
+  'version',
+  'visualizer',
+  'visualiser',
+  'mv',
+  'explicit',
+  'clean',
+  'original',
+  'mix',
+  'edit',
+  'radio',
+  'the',
+  'a',
+  'an',
+  'and',
+  'of',
+  'feat',
+  'ft',
+  'featuring',
+  'with',
+  'x',
+  'vs',
+  'topic',
+  'vevo',
+  'from',
+  'in',
+  'on',
 ]);
 const UNWANTED = [
-  'live', 'cover', 'karaoke', 'instrumental', 'remix', 'nightcore', '8d', 'slowed', 'reverb', 'sped', 'acoustic', 'reaction',
-  'shorts', 'loop', 'hours', 'hour', 'tutorial', 'lesson', 'bass boosted', 'boosted', 'mashup', 'parody',
+  'live',
+  'cover',
+  'karaoke',
+  'instrumental',
+  'remix',
+  'nightcore',
+  '8d',
+  'slowed',
+  'reverb',
+  'sped',
+  'acoustic',
+  'reaction',
+  'shorts',
+  'loop',
+  'hours',
+  'hour',
+  'tutorial',
+  'lesson',
+  'bass boosted',
+  'boosted',
+  'mashup',
+  'parody',
 ];
 
 /** Lower-case words without accents, punctuation or years. */
@@ -64,7 +118,8 @@ const meaningful = (text: string): string[] => words(text).filter((w) => !NOISE.
 const squash = (text: string): string => words(text).join('');
 
 /** Channel names carry decorations: "Rick Astley - Topic", "LuisFonsiVEVO", "Queen Official". */
-const channelKey = (channel: string): string => squash(channel.replace(/\s+-\s+Topic$/i, '')).replace(/(?:vevo|official|music|tv)$/g, '');
+const channelKey = (channel: string): string =>
+  squash(channel.replace(/\s+-\s+Topic$/i, '')).replace(/(?:vevo|official|music|tv)$/g, '');
 
 function titleScore(target: MatchTarget, candidate: MatchCandidate): number {
   const wanted = new Set(meaningful(target.title));
@@ -84,7 +139,8 @@ function artistScore(target: MatchTarget, candidate: MatchCandidate): number {
   for (const artist of target.artists) {
     const key = squash(artist);
     if (key === '') continue;
-    if (channel !== '' && (channel === key || channel.includes(key) || (key.includes(channel) && channel.length >= 4))) return 1;
+    if (channel !== '' && (channel === key || channel.includes(key) || (key.includes(channel) && channel.length >= 4)))
+      return 1;
     const artistWords = words(artist);
     if (artistWords.length > 0 && artistWords.every((w) => inTitle.has(w))) best = Math.max(best, 0.8);
   }
@@ -115,7 +171,11 @@ export function scoreCandidate(target: MatchTarget, candidate: MatchCandidate): 
 }
 
 /** The best-scoring candidate at or above `threshold` (earlier wins ties: search order is relevance). */
-export function bestMatch<C extends MatchCandidate>(target: MatchTarget, candidates: readonly C[], threshold = MATCH_THRESHOLD): C | null {
+export function bestMatch<C extends MatchCandidate>(
+  target: MatchTarget,
+  candidates: readonly C[],
+  threshold = MATCH_THRESHOLD,
+): C | null {
   let best: { candidate: C; total: number } | null = null;
   for (const candidate of candidates) {
     const { total } = scoreCandidate(target, candidate);
@@ -126,7 +186,9 @@ export function bestMatch<C extends MatchCandidate>(target: MatchTarget, candida
 
 /** The search text for a target: "Artist - Title" with the noise that hurts search results removed. */
 export function searchTextFor(target: MatchTarget): string {
-  const title = target.title.replace(/\s+-\s+(?:\d{4}\s+)?remaster(?:ed)?(?:\s+\d{4})?.*$/i, '').replace(/\s*[([](?:feat|ft)\.?[^)\]]*[)\]]/i, '');
+  const title = target.title
+    .replace(/\s+-\s+(?:\d{4}\s+)?remaster(?:ed)?(?:\s+\d{4})?.*$/i, '')
+    .replace(/\s*[([](?:feat|ft)\.?[^)\]]*[)\]]/i, '');
   const artist = target.artists[0];
   return (artist ? `${artist} - ${title}` : title).trim();
 }

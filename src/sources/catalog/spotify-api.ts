@@ -44,7 +44,10 @@ export interface ClientToken {
 }
 
 /** The client-credentials grant: an app token for public catalogue data, no user involved. */
-export async function fetchClientToken(credentials: SpotifyCredentials, options: SpotifyApiOptions = {}): Promise<ClientToken> {
+export async function fetchClientToken(
+  credentials: SpotifyCredentials,
+  options: SpotifyApiOptions = {},
+): Promise<ClientToken> {
   const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
   const response = await (options.fetch ?? fetch)(options.tokenUrl ?? TOKEN_URL, {
     method: 'POST',
@@ -54,11 +57,17 @@ export async function fetchClientToken(credentials: SpotifyCredentials, options:
   });
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok || typeof body['access_token'] !== 'string') {
-    throw new Error(`Got ${response.status === 400 ? 401 : response.status} from the spotify token request: ${String(body['error'] ?? 'no token')}`);
+    throw new Error(
+      `Got ${response.status === 400 ? 401 : response.status} from the spotify token request: ${String(body['error'] ?? 'no token')}`,
+    );
   }
   const seconds = Number(body['expires_in']) || 3600;
   const now = (options.now ?? Date.now)();
-  return { accessToken: body['access_token'], tokenType: String(body['token_type'] ?? 'Bearer'), expiresAt: now + seconds * 1000 };
+  return {
+    accessToken: body['access_token'],
+    tokenType: String(body['token_type'] ?? 'Bearer'),
+    expiresAt: now + seconds * 1000,
+  };
 }
 
 /** A `SpotifyApi` over the real play-dl. */
@@ -82,13 +91,19 @@ export function createSpotifyApi(credentials: SpotifyCredentials, options: Spoti
   };
   const useClientToken = async (): Promise<void> => {
     const token = await fetchClientToken(credentials, options);
-    Object.assign(session, { access_token: token.accessToken, token_type: token.tokenType, expiry: token.expiresAt, expires_in: Math.round((token.expiresAt - now()) / 1000) });
+    Object.assign(session, {
+      access_token: token.accessToken,
+      token_type: token.tokenType,
+      expiry: token.expiresAt,
+      expires_in: Math.round((token.expiresAt - now()) / 1000),
+    });
   };
   const renew = async (playDl: PlayDlSpotify): Promise<void> => {
     const expiry = Number(session['expiry']) || 0;
     if (expiry - EARLY_MS > now() && !playDl.is_expired()) return;
     if (!credentials.refreshToken) return useClientToken();
-    if (!(await playDl.refreshToken())) throw new Error('Got 401 from the spotify token refresh: check SPOTIFY_REFRESH_TOKEN');
+    if (!(await playDl.refreshToken()))
+      throw new Error('Got 401 from the spotify token refresh: check SPOTIFY_REFRESH_TOKEN');
   };
 
   return {

@@ -1,7 +1,14 @@
 import { UserError } from '../../core/errors.js';
 import type { Track } from '../../core/track.js';
 import type { Logger } from '../../ports/logger.js';
-import type { MediaStream, PagedPlaylist, PreparableSource, Query, Resolution, StreamOptions } from '../../ports/source.js';
+import type {
+  MediaStream,
+  PagedPlaylist,
+  PreparableSource,
+  Query,
+  Resolution,
+  StreamOptions,
+} from '../../ports/source.js';
 import { MAX_PLAYLIST } from '../../core/limits.js';
 import { sourceErrors } from '../source-errors.js';
 import type { MatchedStreamer } from './youtube-matcher.js';
@@ -77,7 +84,11 @@ export class SpotifySource implements PreparableSource {
 
   async resolve(query: Query, signal: AbortSignal): Promise<Resolution> {
     if (query.kind !== 'url') throw new UserError('UNSUPPORTED_QUERY');
-    if (!this.options.api) throw sourceErrors.notConfigured('Spotify', 'SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET (free at developer.spotify.com)');
+    if (!this.options.api)
+      throw sourceErrors.notConfigured(
+        'Spotify',
+        'SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET (free at developer.spotify.com)',
+      );
     const parsed = parseSpotifyUrl(query.url);
     if (!parsed || !['track', 'album', 'playlist'].includes(parsed.type)) {
       throw sourceErrors.linkKindUnsupported('Spotify');
@@ -112,7 +123,14 @@ export class SpotifySource implements PreparableSource {
       signal.throwIfAborted();
       return this.laterPages(item, Math.ceil(total / paging.size));
     };
-    return { kind: 'playlist', title: item.name, tracks, skipped: first.length - tracks.length, total, ...(total > paging.size ? { more } : {}) };
+    return {
+      kind: 'playlist',
+      title: item.name,
+      tracks,
+      skipped: first.length - tracks.length,
+      total,
+      ...(total > paging.size ? { more } : {}),
+    };
   }
 
   /** Pages 2…n in order (play-dl stores them in completion order and drops failed ones silently). */
@@ -142,7 +160,10 @@ export class SpotifySource implements PreparableSource {
       const text = error instanceof Error ? error.message : String(error);
       if (/Got 40[04]\b/.test(text)) throw sourceErrors.linkDead('Spotify');
       if (/Got 401\b|Spotify Data is missing|invalid_client/i.test(text)) {
-        throw sourceErrors.credentialsRejected('Spotify', 'SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET (and SPOTIFY_REFRESH_TOKEN if set)');
+        throw sourceErrors.credentialsRejected(
+          'Spotify',
+          'SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET (and SPOTIFY_REFRESH_TOKEN if set)',
+        );
       }
       throw error;
     }
@@ -152,7 +173,10 @@ export class SpotifySource implements PreparableSource {
 /** A play-dl Spotify track as ours (`null` for unplayable entries: local files, removed tracks). */
 export function spotifyTrack(data: SpotifyTrackData): Track | null {
   if (!data.id || !data.name || data.playable === false) return null;
-  const artist = data.artists.map((a) => a.name).filter(Boolean).join(', ');
+  const artist = data.artists
+    .map((a) => a.name)
+    .filter(Boolean)
+    .join(', ');
   return {
     id: `spotify:${data.id}`,
     source: 'spotify',

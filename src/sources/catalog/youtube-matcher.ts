@@ -51,9 +51,13 @@ export class YouTubeMatcher {
     const target = targetOf(track);
     const results = await this.options.searcher.search(searchTextFor(target), signal, this.options.candidates ?? 5);
     const found = bestMatch(target, results, this.options.threshold ?? MATCH_THRESHOLD);
-    this.options.logger?.debug({ trackId: track.id, found: found?.id ?? null, results: results.length }, 'youtube match');
+    this.options.logger?.debug(
+      { trackId: track.id, found: found?.id ?? null, results: results.length },
+      'youtube match',
+    );
     if (!found) throw sourceErrors.noMatch(track.artist ? `${track.artist} - ${track.title}` : track.title);
-    if (this.options.cacheable?.(found) ?? true) await this.options.cache.setResolution(key, { kind: 'track', track: found });
+    if (this.options.cacheable?.(found) ?? true)
+      await this.options.cache.setResolution(key, { kind: 'track', track: found });
     return found;
   }
 }

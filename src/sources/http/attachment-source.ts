@@ -3,7 +3,12 @@ import type { Track } from '../../core/track.js';
 import type { AddressPolicy } from '../../net/address-policy.js';
 import type { MediaStream, PreparableSource, Query, Resolution, StreamOptions } from '../../ports/source.js';
 import { contentTypeOf, openMedia, readText } from './media-fetch.js';
-import { isPlaylistContentType, isPlaylistFileName, type EntryProber, type PlaylistFileSource } from './playlist-file-source.js';
+import {
+  isPlaylistContentType,
+  isPlaylistFileName,
+  type EntryProber,
+  type PlaylistFileSource,
+} from './playlist-file-source.js';
 import { sourceErrors } from '../source-errors.js';
 
 export interface AttachmentSourceOptions {
@@ -42,7 +47,10 @@ export class AttachmentSource implements PreparableSource {
     if (query.kind !== 'attachment') throw new UserError('UNSUPPORTED_QUERY');
     const hosts = (this.options.hosts ?? DISCORD_ATTACHMENT_HOSTS).map((h) => h.toLowerCase());
     const { hostname, host } = query.url;
-    if (!/^https?:$/.test(query.url.protocol) || !(hosts.includes(hostname.toLowerCase()) || hosts.includes(host.toLowerCase()))) {
+    if (
+      !/^https?:$/.test(query.url.protocol) ||
+      !(hosts.includes(hostname.toLowerCase()) || hosts.includes(host.toLowerCase()))
+    ) {
       throw sourceErrors.notDiscordAttachment();
     }
     if (query.size > this.options.maxBytes) throw new UserError('MEDIA_TOO_LARGE');
@@ -63,16 +71,32 @@ export class AttachmentSource implements PreparableSource {
   private async playlist(query: Extract<Query, { kind: 'attachment' }>, signal: AbortSignal): Promise<Resolution> {
     const max = this.options.maxPlaylistBytes ?? 2 * 1024 * 1024;
     if (query.size > max) throw new UserError('MEDIA_TOO_LARGE');
-    const response = await openMedia(query.url, { policy: this.options.policy, signal, timeoutMs: this.options.timeoutMs, maxBytes: max });
+    const response = await openMedia(query.url, {
+      policy: this.options.policy,
+      signal,
+      timeoutMs: this.options.timeoutMs,
+      maxBytes: max,
+    });
     const text = await readText(response.body, max);
     const contentType = query.contentType ?? contentTypeOf(response.headers);
-    return this.options.playlists.fromText(text, { url: response.url, name: query.name, ...(contentType ? { contentType } : {}) }, signal);
+    return this.options.playlists.fromText(
+      text,
+      { url: response.url, name: query.name, ...(contentType ? { contentType } : {}) },
+      signal,
+    );
   }
 }
 
 /** The file's own tag title wins over its name (a file `track01.mp3` tagged "Evening Walk" is "Evening Walk"). */
-function attachmentTrack(query: Extract<Query, { kind: 'attachment' }>, probed: Track & { readonly titleFromTags?: true }): Track {
-  const fileTitle = query.name.replace(/\.[a-z0-9]{2,5}$/i, '').replace(/_+/g, ' ').trim() || probed.title;
+function attachmentTrack(
+  query: Extract<Query, { kind: 'attachment' }>,
+  probed: Track & { readonly titleFromTags?: true },
+): Track {
+  const fileTitle =
+    query.name
+      .replace(/\.[a-z0-9]{2,5}$/i, '')
+      .replace(/_+/g, ' ')
+      .trim() || probed.title;
   return {
     id: `attachment:${query.url.origin}${query.url.pathname}`,
     source: 'attachment',

@@ -45,7 +45,10 @@ export interface HlsMasterPlaylist {
 }
 
 const attr = (line: string, name: string): string | undefined =>
-  new RegExp(`(?:^|[:,])${name}=(?:"([^"]*)"|([^,]*))`).exec(line)?.slice(1).find((v) => v !== undefined);
+  new RegExp(`(?:^|[:,])${name}=(?:"([^"]*)"|([^,]*))`)
+    .exec(line)
+    ?.slice(1)
+    .find((v) => v !== undefined);
 
 const VIDEO_CODECS = /avc1|avc3|hvc1|hev1|vp09|vp8|av01/i;
 
@@ -122,8 +125,10 @@ class Scan {
       if (uri && attr(line, 'TYPE') === 'AUDIO' && this.audio.length < HLS_LIMITS.maxVariants) this.audio.push(uri);
     } else if (line.startsWith('#EXT-X-MEDIA-SEQUENCE:')) this.seq = Number(line.slice(22)) || 0;
     else if (line.startsWith('#EXT-X-TARGETDURATION:')) this.targetMs = Math.max(1, Number(line.slice(22)) || 6) * 1000;
-    else if (line.startsWith('#EXT-X-KEY:') && attr(line, 'METHOD') !== 'NONE') throw sourceErrors.formatUnsupported('encrypted HLS streams');
-    else if (line.startsWith('#EXT-X-BYTERANGE:')) throw sourceErrors.formatUnsupported('this kind of HLS stream (byte ranges)');
+    else if (line.startsWith('#EXT-X-KEY:') && attr(line, 'METHOD') !== 'NONE')
+      throw sourceErrors.formatUnsupported('encrypted HLS streams');
+    else if (line.startsWith('#EXT-X-BYTERANGE:'))
+      throw sourceErrors.formatUnsupported('this kind of HLS stream (byte ranges)');
     else if (line.startsWith('#EXT-X-MAP:')) this.init = attr(line, 'URI') ?? this.init;
     else if (line === '#EXT-X-ENDLIST') this.ended = true;
   }
@@ -133,7 +138,11 @@ class Scan {
     this.pendingInf = undefined;
     if (this.variants.length >= HLS_LIMITS.maxVariants) return;
     const codecs = attr(inf, 'CODECS') ?? '';
-    this.variants.push({ uri, bandwidth: Number(attr(inf, 'BANDWIDTH') ?? 0) || 0, audioOnly: codecs !== '' && !VIDEO_CODECS.test(codecs) });
+    this.variants.push({
+      uri,
+      bandwidth: Number(attr(inf, 'BANDWIDTH') ?? 0) || 0,
+      audioOnly: codecs !== '' && !VIDEO_CODECS.test(codecs),
+    });
   }
 
   private segment(uri: string): void {
@@ -146,7 +155,8 @@ class Scan {
   edge(): RawSegment[] {
     const size = Math.min(this.count, HLS_LIMITS.maxLiveSegments);
     const out: RawSegment[] = [];
-    for (let i = this.count - size; i < this.count; i++) out.push(this.ring[i % HLS_LIMITS.maxLiveSegments] as RawSegment);
+    for (let i = this.count - size; i < this.count; i++)
+      out.push(this.ring[i % HLS_LIMITS.maxLiveSegments] as RawSegment);
     return out;
   }
 }
@@ -155,7 +165,9 @@ const resolveUri = (uri: string | undefined, base: URL): URL | undefined =>
   uri !== undefined && URL.canParse(uri, base.href) ? new URL(uri, base) : undefined;
 
 function masterChoices(scan: Scan, base: URL): URL[] {
-  const variants = [...scan.variants].sort((a, b) => Number(b.audioOnly) - Number(a.audioOnly) || a.bandwidth - b.bandwidth);
+  const variants = [...scan.variants].sort(
+    (a, b) => Number(b.audioOnly) - Number(a.audioOnly) || a.bandwidth - b.bandwidth,
+  );
   return [...scan.audio, ...variants.map((v) => v.uri)].flatMap((uri) => resolveUri(uri, base) ?? []);
 }
 
@@ -177,7 +189,10 @@ export function parseHlsPlaylist(text: string, base: URL): HlsMediaPlaylist | Hl
   return { kind: 'media', segments, ...(init ? { init } : {}), ended: scan.ended, targetMs: scan.targetMs };
 }
 
-async function loadPlaylist(url: URL, options: HlsOptions): Promise<{ playlist: HlsMediaPlaylist | HlsMasterPlaylist; url: URL }> {
+async function loadPlaylist(
+  url: URL,
+  options: HlsOptions,
+): Promise<{ playlist: HlsMediaPlaylist | HlsMasterPlaylist; url: URL }> {
   const response = await openMedia(url, options);
   const text = await readText(response.body, options.maxPlaylistBytes ?? 2 * 1024 * 1024);
   return { playlist: traced('parse:hls', () => parseHlsPlaylist(text, response.url)), url: response.url };
@@ -195,7 +210,10 @@ async function loadMedia(url: URL, options: HlsOptions): Promise<{ playlist: Hls
 }
 
 const GUESSED_TYPES: readonly [RegExp, string][] = [
-  [/\.(?:opus|ogg)$/i, 'audio/ogg'], [/\.mp3$/i, 'audio/mpeg'], [/\.aac$/i, 'audio/aac'], [/\.(?:m4s|mp4|m4a)$/i, 'audio/mp4'],
+  [/\.(?:opus|ogg)$/i, 'audio/ogg'],
+  [/\.mp3$/i, 'audio/mpeg'],
+  [/\.aac$/i, 'audio/aac'],
+  [/\.(?:m4s|mp4|m4a)$/i, 'audio/mp4'],
 ];
 
 /** The announced type when it is media, else a guess from the segment name (MPEG-TS by default). */
@@ -235,7 +253,12 @@ export async function openHls(url: URL, options: HlsOptions): Promise<MediaStrea
   if (!firstUrl) throw new UserError('NOT_AUDIO');
   const first = await openMedia(firstUrl, scoped);
   const contentType = segmentType(first.body, firstUrl);
-  const state = { playlist: { ...playlist, segments }, mediaUrl, first: first.body, skipInit: playlist.init !== undefined };
+  const state = {
+    playlist: { ...playlist, segments },
+    mediaUrl,
+    first: first.body,
+    skipInit: playlist.init !== undefined,
+  };
   const stream = Readable.from(concatenate(state, scoped), { objectMode: false });
   stream.once('close', () => controller.abort());
   return { stream, contentType };

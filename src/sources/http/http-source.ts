@@ -26,7 +26,8 @@ export interface HttpSourceOptions {
   readonly playlists?: { resolveUrl(url: URL, signal: AbortSignal): Promise<Resolution> };
 }
 
-const PLAYLIST_TYPES = /^(?:audio\/(?:x-)?mpegurl|application\/(?:x-mpegurl|vnd\.apple\.mpegurl)|audio\/x-scpls|application\/(?:pls\+xml|xspf\+xml))$/i;
+const PLAYLIST_TYPES =
+  /^(?:audio\/(?:x-)?mpegurl|application\/(?:x-mpegurl|vnd\.apple\.mpegurl)|audio\/x-scpls|application\/(?:pls\+xml|xspf\+xml))$/i;
 
 /** How long a response opened while resolving waits to be reused by the first `stream` call. */
 const HANDOFF_MS = 15_000;
@@ -82,12 +83,18 @@ export class HttpSource implements Source {
   }
 
   /** Opens and sniffs `url`: a track (response kept for handoff) or `'playlist'` when it should be handed over. */
-  private async sniff(url: URL, signal: AbortSignal, allowPlaylist = true): Promise<{ track: Track; tagged: boolean } | 'playlist'> {
+  private async sniff(
+    url: URL,
+    signal: AbortSignal,
+    allowPlaylist = true,
+  ): Promise<{ track: Track; tagged: boolean } | 'playlist'> {
     const response = await this.open(url, signal);
-    const head = await peek(response.body, 4096, this.options.timeoutMs, { clock: this.options.clock }).catch((error: unknown) => {
-      response.body.destroy();
-      throw error;
-    });
+    const head = await peek(response.body, 4096, this.options.timeoutMs, { clock: this.options.clock }).catch(
+      (error: unknown) => {
+        response.body.destroy();
+        throw error;
+      },
+    );
     const kind = probeContainer(head);
     const type = contentType(response.headers);
     // A URL list without `#EXTM3U` sniffs as unknown: only its Content-Type says it is a playlist.
@@ -103,7 +110,10 @@ export class HttpSource implements Source {
     const tagged = await this.readHeadTags(response, head, kind);
     const found = trackFromResponse(url, response, tagged.tags);
     // Bounded (an Ogg tail fetch is at most 1.5 s) and never throws: an unknown length only costs the progress bar.
-    const durationMs = found.isLive === true ? null : await probeDuration(tagged.head, kind, response, { policy: this.options.policy, signal });
+    const durationMs =
+      found.isLive === true
+        ? null
+        : await probeDuration(tagged.head, kind, response, { policy: this.options.policy, signal });
     if (signal.aborted) {
       response.body.destroy();
       throw signal.reason;
@@ -118,10 +128,17 @@ export class HttpSource implements Source {
    * index first), a little more is read, bounded in bytes and time and put back, so nothing is fetched twice.
    * Live streams have no file tags (their name is the ICY header).
    */
-  private async readHeadTags(response: SafeResponse, head: Buffer, kind: string): Promise<{ head: Buffer; tags: AudioTags }> {
+  private async readHeadTags(
+    response: SafeResponse,
+    head: Buffer,
+    kind: string,
+  ): Promise<{ head: Buffer; tags: AudioTags }> {
     if (isLiveResponse(response) || kind === 'unknown') return { head, tags: {} };
     const wanted = Math.min(tagBytesWanted(head), TAG_HEAD_MAX);
-    const more = wanted > 0 ? await peek(response.body, wanted, TAG_HEAD_MS, { partial: true, clock: this.options.clock }).catch(() => head) : head;
+    const more =
+      wanted > 0
+        ? await peek(response.body, wanted, TAG_HEAD_MS, { partial: true, clock: this.options.clock }).catch(() => head)
+        : head;
     return { head: more, tags: readTags(more) };
   }
 
@@ -136,7 +153,11 @@ export class HttpSource implements Source {
   }
 
   private async open(url: URL, signal: AbortSignal): Promise<SafeResponse> {
-    const response = await safeFetch(url, this.options.policy, { signal, timeoutMs: this.options.timeoutMs, clock: this.options.clock });
+    const response = await safeFetch(url, this.options.policy, {
+      signal,
+      timeoutMs: this.options.timeoutMs,
+      clock: this.options.clock,
+    });
     if (response.status >= 400) {
       response.body.destroy();
       throw new UserError('HTTP_STATUS', { status: response.status });
@@ -174,7 +195,8 @@ export class HttpSource implements Source {
   }
 }
 
-const contentType = (headers: IncomingHttpHeaders): string | undefined => headers['content-type']?.split(';')[0]?.trim();
+const contentType = (headers: IncomingHttpHeaders): string | undefined =>
+  headers['content-type']?.split(';')[0]?.trim();
 
 const isLiveResponse = (response: SafeResponse): boolean =>
   Boolean(response.headers['icy-name'] ?? response.headers['icy-br'] ?? response.headers['icy-metaint']);
@@ -206,7 +228,13 @@ function titleFrom(headers: IncomingHttpHeaders, url: URL): string {
   } catch {
     // keep the raw segment
   }
-  return name.replace(/\.[a-z0-9]{2,4}$/i, '').replace(/[_]+/g, ' ').trim().slice(0, 200) || url.hostname;
+  return (
+    name
+      .replace(/\.[a-z0-9]{2,4}$/i, '')
+      .replace(/[_]+/g, ' ')
+      .trim()
+      .slice(0, 200) || url.hostname
+  );
 }
 
 function limitBytes(max: number): Transform {
@@ -219,4 +247,3 @@ function limitBytes(max: number): Transform {
     },
   });
 }
-

@@ -2,7 +2,14 @@ import { traced } from '../../core/activity.js';
 import { UserError } from '../../core/errors.js';
 import type { Track } from '../../core/track.js';
 import type { AddressPolicy } from '../../net/address-policy.js';
-import type { MediaStream, PagedPlaylist, PreparableSource, Query, Resolution, StreamOptions } from '../../ports/source.js';
+import type {
+  MediaStream,
+  PagedPlaylist,
+  PreparableSource,
+  Query,
+  Resolution,
+  StreamOptions,
+} from '../../ports/source.js';
 import { MAX_PLAYLIST } from '../../core/limits.js';
 import { isAbortError } from '../../core/transient.js';
 import { checkUrl } from '../../net/safe-fetch.js';
@@ -50,10 +57,12 @@ const READ_LIMIT = 10_000;
 
 export const isPlaylistFileName = (name: string): boolean => PLAYLIST_EXTENSION.test(name);
 
-const PLAYLIST_TYPES = /^(?:audio\/(?:x-)?mpegurl|application\/(?:x-mpegurl|vnd\.apple\.mpegurl)|audio\/x-scpls|application\/(?:pls\+xml|xspf\+xml))$/i;
+const PLAYLIST_TYPES =
+  /^(?:audio\/(?:x-)?mpegurl|application\/(?:x-mpegurl|vnd\.apple\.mpegurl)|audio\/x-scpls|application\/(?:pls\+xml|xspf\+xml))$/i;
 
 /** Content-Types playlist files are served with. */
-export const isPlaylistContentType = (type: string | undefined): boolean => PLAYLIST_TYPES.test(type?.split(';')[0]?.trim() ?? '');
+export const isPlaylistContentType = (type: string | undefined): boolean =>
+  PLAYLIST_TYPES.test(type?.split(';')[0]?.trim() ?? '');
 
 /**
  * M3U/M3U8, PLS and XSPF files, by URL (extension, or handed over by `HttpSource` when the bytes or the
@@ -85,13 +94,15 @@ export class PlaylistFileSource implements PreparableSource {
   /** Resolves playlist text already in hand (an attachment's body, or a fetched file). */
   async fromText(text: string, meta: PlaylistFileMeta, signal: AbortSignal): Promise<Resolution> {
     const parsed = this.parse(text, meta, 0);
-    if (parsed.reason === 'hls-stream') return { kind: 'track', track: radioTrackFromHls(meta.url, text, titleOf(meta)) };
+    if (parsed.reason === 'hls-stream')
+      return { kind: 'track', track: radioTrackFromHls(meta.url, text, titleOf(meta)) };
     const expanded = await this.expandNested(parsed, signal);
     const entries = expanded.items.filter((item): item is PlaylistEntry => !('source' in item));
     const station = await this.station(expanded.items, entries, signal);
     if (station) return { kind: 'track', track: station };
     const tracks = expanded.items.map((item) => ('source' in item ? item : entryTrack(item)));
-    if (tracks.length === 0) throw expanded.refused > 0 ? new UserError('PRIVATE_ADDRESS') : sourceErrors.playlistEmpty();
+    if (tracks.length === 0)
+      throw expanded.refused > 0 ? new UserError('PRIVATE_ADDRESS') : sourceErrors.playlistEmpty();
     if (tracks.length === 1) return { kind: 'track', track: tracks[0] as Track };
     const resolution: PagedPlaylist = { kind: 'playlist', title: titleOf(meta), tracks, skipped: expanded.skipped };
     return resolution;
@@ -107,16 +118,23 @@ export class PlaylistFileSource implements PreparableSource {
   }
 
   private parse(text: string, meta: PlaylistFileMeta, depth: number): PlaylistParseResult {
-    return traced('parse:playlist', () => parsePlaylist(text, {
-      baseUrl: meta.url,
-      maxEntries: this.readLimit,
-      depth,
-      ...(meta.contentType ? { contentType: meta.contentType } : {}),
-    }));
+    return traced('parse:playlist', () =>
+      parsePlaylist(text, {
+        baseUrl: meta.url,
+        maxEntries: this.readLimit,
+        depth,
+        ...(meta.contentType ? { contentType: meta.contentType } : {}),
+      }),
+    );
   }
 
   private async fetchText(url: URL, signal: AbortSignal): Promise<{ text: string; meta: PlaylistFileMeta }> {
-    const response = await openMedia(url, { policy: this.options.policy, signal, timeoutMs: this.options.timeoutMs, maxBytes: this.maxFileBytes });
+    const response = await openMedia(url, {
+      policy: this.options.policy,
+      signal,
+      timeoutMs: this.options.timeoutMs,
+      maxBytes: this.maxFileBytes,
+    });
     const text = await readText(response.body, this.maxFileBytes);
     const contentType = contentTypeOf(response.headers);
     return { text, meta: { url: response.url, ...(contentType ? { contentType } : {}) } };
@@ -126,7 +144,10 @@ export class PlaylistFileSource implements PreparableSource {
    * Replaces entries that are playlists themselves with their entries (one level; deeper ones the parser
    * drops), bounded by `maxNested` fetches and the overall cap. Unreachable nested playlists count as skipped.
    */
-  private async expandNested(parsed: PlaylistParseResult, signal: AbortSignal): Promise<{ items: (PlaylistEntry | Track)[]; skipped: number; refused: number }> {
+  private async expandNested(
+    parsed: PlaylistParseResult,
+    signal: AbortSignal,
+  ): Promise<{ items: (PlaylistEntry | Track)[]; skipped: number; refused: number }> {
     const cap = this.readLimit;
     let budget = this.options.maxNested ?? 10;
     let skipped = parsed.skipped + parsed.nestedDropped;
@@ -185,7 +206,11 @@ export class PlaylistFileSource implements PreparableSource {
   }
 
   /** For a station-like playlist: the first mirror that answers, when it is a live stream. */
-  private async station(items: readonly (PlaylistEntry | Track)[], entries: readonly PlaylistEntry[], signal: AbortSignal): Promise<Track | null> {
+  private async station(
+    items: readonly (PlaylistEntry | Track)[],
+    entries: readonly PlaylistEntry[],
+    signal: AbortSignal,
+  ): Promise<Track | null> {
     const stationLike = items.length === entries.length && entries.length > 0 && entries.length <= STATION_MAX_ENTRIES;
     if (!stationLike || entries.some((e) => e.durationMs !== null)) return null;
     let lastError: unknown;
@@ -240,7 +265,13 @@ function fileTitle(url: URL): string {
   } catch {
     // keep the raw segment
   }
-  return name.replace(/\.[a-z0-9]{2,5}$/i, '').replace(/_+/g, ' ').trim() || url.hostname;
+  return (
+    name
+      .replace(/\.[a-z0-9]{2,5}$/i, '')
+      .replace(/_+/g, ' ')
+      .trim() || url.hostname
+  );
 }
 
-const titleOf = (meta: PlaylistFileMeta): string => (meta.name ? meta.name.replace(PLAYLIST_EXTENSION, '') : fileTitle(meta.url)) || 'Playlist';
+const titleOf = (meta: PlaylistFileMeta): string =>
+  (meta.name ? meta.name.replace(PLAYLIST_EXTENSION, '') : fileTitle(meta.url)) || 'Playlist';

@@ -100,7 +100,13 @@ class Collector {
   }
 
   result(format: PlaylistFormat): PlaylistParseResult {
-    const base = { format, entries: this.entries, truncated: this.truncated, skipped: this.skipped, nestedDropped: this.nestedDropped };
+    const base = {
+      format,
+      entries: this.entries,
+      truncated: this.truncated,
+      skipped: this.skipped,
+      nestedDropped: this.nestedDropped,
+    };
     return this.entries.length > 0 ? base : { ...base, reason: 'no-entries' };
   }
 }
@@ -109,8 +115,14 @@ function toUrl(raw: string | URL | undefined, base?: URL): URL | undefined {
   return raw === undefined || raw === '' || !URL.canParse(String(raw), base?.href) ? undefined : new URL(raw, base);
 }
 
-const empty = (format: PlaylistFormat | null, reason: EmptyReason): PlaylistParseResult =>
-  ({ format, entries: [], truncated: false, skipped: 0, nestedDropped: 0, reason });
+const empty = (format: PlaylistFormat | null, reason: EmptyReason): PlaylistParseResult => ({
+  format,
+  entries: [],
+  truncated: false,
+  skipped: 0,
+  nestedDropped: 0,
+  reason,
+});
 
 /** Strips a BOM; `null` for binary input (NUL bytes) or non-strings. */
 function cleanText(text: unknown): string | null {
@@ -164,7 +176,8 @@ export function parseM3u(text: string, options: PlaylistParseOptions = {}): Play
     const line = rawLine.trim();
     if (line.startsWith('#EXTINF:')) meta = parseExtinf(line);
     if (line === '' || line.startsWith('#')) continue;
-    if (/[<>"]/.test(line)) out.skipped++; // markup, not a location
+    if (/[<>"]/.test(line))
+      out.skipped++; // markup, not a location
     else if (!out.add(line, meta)) break;
     meta = { durationMs: null };
   }
@@ -191,7 +204,8 @@ export function parsePls(text: string, options: PlaylistParseOptions = {}): Play
   const ordered = [...slots.entries()].sort((a, b) => a[0] - b[0]);
   for (const [, { file, title, length }] of ordered) {
     const named = nonEmpty(title);
-    if (file !== undefined && !out.add(file, { durationMs: secondsToMs(length), ...(named ? { title: named } : {}) })) break;
+    if (file !== undefined && !out.add(file, { durationMs: secondsToMs(length), ...(named ? { title: named } : {}) }))
+      break;
   }
   if (overflow && out.entries.length > 0) out.truncated = true;
   return out.result('pls');
@@ -265,7 +279,9 @@ function children(body: string, tag: string): string[] {
 
 /** One `<track>`: the first usable `<location>`, plus title, creator and duration (milliseconds). */
 function xspfTrack(body: string, out: Collector): boolean {
-  const location = children(body, 'location').map((l) => out.resolve(l)).find((u) => u !== undefined);
+  const location = children(body, 'location')
+    .map((l) => out.resolve(l))
+    .find((u) => u !== undefined);
   const title = nonEmpty(children(body, 'title')[0]);
   const artist = nonEmpty(children(body, 'creator')[0]);
   const ms = Number(children(body, 'duration')[0] ?? '');
@@ -286,12 +302,20 @@ export function parseXspf(text: string, options: PlaylistParseOptions = {}): Pla
 }
 
 const CONTENT_TYPES: Record<string, PlaylistFormat> = {
-  'audio/x-mpegurl': 'm3u', 'audio/mpegurl': 'm3u', 'application/x-mpegurl': 'm3u', 'application/vnd.apple.mpegurl': 'm3u',
-  'audio/x-scpls': 'pls', 'application/pls+xml': 'pls', 'application/xspf+xml': 'xspf',
+  'audio/x-mpegurl': 'm3u',
+  'audio/mpegurl': 'm3u',
+  'application/x-mpegurl': 'm3u',
+  'application/vnd.apple.mpegurl': 'm3u',
+  'audio/x-scpls': 'pls',
+  'application/pls+xml': 'pls',
+  'application/xspf+xml': 'xspf',
 };
 
 /** Sniffs the format from the content first, then the Content-Type, then the URL's extension. */
-export function detectPlaylistFormat(text: string, hints: { contentType?: string; url?: string } = {}): PlaylistFormat | null {
+export function detectPlaylistFormat(
+  text: string,
+  hints: { contentType?: string; url?: string } = {},
+): PlaylistFormat | null {
   const head = (cleanText(text) ?? '').trimStart().slice(0, 512);
   if (head.startsWith('#EXTM3U')) return 'm3u';
   if (/^\[playlist\]/i.test(head)) return 'pls';
@@ -304,7 +328,10 @@ export function detectPlaylistFormat(text: string, hints: { contentType?: string
 }
 
 /** Detects the format and parses; anything unrecognisable is an empty result, never an exception. */
-export function parsePlaylist(text: string, options: PlaylistParseOptions & { contentType?: string } = {}): PlaylistParseResult {
+export function parsePlaylist(
+  text: string,
+  options: PlaylistParseOptions & { contentType?: string } = {},
+): PlaylistParseResult {
   try {
     const url = options.baseUrl === undefined ? undefined : String(options.baseUrl);
     const format = detectPlaylistFormat(text, { contentType: options.contentType, url });

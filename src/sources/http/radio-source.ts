@@ -28,7 +28,11 @@ export class RadioSource implements Source {
   }
 
   stream(track: Track, options: StreamOptions): Promise<MediaStream> {
-    return openHls(new URL(track.url), { policy: this.options.policy, signal: options.signal, timeoutMs: this.options.timeoutMs });
+    return openHls(new URL(track.url), {
+      policy: this.options.policy,
+      signal: options.signal,
+      timeoutMs: this.options.timeoutMs,
+    });
   }
 }
 

@@ -114,7 +114,8 @@ export class LocalIndex {
       if (dirent.name.startsWith('.') || dirent.isSymbolicLink()) continue;
       const full = path.join(dir, dirent.name);
       if (dirent.isDirectory()) await this.walk(root, full, depth + 1, out);
-      else if (dirent.isFile() && AUDIO_EXTENSIONS.test(dirent.name)) out.push(path.relative(root, full).split(path.sep).join('/'));
+      else if (dirent.isFile() && AUDIO_EXTENSIONS.test(dirent.name))
+        out.push(path.relative(root, full).split(path.sep).join('/'));
     }
   }
 

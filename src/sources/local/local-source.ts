@@ -22,8 +22,16 @@ export interface LocalSourceOptions {
 
 const PREFIX = 'local:';
 const CONTENT_TYPES: Record<string, string> = {
-  '.mp3': 'audio/mpeg', '.flac': 'audio/flac', '.ogg': 'audio/ogg', '.oga': 'audio/ogg', '.opus': 'audio/ogg',
-  '.m4a': 'audio/mp4', '.aac': 'audio/aac', '.wav': 'audio/wav', '.webm': 'audio/webm', '.mka': 'audio/x-matroska',
+  '.mp3': 'audio/mpeg',
+  '.flac': 'audio/flac',
+  '.ogg': 'audio/ogg',
+  '.oga': 'audio/ogg',
+  '.opus': 'audio/ogg',
+  '.m4a': 'audio/mp4',
+  '.aac': 'audio/aac',
+  '.wav': 'audio/wav',
+  '.webm': 'audio/webm',
+  '.mka': 'audio/x-matroska',
 };
 
 const outside = sourceErrors.outsideFolder;
@@ -37,7 +45,8 @@ export async function safeLocalPath(root: string, rel: string): Promise<string> 
   const relative = rel.replace(/\\/g, '/');
   if (relative.includes('\0') || path.posix.isAbsolute(relative) || /^[a-zA-Z]:/.test(relative)) throw outside();
   const realRoot = await realpath(root);
-  const inside = (p: string) => p === realRoot || p.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
+  const inside = (p: string) =>
+    p === realRoot || p.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
   const candidate = path.resolve(realRoot, ...relative.split('/'));
   if (!inside(candidate)) throw outside();
   let real: string;
@@ -63,7 +72,8 @@ export class LocalSource implements Source {
   readonly index: LocalIndex;
 
   constructor(private readonly options: LocalSourceOptions) {
-    this.index = options.index ?? new LocalIndex({ root: options.root, ...(options.clock ? { clock: options.clock } : {}) });
+    this.index =
+      options.index ?? new LocalIndex({ root: options.root, ...(options.clock ? { clock: options.clock } : {}) });
   }
 
   canHandle(query: Query): boolean {
@@ -73,7 +83,12 @@ export class LocalSource implements Source {
   }
 
   async resolve(query: Query, _signal: AbortSignal): Promise<Resolution> {
-    const text = query.kind === 'url' ? query.raw.slice(PREFIX.length) : query.kind === 'search' ? query.text.replace(/^local:/i, '') : '';
+    const text =
+      query.kind === 'url'
+        ? query.raw.slice(PREFIX.length)
+        : query.kind === 'search'
+          ? query.text.replace(/^local:/i, '')
+          : '';
     await this.index.ready();
     const exact = await this.byPath(text.trim());
     if (exact) return { kind: 'track', track: localTrack(exact) };
@@ -95,7 +110,10 @@ export class LocalSource implements Source {
   async search(text: string, limit = 10): Promise<Track[]> {
     await this.index.ready();
     let found = this.index.search(text, limit);
-    if (found.length === 0 && (this.options.clock ?? systemClock).now() - this.index.builtAt >= (this.options.staleAfterMs ?? 300_000)) {
+    if (
+      found.length === 0 &&
+      (this.options.clock ?? systemClock).now() - this.index.builtAt >= (this.options.staleAfterMs ?? 300_000)
+    ) {
       await this.index.refresh();
       found = this.index.search(text, limit);
     }
@@ -119,7 +137,14 @@ export class LocalSource implements Source {
         if (isUserError(error) && error.code === 'LOCAL_OUTSIDE_FOLDER') throw error;
         return undefined;
       });
-      if (file) return this.index.add(path.relative(await realpath(this.options.root), file).split(path.sep).join('/'), file);
+      if (file)
+        return this.index.add(
+          path
+            .relative(await realpath(this.options.root), file)
+            .split(path.sep)
+            .join('/'),
+          file,
+        );
     }
     return undefined;
   }

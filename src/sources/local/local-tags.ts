@@ -134,6 +134,11 @@ export function readId3v1(tail: Buffer): AudioTags {
  */
 export function tagBytesWanted(head: Buffer): number {
   const magic = head.toString('latin1', 0, 4);
-  const wanted = magic.startsWith('ID3') && head.length >= 10 ? 10 + syncsafe(head, 6) : head.toString('latin1', 4, 8) === 'ftyp' ? mp4MoovEnd(head) : 0;
+  const wanted =
+    magic.startsWith('ID3') && head.length >= 10
+      ? 10 + syncsafe(head, 6)
+      : head.toString('latin1', 4, 8) === 'ftyp'
+        ? mp4MoovEnd(head)
+        : 0;
   return wanted > head.length ? wanted : 0;
 }

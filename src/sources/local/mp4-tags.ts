@@ -48,7 +48,10 @@ const find = (b: Buffer, from: number, to: number, type: string): Box | undefine
 function itemText(b: Buffer, item: Box): string | undefined {
   const data = find(b, item.body, item.end, 'data');
   if (!data) return undefined;
-  const text = b.toString('utf8', data.body + 8, Math.min(data.end, b.length)).replace(/\0+$/g, '').trim();
+  const text = b
+    .toString('utf8', data.body + 8, Math.min(data.end, b.length))
+    .replace(/\0+$/g, '')
+    .trim();
   return text ? text.slice(0, 200) : undefined;
 }
 

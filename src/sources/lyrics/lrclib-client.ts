@@ -38,7 +38,12 @@ export class LrclibClient {
   constructor(private readonly options: LrclibOptions) {}
 
   /** The record LRCLIB files under this title/artist (and length, within its 2 s tolerance), or null. */
-  async get(track: string, artist: string, durationMs: number | null, signal?: AbortSignal): Promise<LyricsRecord | null> {
+  async get(
+    track: string,
+    artist: string,
+    durationMs: number | null,
+    signal?: AbortSignal,
+  ): Promise<LyricsRecord | null> {
     const params = new URLSearchParams({ track_name: track, artist_name: artist });
     if (durationMs !== null) params.set('duration', String(Math.round(durationMs / 1000)));
     return record(await this.request(`/api/get?${params}`, signal));
@@ -50,7 +55,12 @@ export class LrclibClient {
 
   async search(query: string, signal?: AbortSignal): Promise<LyricsRecord[]> {
     const body = await this.request(`/api/search?${new URLSearchParams({ q: query })}`, signal);
-    return Array.isArray(body) ? body.slice(0, 20).map(record).filter((r): r is LyricsRecord => r !== null) : [];
+    return Array.isArray(body)
+      ? body
+          .slice(0, 20)
+          .map(record)
+          .filter((r): r is LyricsRecord => r !== null)
+      : [];
   }
 
   /** The parsed JSON, `null` for a 404; anything else unexpected is LYRICS_UNAVAILABLE. */

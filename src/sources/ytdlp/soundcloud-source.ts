@@ -2,7 +2,14 @@ import { UserError } from '../../core/errors.js';
 import type { Track } from '../../core/track.js';
 import type { AddressPolicy } from '../../net/address-policy.js';
 import type { Logger } from '../../ports/logger.js';
-import type { MediaStream, PagedPlaylist, PreparableSource, Query, Resolution, StreamOptions } from '../../ports/source.js';
+import type {
+  MediaStream,
+  PagedPlaylist,
+  PreparableSource,
+  Query,
+  Resolution,
+  StreamOptions,
+} from '../../ports/source.js';
 import { MAX_PLAYLIST } from '../../core/limits.js';
 import type { SourceCache } from '../../ports/source-cache.js';
 import { sourceErrors } from '../source-errors.js';
@@ -27,7 +34,8 @@ export interface SoundCloudSourceOptions {
 
 const SOUNDCLOUD_HOST = /^(?:www\.|m\.|on\.)?soundcloud\.com$/i;
 
-export const isSoundCloudUrl = (url: URL): boolean => /^https?:$/.test(url.protocol) && SOUNDCLOUD_HOST.test(url.hostname);
+export const isSoundCloudUrl = (url: URL): boolean =>
+  /^https?:$/.test(url.protocol) && SOUNDCLOUD_HOST.test(url.hostname);
 
 /**
  * SoundCloud tracks and sets through yt-dlp, which keeps up with SoundCloud's client-id rotation (play-dl's
@@ -40,7 +48,9 @@ export class SoundCloudSource implements PreparableSource {
 
   constructor(private readonly options: SoundCloudSourceOptions) {
     const { client, cache, policy, timeoutMs, logger } = options;
-    this.streamer = client ? new YtDlpStreamer({ client, cache, policy, timeoutMs, label: 'SoundCloud', ...(logger ? { logger } : {}) }) : null;
+    this.streamer = client
+      ? new YtDlpStreamer({ client, cache, policy, timeoutMs, label: 'SoundCloud', ...(logger ? { logger } : {}) })
+      : null;
   }
 
   canHandle(query: Query): boolean {
@@ -55,7 +65,12 @@ export class SoundCloudSource implements PreparableSource {
     if (/\/sets\//.test(query.url.pathname)) {
       const list = await explain(client.playlist(query.url.href, signal, this.options.maxPlaylist ?? MAX_PLAYLIST));
       if (list.tracks.length === 0) throw sourceErrors.playlistEmpty();
-      const resolution: PagedPlaylist = { kind: 'playlist', title: list.title, tracks: list.tracks.map(retag), skipped: list.skipped };
+      const resolution: PagedPlaylist = {
+        kind: 'playlist',
+        title: list.title,
+        tracks: list.tracks.map(retag),
+        skipped: list.skipped,
+      };
       return resolution;
     }
     const { track, format } = await explain(client.video(query.url.href, signal));

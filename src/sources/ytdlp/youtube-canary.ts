@@ -52,18 +52,33 @@ export class YouTubeCanary {
     const code = await canaryOutcome(client, url);
     health.canary(code ? { ok: false, code } : { ok: true });
     const version = await client.version(AbortSignal.timeout(15_000)).catch(() => undefined);
-    if (code) logger.warn({ url, code }, 'YouTube canary failed: YouTube refuses this server or yt-dlp is broken (docs/youtube.md)');
+    if (code)
+      logger.warn(
+        { url, code },
+        'YouTube canary failed: YouTube refuses this server or yt-dlp is broken (docs/youtube.md)',
+      );
     else logger.info({ url, version }, 'YouTube canary played');
     const file = path.resolve(dataDir, 'yt-dlp', 'canary.json');
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, JSON.stringify({ ok: code === null, at: clock.now(), url, ...(code ? { code } : {}), ...(version ? { version } : {}) }))
-      .catch((error: unknown) => logger.debug({ err: error }, 'canary result not saved'));
+    await writeFile(
+      file,
+      JSON.stringify({
+        ok: code === null,
+        at: clock.now(),
+        url,
+        ...(code ? { code } : {}),
+        ...(version ? { version } : {}),
+      }),
+    ).catch((error: unknown) => logger.debug({ err: error }, 'canary result not saved'));
     return code;
   }
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = this.options.clock.setTimeout(() => void this.check().finally(() => this.schedule()), this.options.intervalMs);
+    this.timer = this.options.clock.setTimeout(
+      () => void this.check().finally(() => this.schedule()),
+      this.options.intervalMs,
+    );
     this.timer.unref?.();
   }
 }

@@ -48,7 +48,8 @@ export class YouTubeHealth extends EventEmitter<{ stateChange: [old: YouTubeHeal
 
   /** YouTube answered a real request. */
   succeeded(): void {
-    if (this.stateValue.status === 'up' || (this.stateValue.status === 'refusing' && this.stateValue.via === 'breaker')) return;
+    if (this.stateValue.status === 'up' || (this.stateValue.status === 'refusing' && this.stateValue.via === 'breaker'))
+      return;
     this.set({ status: 'up', since: this.options.clock.now(), via: 'traffic' });
   }
 
@@ -56,7 +57,11 @@ export class YouTubeHealth extends EventEmitter<{ stateChange: [old: YouTubeHeal
     const state = this.stateValue;
     if (state.status === 'refusing' && state.via === 'breaker') return; // the breaker's own probe decides
     const now = this.options.clock.now();
-    this.set(result.ok ? { status: 'up', since: now, via: 'canary' } : { status: 'refusing', since: now, via: 'canary', code: result.code });
+    this.set(
+      result.ok
+        ? { status: 'up', since: now, via: 'canary' }
+        : { status: 'refusing', since: now, via: 'canary', code: result.code },
+    );
   }
 
   breaker(open: boolean): void {
@@ -69,7 +74,8 @@ export class YouTubeHealth extends EventEmitter<{ stateChange: [old: YouTubeHeal
   refusal(): string | null {
     const state = this.stateValue;
     if (state.status !== 'refusing') return null;
-    if (state.via === 'traffic' && this.options.clock.now() - state.since > (this.options.trafficRefusalMs ?? 600_000)) return null;
+    if (state.via === 'traffic' && this.options.clock.now() - state.since > (this.options.trafficRefusalMs ?? 600_000))
+      return null;
     return state.code;
   }
 

@@ -52,7 +52,12 @@ export function playlistArgs(url: string, maxEntries: number, options: YtDlpArgs
 export type SearchSite = 'ytsearch' | 'scsearch';
 
 /** `ytsearchN:<text>` (or `scsearchN:`): the first `limit` (1–25) results, flat. */
-export function searchArgs(text: string, limit = 5, options: YtDlpArgsOptions = {}, site: SearchSite = 'ytsearch'): string[] {
+export function searchArgs(
+  text: string,
+  limit = 5,
+  options: YtDlpArgsOptions = {},
+  site: SearchSite = 'ytsearch',
+): string[] {
   const n = Math.min(25, Math.max(1, Math.floor(limit)));
   const query = text.replace(/[\r\n]+/g, ' ').trim();
   return [...common(options), '--flat-playlist', '--', `${site}${n}:${query}`];

@@ -15,7 +15,9 @@ export interface YtDlpHeader {
   /** `2026.08.19` from `[debug] yt-dlp version stable@2026.08.19 from yt-dlp/yt-dlp [594bd50c2] (pip)`. */
   readonly version: string | undefined;
   /** `node-22.23.3` → { name: node, version: 22.23.3 }; empty when none; undefined when the line is missing. */
-  readonly runtimes: readonly { readonly name: string; readonly version: string; readonly unsupported: boolean }[] | undefined;
+  readonly runtimes:
+    | readonly { readonly name: string; readonly version: string; readonly unsupported: boolean }[]
+    | undefined;
   readonly runtimesDisabled: boolean;
   /** Optional libraries by name (`yt_dlp_ejs` → `0.8.0`). */
   readonly libraries: ReadonlyMap<string, string>;
@@ -28,7 +30,11 @@ export interface YtDlpProblem {
 }
 
 const debugLine = (text: string, label: string): string | undefined =>
-  text.split(/\r?\n/).find((line) => line.startsWith(`[debug] ${label}: `))?.slice(`[debug] ${label}: `.length).trim();
+  text
+    .split(/\r?\n/)
+    .find((line) => line.startsWith(`[debug] ${label}: `))
+    ?.slice(`[debug] ${label}: `.length)
+    .trim();
 
 export function parseDebugHeader(stderr: string): YtDlpHeader {
   const versionLine = stderr.split(/\r?\n/).find((l) => l.startsWith('[debug] yt-dlp version '));
@@ -42,7 +48,11 @@ export function parseDebugHeader(stderr: string): YtDlpHeader {
         ? []
         : runtimesText.split(', ').map((entry) => {
             const m = /^([\w.]+?)-(\S+)(?: \(unsupported\))?$/.exec(entry.trim());
-            return { name: m?.[1] ?? entry, version: m?.[2] ?? 'unknown', unsupported: entry.includes('(unsupported)') };
+            return {
+              name: m?.[1] ?? entry,
+              version: m?.[2] ?? 'unknown',
+              unsupported: entry.includes('(unsupported)'),
+            };
           });
   const libraries = new Map<string, string>();
   for (const entry of (debugLine(stderr, 'Optional libraries') ?? '').split(', ')) {
@@ -50,17 +60,26 @@ export function parseDebugHeader(stderr: string): YtDlpHeader {
     if (m) libraries.set(m[1] as string, m[2] as string);
   }
   const plugins = debugLine(stderr, 'Plugin directories') ?? 'none';
-  return { version, runtimes, runtimesDisabled, libraries, pluginDirs: plugins.startsWith('none') ? [] : plugins.split(', ') };
+  return {
+    version,
+    runtimes,
+    runtimesDisabled,
+    libraries,
+    pluginDirs: plugins.startsWith('none') ? [] : plugins.split(', '),
+  };
 }
 
-const INSTALL = 'pip install -U "yt-dlp[default]" (in its venv: /opt/yt-dlp/bin/pip, or pipx install --force "yt-dlp[default]")';
+const INSTALL =
+  'pip install -U "yt-dlp[default]" (in its venv: /opt/yt-dlp/bin/pip, or pipx install --force "yt-dlp[default]")';
 const majorMinor = (v: string): string => v.split('.').slice(0, 2).join('.');
 
 /** What is wrong with this install for YouTube, each with its fix; empty when it can solve the challenges. */
 export function evaluateHeader(header: YtDlpHeader, expectedEjs?: string): YtDlpProblem[] {
   const problems: YtDlpProblem[] = [];
   if (!header.version) {
-    return [{ what: 'yt-dlp printed no debug header (not yt-dlp, or it failed to start)', fix: `Install it: ${INSTALL}` }];
+    return [
+      { what: 'yt-dlp printed no debug header (not yt-dlp, or it failed to start)', fix: `Install it: ${INSTALL}` },
+    ];
   }
   const node = header.runtimes?.find((r) => r.name === 'node');
   if (header.runtimesDisabled || !header.runtimes || header.runtimes.length === 0) {
@@ -71,14 +90,20 @@ export function evaluateHeader(header: YtDlpHeader, expectedEjs?: string): YtDlp
   } else if (!node || node.unsupported) {
     problems.push({
       what: `yt-dlp finds ${header.runtimes.map((r) => `${r.name} ${r.version}${r.unsupported ? ' (unsupported)' : ''}`).join(', ')}, not a supported node`,
-      fix: 'Install Node >= 22 (yt-dlp\'s minimum for node) on the PATH yt-dlp sees.',
+      fix: "Install Node >= 22 (yt-dlp's minimum for node) on the PATH yt-dlp sees.",
     });
   }
   const ejs = header.libraries.get('yt_dlp_ejs');
   if (!ejs) {
-    problems.push({ what: `yt-dlp ${header.version} has no yt_dlp_ejs (its challenge solver): plain "pip install yt-dlp" leaves it out`, fix: INSTALL });
+    problems.push({
+      what: `yt-dlp ${header.version} has no yt_dlp_ejs (its challenge solver): plain "pip install yt-dlp" leaves it out`,
+      fix: INSTALL,
+    });
   } else if (expectedEjs && majorMinor(ejs) !== majorMinor(expectedEjs)) {
-    problems.push({ what: `yt_dlp_ejs ${ejs} is installed but yt-dlp ${header.version} needs ${expectedEjs}`, fix: INSTALL });
+    problems.push({
+      what: `yt_dlp_ejs ${ejs} is installed but yt-dlp ${header.version} needs ${expectedEjs}`,
+      fix: INSTALL,
+    });
   }
   return problems;
 }
@@ -97,7 +122,8 @@ export function pinnedEjsVersion(binary: string): string | undefined {
   }
   const candidates = [root];
   try {
-    for (const lib of readdirSync(path.join(root, 'lib'))) candidates.push(path.join(root, 'lib', lib, 'site-packages'));
+    for (const lib of readdirSync(path.join(root, 'lib')))
+      candidates.push(path.join(root, 'lib', lib, 'site-packages'));
   } catch {
     // not a venv
   }
@@ -121,7 +147,11 @@ export function pinnedEjsVersion(binary: string): string | undefined {
   return undefined;
 }
 
-export type HeaderRunner = (binary: string, args: readonly string[], timeoutMs: number) => Promise<{ code: number | null; stderr: string; error?: string }>;
+export type HeaderRunner = (
+  binary: string,
+  args: readonly string[],
+  timeoutMs: number,
+) => Promise<{ code: number | null; stderr: string; error?: string }>;
 
 export interface YtDlpCheckResult {
   readonly header: YtDlpHeader;
@@ -133,12 +163,22 @@ export interface YtDlpCheckResult {
 export const HEADER_ARGS = ['-v', '--ignore-config', '--js-runtimes', 'node'] as const;
 
 /** Runs `binary -v` and evaluates its header. Never throws. */
-export async function runYtDlpCheck(binary: string, run: HeaderRunner, expectedEjs?: string): Promise<YtDlpCheckResult> {
+export async function runYtDlpCheck(
+  binary: string,
+  run: HeaderRunner,
+  expectedEjs?: string,
+): Promise<YtDlpCheckResult> {
   const result = await run(binary, HEADER_ARGS, 30_000);
   const header = parseDebugHeader(result.stderr);
   const expected = expectedEjs ?? pinnedEjsVersion(binary);
-  const problems = result.error && !header.version
-    ? [{ what: `${binary} does not run (${result.error})`, fix: `Install yt-dlp: ${INSTALL}, or set YTDLP_PATH to it.` }]
-    : evaluateHeader(header, expected);
+  const problems =
+    result.error && !header.version
+      ? [
+          {
+            what: `${binary} does not run (${result.error})`,
+            fix: `Install yt-dlp: ${INSTALL}, or set YTDLP_PATH to it.`,
+          },
+        ]
+      : evaluateHeader(header, expected);
   return { header, expectedEjs: expected, problems };
 }

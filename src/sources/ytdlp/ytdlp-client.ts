@@ -15,7 +15,13 @@ import { traced } from '../../core/activity.js';
 import { playlistArgs, searchArgs, videoArgs, type SearchSite, type YtDlpArgsOptions } from './ytdlp-args.js';
 import { YtDlpError, toUserFacingError } from './ytdlp-errors.js';
 import { pickAudioFormat, type YtDlpAudioFormat } from './ytdlp-format.js';
-import { parseYtDlpJson, playlistFromInfo, searchResultsFromInfo, trackFromInfo, type YtDlpPlaylist } from './ytdlp-json.js';
+import {
+  parseYtDlpJson,
+  playlistFromInfo,
+  searchResultsFromInfo,
+  trackFromInfo,
+  type YtDlpPlaylist,
+} from './ytdlp-json.js';
 import { runYtDlp } from './ytdlp-runner.js';
 
 export interface YtDlpClientOptions {
@@ -93,7 +99,10 @@ export class YtDlpClient {
     try {
       return traced('parse:ytdlp-json', () => parseYtDlpJson(stdout));
     } catch (error) {
-      this.logger?.warn({ err: error, args: this.loggable(args), stdoutHead: stdout.slice(0, 200) }, 'yt-dlp output was not JSON');
+      this.logger?.warn(
+        { err: error, args: this.loggable(args), stdoutHead: stdout.slice(0, 200) },
+        'yt-dlp output was not JSON',
+      );
       throw error;
     }
   }
@@ -103,12 +112,24 @@ export class YtDlpClient {
     const binary = this.options.resolveBinary?.() ?? this.options.binary;
     await this.options.beforeRun?.();
     try {
-      const result = await runYtDlp({ binary, args, signal, clock, timeoutMs: timeoutMs ?? 20_000, maxStdoutBytes, killGraceMs, env });
+      const result = await runYtDlp({
+        binary,
+        args,
+        signal,
+        clock,
+        timeoutMs: timeoutMs ?? 20_000,
+        maxStdoutBytes,
+        killGraceMs,
+        env,
+      });
       if (result.stderr) this.logger?.debug({ args: this.loggable(args), stderr: result.stderr }, 'yt-dlp stderr');
       return result;
     } catch (error) {
       if (!(error instanceof YtDlpError)) throw error; // the caller's abort reason
-      this.logger?.warn({ err: error, kind: error.kind, exitCode: error.exitCode, stderr: error.stderrTail, args: this.loggable(args) }, 'yt-dlp failed');
+      this.logger?.warn(
+        { err: error, kind: error.kind, exitCode: error.exitCode, stderr: error.stderrTail, args: this.loggable(args) },
+        'yt-dlp failed',
+      );
       const surfaced = toUserFacingError(error);
       if (isUserError(surfaced)) this.options.observer?.failed(surfaced.code, target);
       throw surfaced;

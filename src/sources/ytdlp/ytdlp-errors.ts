@@ -61,7 +61,10 @@ const RULES: readonly (readonly [YtDlpFailureKind, RegExp])[] = [
     'unavailable',
     /Video unavailable|is not available|Private video|has been removed|been terminated|does not exist|members-only|Join this channel|confirm your age|age-restricted|not made this video available in your country|Premieres in|live event will begin|This video is unavailable/i,
   ],
-  ['network', /HTTP Error 5\d\d|timed out|Connection (?:reset|refused|aborted)|Temporary failure in name resolution|Name or service not known|getaddrinfo|Network is unreachable|Unable to download (?:webpage|API page|JSON metadata)|urlopen error|IncompleteRead|SSL/i],
+  [
+    'network',
+    /HTTP Error 5\d\d|timed out|Connection (?:reset|refused|aborted)|Temporary failure in name resolution|Name or service not known|getaddrinfo|Network is unreachable|Unable to download (?:webpage|API page|JSON metadata)|urlopen error|IncompleteRead|SSL/i,
+  ],
 ];
 
 /** Classifies a failed run from its stderr; `crashed` when nothing matches. Pure. */

@@ -39,7 +39,8 @@ export function parseYtDlpJson(stdout: string): Json {
   return value;
 }
 
-const isYoutube = (info: Json): boolean => /^youtube/i.test(str(info['ie_key']) ?? str(info['extractor_key']) ?? 'youtube');
+const isYoutube = (info: Json): boolean =>
+  /^youtube/i.test(str(info['ie_key']) ?? str(info['extractor_key']) ?? 'youtube');
 
 /** The page URL: `webpage_url`, a flat entry's `url`, or rebuilt from a YouTube id. */
 function pageUrl(info: Json, id: string): string | undefined {

@@ -27,24 +27,48 @@ export interface YtDlpMaintenanceOptions {
 /** Runs a program without a shell; never rejects. */
 export const runProgram: UpdateRunner = (command, args, timeoutMs) =>
   new Promise((resolve) => {
-    execFile(command, [...args], { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout, stderr, ...(error && typeof error.code === 'string' ? { error: error.code } : {}) });
-    });
+    execFile(
+      command,
+      [...args],
+      { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr, ...(error && typeof error.code === 'string' ? { error: error.code } : {}) });
+      },
+    );
   });
 
 /**
  * The hourly canary and the checked self-update (YTDLP_AUTO_UPDATE): `startup` tries once now, `daily` now
  * and every 24 h. A candidate yt-dlp is checked and canaried with the owner's options before it is used.
  */
-export function startYtDlpMaintenance(options: YtDlpMaintenanceOptions): { stop(): void; updater: YtDlpUpdater | null; canary: YouTubeCanary | null } {
+export function startYtDlpMaintenance(options: YtDlpMaintenanceOptions): {
+  stop(): void;
+  updater: YtDlpUpdater | null;
+  canary: YouTubeCanary | null;
+} {
   const { client, clock, logger, health, dataDir } = options;
-  const canary = options.canaryUrl ? new YouTubeCanary({ client, url: options.canaryUrl, intervalMs: options.canaryIntervalMs, health, clock, logger, dataDir }) : null;
+  const canary = options.canaryUrl
+    ? new YouTubeCanary({
+        client,
+        url: options.canaryUrl,
+        intervalMs: options.canaryIntervalMs,
+        health,
+        clock,
+        logger,
+        dataDir,
+      })
+    : null;
   canary?.start();
   if (options.autoUpdate === 'off') return { stop: () => canary?.stop(), updater: null, canary };
   const run = options.run ?? runProgram;
   const updater = new YtDlpUpdater({
-    dataDir, source: options.updateSource, ...(options.python ? { python: options.python } : {}), run, clock, logger,
+    dataDir,
+    source: options.updateSource,
+    ...(options.python ? { python: options.python } : {}),
+    run,
+    clock,
+    logger,
     currentVersion: () => client.version(AbortSignal.timeout(15_000)).catch(() => undefined),
     check: async (binary) => (await runYtDlpCheck(binary, run)).problems,
     canary: async (binary) => {
@@ -56,13 +80,23 @@ export function startYtDlpMaintenance(options: YtDlpMaintenanceOptions): { stop(
   });
   let timer: ReturnType<Clock['setTimeout']> | undefined;
   const tick = (): void => {
-    void updater.update().then(() => canary?.check()).finally(() => {
-      if (options.autoUpdate === 'daily') {
-        timer = clock.setTimeout(tick, 24 * 3_600_000);
-        timer.unref?.();
-      }
-    });
+    void updater
+      .update()
+      .then(() => canary?.check())
+      .finally(() => {
+        if (options.autoUpdate === 'daily') {
+          timer = clock.setTimeout(tick, 24 * 3_600_000);
+          timer.unref?.();
+        }
+      });
   };
   tick();
-  return { stop: () => { canary?.stop(); if (timer) clock.clearTimeout(timer); }, updater, canary };
+  return {
+    stop: () => {
+      canary?.stop();
+      if (timer) clock.clearTimeout(timer);
+    },
+    updater,
+    canary,
+  };
 }

@@ -24,10 +24,17 @@ export interface OwnerYtDlpOptions {
 }
 
 /** The bgutil-ytdlp-pot-provider plugin's extractor argument (plugin getpot_bgutil_http.py, `base_url`). */
-export const potProviderArgs = (baseUrl: string): string[] => ['--extractor-args', `youtubepot-bgutilhttp:base_url=${baseUrl}`];
+export const potProviderArgs = (baseUrl: string): string[] => [
+  '--extractor-args',
+  `youtubepot-bgutilhttp:base_url=${baseUrl}`,
+];
 
 /** Builds the owner's options; copies the cookies file under `dataDir` first (and warns if others can read it). */
-export async function ownerYtDlpOptions(remedies: OwnerRemedies, dataDir: string, logger: Logger): Promise<OwnerYtDlpOptions> {
+export async function ownerYtDlpOptions(
+  remedies: OwnerRemedies,
+  dataDir: string,
+  logger: Logger,
+): Promise<OwnerYtDlpOptions> {
   const pot = remedies.potProvider ? potProviderArgs(remedies.potProvider) : [];
   if (!remedies.cookies) return { extraArgs: [...pot, ...remedies.args] };
   const jar = new CookieCopy(remedies.cookies, path.resolve(dataDir, 'yt-dlp', 'cookies.txt'), logger);
@@ -58,7 +65,10 @@ export class CookieCopy {
       this.copiedMtimeMs = info.mtimeMs;
       this.logger.info({ copy: this.copy }, 'YTDLP_COOKIES copied for yt-dlp (your file is never modified)');
     } catch (error) {
-      this.logger.warn({ code: (error as NodeJS.ErrnoException).code }, 'YTDLP_COOKIES could not be copied; yt-dlp keeps the last copy');
+      this.logger.warn(
+        { code: (error as NodeJS.ErrnoException).code },
+        'YTDLP_COOKIES could not be copied; yt-dlp keeps the last copy',
+      );
     }
   }
 

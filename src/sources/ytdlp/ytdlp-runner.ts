@@ -102,7 +102,10 @@ class Run {
     private readonly resolve: (result: YtDlpRunResult) => void,
     private readonly reject: (error: unknown) => void,
   ) {
-    this.output = new OutputBuffers(options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT, options.maxStderrBytes ?? DEFAULT_MAX_STDERR);
+    this.output = new OutputBuffers(
+      options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT,
+      options.maxStderrBytes ?? DEFAULT_MAX_STDERR,
+    );
   }
 
   start(): void {
@@ -117,18 +120,16 @@ class Run {
     this.child = child;
     child.once('error', (error) => this.onSpawnError(error));
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (!this.output.addStdout(chunk)) this.stop(new YtDlpError('output-too-large', 'yt-dlp printed more than the output cap'));
+      if (!this.output.addStdout(chunk))
+        this.stop(new YtDlpError('output-too-large', 'yt-dlp printed more than the output cap'));
     });
     child.stderr?.on('data', (chunk: Buffer) => this.output.addStderr(chunk));
     child.once('close', (code, signal) => this.onClose(code, signal));
     this.options.signal.addEventListener('abort', this.onAbort, { once: true });
-    this.timeout = this.options.clock.setTimeout(
-      () => {
-        const { stderr } = this.output.result();
-        this.stop(new YtDlpError('timeout', `yt-dlp did not finish within ${this.options.timeoutMs} ms`, { stderr }));
-      },
-      this.options.timeoutMs,
-    );
+    this.timeout = this.options.clock.setTimeout(() => {
+      const { stderr } = this.output.result();
+      this.stop(new YtDlpError('timeout', `yt-dlp did not finish within ${this.options.timeoutMs} ms`, { stderr }));
+    }, this.options.timeoutMs);
     if (child.pid !== undefined) this.options.onSpawn?.(child.pid);
   }
 
@@ -138,7 +139,10 @@ class Run {
     if (this.closed || !this.child || this.escalation) return;
     killTree(this.child, 'SIGTERM');
     const child = this.child;
-    this.escalation = this.options.clock.setTimeout(() => killTree(child, 'SIGKILL'), this.options.killGraceMs ?? 2_000);
+    this.escalation = this.options.clock.setTimeout(
+      () => killTree(child, 'SIGKILL'),
+      this.options.killGraceMs ?? 2_000,
+    );
   }
 
   private onSpawnError(error: Error): void {

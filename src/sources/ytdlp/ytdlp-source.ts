@@ -2,7 +2,14 @@ import { UserError, isUserError } from '../../core/errors.js';
 import type { Track } from '../../core/track.js';
 import type { AddressPolicy } from '../../net/address-policy.js';
 import type { Logger } from '../../ports/logger.js';
-import type { MediaStream, PagedPlaylist, PreparableSource, Query, Resolution, StreamOptions } from '../../ports/source.js';
+import type {
+  MediaStream,
+  PagedPlaylist,
+  PreparableSource,
+  Query,
+  Resolution,
+  StreamOptions,
+} from '../../ports/source.js';
 import { youtubePlaylistId, youtubeVideoId } from '../../core/dedup.js';
 import { MAX_PLAYLIST } from '../../core/limits.js';
 import type { SourceCache } from '../../ports/source-cache.js';
@@ -49,7 +56,9 @@ export class YtDlpSource implements PreparableSource {
 
   constructor(private readonly options: YtDlpSourceOptions) {
     const { client, cache, policy, timeoutMs, logger } = options;
-    this.streamer = client ? new YtDlpStreamer({ client, cache, policy, timeoutMs, label: 'YouTube', ...(logger ? { logger } : {}) }) : null;
+    this.streamer = client
+      ? new YtDlpStreamer({ client, cache, policy, timeoutMs, label: 'YouTube', ...(logger ? { logger } : {}) })
+      : null;
   }
 
   canHandle(query: Query): boolean {
@@ -70,7 +79,12 @@ export class YtDlpSource implements PreparableSource {
     }
     const list = await explain(client.playlist(query.url.href, signal, this.options.maxPlaylist ?? MAX_PLAYLIST));
     if (list.tracks.length === 0) throw sourceErrors.playlistEmpty();
-    const resolution: PagedPlaylist = { kind: 'playlist', title: list.title, tracks: list.tracks, skipped: list.skipped };
+    const resolution: PagedPlaylist = {
+      kind: 'playlist',
+      title: list.title,
+      tracks: list.tracks,
+      skipped: list.skipped,
+    };
     return resolution;
   }
 
@@ -110,9 +124,10 @@ export class YtDlpSource implements PreparableSource {
     const fallback = this.options.fallback;
     try {
       const track = await this.firstResult(text, signal);
-      if (fallback) await this.prepare(track, signal).catch((error: unknown) => {
-        if (isUserError(error) && refusesServer(error.code)) throw error;
-      });
+      if (fallback)
+        await this.prepare(track, signal).catch((error: unknown) => {
+          if (isUserError(error) && refusesServer(error.code)) throw error;
+        });
       return track;
     } catch (error) {
       if (!fallback || signal.aborted || !isUserError(error) || !refusesServer(error.code)) throw error;

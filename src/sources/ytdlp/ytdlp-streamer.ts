@@ -52,7 +52,10 @@ export class YtDlpStreamer {
         return await this.openTarget(cached, signal);
       } catch (error) {
         if (signal.aborted || isAbortError(error)) throw error;
-        this.options.logger?.info({ trackId: track.id, expired: isExpiredUrlError(error) }, 'cached stream URL failed; refreshing');
+        this.options.logger?.info(
+          { trackId: track.id, expired: isExpiredUrlError(error) },
+          'cached stream URL failed; refreshing',
+        );
         await this.options.cache.invalidateStreamUrl(track.id);
       }
     }
@@ -81,7 +84,12 @@ export class YtDlpStreamer {
 
   private async openTarget(target: StreamTarget, signal: AbortSignal): Promise<MediaStream> {
     const url = new URL(target.url);
-    const common = { policy: this.options.policy, signal, timeoutMs: this.options.timeoutMs, headers: target.httpHeaders ?? {} };
+    const common = {
+      policy: this.options.policy,
+      signal,
+      timeoutMs: this.options.timeoutMs,
+      headers: target.httpHeaders ?? {},
+    };
     if (target.container === 'hls') return openHls(url, common);
     const response = await openMedia(url, common);
     const contentType = contentTypeOf(response.headers);

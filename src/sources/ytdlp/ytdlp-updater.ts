@@ -17,7 +17,11 @@ import type { Logger } from '../../ports/logger.js';
 export type UpdateResult = 'switched' | 'current' | 'rejected' | 'failed';
 
 /** Runs a program (no shell); never rejects. */
-export type UpdateRunner = (command: string, args: readonly string[], timeoutMs: number) => Promise<{ code: number | null; stdout: string; stderr: string; error?: string }>;
+export type UpdateRunner = (
+  command: string,
+  args: readonly string[],
+  timeoutMs: number,
+) => Promise<{ code: number | null; stdout: string; stderr: string; error?: string }>;
 
 export interface YtDlpUpdaterOptions {
   readonly dataDir: string;
@@ -76,7 +80,11 @@ export class YtDlpUpdater {
     await mkdir(path.dirname(staging), { recursive: true });
     const venv = await run(python, ['-m', 'venv', staging], 120_000);
     if (venv.code !== 0) throw new Error(`${python} -m venv failed: ${tail(venv.stderr || venv.error)}`);
-    const pip = await run(path.join(staging, 'bin', 'pip'), ['install', '--no-cache-dir', '--disable-pip-version-check', '--upgrade', source], 600_000);
+    const pip = await run(
+      path.join(staging, 'bin', 'pip'),
+      ['install', '--no-cache-dir', '--disable-pip-version-check', '--upgrade', source],
+      600_000,
+    );
     if (pip.code !== 0) throw new Error(`pip install ${source} failed: ${tail(pip.stderr || pip.error)}`);
     const binary = path.join(staging, 'bin', 'yt-dlp');
     const version = (await run(binary, ['--version'], 30_000)).stdout.trim();
@@ -95,7 +103,10 @@ export class YtDlpUpdater {
   }
 
   private reject(version: string, why: string): UpdateResult {
-    this.options.logger.warn({ version, why }, `yt-dlp ${version || '(new)'} was not switched in: ${why}; keeping the current one`);
+    this.options.logger.warn(
+      { version, why },
+      `yt-dlp ${version || '(new)'} was not switched in: ${why}; keeping the current one`,
+    );
     return 'rejected';
   }
 
@@ -113,7 +124,8 @@ export class YtDlpUpdater {
     await rename(link, path.join(base, 'current'));
     // Keep the new one and the one before it (a run may still use it); remove older ones.
     const keep = new Set([name, previous ? path.basename(previous) : '']);
-    for (const entry of await readdir(versions)) if (!keep.has(entry)) await rm(path.join(versions, entry), { recursive: true, force: true });
+    for (const entry of await readdir(versions))
+      if (!keep.has(entry)) await rm(path.join(versions, entry), { recursive: true, force: true });
   }
 }
 

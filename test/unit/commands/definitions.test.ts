@@ -7,9 +7,35 @@ const optionNames = (name: string) => (byName.get(name)?.options ?? []).map((o) 
 describe('slash command definitions (a contract with users and the e2e tests)', () => {
   it('registers every command once', () => {
     expect([...byName.keys()].sort()).toEqual(
-      ['clear', 'filter', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'seek',
-        'settings', 'shuffle', 'skip', 'skipto', 'stop', 'volume', 'status', 'feedback', 'playlist', 'lyrics', 'autoplay', 'history',
-        'grab', 'help'].sort(),
+      [
+        'clear',
+        'filter',
+        'leave',
+        'loop',
+        'move',
+        'nowplaying',
+        'pause',
+        'play',
+        'previous',
+        'queue',
+        'remove',
+        'resume',
+        'seek',
+        'settings',
+        'shuffle',
+        'skip',
+        'skipto',
+        'stop',
+        'volume',
+        'status',
+        'feedback',
+        'playlist',
+        'lyrics',
+        'autoplay',
+        'history',
+        'grab',
+        'help',
+      ].sort(),
     );
     expect(byName.size).toBe(commands.length);
   });
@@ -33,18 +59,38 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
 
   it('/settings has view and one subcommand per setting', () => {
     expect(optionNames('settings')).toEqual([
-      'view', 'dj-role', 'announce-channel', 'announce', 'default-volume', 'max-queue', 'max-per-user', 'duplicates',
-      'stay-247', 'vote-skip-share', 'normalize', 'autoplay',
+      'view',
+      'dj-role',
+      'announce-channel',
+      'announce',
+      'default-volume',
+      'max-queue',
+      'max-per-user',
+      'duplicates',
+      'stay-247',
+      'vote-skip-share',
+      'normalize',
+      'autoplay',
     ]);
   });
 
   it('offers the documented choices', () => {
     const choices = (name: string, option: string) =>
-      (byName.get(name)?.options?.find((o) => o.name === option) as { choices?: Array<{ value: string }> } | undefined)?.choices?.map(
-        (c) => c.value,
-      );
+      (
+        byName.get(name)?.options?.find((o) => o.name === option) as { choices?: Array<{ value: string }> } | undefined
+      )?.choices?.map((c) => c.value);
     expect(choices('play', 'position')).toEqual(['next', 'now']);
     expect(choices('loop', 'mode')).toEqual(['off', 'track', 'queue']);
-    expect(choices('filter', 'preset')).toEqual(['off', 'bassboost', 'nightcore', 'vaporwave', 'karaoke', '8d', 'soft', 'treble', 'lowpass']);
+    expect(choices('filter', 'preset')).toEqual([
+      'off',
+      'bassboost',
+      'nightcore',
+      'vaporwave',
+      'karaoke',
+      '8d',
+      'soft',
+      'treble',
+      'lowpass',
+    ]);
   });
 });

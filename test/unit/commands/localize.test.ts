@@ -19,10 +19,17 @@ describe('command description locales', () => {
     expect(localized.description).toBe(play.description);
     expect(localized.description_localizations).toEqual({ de: 'Spielt einen Song oder Stream' });
     const options = localized.options as Array<{ name: string; description_localizations?: Record<string, string> }>;
-    expect(options.find((o) => o.name === 'query')?.description_localizations).toEqual({ de: 'Ein Link oder Suchbegriffe' });
+    expect(options.find((o) => o.name === 'query')?.description_localizations).toEqual({
+      de: 'Ein Link oder Suchbegriffe',
+    });
     expect(options.find((o) => o.name === 'file')?.description_localizations).toBeUndefined();
-    const save = (localize(playlist, [de]).options as Array<{ name: string; options?: Array<{ name: string; description_localizations?: unknown }>; description_localizations?: unknown }>)
-      .find((o) => o.name === 'save')!;
+    const save = (
+      localize(playlist, [de]).options as Array<{
+        name: string;
+        options?: Array<{ name: string; description_localizations?: unknown }>;
+        description_localizations?: unknown;
+      }>
+    ).find((o) => o.name === 'save')!;
     expect(save.description_localizations).toEqual({ de: 'Speichert die Warteschlange' });
     expect(save.options?.find((o) => o.name === 'name')?.description_localizations).toEqual({ de: 'Ein Name' });
   });
@@ -32,7 +39,8 @@ describe('command description locales', () => {
     for (const locale of LOCALES) {
       for (const [command, texts] of Object.entries(locale.commands)) {
         expect(names.has(command), `${locale.locale}: /${command}`).toBe(true);
-        for (const text of [texts.description, ...Object.values(texts.options ?? {})]) if (text) expect(text.length).toBeLessThanOrEqual(100);
+        for (const text of [texts.description, ...Object.values(texts.options ?? {})])
+          if (text) expect(text.length).toBeLessThanOrEqual(100);
       }
     }
   });

@@ -11,7 +11,10 @@ describe('FeedbackStore', () => {
   it('keeps one rating per member per UTC day, per guild, with exact totals', async () => {
     const feedback = new FeedbackStore(new MemoryStore());
     expect((await feedback.record('g1', { userId: 'u1', stars: 5, comment: null, at: noon })).ok).toBe(true);
-    expect(await feedback.record('g1', { userId: 'u1', stars: 1, comment: null, at: noon + 3_600_000 })).toEqual({ ok: false, reason: 'already-today' });
+    expect(await feedback.record('g1', { userId: 'u1', stars: 1, comment: null, at: noon + 3_600_000 })).toEqual({
+      ok: false,
+      reason: 'already-today',
+    });
     expect((await feedback.record('g2', { userId: 'u1', stars: 3, comment: null, at: noon })).ok).toBe(true); // another server
     expect((await feedback.record('g1', { userId: 'u2', stars: 2, comment: 'meh', at: noon })).ok).toBe(true);
     expect((await feedback.record('g1', { userId: 'u1', stars: 4, comment: null, at: noon + DAY })).ok).toBe(true); // tomorrow
@@ -23,9 +26,12 @@ describe('FeedbackStore', () => {
 
   it('holds against two ratings racing, and keeps only the latest entries', async () => {
     const feedback = new FeedbackStore(new MemoryStore());
-    const both = await Promise.all([1, 2].map((stars) => feedback.record('g', { userId: 'u', stars, comment: null, at: noon })));
+    const both = await Promise.all(
+      [1, 2].map((stars) => feedback.record('g', { userId: 'u', stars, comment: null, at: noon })),
+    );
     expect(both.filter((o) => o.ok)).toHaveLength(1);
-    for (let i = 0; i < RECENT_KEPT + 10; i++) await feedback.record('g', { userId: `m${i}`, stars: 5, comment: null, at: noon });
+    for (let i = 0; i < RECENT_KEPT + 10; i++)
+      await feedback.record('g', { userId: `m${i}`, stars: 5, comment: null, at: noon });
     const summary = await feedback.summary('g');
     expect(summary.recent).toHaveLength(RECENT_KEPT);
     expect(summary.count).toBe(RECENT_KEPT + 11);
@@ -70,7 +76,10 @@ describe('/status view', () => {
   });
 
   it('warns when unhealthy and has no chart before the first sample', () => {
-    const reply = renderStatus(report({ hour: [], storeHealthy: false, ytdlp: { ok: false, reason: 'missing' }, sources: { youtube: false } }), EMPTY_FEEDBACK);
+    const reply = renderStatus(
+      report({ hour: [], storeHealthy: false, ytdlp: { ok: false, reason: 'missing' }, sources: { youtube: false } }),
+      EMPTY_FEEDBACK,
+    );
     if (typeof reply === 'string') throw new Error('expected an embed');
     const embed = reply.embeds![0] as { fields: { name: string; value: string }[]; image?: unknown };
     expect(embed.fields.find((f) => f.name === 'Store')?.value).toMatch(/failing/);

@@ -12,7 +12,12 @@ import {
 } from '../../../src/controls/permissions.js';
 
 const DJ = 'role-dj';
-const member = (over: Partial<MemberFacts> = {}): MemberFacts => ({ userId: 'alice', roleIds: [], manageGuild: false, ...over });
+const member = (over: Partial<MemberFacts> = {}): MemberFacts => ({
+  userId: 'alice',
+  roleIds: [],
+  manageGuild: false,
+  ...over,
+});
 const facts = (over: Partial<ControlFacts> = {}): ControlFacts => ({
   member: member(),
   djRoleId: DJ,
@@ -93,7 +98,11 @@ describe('votes', () => {
   });
 
   it('count only voters still listening', () => {
-    expect(tallyVotes(['alice', 'gone'], ['alice', 'bob', 'carol'], 0.5)).toEqual({ votes: 1, needed: 2, passed: false });
+    expect(tallyVotes(['alice', 'gone'], ['alice', 'bob', 'carol'], 0.5)).toEqual({
+      votes: 1,
+      needed: 2,
+      passed: false,
+    });
     expect(tallyVotes(['alice', 'bob'], ['alice', 'bob', 'carol'], 0.5)).toEqual({ votes: 2, needed: 2, passed: true });
   });
 });

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { applyQueueLimits, assertSomethingAccepted, describeLeftOut } from '../../../src/commands/play-limits.js';
 import type { Track } from '../../../src/core/track.js';
 
-const track = (id: string): Track => ({ id, source: 'http', title: id, url: `https://example.com/${id}`, durationMs: 1000 });
+const track = (id: string): Track => ({
+  id,
+  source: 'http',
+  title: id,
+  url: `https://example.com/${id}`,
+  durationMs: 1000,
+});
 const empty = { upcoming: 0, byRequester: 0, has: () => false };
 const open = { maxQueueLength: 500, maxTracksPerUser: null, allowDuplicates: true };
 
@@ -15,7 +21,10 @@ describe('applyQueueLimits', () => {
 
   it('drops duplicates of live entries and within the batch when duplicates are off', () => {
     const queue = { ...empty, has: (id: string) => id === 'a' };
-    const result = applyQueueLimits([track('a'), track('b'), track('b'), track('c')], queue, { ...open, allowDuplicates: false });
+    const result = applyQueueLimits([track('a'), track('b'), track('b'), track('c')], queue, {
+      ...open,
+      allowDuplicates: false,
+    });
     expect(result.accepted.map((t) => t.id)).toEqual(['b', 'c']);
     expect(result.duplicates).toBe(2);
     expect(describeLeftOut(result)).toBe(' (left out: 2 already queued)');

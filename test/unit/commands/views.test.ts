@@ -46,7 +46,10 @@ describe('renderNowPlaying', () => {
 
 describe('renderQueuePage', () => {
   it('says the queue is empty without a session', () => {
-    expect(renderQueuePage(undefined, 'g1', 1)).toMatchObject({ content: expect.stringMatching(/empty/), components: [] });
+    expect(renderQueuePage(undefined, 'g1', 1)).toMatchObject({
+      content: expect.stringMatching(/empty/),
+      components: [],
+    });
   });
 
   it('pages ten at a time with ◀ ▶ naming their target pages, clamped at the ends', async () => {
@@ -57,7 +60,10 @@ describe('renderQueuePage', () => {
     expect(first.content).toContain('page 1/3');
     expect(first.content).toContain('`1.` T2');
     expect(first.content).toContain('`10.` T11');
-    expect(buttonsOf(first).map((b) => [b.custom_id, b.disabled])).toEqual([['queue:g2:0', true], ['queue:g2:2', false]]);
+    expect(buttonsOf(first).map((b) => [b.custom_id, b.disabled])).toEqual([
+      ['queue:g2:0', true],
+      ['queue:g2:2', false],
+    ]);
     const last = renderQueuePage(session, 'g2', 99) as { content: string };
     expect(last.content).toContain('page 3/3');
     expect(last.content).toContain('`23.` T24');
@@ -73,7 +79,13 @@ describe('renderQueuePage', () => {
 
 describe('renderSettings', () => {
   it('lists every setting, with role and channel as mentions', () => {
-    const text = renderSettings({ ...DEFAULT_SETTINGS, djRoleId: '42', announceChannelId: '43', maxTracksPerUser: 5, voteSkipShare: 0.75 });
+    const text = renderSettings({
+      ...DEFAULT_SETTINGS,
+      djRoleId: '42',
+      announceChannelId: '43',
+      maxTracksPerUser: 5,
+      voteSkipShare: 0.75,
+    });
     expect(text).toContain('DJ role: <@&42>');
     expect(text).toContain('Announce channel: <#43>');
     expect(text).toContain('Max tracks per member: 5');

@@ -12,7 +12,12 @@ describe('VoteSkips', () => {
     await (await session.enqueue([track('A'), track('B')], alice)).started;
     const entry = session.queue.current!.entryId;
     const votes = new VoteSkips();
-    expect(votes.vote(session, entry, 'bob', listeners, 0.5)).toEqual({ votes: 1, needed: 2, passed: false, counted: true });
+    expect(votes.vote(session, entry, 'bob', listeners, 0.5)).toEqual({
+      votes: 1,
+      needed: 2,
+      passed: false,
+      counted: true,
+    });
     expect(votes.vote(session, entry, 'bob', listeners, 0.5)).toMatchObject({ votes: 1, counted: false });
     expect(votes.vote(session, entry, 'carol', listeners, 0.5)).toMatchObject({ votes: 2, needed: 2, passed: true });
   });
@@ -24,7 +29,10 @@ describe('VoteSkips', () => {
     votes.vote(session, session.queue.current!.entryId, 'bob', listeners, 1);
     await session.skip();
     await settle();
-    expect(votes.vote(session, session.queue.current!.entryId, 'carol', listeners, 1)).toMatchObject({ votes: 1, needed: 3 });
+    expect(votes.vote(session, session.queue.current!.entryId, 'carol', listeners, 1)).toMatchObject({
+      votes: 1,
+      needed: 3,
+    });
   });
 
   it('clears the ballot when the same entry starts over (track loop)', async () => {

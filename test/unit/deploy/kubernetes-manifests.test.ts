@@ -21,10 +21,18 @@ const BOT_SHUTDOWN_DEADLINE_S = 10;
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered YAML, validated against the Kubernetes schemas above; the checks read it freely
 type Yaml = any;
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: Yaml; data?: Yaml };
+type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  spec?: Yaml;
+  data?: Yaml;
+};
 
 function render(overlay: string): Manifest[] {
-  const out = execFileSync('kubectl', ['kustomize', new URL(`overlays/${overlay}`, ROOT).pathname], { encoding: 'utf8' });
+  const out = execFileSync('kubectl', ['kustomize', new URL(`overlays/${overlay}`, ROOT).pathname], {
+    encoding: 'utf8',
+  });
   return parseAllDocuments(out).map((d) => d.toJS() as Manifest);
 }
 
@@ -113,7 +121,9 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
 
 describe('the rest of deploy/kubernetes', () => {
   it('the example Secret and the plain-Prometheus scrape job parse and validate', async () => {
-    const [secret] = parseAllDocuments(readFileSync(new URL('secret.example.yaml', ROOT), 'utf8')).map((d) => d.toJS() as Manifest);
+    const [secret] = parseAllDocuments(readFileSync(new URL('secret.example.yaml', ROOT), 'utf8')).map(
+      (d) => d.toJS() as Manifest,
+    );
     const Model = await modelFor(secret!);
     expect(() => new Model(secret).validate()).not.toThrow();
     const scrape = parseAllDocuments(readFileSync(new URL('prometheus-scrape.yaml', ROOT), 'utf8'))[0]!.toJS();
@@ -121,10 +131,13 @@ describe('the rest of deploy/kubernetes', () => {
   });
 
   it('the store differs per overlay: in-cluster Redis, or STORE_URL from the Secret', () => {
-    const envOf = (overlay: string) => find(render(overlay), 'StatefulSet', 'tunebot').spec.template.spec.containers[0].env;
+    const envOf = (overlay: string) =>
+      find(render(overlay), 'StatefulSet', 'tunebot').spec.template.spec.containers[0].env;
     expect(envOf('redis').find((e: Yaml) => e.name === 'STORE_URL').value).toBe('redis://tunebot-redis:6379/0');
     expect(find(render('redis'), 'Service', 'tunebot-redis').spec.ports[0].port).toBe(6379);
-    expect(envOf('external-store').find((e: Yaml) => e.name === 'STORE_URL').valueFrom.secretKeyRef.key).toBe('STORE_URL');
+    expect(envOf('external-store').find((e: Yaml) => e.name === 'STORE_URL').valueFrom.secretKeyRef.key).toBe(
+      'STORE_URL',
+    );
   });
 
   it('the base env file is what the bot parses', () => {

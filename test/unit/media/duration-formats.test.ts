@@ -23,7 +23,20 @@ const FILES = {
   'wav-piped': ['-c:a', 'pcm_s16le', '-f', 'wav'],
   'mp3-cbr': ['-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3'],
   'mp3-vbr': ['-c:a', 'libmp3lame', '-q:a', '4', '-f', 'mp3'],
-  'mp3-untagged': ['-c:a', 'libmp3lame', '-b:a', '128k', '-write_xing', '0', '-id3v2_version', '3', '-metadata', 'title=Tone', '-f', 'mp3'],
+  'mp3-untagged': [
+    '-c:a',
+    'libmp3lame',
+    '-b:a',
+    '128k',
+    '-write_xing',
+    '0',
+    '-id3v2_version',
+    '3',
+    '-metadata',
+    'title=Tone',
+    '-f',
+    'mp3',
+  ],
   flac: ['-c:a', 'flac', '-f', 'flac'],
   webm: ['-c:a', 'libopus', '-b:a', '96k', '-f', 'webm'],
   'webm-piped': ['-c:a', 'libopus', '-b:a', '96k', '-f', 'webm'],
@@ -42,9 +55,25 @@ const bytes = {} as Record<Name, Buffer>;
 async function generate(name: Name): Promise<void> {
   const piped = name.endsWith('-piped');
   const out = join(dir, name);
-  const input = ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${SECONDS}`, '-ac', '2', '-ar', '48000'];
+  const input = [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=48000:duration=${SECONDS}`,
+    '-ac',
+    '2',
+    '-ar',
+    '48000',
+  ];
   if (piped) {
-    const { stdout } = await run('ffmpeg', [...input, ...FILES[name], 'pipe:1'], { encoding: 'buffer', maxBuffer: 1 << 24 });
+    const { stdout } = await run('ffmpeg', [...input, ...FILES[name], 'pipe:1'], {
+      encoding: 'buffer',
+      maxBuffer: 1 << 24,
+    });
     bytes[name] = stdout;
     return;
   }
@@ -61,7 +90,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const head = (name: Name, size = HEAD): Buffer => bytes[name].subarray(0, size);
 const kindOf = (name: Name): ContainerKind => probeContainer(head(name));
-const estimate = (name: Name, size = HEAD): number | null => estimateDuration(head(name, size), kindOf(name), bytes[name].length);
+const estimate = (name: Name, size = HEAD): number | null =>
+  estimateDuration(head(name, size), kindOf(name), bytes[name].length);
 const tailDuration = (name: Name): number | null => oggDurationFromTail(bytes[name].subarray(-TAIL), head(name));
 
 describe('estimateDuration on ffmpeg files (7.5 s)', () => {
@@ -155,7 +185,17 @@ describe('cut and hostile input never throws', () => {
   });
 
   it('random bytes and mutated heads give null or a finite positive length', () => {
-    const kinds: ContainerKind[] = ['wav', 'mp3', 'flac', 'webm-opus', 'webm-other', 'mp4', 'aac', 'ogg-opus', 'unknown'];
+    const kinds: ContainerKind[] = [
+      'wav',
+      'mp3',
+      'flac',
+      'webm-opus',
+      'webm-other',
+      'mp4',
+      'aac',
+      'ogg-opus',
+      'unknown',
+    ];
     let seed = 0x2f6b_1d3a;
     const random = (): number => {
       seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;

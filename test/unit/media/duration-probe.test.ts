@@ -20,7 +20,17 @@ let vorbis: Buffer;
 let mp3: Buffer;
 
 async function encode(codec: string[]): Promise<Buffer> {
-  const input = ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=7', '-ac', '2'];
+  const input = [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000:duration=7',
+    '-ac',
+    '2',
+  ];
   const { stdout } = await run('ffmpeg', [...input, ...codec, 'pipe:1'], { encoding: 'buffer', maxBuffer: 1 << 24 });
   return stdout;
 }
@@ -32,10 +42,15 @@ function serve(file: Buffer, type: string, options: { ranges?: boolean; onRange?
     const base = { 'content-type': type, ...(ranges ? { 'accept-ranges': 'bytes' } : {}) };
     const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
     if (options.onRange === 'hang' && m) return;
-    if (!m || !ranges || options.onRange === 'ignore') return void res.writeHead(200, { ...base, 'content-length': file.length }).end(file);
+    if (!m || !ranges || options.onRange === 'ignore')
+      return void res.writeHead(200, { ...base, 'content-length': file.length }).end(file);
     const start = m[1] ? Number(m[1]) : Math.max(0, file.length - Number(m[2]));
     const end = m[1] && m[2] ? Math.min(Number(m[2]), file.length - 1) : file.length - 1;
-    res.writeHead(206, { ...base, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${file.length}` });
+    res.writeHead(206, {
+      ...base,
+      'content-length': end - start + 1,
+      'content-range': `bytes ${start}-${end}/${file.length}`,
+    });
     res.end(file.subarray(start, end + 1));
   };
 }
@@ -54,14 +69,26 @@ beforeAll(async () => {
     .route('/ignores-range.ogg', serve(ogg, 'audio/ogg', { onRange: 'ignore' }))
     .route('/hangs-on-range.ogg', serve(ogg, 'audio/ogg', { onRange: 'hang' }))
     .route('/tone.mp3', serve(mp3, 'audio/mpeg'))
-    .route('/radio.ogg', (_req, res) => void res.writeHead(200, { 'content-type': 'audio/ogg', 'icy-name': 'Radio', 'accept-ranges': 'bytes', 'content-length': ogg.length }).end(ogg));
+    .route(
+      '/radio.ogg',
+      (_req, res) =>
+        void res
+          .writeHead(200, {
+            'content-type': 'audio/ogg',
+            'icy-name': 'Radio',
+            'accept-ranges': 'bytes',
+            'content-length': ogg.length,
+          })
+          .end(ogg),
+    );
 });
 
 afterAll(async () => {
   await server?.close();
 });
 
-const source = (): HttpSource => new HttpSource({ policy: loopbackPolicy(), clock: systemClock, timeoutMs: 5000, maxBytes: 10_000_000 });
+const source = (): HttpSource =>
+  new HttpSource({ policy: loopbackPolicy(), clock: systemClock, timeoutMs: 5000, maxBytes: 10_000_000 });
 
 async function resolveTrack(http: HttpSource, path: string, signal = new AbortController().signal): Promise<Track> {
   const resolution = await http.resolve({ kind: 'url', url: new URL(server.url(path)) } as never, signal);
@@ -69,7 +96,8 @@ async function resolveTrack(http: HttpSource, path: string, signal = new AbortCo
   return resolution.track;
 }
 
-const rangeRequests = (path: string): number => server.requests.filter((r) => r.path === path && r.headers.range).length;
+const rangeRequests = (path: string): number =>
+  server.requests.filter((r) => r.path === path && r.headers.range).length;
 
 describe('HttpSource fills durationMs', () => {
   it('Ogg/Opus and Ogg/Vorbis: from the last page, fetched with one ranged GET', async () => {
@@ -146,7 +174,9 @@ describe('HttpSource fills durationMs', () => {
       without.push(await time('/no-ranges.ogg'));
     }
     const added = median(withTail) - median(without);
-    console.log(`ogg tail fetch on loopback: resolve ${median(withTail).toFixed(2)} ms vs ${median(without).toFixed(2)} ms (+${added.toFixed(2)} ms)`);
+    console.log(
+      `ogg tail fetch on loopback: resolve ${median(withTail).toFixed(2)} ms vs ${median(without).toFixed(2)} ms (+${added.toFixed(2)} ms)`,
+    );
     expect(added).toBeLessThan(100);
   });
 });

@@ -6,10 +6,28 @@ import { dominantFrequency, rms } from '../../offline-discord/audio.js';
 
 /** Runs a 440 Hz stereo tone (identical channels, 44.1 kHz to prove the chain resamples) through `graph`. */
 function render(graph: string, seconds = 2): Int16Array {
-  const out = execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=44100:duration=${seconds}`,
-    '-ac', '2', '-af', graph, '-ar', '48000', '-f', 's16le', 'pipe:1',
-  ], { maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=440:sample_rate=44100:duration=${seconds}`,
+      '-ac',
+      '2',
+      '-af',
+      graph,
+      '-ar',
+      '48000',
+      '-f',
+      's16le',
+      'pipe:1',
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   return new Int16Array(out.buffer, out.byteOffset, out.byteLength / 2);
 }
 

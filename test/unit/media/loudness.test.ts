@@ -15,8 +15,20 @@ const wave = (db: number, hz: number) => `${10 ** (db / 20)}*sin(2*PI*${hz}*t)`;
 /** A stereo 440 Hz sine with its peak at `db` dBFS, as Ogg/Opus bytes. */
 function sine(db: number, seconds = 3): Buffer {
   return execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `aevalsrc=${wave(db, 440)}|${wave(db, 440)}:s=48000:d=${seconds}`,
-    '-c:a', 'libopus', '-b:a', '96k', '-f', 'ogg', 'pipe:1',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `aevalsrc=${wave(db, 440)}|${wave(db, 440)}:s=48000:d=${seconds}`,
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '96k',
+    '-f',
+    'ogg',
+    'pipe:1',
   ]);
 }
 
@@ -32,12 +44,15 @@ describe('measureLoudness', () => {
   });
 
   it('rejects what is not audio', async () => {
-    await expect(measureLoudness('ffmpeg', Readable.from([Buffer.from('<html>')]), new AbortController().signal)).rejects.toThrow();
+    await expect(
+      measureLoudness('ffmpeg', Readable.from([Buffer.from('<html>')]), new AbortController().signal),
+    ).rejects.toThrow();
   });
 });
 
 describe('parseEbur128Summary and normalizationGain', () => {
-  const summary = '[Parsed_ebur128_1] Summary:\n\n  Integrated loudness:\n    I:         -30.7 LUFS\n    Threshold: -40.7 LUFS\n\n  True peak:\n    Peak:      -29.9 dBFS\n';
+  const summary =
+    '[Parsed_ebur128_1] Summary:\n\n  Integrated loudness:\n    I:         -30.7 LUFS\n    Threshold: -40.7 LUFS\n\n  True peak:\n    Peak:      -29.9 dBFS\n';
 
   it('reads the last summary; silence and garbage give nothing', () => {
     expect(parseEbur128Summary(`I: -5.0 LUFS ${summary}`)).toEqual({ integratedLufs: -30.7, truePeakDb: -29.9 });

@@ -10,12 +10,26 @@ import { allPanels, loadDashboard, substitute } from '../../support/prometheus-t
 const DATASOURCE_VARIABLE = '$' + '{datasource}';
 const dashboard = loadDashboard();
 const panels = allPanels(dashboard).filter((p) => p.type !== 'row');
-const rows = allPanels(dashboard).filter((p) => p.type === 'row').map((r) => r.title);
+const rows = allPanels(dashboard)
+  .filter((p) => p.type === 'row')
+  .map((r) => r.title);
 
 describe('the Grafana dashboard', () => {
   it('has the rows an owner asks questions in', () => {
-    for (const row of [/Overview/, /Playback/, /Frame health/, /Latency/, /errors/, /Cache and sources/, /Processes/, /Members/]) {
-      expect(rows.some((title) => row.test(title)), `row ${row}`).toBe(true);
+    for (const row of [
+      /Overview/,
+      /Playback/,
+      /Frame health/,
+      /Latency/,
+      /errors/,
+      /Cache and sources/,
+      /Processes/,
+      /Members/,
+    ]) {
+      expect(
+        rows.some((title) => row.test(title)),
+        `row ${row}`,
+      ).toBe(true);
     }
   });
 
@@ -31,7 +45,9 @@ describe('the Grafana dashboard', () => {
   it('queries the provisioned datasource through the variable, filtered by job, instance and shard', () => {
     const provisioned = readFileSync('docker/grafana/provisioning/datasources/prometheus.yml', 'utf8');
     const uid = /uid: (\S+)/.exec(provisioned)?.[1];
-    const variable = dashboard.templating.list.find((v) => v.name === 'datasource') as unknown as { current: { value: string } };
+    const variable = dashboard.templating.list.find((v) => v.name === 'datasource') as unknown as {
+      current: { value: string };
+    };
     expect(variable.current.value).toBe(uid);
     for (const name of ['instance', 'shard']) {
       const v = dashboard.templating.list.find((x) => x.name === name);
@@ -49,13 +65,27 @@ describe('the Grafana dashboard', () => {
   });
 
   it('covers the metrics the issue names', () => {
-    const exprs = panels.flatMap((p) => p.targets ?? []).map((t) => t.expr).join('\n');
+    const exprs = panels
+      .flatMap((p) => p.targets ?? [])
+      .map((t) => t.expr)
+      .join('\n');
     for (const metric of [
-      'tunebot_sessions', 'tunebot_voice_frames_deficit_total', 'tunebot_interaction_deferral_seconds_bucket',
-      'tunebot_resolve_seconds_bucket', 'tunebot_command_errors_total', 'tunebot_resolve_cache_hit_ratio',
-      'tunebot_source_health', 'tunebot_child_processes', 'tunebot_nodejs_eventloop_lag_p99_seconds',
-      'tunebot_process_cpu_seconds_total', 'tunebot_process_resident_memory_bytes', 'tunebot_feedback_rating_count',
-      'tunebot_streams', 'tunebot_ready', 'tunebot_store_healthy',
-    ]) expect(exprs, metric).toContain(metric);
+      'tunebot_sessions',
+      'tunebot_voice_frames_deficit_total',
+      'tunebot_interaction_deferral_seconds_bucket',
+      'tunebot_resolve_seconds_bucket',
+      'tunebot_command_errors_total',
+      'tunebot_resolve_cache_hit_ratio',
+      'tunebot_source_health',
+      'tunebot_child_processes',
+      'tunebot_nodejs_eventloop_lag_p99_seconds',
+      'tunebot_process_cpu_seconds_total',
+      'tunebot_process_resident_memory_bytes',
+      'tunebot_feedback_rating_count',
+      'tunebot_streams',
+      'tunebot_ready',
+      'tunebot_store_healthy',
+    ])
+      expect(exprs, metric).toContain(metric);
   });
 });

@@ -12,22 +12,29 @@ const TOKEN = `${Buffer.from('123456789012345678').toString('base64')}.G1abcd.ab
 const NOW = Date.UTC(2026, 0, 20);
 
 /** `yt-dlp -v`'s real header for an install state (test/fixtures/ytdlp/debug-headers.json). */
-const HEADERS = JSON.parse(readFileSync(new URL('../../fixtures/ytdlp/debug-headers.json', import.meta.url), 'utf8')) as {
+const HEADERS = JSON.parse(
+  readFileSync(new URL('../../fixtures/ytdlp/debug-headers.json', import.meta.url), 'utf8'),
+) as {
   lines: string[];
   variants: Record<string, Record<string, string>>;
 };
 const debugHeader = (variant: string): string => {
   const fields: Record<string, string> = { argv: "['-v']", version: '2026.01.02', ...HEADERS.variants[variant] };
-  return HEADERS.lines.map((l) => l.replace(/\{(\w+)\}/g, (_, k: string) => fields[k] ?? '').replace('{{}}', '{}')).join('\n');
+  return HEADERS.lines
+    .map((l) => l.replace(/\{(\w+)\}/g, (_, k: string) => fields[k] ?? '').replace('{{}}', '{}'))
+    .join('\n');
 };
-const ytdlpRun = (variant: string): CommandRunner => async (command, args) =>
-  args.includes('-v') ? { code: 2, stdout: '', stderr: debugHeader(variant) } : fakeRun(command, args, 1000);
+const ytdlpRun =
+  (variant: string): CommandRunner =>
+  async (command, args) =>
+    args.includes('-v') ? { code: 2, stdout: '', stderr: debugHeader(variant) } : fakeRun(command, args, 1000);
 
 /** A machine where everything is fine: ffmpeg with libopus, a fresh yt-dlp with node and ejs, native opus, davey. */
 const fakeRun: CommandRunner = async (command, args) => {
   if (command.endsWith('yt-dlp') && args.includes('-v')) return { code: 2, stdout: '', stderr: debugHeader('healthy') };
   if (command.endsWith('yt-dlp')) return { code: 0, stdout: '2026.01.02\n', stderr: '' };
-  if (args.includes('-encoders')) return { code: 0, stdout: ' A..... libopus              libopus Opus (codec opus)\n', stderr: '' };
+  if (args.includes('-encoders'))
+    return { code: 0, stdout: ' A..... libopus              libopus Opus (codec opus)\n', stderr: '' };
   return { code: 0, stdout: 'ffmpeg version 7.1 Copyright (c) 2000-2025 the FFmpeg developers\n', stderr: '' };
 };
 
@@ -37,14 +44,22 @@ const modules: Record<string, unknown> = {
   '@snazzah/davey': { VERSION: '0.1.12', DAVE_PROTOCOL_VERSION: 1 },
   '@noble/ciphers/chacha.js': {},
 };
-const load = (available: Record<string, unknown> = modules) => async (name: string) => {
-  if (!(name in available)) throw new Error(`Cannot find package '${name}'`);
-  return available[name];
-};
+const load =
+  (available: Record<string, unknown> = modules) =>
+  async (name: string) => {
+    if (!(name in available)) throw new Error(`Cannot find package '${name}'`);
+    return available[name];
+  };
 
 const identity: DiscordIdentity = {
   user: { id: '123456789012345678', username: 'tunebot' },
-  application: { id: '123456789012345678', name: 'tunebot', flags: 1 << 18, bot_public: true, bot_require_code_grant: false },
+  application: {
+    id: '123456789012345678',
+    name: 'tunebot',
+    flags: 1 << 18,
+    bot_public: true,
+    bot_require_code_grant: false,
+  },
 };
 
 let dir: string;
@@ -78,11 +93,29 @@ describe('runDoctor', () => {
     expect(report.results.filter((r) => r.status !== 'ok')).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.results.map((r) => r.id)).toEqual([
-      'node', 'opus', 'dave', 'encryption', 'config', 'token', 'data-dir', 'ffmpeg', 'yt-dlp',
-      'yt-dlp-solver', 'yt-dlp-cookies', 'yt-dlp-pot', 'yt-dlp-canary', 'discord-login', 'discord-intents', 'discord-invite',
+      'node',
+      'opus',
+      'dave',
+      'encryption',
+      'config',
+      'token',
+      'data-dir',
+      'ffmpeg',
+      'yt-dlp',
+      'yt-dlp-solver',
+      'yt-dlp-cookies',
+      'yt-dlp-pot',
+      'yt-dlp-canary',
+      'discord-login',
+      'discord-intents',
+      'discord-invite',
     ]);
-    expect(byId(report.results, 'ffmpeg')?.message).toBe('ffmpeg version 7.1 at /usr/bin/ffmpeg (PATH), libopus present');
-    expect(byId(report.results, 'dave')?.message).toBe('@snazzah/davey 0.1.12 loads; voice will offer DAVE protocol v1 (max_dave_protocol_version)');
+    expect(byId(report.results, 'ffmpeg')?.message).toBe(
+      'ffmpeg version 7.1 at /usr/bin/ffmpeg (PATH), libopus present',
+    );
+    expect(byId(report.results, 'dave')?.message).toBe(
+      '@snazzah/davey 0.1.12 loads; voice will offer DAVE protocol v1 (max_dave_protocol_version)',
+    );
     expect(byId(report.results, 'discord-intents')?.message).toContain('enabled but unused: Message Content');
     expect(byId(report.results, 'discord-invite')?.message).toContain('permissions=3148800');
     expect(readdirSync(join(dir, 'data'))).toEqual([]); // the write test cleaned up after itself
@@ -94,7 +127,9 @@ describe('runDoctor', () => {
   });
 
   it('fails when FFMPEG_PATH does not run, naming the fix (real locator)', async () => {
-    const report = await runDoctor(healthy({ env: { ...healthy().env, FFMPEG_PATH: '/nonexistent' }, locateFfmpeg: undefined }));
+    const report = await runDoctor(
+      healthy({ env: { ...healthy().env, FFMPEG_PATH: '/nonexistent' }, locateFfmpeg: undefined }),
+    );
     const ffmpeg = byId(report.results, 'ffmpeg');
     expect(ffmpeg).toMatchObject({ status: 'fail', message: 'FFMPEG_PATH=/nonexistent does not run' });
     expect(ffmpeg?.fix).toMatch(/Point FFMPEG_PATH at a working ffmpeg binary.*sudo apt install ffmpeg/);
@@ -112,7 +147,8 @@ describe('runDoctor', () => {
   });
 
   it('fails an ffmpeg without libopus', async () => {
-    const run: CommandRunner = async (command, args) => (args.includes('-encoders') ? { code: 0, stdout: ' A..X.. opus  Opus\n', stderr: '' } : fakeRun(command, args, 1));
+    const run: CommandRunner = async (command, args) =>
+      args.includes('-encoders') ? { code: 0, stdout: ' A..X.. opus  Opus\n', stderr: '' } : fakeRun(command, args, 1);
     const ffmpeg = byId((await runDoctor(healthy({ run }))).results, 'ffmpeg');
     expect(ffmpeg).toMatchObject({ status: 'fail' });
     expect(ffmpeg?.message).toContain('no libopus encoder');
@@ -130,23 +166,32 @@ describe('runDoctor', () => {
 
   it('warns about opusscript, fails without davey, and fails an old Node', async () => {
     const { opusscript, '@noble/ciphers/chacha.js': noble } = modules;
-    const report = await runDoctor(healthy({ nodeVersion: '20.18.0', load: load({ opusscript, '@noble/ciphers/chacha.js': noble }) }));
+    const report = await runDoctor(
+      healthy({ nodeVersion: '20.18.0', load: load({ opusscript, '@noble/ciphers/chacha.js': noble }) }),
+    );
     expect(byId(report.results, 'opus')).toMatchObject({ status: 'warn' });
     expect(byId(report.results, 'opus')?.message).toContain('25 concurrent encoders');
     expect(byId(report.results, 'opus')?.fix).toContain('build-essential');
     expect(byId(report.results, 'dave')?.status).toBe('fail');
     expect(byId(report.results, 'dave')?.fix).toContain('Linux armv7 (gnueabihf)');
-    expect(byId(report.results, 'node')).toMatchObject({ status: 'fail', message: 'v20.18.0 is too old; 22.12.0 or newer is required' });
+    expect(byId(report.results, 'node')).toMatchObject({
+      status: 'fail',
+      message: 'v20.18.0 is too old; 22.12.0 or newer is required',
+    });
   });
 
   it('fails a davey that would offer DAVE protocol 0 (Discord closes such voice connections with 4017)', async () => {
-    const report = await runDoctor(healthy({ load: load({ ...modules, '@snazzah/davey': { VERSION: '0.0.1', DAVE_PROTOCOL_VERSION: 0 } }) }));
+    const report = await runDoctor(
+      healthy({ load: load({ ...modules, '@snazzah/davey': { VERSION: '0.0.1', DAVE_PROTOCOL_VERSION: 0 } }) }),
+    );
     expect(byId(report.results, 'dave')).toMatchObject({ status: 'fail' });
     expect(byId(report.results, 'dave')?.message).toContain('4017');
   });
 
   it('warns when yt-dlp is missing or old, with how to install or update it', async () => {
-    const missing = await runDoctor(healthy({ locateYtDlp: async () => ({ ok: false, reason: 'yt-dlp was not found on PATH' }) }));
+    const missing = await runDoctor(
+      healthy({ locateYtDlp: async () => ({ ok: false, reason: 'yt-dlp was not found on PATH' }) }),
+    );
     expect(byId(missing.results, 'yt-dlp')).toMatchObject({ status: 'warn' });
     expect(byId(missing.results, 'yt-dlp')?.fix).toContain('releases/latest/download/yt-dlp');
     const old = await runDoctor(healthy({ now: () => Date.UTC(2026, 6, 1) }));
@@ -155,7 +200,9 @@ describe('runDoctor', () => {
   });
 
   it('reports configuration and token problems, and skips Discord without a token', async () => {
-    const report = await runDoctor(healthy({ env: { DATA_DIR: join(dir, 'd'), HTTP_PORT: 'eighty', SHARDS: '0', STORE_URL: 'mongo://x' } }));
+    const report = await runDoctor(
+      healthy({ env: { DATA_DIR: join(dir, 'd'), HTTP_PORT: 'eighty', SHARDS: '0', STORE_URL: 'mongo://x' } }),
+    );
     const config = byId(report.results, 'config');
     expect(config?.status).toBe('fail');
     expect(config?.message).toContain('HTTP_PORT must be a whole number');
@@ -179,11 +226,20 @@ describe('runDoctor', () => {
     const warn = vi.fn();
     logReport({ debug, warn }, report);
     expect(debug).toHaveBeenCalledWith({ doctor: report.results }, expect.stringContaining('tunebot doctor'));
-    expect(warn).toHaveBeenCalledWith({ check: 'token', fix: expect.stringContaining('DISCORD_TOKEN=') }, 'doctor: Bot token: DISCORD_TOKEN is not set');
+    expect(warn).toHaveBeenCalledWith(
+      { check: 'token', fix: expect.stringContaining('DISCORD_TOKEN=') },
+      'doctor: Bot token: DISCORD_TOKEN is not set',
+    );
   });
 
   it('turns a crashing check into a failed line instead of crashing', async () => {
-    const report = await runDoctor(healthy({ locateFfmpeg: () => { throw new Error('boom'); } }));
+    const report = await runDoctor(
+      healthy({
+        locateFfmpeg: () => {
+          throw new Error('boom');
+        },
+      }),
+    );
     expect(byId(report.results, 'ffmpeg')).toMatchObject({ status: 'fail', message: 'the check itself failed: boom' });
   });
 });
@@ -194,7 +250,10 @@ describe('runDoctor: YouTube readiness', () => {
     ['no-ejs', /no yt_dlp_ejs/],
   ])('fails a yt-dlp whose header shows %s, with the fix', async (variant, message) => {
     const report = await runDoctor(healthy({ run: ytdlpRun(variant) }));
-    expect(byId(report.results, 'yt-dlp-solver')).toMatchObject({ status: 'fail', message: expect.stringMatching(message) });
+    expect(byId(report.results, 'yt-dlp-solver')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(message),
+    });
     expect(byId(report.results, 'yt-dlp-solver')?.fix).toBeTruthy();
     expect(report.ok).toBe(false);
   });
@@ -204,22 +263,51 @@ describe('runDoctor: YouTube readiness', () => {
     writeFileSync(cookies, '# Netscape HTTP Cookie File\n');
     chmodSync(cookies, 0o644);
     mkdirSync(join(dir, 'data', 'yt-dlp'), { recursive: true });
-    writeFileSync(join(dir, 'data', 'yt-dlp', 'canary.json'), JSON.stringify({ ok: false, at: NOW - 30 * 60_000, code: 'YOUTUBE_BOT_CHECK', url: 'https://youtu.be/jNQXAC9IVRw' }));
-    const env = { DISCORD_TOKEN: TOKEN, DATA_DIR: join(dir, 'data'), YTDLP_COOKIES: cookies, YTDLP_POT_PROVIDER: 'http://127.0.0.1:9' };
+    writeFileSync(
+      join(dir, 'data', 'yt-dlp', 'canary.json'),
+      JSON.stringify({
+        ok: false,
+        at: NOW - 30 * 60_000,
+        code: 'YOUTUBE_BOT_CHECK',
+        url: 'https://youtu.be/jNQXAC9IVRw',
+      }),
+    );
+    const env = {
+      DISCORD_TOKEN: TOKEN,
+      DATA_DIR: join(dir, 'data'),
+      YTDLP_COOKIES: cookies,
+      YTDLP_POT_PROVIDER: 'http://127.0.0.1:9',
+    };
     const report = await runDoctor(healthy({ env }));
-    expect(byId(report.results, 'yt-dlp-solver')).toMatchObject({ status: 'ok', message: 'node 22.23.3, yt_dlp_ejs 0.8.0' });
+    expect(byId(report.results, 'yt-dlp-solver')).toMatchObject({
+      status: 'ok',
+      message: 'node 22.23.3, yt_dlp_ejs 0.8.0',
+    });
     expect(byId(report.results, 'yt-dlp-cookies')).toMatchObject({ status: 'warn', fix: `chmod 600 ${cookies}` });
-    expect(byId(report.results, 'yt-dlp-pot')).toMatchObject({ status: 'fail', message: expect.stringContaining('/ping does not answer') });
-    expect(byId(report.results, 'yt-dlp-canary')).toMatchObject({ status: 'warn', message: expect.stringMatching(/failed 30 min ago \(YOUTUBE_BOT_CHECK\)/) });
+    expect(byId(report.results, 'yt-dlp-pot')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('/ping does not answer'),
+    });
+    expect(byId(report.results, 'yt-dlp-canary')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/failed 30 min ago \(YOUTUBE_BOT_CHECK\)/),
+    });
   });
 
   it('a PO-token provider that answers /ping is ok', async () => {
-    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"server_uptime":1,"version":"2.0.2"}'));
+    const server = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"server_uptime":1,"version":"2.0.2"}'),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const report = await runDoctor(healthy({ env: { DISCORD_TOKEN: TOKEN, DATA_DIR: join(dir, 'data'), YTDLP_POT_PROVIDER: url } }));
-      expect(byId(report.results, 'yt-dlp-pot')).toMatchObject({ status: 'ok', message: `${url} answers /ping (bgutil server 2.0.2)` });
+      const report = await runDoctor(
+        healthy({ env: { DISCORD_TOKEN: TOKEN, DATA_DIR: join(dir, 'data'), YTDLP_POT_PROVIDER: url } }),
+      );
+      expect(byId(report.results, 'yt-dlp-pot')).toMatchObject({
+        status: 'ok',
+        message: `${url} answers /ping (bgutil server 2.0.2)`,
+      });
     } finally {
       server.close();
     }
@@ -247,12 +335,18 @@ describe('runDoctor against a Discord API over HTTP (DISCORD_API_URL)', () => {
   });
   afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const env = () => ({ DISCORD_TOKEN: TOKEN, DATA_DIR: join(dir, 'data'), DISCORD_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api` });
+  const env = () => ({
+    DISCORD_TOKEN: TOKEN,
+    DATA_DIR: join(dir, 'data'),
+    DISCORD_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
+  });
 
   it('logs in through REST and checks the invite defaults', async () => {
     const report = await runDoctor(healthy({ env: env(), discord: undefined }));
     expect(seen).toEqual([`GET /api/v10/users/@me Bot ${TOKEN}`, `GET /api/v10/applications/@me Bot ${TOKEN}`]);
-    expect(byId(report.results, 'discord-login')?.message).toBe('logged in as tunebot (123456789012345678), application "tunebot"');
+    expect(byId(report.results, 'discord-login')?.message).toBe(
+      'logged in as tunebot (123456789012345678), application "tunebot"',
+    );
     const invite = byId(report.results, 'discord-invite');
     expect(invite?.status).toBe('warn');
     expect(invite?.message).toBe('the default install link lacks Send Messages, Connect, Speak');

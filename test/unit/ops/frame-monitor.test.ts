@@ -8,13 +8,22 @@ class FakePlayer {
   playing = true;
   playedMs = 0;
   fillerMs = 0;
-  sample = (): FrameSample => ({ resource: this.resource, playing: this.playing, playedMs: this.playedMs, fillerMs: this.fillerMs });
+  sample = (): FrameSample => ({
+    resource: this.resource,
+    playing: this.playing,
+    playedMs: this.playedMs,
+    fillerMs: this.fillerMs,
+  });
 }
 
 function setup(intervalMs = 5000) {
   const clock = new FakeClock();
   const windows: Array<{ guildId: string; sent: number; expected: number; silence: number }> = [];
-  const monitor = new FrameMonitor({ clock, intervalMs, sink: (guildId, sent, expected, silence) => windows.push({ guildId, sent, expected, silence }) });
+  const monitor = new FrameMonitor({
+    clock,
+    intervalMs,
+    sink: (guildId, sent, expected, silence) => windows.push({ guildId, sent, expected, silence }),
+  });
   return { clock, windows, monitor };
 }
 
@@ -75,7 +84,11 @@ describe('FrameMonitor', () => {
 
   it('stops its timer when nothing is tracked, and survives a throwing probe', async () => {
     const { clock, windows, monitor } = setup(1000);
-    const untrack = monitor.track('g1', { sample: () => { throw new Error('player destroyed'); } });
+    const untrack = monitor.track('g1', {
+      sample: () => {
+        throw new Error('player destroyed');
+      },
+    });
     await clock.advance(3000);
     expect(windows).toEqual([]);
     untrack();

@@ -9,7 +9,8 @@ describe('parseShardCount', () => {
     expect(parseShardCount(undefined)).toBe('auto');
     expect(parseShardCount(' AUTO ')).toBe('auto');
     expect(parseShardCount('4')).toBe(4);
-    for (const bad of ['0', '-1', '1.5', 'two', '99999']) expect(() => parseShardCount(bad)).toThrow(/^SHARDS must be "auto" or a whole number/);
+    for (const bad of ['0', '-1', '1.5', 'two', '99999'])
+      expect(() => parseShardCount(bad)).toThrow(/^SHARDS must be "auto" or a whole number/);
   });
 });
 
@@ -29,9 +30,19 @@ describe('fetchGatewayBot at DISCORD_API_URL', () => {
   const api = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
 
   it('asks the configured API, not discord.com, and reads the shard count and session limit', async () => {
-    answer = { status: 200, body: { url: 'wss://x', shards: 3, session_start_limit: { total: 1000, remaining: 998, reset_after: 1000, max_concurrency: 1 } } };
+    answer = {
+      status: 200,
+      body: {
+        url: 'wss://x',
+        shards: 3,
+        session_start_limit: { total: 1000, remaining: 998, reset_after: 1000, max_concurrency: 1 },
+      },
+    };
     const info = await fetchGatewayBot(`${api()}/`, 'tok.en.x');
-    expect(info).toEqual({ shards: 3, sessionStartLimit: { total: 1000, remaining: 998, resetAfterMs: 1000, maxConcurrency: 1 } });
+    expect(info).toEqual({
+      shards: 3,
+      sessionStartLimit: { total: 1000, remaining: 998, resetAfterMs: 1000, maxConcurrency: 1 },
+    });
     expect(seen.at(-1)).toBe('GET /api/v10/gateway/bot Bot tok.en.x');
   });
 
@@ -46,6 +57,8 @@ describe('fetchGatewayBot at DISCORD_API_URL', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await expect(fetchGatewayBot(`http://127.0.0.1:${port}/api`, 't')).rejects.toThrow(/Could not reach Discord.*ECONNREFUSED/);
+    await expect(fetchGatewayBot(`http://127.0.0.1:${port}/api`, 't')).rejects.toThrow(
+      /Could not reach Discord.*ECONNREFUSED/,
+    );
   });
 });

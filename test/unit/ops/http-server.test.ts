@@ -42,7 +42,13 @@ describe('OpsServer.inject', () => {
     let res = await server.inject('GET', '/readyz');
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body).checks.store).toEqual({ ok: false, detail: 'SQLITE_CORRUPT', critical: false });
-    readiness.addCheck({ name: 'voice', critical: true, check: () => { throw new Error('boom'); } });
+    readiness.addCheck({
+      name: 'voice',
+      critical: true,
+      check: () => {
+        throw new Error('boom');
+      },
+    });
     res = await server.inject('GET', '/readyz');
     expect(res.status).toBe(503);
     expect(JSON.parse(res.body).reason).toBe('voice: boom');
@@ -72,7 +78,9 @@ describe('OpsServer.inject', () => {
       port: 0,
       host: '127.0.0.1',
       metrics: { render: () => Promise.reject(new Error('registry broke')) },
-      readiness: () => { throw new Error('no client'); },
+      readiness: () => {
+        throw new Error('no client');
+      },
     });
     expect((await server.inject('GET', '/metrics')).status).toBe(500);
     const ready = await server.inject('GET', '/readyz');
@@ -85,12 +93,23 @@ describe('OpsServer over a real socket', () => {
   let server: OpsServer | undefined;
   afterEach(async () => server?.close());
 
-  function get(port: number, path: string, method = 'GET'): Promise<{ status: number; type: string; length: string; body: string }> {
+  function get(
+    port: number,
+    path: string,
+    method = 'GET',
+  ): Promise<{ status: number; type: string; length: string; body: string }> {
     return new Promise((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
         let body = '';
         res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), length: String(res.headers['content-length']), body }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            type: String(res.headers['content-type']),
+            length: String(res.headers['content-length']),
+            body,
+          }),
+        );
       });
       req.on('error', reject);
       req.end();

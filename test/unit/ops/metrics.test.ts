@@ -18,7 +18,10 @@ describe('Metrics', () => {
     const m = new Metrics();
     const { body, contentType } = await m.render();
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
-    const families = body.split('\n').filter((l) => l.startsWith('# TYPE')).map((l) => l.split(' ')[2] ?? '');
+    const families = body
+      .split('\n')
+      .filter((l) => l.startsWith('# TYPE'))
+      .map((l) => l.split(' ')[2] ?? '');
     expect(families.length).toBeGreaterThan(15);
     expect(families.every((f) => f.startsWith('tunebot_'))).toBe(true);
     expect(families).toContain('tunebot_nodejs_eventloop_lag_seconds');
@@ -102,7 +105,12 @@ describe('Metrics', () => {
     const m = metrics();
     m.voiceReconnect();
     let disposed = 0;
-    const audio: PreparedAudio = { stream: new PassThrough(), container: 'ogg-opus', pipeline: 'ffmpeg', dispose: () => disposed++ };
+    const audio: PreparedAudio = {
+      stream: new PassThrough(),
+      container: 'ogg-opus',
+      pipeline: 'ffmpeg',
+      dispose: () => disposed++,
+    };
     const tracked = instrumentAudio(m, audio);
     m.streamStarted('passthrough');
     expect(await value(m, 'tunebot_streams{pipeline="ffmpeg"}')).toBe(1);
@@ -119,7 +127,14 @@ describe('instrumentLoader', () => {
   it('counts every stream the wrapped loader prepares', async () => {
     const m = metrics();
     const loader = instrumentLoader(
-      { load: async () => ({ stream: new PassThrough(), container: 'webm-opus', pipeline: 'passthrough', dispose: () => undefined }) },
+      {
+        load: async () => ({
+          stream: new PassThrough(),
+          container: 'webm-opus',
+          pipeline: 'passthrough',
+          dispose: () => undefined,
+        }),
+      },
       m,
     );
     const audio = await loader.load({} as never, { startMs: 0, volume: 1, signal: new AbortController().signal });

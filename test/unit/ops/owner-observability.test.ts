@@ -22,7 +22,7 @@ async function value(m: Metrics, series: string): Promise<number | undefined> {
 function chunks(png: Buffer): { type: string; data: Buffer }[] {
   expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   const out: { type: string; data: Buffer }[] = [];
-  for (let at = 8; at < png.length;) {
+  for (let at = 8; at < png.length; ) {
     const length = png.readUInt32BE(at);
     const type = png.subarray(at + 4, at + 8).toString('ascii');
     const data = png.subarray(at + 8, at + 8 + length);
@@ -36,7 +36,16 @@ function chunks(png: Buffer): { type: string; data: Buffer }[] {
 describe('encodePng', () => {
   it('writes a valid palette PNG whose scanlines decode to the pixels given', () => {
     const pixels = Uint8Array.from([0, 1, 2, 1, 0, 1]);
-    const png = encodePng({ width: 3, height: 2, palette: [[0, 0, 0], [255, 0, 0], [0, 255, 0]], pixels });
+    const png = encodePng({
+      width: 3,
+      height: 2,
+      palette: [
+        [0, 0, 0],
+        [255, 0, 0],
+        [0, 255, 0],
+      ],
+      pixels,
+    });
     const parts = chunks(png);
     expect(parts.map((c) => c.type)).toEqual(['IHDR', 'PLTE', 'IDAT', 'IEND']);
     const ihdr = parts[0]!.data;
@@ -46,13 +55,21 @@ describe('encodePng', () => {
   });
 
   it('refuses sizes that do not match', () => {
-    expect(() => encodePng({ width: 2, height: 2, palette: [[0, 0, 0]], pixels: new Uint8Array(3) })).toThrow(RangeError);
+    expect(() => encodePng({ width: 2, height: 2, palette: [[0, 0, 0]], pixels: new Uint8Array(3) })).toThrow(
+      RangeError,
+    );
   });
 });
 
 describe('renderFrameChart', () => {
   it('is a small 240×64 image with green for frames and red for the deficit', () => {
-    const samples = Array.from({ length: 60 }, (_, i) => ({ at: i, sent: 3000, late: i === 59 ? 150 : 0, missing: 0, cpuSeconds: 1 }));
+    const samples = Array.from({ length: 60 }, (_, i) => ({
+      at: i,
+      sent: 3000,
+      late: i === 59 ? 150 : 0,
+      missing: 0,
+      cpuSeconds: 1,
+    }));
     const png = renderFrameChart(samples);
     expect(png.length).toBeLessThan(2048);
     const [ihdr, , idat] = chunks(png);
@@ -76,7 +93,13 @@ describe('FrameHistory', () => {
     const clock = new FakeClock();
     const totals = { sent: 0, late: 0, missing: 0 };
     let cpu = 0;
-    const history = new FrameHistory({ clock, totals: () => ({ ...totals }), cpuSeconds: () => cpu, capacity: 3, intervalMs: 60_000 });
+    const history = new FrameHistory({
+      clock,
+      totals: () => ({ ...totals }),
+      cpuSeconds: () => cpu,
+      capacity: 3,
+      intervalMs: 60_000,
+    });
     history.start();
     for (let minute = 1; minute <= 5; minute++) {
       totals.sent += 3000;
@@ -172,5 +195,7 @@ describe('ProcessSampler', () => {
 });
 
 it('childEnv drops secret-looking variables from a child’s environment', () => {
-  expect(childEnv({ PATH: '/bin', DISCORD_TOKEN: 'x', SPOTIFY_CLIENT_SECRET: 'y', STORE_URL: 'redis://u:p@h', HOME: '/h' })).toEqual({ PATH: '/bin', HOME: '/h' });
+  expect(
+    childEnv({ PATH: '/bin', DISCORD_TOKEN: 'x', SPOTIFY_CLIENT_SECRET: 'y', STORE_URL: 'redis://u:p@h', HOME: '/h' }),
+  ).toEqual({ PATH: '/bin', HOME: '/h' });
 });

@@ -29,10 +29,18 @@ describe('alert rules (promtool)', () => {
     const rules = readFileSync(RULES, 'utf8');
     const tests = readFileSync(RULE_TESTS, 'utf8');
     const alerts = [...rules.matchAll(/^\s+- alert: (\w+)$/gm)].map((m) => m[1]!);
-    expect(alerts).toEqual(expect.arrayContaining([
-      'TunebotDown', 'TunebotNotReady', 'TunebotFrameDeficit', 'TunebotSlowDeferral', 'TunebotErrorRatio',
-      'TunebotSourceCanaryFailing', 'TunebotStoreUnhealthy', 'TunebotMemoryGrowing',
-    ]));
+    expect(alerts).toEqual(
+      expect.arrayContaining([
+        'TunebotDown',
+        'TunebotNotReady',
+        'TunebotFrameDeficit',
+        'TunebotSlowDeferral',
+        'TunebotErrorRatio',
+        'TunebotSourceCanaryFailing',
+        'TunebotStoreUnhealthy',
+        'TunebotMemoryGrowing',
+      ]),
+    );
     expect([...rules.matchAll(/^\s+runbook: "/gm)].length).toBe(alerts.length);
     for (const alert of alerts) {
       // A block that expects the alert to fire (exp_alerts with labels), not only one where it stays quiet.

@@ -67,11 +67,19 @@ describe('ShardSupervisor (real child processes)', () => {
     await until(() => lines().filter((l) => l.startsWith('start 1/2')).length === 2);
     expect(lines().filter((l) => l.startsWith('start 0/2'))).toHaveLength(1);
     expect(lines()[0]).toContain(`token=${TOKEN}`);
-    expect(logger.lines.some((l) => l.msg === 'shard died; restarting' && (l.obj as { delayMs: number }).delayMs === 50)).toBe(true);
-    const pids = lines().filter((l) => l.startsWith('start')).map((l) => Number(l.split(' ')[2]));
+    expect(
+      logger.lines.some((l) => l.msg === 'shard died; restarting' && (l.obj as { delayMs: number }).delayMs === 50),
+    ).toBe(true);
+    const pids = lines()
+      .filter((l) => l.startsWith('start'))
+      .map((l) => Number(l.split(' ')[2]));
     await until(() => supervisor.manager.shards.every((s) => s.process !== null));
     await supervisor.shutdown('SIGTERM');
-    expect(lines().filter((l) => l.startsWith('sigterm')).sort()).toEqual(['sigterm 0', 'sigterm 1']);
+    expect(
+      lines()
+        .filter((l) => l.startsWith('sigterm'))
+        .sort(),
+    ).toEqual(['sigterm 0', 'sigterm 1']);
     expect(pids.filter(alive)).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 150)); // no respawn after shutdown
     expect(lines().filter((l) => l.startsWith('start'))).toHaveLength(3);

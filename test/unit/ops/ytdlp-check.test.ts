@@ -13,8 +13,14 @@ const HEADERS = JSON.parse(readFileSync(join(FIXTURES, 'debug-headers.json'), 'u
   variants: Record<string, Record<string, string>>;
 };
 function header(variant: string): string {
-  const fields: Record<string, string> = { argv: "['-v', '--ignore-config', '--js-runtimes', 'node']", version: '2026.08.19', ...HEADERS.variants[variant] };
-  return HEADERS.lines.map((l) => l.replace(/\{(\w+)\}/g, (_, k: string) => fields[k] ?? `{${k}}`).replace('{{}}', '{}')).join('\n');
+  const fields: Record<string, string> = {
+    argv: "['-v', '--ignore-config', '--js-runtimes', 'node']",
+    version: '2026.08.19',
+    ...HEADERS.variants[variant],
+  };
+  return HEADERS.lines
+    .map((l) => l.replace(/\{(\w+)\}/g, (_, k: string) => fields[k] ?? `{${k}}`).replace('{{}}', '{}'))
+    .join('\n');
 }
 
 /** A venv like /opt/yt-dlp whose bin/yt-dlp is the fake, pinning `ejs` in its dist-info METADATA. */
@@ -23,7 +29,10 @@ function venv(ejs = '0.8.0'): string {
   mkdirSync(join(root, 'bin'));
   const info = join(root, 'lib', 'python3.11', 'site-packages', 'yt_dlp-2026.8.19.dist-info');
   mkdirSync(info, { recursive: true });
-  writeFileSync(join(info, 'METADATA'), `Metadata-Version: 2.4\nName: yt-dlp\nVersion: 2026.8.19\nProvides-Extra: default\nRequires-Dist: yt-dlp-ejs==${ejs}; extra == 'default'\n`);
+  writeFileSync(
+    join(info, 'METADATA'),
+    `Metadata-Version: 2.4\nName: yt-dlp\nVersion: 2026.8.19\nProvides-Extra: default\nRequires-Dist: yt-dlp-ejs==${ejs}; extra == 'default'\n`,
+  );
   const bin = join(root, 'bin', 'yt-dlp');
   writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${FAKE_YTDLP}" "$@"\n`);
   chmodSync(bin, 0o755);
@@ -40,7 +49,9 @@ describe('parseDebugHeader / evaluateHeader on each install state', () => {
   });
 
   it('with the PO-token plugin: its directory is listed', () => {
-    expect(parseDebugHeader(header('pot-plugin')).pluginDirs).toEqual(['/opt/yt-dlp/lib/python3.11/site-packages/yt_dlp_plugins']);
+    expect(parseDebugHeader(header('pot-plugin')).pluginDirs).toEqual([
+      '/opt/yt-dlp/lib/python3.11/site-packages/yt_dlp_plugins',
+    ]);
   });
 
   it.each([
@@ -57,7 +68,9 @@ describe('parseDebugHeader / evaluateHeader on each install state', () => {
   });
 
   it('a patch release of the pinned ejs is fine (yt-dlp compares major.minor)', () => {
-    expect(evaluateHeader(parseDebugHeader(header('healthy').replace('yt_dlp_ejs-0.8.0', 'yt_dlp_ejs-0.8.2')), '0.8.0')).toEqual([]);
+    expect(
+      evaluateHeader(parseDebugHeader(header('healthy').replace('yt_dlp_ejs-0.8.0', 'yt_dlp_ejs-0.8.2')), '0.8.0'),
+    ).toEqual([]);
   });
 
   it('no header at all is a failure too', () => {
@@ -74,16 +87,25 @@ describe('pinnedEjsVersion', () => {
 
 describe('npm run check:ytdlp (dist/ops/ytdlp-check-cli.js, as the image build runs it)', () => {
   const cli = (bin: string, install: string) =>
-    promisify(execFile)(process.execPath, ['dist/ops/ytdlp-check-cli.js', bin], { env: { ...process.env, FAKE_YTDLP_INSTALL: install } })
+    promisify(execFile)(process.execPath, ['dist/ops/ytdlp-check-cli.js', bin], {
+      env: { ...process.env, FAKE_YTDLP_INSTALL: install },
+    })
       .then(({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }))
-      .catch((error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, out: error.stdout + error.stderr }));
+      .catch((error: { code: number; stdout: string; stderr: string }) => ({
+        code: error.code,
+        out: error.stdout + error.stderr,
+      }));
 
   it('passes a healthy install and fails each broken one with its fix', async () => {
     const bin = venv('0.8.0');
     const ok = await cli(bin, 'healthy');
     expect(ok.code, ok.out).toBe(0);
     expect(ok.out).toMatch(/yt-dlp 2026\.08\.19 .*JS runtimes node-22\.23\.3; yt_dlp_ejs 0\.8\.0 \(pinned 0\.8\.0\)/);
-    for (const [install, fix] of [['no-runtime', /Node >= 22/], ['no-ejs', /yt-dlp\[default\]/], ['ejs-mismatch', /needs 0\.8\.0/]] as const) {
+    for (const [install, fix] of [
+      ['no-runtime', /Node >= 22/],
+      ['no-ejs', /yt-dlp\[default\]/],
+      ['ejs-mismatch', /needs 0\.8\.0/],
+    ] as const) {
       const bad = await cli(bin, install);
       expect(bad.code, install).toBe(1);
       expect(bad.out).toMatch(fix);

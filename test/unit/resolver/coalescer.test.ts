@@ -73,10 +73,14 @@ describe('Coalescer', () => {
     const g = gate<string>();
     let workSignal: AbortSignal | undefined;
     const one = new AbortController();
-    const a = c.run('k', (s) => {
-      workSignal = s;
-      return g.promise;
-    }, one.signal);
+    const a = c.run(
+      'k',
+      (s) => {
+        workSignal = s;
+        return g.promise;
+      },
+      one.signal,
+    );
     const b = c.run('k', () => g.promise, new AbortController().signal);
     one.abort(new Error('left'));
     await expect(a).rejects.toThrow('left');
@@ -91,10 +95,14 @@ describe('Coalescer', () => {
     let workSignal: AbortSignal | undefined;
     const x = new AbortController();
     const y = new AbortController();
-    const a = c.run('k', (s) => {
-      workSignal = s;
-      return first.promise;
-    }, x.signal);
+    const a = c.run(
+      'k',
+      (s) => {
+        workSignal = s;
+        return first.promise;
+      },
+      x.signal,
+    );
     const b = c.run('k', () => first.promise, y.signal);
     x.abort(new Error('x'));
     expect(workSignal?.aborted).toBe(false);

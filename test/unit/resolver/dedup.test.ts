@@ -95,7 +95,9 @@ describe('canonicalQueryKey', () => {
     expect(canonicalQueryKey(url(`https://youtu.be/${ID}?t=3`))).toBe(`youtube:${ID}`);
     expect(canonicalQueryKey(url(`https://www.youtube.com/watch?v=${ID}&list=PL1`))).toBe(`youtube:${ID}`);
     expect(canonicalQueryKey(url('https://www.youtube.com/playlist?list=PL12345'))).toBe('youtube:playlist:PL12345');
-    expect(canonicalQueryKey(url('https://radio.test/stream.mp3?x=1#frag'))).toBe('url:https://radio.test/stream.mp3?x=1');
+    expect(canonicalQueryKey(url('https://radio.test/stream.mp3?x=1#frag'))).toBe(
+      'url:https://radio.test/stream.mp3?x=1',
+    );
   });
 
   it("drops Discord's expiring signature from attachment keys", () => {

@@ -28,15 +28,19 @@ describe('LruMap', () => {
 
   it('never exceeds its bound whatever the operations', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 20 }))), (max, ops) => {
-        const lru = new LruMap<number, number>(max);
-        for (const [isSet, key] of ops) {
-          if (isSet) lru.set(key, key);
-          else lru.get(key);
-          if (lru.size > max) return false;
-        }
-        return true;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 20 }))),
+        (max, ops) => {
+          const lru = new LruMap<number, number>(max);
+          for (const [isSet, key] of ops) {
+            if (isSet) lru.set(key, key);
+            else lru.get(key);
+            if (lru.size > max) return false;
+          }
+          return true;
+        },
+      ),
     );
   });
 });

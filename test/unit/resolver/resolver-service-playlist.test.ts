@@ -12,7 +12,8 @@ const entry = (n: number) => `http://127.0.0.1:PORT/a/${n % 900}.mp3`; // 900…
 beforeAll(async () => {
   server = await new LoopbackServer().start();
   const lines = ['#EXTM3U'];
-  for (let n = 0; n < 1000; n++) lines.push(`#EXTINF:180,Song ${n % 900}`, entry(n).replace('PORT', new URL(server.base).port));
+  for (let n = 0; n < 1000; n++)
+    lines.push(`#EXTINF:180,Song ${n % 900}`, entry(n).replace('PORT', new URL(server.base).port));
   server.route('/big.m3u', { headers: { 'content-type': 'audio/x-mpegurl' }, body: lines.join('\n') });
   server.route('/a/0.mp3', { headers: { 'content-type': 'audio/mpeg' }, body: MP3 });
   server.route('/a/1.mp3', { headers: { 'content-type': 'audio/mpeg' }, body: MP3 });
@@ -34,7 +35,10 @@ describe('TrackResolver.resolvePlaylist', () => {
     const queued = new Set(Array.from({ length: 10 }, (_, i) => `http:${server.url(`/a/${10 + i}.mp3`)}`));
     const progress: PlaylistProgress[] = [];
     const load = await stack.resolver.resolvePlaylist(url(server.url('/big.m3u')), {
-      signal: signal(), existingKeys: queued, cap: 500, onProgress: (p) => progress.push(p),
+      signal: signal(),
+      existingKeys: queued,
+      cap: 500,
+      onProgress: (p) => progress.push(p),
     });
     expect(load.kind).toBe('playlist');
     expect(load.first.map((t) => t.title)).toEqual(['Song 0']);
@@ -55,7 +59,11 @@ describe('TrackResolver.resolvePlaylist', () => {
     expect(await drain(played.stream)).toEqual(MP3);
     expect(server.hits('/a/0.mp3')).toBe(1); // playback took the response opened while checking
 
-    const again = await stack.resolver.resolvePlaylist(url(server.url('/big.m3u')), { signal: signal(), allowDuplicates: true, cap: 2_000 });
+    const again = await stack.resolver.resolvePlaylist(url(server.url('/big.m3u')), {
+      signal: signal(),
+      allowDuplicates: true,
+      cap: 2_000,
+    });
     await collect(again.rest);
     expect(server.hits('/big.m3u')).toBe(1); // cached
     expect(again.progress()).toMatchObject({ added: 1000, duplicates: 0, overCap: 0 }); // MAX_PLAYLIST caps at 1,000
@@ -63,7 +71,10 @@ describe('TrackResolver.resolvePlaylist', () => {
 
   it('YouTube playlists: unplayable entries (private, deleted, unavailable) count as failed, repeats as duplicates', async () => {
     const stack = await testStack({ FAKE_YTDLP_MEDIA_URL: server.url('/videoplayback') });
-    const load = await stack.resolver.resolvePlaylist(url('https://www.youtube.com/playlist?list=PLFgquLnL59alCl_2TQvOiD5Vgm1hCaGSI'), { signal: signal() });
+    const load = await stack.resolver.resolvePlaylist(
+      url('https://www.youtube.com/playlist?list=PLFgquLnL59alCl_2TQvOiD5Vgm1hCaGSI'),
+      { signal: signal() },
+    );
     // The fake knows only some of these videos: the first two entries are unplayable, so the first
     // playable one is the third; the two that failed count with the private/deleted ones.
     expect(load.first[0]?.id).toBe('youtube:dQw4w9WgXcQ');
@@ -84,7 +95,9 @@ describe('TrackResolver.resolvePlaylist', () => {
     const { json, pages } = bigSpotifyPlaylist(1000, true);
     const api = new RecordedSpotify().playlist('BigBigBigBig1000', json, pages);
     const stack = await testStack({ FAKE_YTDLP_MEDIA_URL: server.url('/videoplayback') }, { spotifyApi: api });
-    const load = await stack.resolver.resolvePlaylist(url('https://open.spotify.com/playlist/BigBigBigBig1000'), { signal: signal() });
+    const load = await stack.resolver.resolvePlaylist(url('https://open.spotify.com/playlist/BigBigBigBig1000'), {
+      signal: signal(),
+    });
     expect(load.first.map((t) => [t.source, t.title])).toEqual([['spotify', 'Never Gonna Give You Up']]);
     expect(stack.spawns()).toHaveLength(2); // one search, one stream URL
     expect(api.fetches).toBe(0);
@@ -110,7 +123,12 @@ describe('TrackResolver.resolvePlaylist', () => {
     const controller = new AbortController();
     const dead = new Set([`http:${server.url('/a/0.mp3')}`]);
     // Entry 0 is "already queued", entry 1 plays; a cap of 150 needs two batches.
-    const load = await stack.resolver.resolvePlaylist(url(server.url('/big.m3u')), { signal: controller.signal, existingKeys: dead, cap: 150, batchSize: 50 });
+    const load = await stack.resolver.resolvePlaylist(url(server.url('/big.m3u')), {
+      signal: controller.signal,
+      existingKeys: dead,
+      cap: 150,
+      batchSize: 50,
+    });
     expect(load.first[0]?.title).toBe('Song 1');
     const seen: number[] = [];
     for await (const batch of load.rest) {
@@ -120,7 +138,9 @@ describe('TrackResolver.resolvePlaylist', () => {
     expect(seen).toEqual([50]);
     expect(load.progress().done).toBe(false);
 
-    server.route('/gone.m3u', { body: `#EXTM3U\n#EXTINF:1,Gone\n${server.url('/a/404.mp3')}\n#EXTINF:1,Here\n${server.url('/a/1.mp3')}\n` });
+    server.route('/gone.m3u', {
+      body: `#EXTM3U\n#EXTINF:1,Gone\n${server.url('/a/404.mp3')}\n#EXTINF:1,Here\n${server.url('/a/1.mp3')}\n`,
+    });
     const skipping = await stack.resolver.resolvePlaylist(url(server.url('/gone.m3u')), { signal: signal() });
     expect(skipping.first.map((t) => t.title)).toEqual(['Here']);
     expect(skipping.progress()).toMatchObject({ added: 1, failed: 1, done: true });

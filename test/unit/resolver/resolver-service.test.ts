@@ -22,25 +22,39 @@ const RICK = 'https://youtu.be/dQw4w9WgXcQ';
 describe('TrackResolver.resolve', () => {
   it('answers a repeat from the cache without touching the source, whatever the URL spelling', async () => {
     const calls: [string, boolean][] = [];
-    const stack = await testStack({}, { resolver: { onResolve: (source, _seconds, cached) => void calls.push([source, cached]) } });
+    const stack = await testStack(
+      {},
+      { resolver: { onResolve: (source, _seconds, cached) => void calls.push([source, cached]) } },
+    );
     const first = await stack.resolver.resolve(url(RICK), signal());
     const again = await stack.resolver.resolve(url('https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=30s'), signal());
     expect(again).toEqual(first);
     expect(stack.spawns()).toHaveLength(1);
-    expect(calls).toEqual([['youtube', false], ['youtube', true]]);
+    expect(calls).toEqual([
+      ['youtube', false],
+      ['youtube', true],
+    ]);
     expect(stack.resolver.stats().cache.hitRatio).toBe(0.5);
   });
 
   it('resolves concurrent identical requests once (one yt-dlp process)', async () => {
     const stack = await testStack({ FAKE_YTDLP_MODE: 'slow', FAKE_YTDLP_DELAY_MS: '400' });
-    const spellings = [RICK, 'https://youtu.be/dQw4w9WgXcQ?si=share', 'https://m.youtube.com/watch?v=dQw4w9WgXcQ', 'https://www.youtube.com/shorts/dQw4w9WgXcQ', 'https://www.youtube.com/embed/dQw4w9WgXcQ'];
+    const spellings = [
+      RICK,
+      'https://youtu.be/dQw4w9WgXcQ?si=share',
+      'https://m.youtube.com/watch?v=dQw4w9WgXcQ',
+      'https://www.youtube.com/shorts/dQw4w9WgXcQ',
+      'https://www.youtube.com/embed/dQw4w9WgXcQ',
+    ];
     const results = await Promise.all(spellings.map((href) => stack.resolver.resolve(url(href), signal())));
-    expect(new Set(results.map((r) => (r.kind === 'track' ? r.track.id : '')))).toEqual(new Set(['youtube:dQw4w9WgXcQ']));
+    expect(new Set(results.map((r) => (r.kind === 'track' ? r.track.id : '')))).toEqual(
+      new Set(['youtube:dQw4w9WgXcQ']),
+    );
     expect(stack.spawns()).toHaveLength(1);
     expect(stack.resolver.stats().coalesced).toBe(4);
   });
 
-  it('gives unsupported links the registry\'s precise refusal', async () => {
+  it("gives unsupported links the registry's precise refusal", async () => {
     const stack = await testStack();
     const error = await failure(stack.resolver.resolve(url('ftp://example.com/song.mp3'), signal()));
     expect(isUserError(error) && error.code).toBe('UNSUPPORTED_SCHEME');
@@ -55,7 +69,10 @@ describe('TrackResolver.stream', () => {
     const played = await stack.resolver.stream(track, { startMs: 0, signal: signal() });
     expect(await drain(played.stream)).toEqual(WEBM_OPUS);
     expect(stack.spawns()).toHaveLength(1);
-    await stack.cache.setStreamUrl(track.id, { url: `${media.url('/expired')}?expire=${Math.floor(Date.now() / 1000) + 7200}`, container: 'webm' });
+    await stack.cache.setStreamUrl(track.id, {
+      url: `${media.url('/expired')}?expire=${Math.floor(Date.now() / 1000) + 7200}`,
+      container: 'webm',
+    });
     const replayed = await stack.resolver.stream(track, { startMs: 0, signal: signal() });
     expect(await drain(replayed.stream)).toEqual(WEBM_OPUS);
     expect(stack.spawns()).toHaveLength(2);
@@ -65,10 +82,13 @@ describe('TrackResolver.stream', () => {
 
 describe('TrackResolver circuit breakers', () => {
   it('trips when a source keeps timing out, then fails fast with a clear message (no more yt-dlp runs)', async () => {
-    const stack = await testStack({ FAKE_YTDLP_MODE: 'hang' }, {
-      pool: { timeoutMs: 800, maxRetries: 0 },
-      resolver: { breaker: { failureThreshold: 2, coolDownMs: 60_000 } },
-    });
+    const stack = await testStack(
+      { FAKE_YTDLP_MODE: 'hang' },
+      {
+        pool: { timeoutMs: 800, maxRetries: 0 },
+        resolver: { breaker: { failureThreshold: 2, coolDownMs: 60_000 } },
+      },
+    );
     for (const id of ['aaaaaaaaaaa', 'bbbbbbbbbbb']) {
       const error = await failure(stack.resolver.resolve(url(`https://youtu.be/${id}`), signal()));
       expect(isUserError(error) && error.code).toBe('FETCH_TIMEOUT');
@@ -76,7 +96,9 @@ describe('TrackResolver circuit breakers', () => {
     const fast = Date.now();
     const error = await failure(stack.resolver.resolve(url('https://youtu.be/ccccccccccc'), signal()));
     expect(Date.now() - fast).toBeLessThan(400); // well under the 800 ms a lookup would wait
-    expect(isUserError(error) && error.message).toBe("YouTube is having trouble right now, so I've paused requests to it; please try again in a minute.");
+    expect(isUserError(error) && error.message).toBe(
+      "YouTube is having trouble right now, so I've paused requests to it; please try again in a minute.",
+    );
     expect(stack.spawns()).toHaveLength(2);
     expect(stack.resolver.breakerState('youtube').kind).toBe('open');
     const other = await stack.resolver.resolve(url(media.url('/song.mp3')), signal()); // other sources unaffected
@@ -87,10 +109,13 @@ describe('TrackResolver circuit breakers', () => {
 
   it('retries transient source errors in the pool, and an erroring source trips its breaker', async () => {
     const stderr = 'ERROR: [youtube] dQw4w9WgXcQ: Unable to download webpage: HTTP Error 503: Service Unavailable';
-    const stack = await testStack({ FAKE_YTDLP_MODE: 'fail', FAKE_YTDLP_STDERR: stderr }, {
-      pool: { maxRetries: 1, backoffBaseMs: 10, backoffMaxMs: 20 },
-      resolver: { breaker: { failureThreshold: 2, coolDownMs: 60_000 } },
-    });
+    const stack = await testStack(
+      { FAKE_YTDLP_MODE: 'fail', FAKE_YTDLP_STDERR: stderr },
+      {
+        pool: { maxRetries: 1, backoffBaseMs: 10, backoffMaxMs: 20 },
+        resolver: { breaker: { failureThreshold: 2, coolDownMs: 60_000 } },
+      },
+    );
     for (let i = 0; i < 2; i++) {
       const error = await failure(stack.resolver.resolve(url(`https://youtu.be/dQw4w9WgXc${i}`), signal()));
       expect(error).toBeInstanceOf(YtDlpError);
@@ -105,7 +130,10 @@ describe('TrackResolver circuit breakers', () => {
 
 describe('TrackResolver.suggest', () => {
   it('answers within the deadline (empty when yt-dlp is slow) and serves the late result next time', async () => {
-    const stack = await testStack({ FAKE_YTDLP_MODE: 'slow', FAKE_YTDLP_DELAY_MS: '700' }, { resolver: { suggestTimeoutMs: 200 } });
+    const stack = await testStack(
+      { FAKE_YTDLP_MODE: 'slow', FAKE_YTDLP_DELAY_MS: '700' },
+      { resolver: { suggestTimeoutMs: 200 } },
+    );
     const started = Date.now();
     expect(await stack.resolver.suggest('never gonna', signal())).toEqual([]);
     expect(Date.now() - started).toBeLessThan(600);

@@ -96,7 +96,11 @@ describe('SongCache metadata', () => {
 
   it('round-trips playlists', async () => {
     const { cache } = setup();
-    const playlist: Resolution = { kind: 'playlist', title: 'Mix', tracks: [track, { ...track, id: 'youtube:aaaaaaaaaaa' }] };
+    const playlist: Resolution = {
+      kind: 'playlist',
+      title: 'Mix',
+      tracks: [track, { ...track, id: 'youtube:aaaaaaaaaaa' }],
+    };
     await cache.setResolution('p', playlist);
     expect(await cache.getResolution('p')).toEqual(playlist);
   });
@@ -123,7 +127,7 @@ describe('SongCache metadata', () => {
 describe('SongCache stream URLs', () => {
   const expireSeconds = (clock: FakeClock, inMs: number) => Math.floor((clock.now() + inMs) / 1000);
 
-  it("expires a googlevideo URL at its own `expire=` minus the safety margin", async () => {
+  it('expires a googlevideo URL at its own `expire=` minus the safety margin', async () => {
     const { clock, cache } = setup({ streamUrlSafetyMs: 300_000 });
     const expire = expireSeconds(clock, 6 * 3_600_000);
     const url = `https://rr1---sn-x.googlevideo.com/videoplayback?expire=${expire}&itag=251`;

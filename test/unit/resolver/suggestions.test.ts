@@ -21,7 +21,7 @@ function manualSearch() {
 }
 
 describe('toSuggestion', () => {
-  it('formats title, artist and length within Discord\'s 100-character limits', () => {
+  it("formats title, artist and length within Discord's 100-character limits", () => {
     expect(toSuggestion(track('Never Gonna Give You Up', { artist: 'Rick Astley' }))).toEqual({
       name: 'Never Gonna Give You Up — Rick Astley (3:32)',
       value: 'https://www.youtube.com/watch?v=NeverGonnaG',
@@ -57,7 +57,9 @@ describe('SuggestionEngine', () => {
     expect(await answer).toEqual([]);
     calls[0]?.release([track('Bohemian Rhapsody')]);
     await flush();
-    expect((await engine.suggest('bohemian', new AbortController().signal)).map((s) => s.name)).toEqual(['Bohemian Rhapsody (3:32)']);
+    expect((await engine.suggest('bohemian', new AbortController().signal)).map((s) => s.name)).toEqual([
+      'Bohemian Rhapsody (3:32)',
+    ]);
     expect(engine.stats()).toEqual({ answered: 2, cached: 1, timedOut: 1 });
   });
 
@@ -71,7 +73,10 @@ describe('SuggestionEngine', () => {
     await warm;
     const slow = engine.suggest('queen boh', new AbortController().signal);
     await clock.advance(1_000);
-    expect((await slow).map((s) => s.name)).toEqual(['Bohemian Rhapsody — Queen (3:32)', 'Bicycle Race — Queen (3:32)']);
+    expect((await slow).map((s) => s.name)).toEqual([
+      'Bohemian Rhapsody — Queen (3:32)',
+      'Bicycle Race — Queen (3:32)',
+    ]);
     const narrower = engine.suggest('queen bohemian rh', new AbortController().signal);
     await clock.advance(1_000);
     expect((await narrower).map((s) => s.name)).toEqual(['Bohemian Rhapsody — Queen (3:32)']);

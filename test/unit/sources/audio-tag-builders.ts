@@ -7,17 +7,26 @@ const syncsafe = (n: number): Buffer => Buffer.from([(n >> 21) & 0x7f, (n >> 14)
 
 function textFrame(id: string, text: string, version: 3 | 4, encoding: 0 | 1 | 3): Buffer {
   const body =
-    encoding === 0 ? Buffer.from(text, 'latin1')
-    : encoding === 3 ? Buffer.from(`${text}\0`, 'utf8')
-    : Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${text}\0`, 'utf16le')]);
+    encoding === 0
+      ? Buffer.from(text, 'latin1')
+      : encoding === 3
+        ? Buffer.from(`${text}\0`, 'utf8')
+        : Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${text}\0`, 'utf16le')]);
   const payload = Buffer.concat([Buffer.from([encoding]), body]);
-  const size = version === 4 ? syncsafe(payload.length) : Buffer.from([0, 0, 0, 0].map((_, i) => (payload.length >> (24 - 8 * i)) & 0xff));
+  const size =
+    version === 4
+      ? syncsafe(payload.length)
+      : Buffer.from([0, 0, 0, 0].map((_, i) => (payload.length >> (24 - 8 * i)) & 0xff));
   return Buffer.concat([Buffer.from(id, 'latin1'), size, Buffer.from([0, 0]), payload]);
 }
 
 /** An MP3 file head: ID3v2 tag (with padding, as most taggers leave) then an MPEG frame header. */
 export function id3File(title: string, artist: string, version: 3 | 4 = 3, encoding: 0 | 1 | 3 = 0): Buffer {
-  const frames = Buffer.concat([textFrame('TIT2', title, version, encoding), textFrame('TPE1', artist, version, encoding), Buffer.alloc(256)]);
+  const frames = Buffer.concat([
+    textFrame('TIT2', title, version, encoding),
+    textFrame('TPE1', artist, version, encoding),
+    Buffer.alloc(256),
+  ]);
   const header = Buffer.concat([Buffer.from('ID3', 'latin1'), Buffer.from([version, 0, 0]), syncsafe(frames.length)]);
   return Buffer.concat([header, frames, Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(2000)]);
 }
@@ -37,8 +46,16 @@ function vorbisComments(vendor: string, comments: string[]): Buffer {
 export function flacFile(comments: string[]): Buffer {
   const streaminfo = Buffer.alloc(34);
   const block = vorbisComments('reference libFLAC 1.4.3 20230623', comments);
-  const header = (type: number, length: number, last: boolean) => Buffer.from([(last ? 0x80 : 0) | type, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff]);
-  return Buffer.concat([Buffer.from('fLaC'), header(0, 34, false), streaminfo, header(4, block.length, true), block, Buffer.alloc(1000)]);
+  const header = (type: number, length: number, last: boolean) =>
+    Buffer.from([(last ? 0x80 : 0) | type, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff]);
+  return Buffer.concat([
+    Buffer.from('fLaC'),
+    header(0, 34, false),
+    streaminfo,
+    header(4, block.length, true),
+    block,
+    Buffer.alloc(1000),
+  ]);
 }
 
 /** An Ogg Opus head: the OpusHead page, then the OpusTags packet (page headers simplified to the magic). */

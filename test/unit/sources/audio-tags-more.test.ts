@@ -10,12 +10,22 @@ const box = (type: string, ...children: Buffer[]): Buffer => {
   header.write(type, 4, 'latin1');
   return Buffer.concat([header, body]);
 };
-const item = (type: string, text: string) => box(type, box('data', Buffer.from([0, 0, 0, 1, 0, 0, 0, 0]), Buffer.from(text, 'utf8')));
+const item = (type: string, text: string) =>
+  box(type, box('data', Buffer.from([0, 0, 0, 1, 0, 0, 0, 0]), Buffer.from(text, 'utf8')));
 
 /** An M4A head as encoders write it for the web: ftyp, then moov (with udta/meta/ilst) before mdat. */
 function m4a(title: string, artist: string): Buffer {
-  const meta = box('meta', Buffer.alloc(4), box('hdlr', Buffer.alloc(25)), box('ilst', item('\u00a9nam', title), item('\u00a9ART', artist)));
-  return Buffer.concat([box('ftyp', Buffer.from('M4A \0\0\0\0isomM4A ', 'latin1')), box('moov', box('mvhd', Buffer.alloc(100)), box('udta', meta)), box('mdat', Buffer.alloc(64))]);
+  const meta = box(
+    'meta',
+    Buffer.alloc(4),
+    box('hdlr', Buffer.alloc(25)),
+    box('ilst', item('\u00a9nam', title), item('\u00a9ART', artist)),
+  );
+  return Buffer.concat([
+    box('ftyp', Buffer.from('M4A \0\0\0\0isomM4A ', 'latin1')),
+    box('moov', box('mvhd', Buffer.alloc(100)), box('udta', meta)),
+    box('mdat', Buffer.alloc(64)),
+  ]);
 }
 
 describe('more tag formats', () => {

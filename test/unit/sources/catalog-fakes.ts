@@ -5,7 +5,11 @@ import { DeezerAlbum, DeezerPlaylist, DeezerTrack, SpotifyAlbum, SpotifyPlaylist
 import { systemClock } from '../../../src/ports/clock.js';
 import { SongCache } from '../../../src/resolver/song-cache.js';
 import type { DeezerApi, DeezerCollectionData, DeezerTrackData } from '../../../src/sources/catalog/deezer-source.js';
-import type { SpotifyApi, SpotifyCollectionData, SpotifyTrackData } from '../../../src/sources/catalog/spotify-source.js';
+import type {
+  SpotifyApi,
+  SpotifyCollectionData,
+  SpotifyTrackData,
+} from '../../../src/sources/catalog/spotify-source.js';
 import { YtDlpClient } from '../../../src/sources/ytdlp/ytdlp-client.js';
 import { YtDlpSource } from '../../../src/sources/ytdlp/ytdlp-source.js';
 import { MatchedStreamer, YouTubeMatcher } from '../../../src/sources/catalog/youtube-matcher.js';
@@ -15,7 +19,8 @@ import { FAKE_YTDLP, fakeEnv, readArgsLog, tempDir } from './fake-ytdlp-helpers.
 import { loopbackPolicy } from './loopback-server.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
-export const recorded = (path: string): Record<string, unknown> => JSON.parse(readFileSync(join(FIXTURES, path), 'utf8')) as Record<string, unknown>;
+export const recorded = (path: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(FIXTURES, path), 'utf8')) as Record<string, unknown>;
 
 type Json = Record<string, unknown>;
 
@@ -35,7 +40,10 @@ export class RecordedSpotify implements SpotifyApi {
   }
 
   album(id: string, json: Json): this {
-    this.items.set(`https://open.spotify.com/album/${id}`, () => new SpotifyAlbum(json, { market: 'US' } as never, false) as unknown as SpotifyCollectionData);
+    this.items.set(
+      `https://open.spotify.com/album/${id}`,
+      () => new SpotifyAlbum(json, { market: 'US' } as never, false) as unknown as SpotifyCollectionData,
+    );
     return this;
   }
 
@@ -46,7 +54,9 @@ export class RecordedSpotify implements SpotifyApi {
       playlist.fetch = async () => {
         this.fetches++;
         for (let n = pages.length - 1; n >= 0; n--) {
-          const items = ((pages[n]?.['items'] ?? []) as Json[]).filter((i) => i['track']).map((i) => new SpotifyTrack(i['track']));
+          const items = ((pages[n]?.['items'] ?? []) as Json[])
+            .filter((i) => i['track'])
+            .map((i) => new SpotifyTrack(i['track']));
           store.set(`${n + 2}`, items);
         }
         return playlist;
@@ -89,19 +99,29 @@ export class RecordedDeezer implements DeezerApi {
 
 /** A Web API playlist of `total` tracks: first page in the playlist object, the rest as `…/tracks` pages. */
 export function bigSpotifyPlaylist(total: number, realFirst = false) {
-  const template = (recorded('spotify/playlist.json')['tracks'] as { items: Record<string, unknown>[] }).items[0] as Record<string, unknown>;
+  const template = (recorded('spotify/playlist.json')['tracks'] as { items: Record<string, unknown>[] })
+    .items[0] as Record<string, unknown>;
   const item = (n: number) => {
     const track = structuredClone(template['track']) as Record<string, unknown>;
     const id = `Track${String(n).padStart(6, '0')}abcdefghij`;
-    Object.assign(track, { id, name: `Song number ${n}`, external_urls: { spotify: `https://open.spotify.com/track/${id}` } });
+    Object.assign(track, {
+      id,
+      name: `Song number ${n}`,
+      external_urls: { spotify: `https://open.spotify.com/track/${id}` },
+    });
     return { ...template, track };
   };
   const items = Array.from({ length: total }, (_, n) => item(n));
   // Optionally a real song first, so the first entry has a YouTube match.
   if (realFirst) items[0] = { ...template, track: recorded('spotify/track.json') };
-  const json = { ...recorded('spotify/playlist.json'), id: 'BigBigBigBig1000', tracks: { items: items.slice(0, 100), total } };
+  const json = {
+    ...recorded('spotify/playlist.json'),
+    id: 'BigBigBigBig1000',
+    tracks: { items: items.slice(0, 100), total },
+  };
   const pages = [];
-  for (let offset = 100; offset < total; offset += 100) pages.push({ items: items.slice(offset, offset + 100), offset, total });
+  for (let offset = 100; offset < total; offset += 100)
+    pages.push({ items: items.slice(offset, offset + 100), offset, total });
   return { json, pages };
 }
 
@@ -109,9 +129,21 @@ export function bigSpotifyPlaylist(total: number, realFirst = false) {
 export function youtubeSide(mediaUrl: string) {
   const log = join(tempDir(), 'args.log');
   const clock = new FakeClock();
-  const client = new YtDlpClient({ binary: FAKE_YTDLP, clock: systemClock, env: fakeEnv({ FAKE_YTDLP_ARGS_LOG: log, FAKE_YTDLP_MEDIA_URL: mediaUrl }) });
-  const youtube = new YtDlpSource({ client, cache: new SongCache({ store: new MemoryStore(), clock }), policy: loopbackPolicy(), timeoutMs: 5_000 });
-  const matcher = new YouTubeMatcher({ searcher: youtube, cache: new SongCache({ store: new MemoryStore(), clock, namespace: 'match' }) });
+  const client = new YtDlpClient({
+    binary: FAKE_YTDLP,
+    clock: systemClock,
+    env: fakeEnv({ FAKE_YTDLP_ARGS_LOG: log, FAKE_YTDLP_MEDIA_URL: mediaUrl }),
+  });
+  const youtube = new YtDlpSource({
+    client,
+    cache: new SongCache({ store: new MemoryStore(), clock }),
+    policy: loopbackPolicy(),
+    timeoutMs: 5_000,
+  });
+  const matcher = new YouTubeMatcher({
+    searcher: youtube,
+    cache: new SongCache({ store: new MemoryStore(), clock, namespace: 'match' }),
+  });
   const runs = (): string[][] => {
     try {
       return readArgsLog(log);

@@ -20,7 +20,12 @@ const url = (href: string): Query => ({ kind: 'url', url: new URL(href), raw: hr
 function longPlaylist() {
   const base = recorded('deezer/playlist.json');
   const template = (base['tracks'] as { data: Record<string, unknown>[] }).data[1] as Record<string, unknown>;
-  const track = (n: number) => ({ ...structuredClone(template), id: 5_000_000 + n, title: `Song ${n}`, link: `https://www.deezer.com/track/${5_000_000 + n}` });
+  const track = (n: number) => ({
+    ...structuredClone(template),
+    id: 5_000_000 + n,
+    title: `Song ${n}`,
+    link: `https://www.deezer.com/track/${5_000_000 + n}`,
+  });
   const json = { ...base, id: 1, nb_tracks: 1000, tracks: { data: Array.from({ length: 400 }, (_, n) => track(n)) } };
   const later = Array.from({ length: 600 }, (_, n) => track(n + 100)); // what play-dl's paging fetches
   return { json, later };
@@ -51,7 +56,13 @@ describe('DeezerSource', () => {
     const resolution = await source.resolve(url('https://www.deezer.com/track/3135556'), signal());
     expect(resolution).toMatchObject({
       kind: 'track',
-      track: { id: 'deezer:3135556', source: 'deezer', title: 'Harder, Better, Faster, Stronger', artist: 'Daft Punk', durationMs: 224_000 },
+      track: {
+        id: 'deezer:3135556',
+        source: 'deezer',
+        title: 'Harder, Better, Faster, Stronger',
+        artist: 'Daft Punk',
+        durationMs: 224_000,
+      },
     });
     expect((resolution as { track: Track }).track.thumbnailUrl).toMatch(/250x250/);
     expect(await source.resolve(url('https://deezer.page.link/abcdEFGH'), signal())).toMatchObject({ kind: 'track' });
@@ -60,7 +71,12 @@ describe('DeezerSource', () => {
   it('resolves albums and playlists; a track plays from its YouTube match', async () => {
     const { source, runs } = setup();
     const album = await source.resolve(url('https://www.deezer.com/en/album/302127'), signal());
-    expect(album.kind === 'playlist' && album.tracks.map((t) => t.title)).toEqual(['One More Time', 'Aerodynamic', 'Digital Love', 'Harder, Better, Faster, Stronger']);
+    expect(album.kind === 'playlist' && album.tracks.map((t) => t.title)).toEqual([
+      'One More Time',
+      'Aerodynamic',
+      'Digital Love',
+      'Harder, Better, Faster, Stronger',
+    ]);
     const list = (await source.resolve(url('https://www.deezer.com/playlist/908622995'), signal())) as PagedPlaylist;
     expect(list.more).toBeUndefined();
     const rick = list.tracks[1] as Track;

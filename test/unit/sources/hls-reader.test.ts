@@ -8,7 +8,8 @@ const seg = (n: number) => Buffer.from(`<segment ${n}>`);
 
 beforeAll(async () => {
   server = await new LoopbackServer().start();
-  for (let n = 0; n < 8; n++) server.route(`/hls/seg${n}.opus`, { headers: { 'content-type': 'audio/ogg' }, body: seg(n) });
+  for (let n = 0; n < 8; n++)
+    server.route(`/hls/seg${n}.opus`, { headers: { 'content-type': 'audio/ogg' }, body: seg(n) });
   server.route('/hls/vod.m3u8', {
     body: '#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:10,\nseg0.opus\n#EXTINF:10,\nseg1.opus\n#EXTINF:4.2,\nseg2.opus\n#EXT-X-ENDLIST\n',
   });
@@ -21,7 +22,9 @@ beforeAll(async () => {
       'vod.m3u8',
     ].join('\n'),
   });
-  server.route('/hls/locked.m3u8', { body: '#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI="k"\n#EXTINF:10,\nseg0.opus\n#EXT-X-ENDLIST\n' });
+  server.route('/hls/locked.m3u8', {
+    body: '#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI="k"\n#EXTINF:10,\nseg0.opus\n#EXT-X-ENDLIST\n',
+  });
   server.route('/hls/escape.m3u8', { body: '#EXTM3U\n#EXTINF:10,\nhttp://127.0.0.2:9/secret.ts\n#EXT-X-ENDLIST\n' });
 });
 afterAll(() => server.close());
@@ -30,16 +33,21 @@ const options = () => ({ policy: loopbackPolicy(), signal: signal(), timeoutMs: 
 
 describe('parseHlsPlaylist', () => {
   it('reads sequence numbers, the init section, and whether the list ended', () => {
-    const text = '#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:17\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:4,\na.m4s\n#EXTINF:4,\nb.m4s\n';
+    const text =
+      '#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:17\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:4,\na.m4s\n#EXTINF:4,\nb.m4s\n';
     const parsed = parseHlsPlaylist(text, new URL('https://cdn.example/live/index.m3u8'));
     expect(parsed).toMatchObject({ kind: 'media', ended: false, targetMs: 4_000 });
     if (parsed.kind !== 'media') throw new Error('expected media');
     expect(parsed.init?.href).toBe('https://cdn.example/live/init.mp4');
-    expect(parsed.segments.map((s) => [s.seq, s.url.pathname])).toEqual([[17, '/live/a.m4s'], [18, '/live/b.m4s']]);
+    expect(parsed.segments.map((s) => [s.seq, s.url.pathname])).toEqual([
+      [17, '/live/a.m4s'],
+      [18, '/live/b.m4s'],
+    ]);
   });
 
   it('prefers audio renditions, then audio-only variants, then the lowest bandwidth', () => {
-    const text = '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=900000,CODECS="avc1.1,mp4a.40.2"\nhi.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=300000,CODECS="avc1.1,mp4a.40.2"\nlo.m3u8\n';
+    const text =
+      '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=900000,CODECS="avc1.1,mp4a.40.2"\nhi.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=300000,CODECS="avc1.1,mp4a.40.2"\nlo.m3u8\n';
     const parsed = parseHlsPlaylist(text, new URL('https://cdn.example/m.m3u8'));
     expect(parsed.kind === 'master' && parsed.choices.map((u) => u.pathname)).toEqual(['/lo.m3u8', '/hi.m3u8']);
     const withAudio = `${text}#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="en",URI="audio.m3u8"\n`;
@@ -49,7 +57,9 @@ describe('parseHlsPlaylist', () => {
 
   it('refuses byte-range playlists and non-playlists', () => {
     expect(() => parseHlsPlaylist('<html>', new URL('https://x/'))).toThrow();
-    expect(() => parseHlsPlaylist('#EXTM3U\n#EXT-X-BYTERANGE:100@0\na.ts\n', new URL('https://x/'))).toThrow(/byte ranges/);
+    expect(() => parseHlsPlaylist('#EXTM3U\n#EXT-X-BYTERANGE:100@0\na.ts\n', new URL('https://x/'))).toThrow(
+      /byte ranges/,
+    );
   });
 });
 
@@ -91,7 +101,9 @@ describe('openHls', () => {
   });
 
   it('stops fetching when the stream is destroyed', async () => {
-    server.route('/hls/endless.m3u8', (_req, res) => res.end('#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nseg0.opus\n'));
+    server.route('/hls/endless.m3u8', (_req, res) =>
+      res.end('#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nseg0.opus\n'),
+    );
     const before = server.hits('/hls/endless.m3u8');
     const media = await openHls(new URL(server.url('/hls/endless.m3u8')), options());
     media.stream.destroy();

@@ -22,7 +22,10 @@ beforeAll(() => {
     writeFileSync(file, bytes);
   };
   put('Rick Astley/01 - track.mp3', id3File('Never Gonna Give You Up', 'Rick Astley'));
-  put('Daft Punk/Discovery/04.flac', flacFile(['TITLE=Harder, Better, Faster, Stronger', 'ARTIST=Daft Punk', 'ALBUM=Discovery']));
+  put(
+    'Daft Punk/Discovery/04.flac',
+    flacFile(['TITLE=Harder, Better, Faster, Stronger', 'ARTIST=Daft Punk', 'ALBUM=Discovery']),
+  );
   put('Forss/flickermood.opus', opusFile(['title=Flickermood', 'artist=Forss']));
   put('Beyonce/crazy.mp3', id3File('Crazy in Love', 'Beyoncé', 4, 1));
   put('untagged/Some_Demo_Song.wav', Buffer.from('RIFF\0\0\0\0WAVEfmt '));
@@ -37,11 +40,20 @@ const local = (raw: string): Query => ({ kind: 'url', url: new URL(raw), raw });
 
 describe('readTags', () => {
   it('reads ID3v2.3 Latin-1, ID3v2.4 UTF-16, FLAC and Opus comments', () => {
-    expect(readTags(id3File('Never Gonna Give You Up', 'Rick Astley'))).toEqual({ title: 'Never Gonna Give You Up', artist: 'Rick Astley' });
+    expect(readTags(id3File('Never Gonna Give You Up', 'Rick Astley'))).toEqual({
+      title: 'Never Gonna Give You Up',
+      artist: 'Rick Astley',
+    });
     expect(readTags(id3File('Crazy in Love', 'Beyoncé', 4, 1))).toEqual({ title: 'Crazy in Love', artist: 'Beyoncé' });
     expect(readTags(id3File('Ça va', 'Zoë', 4, 3))).toEqual({ title: 'Ça va', artist: 'Zoë' });
-    expect(readTags(flacFile(['TITLE=Digital Love', 'ARTIST=Daft Punk']))).toEqual({ title: 'Digital Love', artist: 'Daft Punk' });
-    expect(readTags(opusFile(['TITLE=Flickermood', 'ARTIST=Forss']))).toEqual({ title: 'Flickermood', artist: 'Forss' });
+    expect(readTags(flacFile(['TITLE=Digital Love', 'ARTIST=Daft Punk']))).toEqual({
+      title: 'Digital Love',
+      artist: 'Daft Punk',
+    });
+    expect(readTags(opusFile(['TITLE=Flickermood', 'ARTIST=Forss']))).toEqual({
+      title: 'Flickermood',
+      artist: 'Forss',
+    });
   });
 
   it('yields nothing for truncated or foreign bytes', () => {
@@ -59,7 +71,10 @@ describe('LocalSource', () => {
     await source.index.ready();
     expect(source.index.size).toBe(5);
     expect((await source.search('rick never', 5)).map((t) => t.title)).toEqual(['Never Gonna Give You Up']);
-    expect((await source.search('harder bet', 5))[0]).toMatchObject({ artist: 'Daft Punk', url: 'local:Daft Punk/Discovery/04.flac' });
+    expect((await source.search('harder bet', 5))[0]).toMatchObject({
+      artist: 'Daft Punk',
+      url: 'local:Daft Punk/Discovery/04.flac',
+    });
     expect((await source.search('beyonce', 5))[0]?.title).toBe('Crazy in Love');
     expect((await source.search('demo song', 5))[0]?.title).toBe('Some Demo Song');
     expect(await source.search('hidden', 5)).toEqual([]);
@@ -77,7 +92,10 @@ describe('LocalSource', () => {
   it('resolves exact paths and searches, and streams the file from disk', async () => {
     const source = new LocalSource({ root });
     const byPath = await source.resolve(search('local:Rick Astley/01 - track.mp3'), signal());
-    expect(byPath).toMatchObject({ kind: 'track', track: { id: 'local:Rick Astley/01 - track.mp3', source: 'local', title: 'Never Gonna Give You Up' } });
+    expect(byPath).toMatchObject({
+      kind: 'track',
+      track: { id: 'local:Rick Astley/01 - track.mp3', source: 'local', title: 'Never Gonna Give You Up' },
+    });
     const bySearch = await source.resolve(search('local:flickermood'), signal());
     const track = (bySearch as { track: Track }).track;
     expect(track.artist).toBe('Forss');
@@ -103,7 +121,13 @@ describe('LocalSource', () => {
     }
     const link = await failure(source.resolve(search('local:link-out.mp3'), signal()));
     expect(isUserError(link) && link.message).toMatch(/isn't inside/);
-    for (const url of ['local:../secret.mp3', 'local:link-out.mp3', 'local:/etc/passwd', 'local:a\0b.mp3', 'file:///etc/passwd']) {
+    for (const url of [
+      'local:../secret.mp3',
+      'local:link-out.mp3',
+      'local:/etc/passwd',
+      'local:a\0b.mp3',
+      'file:///etc/passwd',
+    ]) {
       const tampered: Track = { id: url, source: 'local', title: 'x', url, durationMs: null };
       expect(isUserError(await failure(source.stream(tampered, { startMs: 0, signal: signal() }))), url).toBe(true);
     }

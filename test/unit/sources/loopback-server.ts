@@ -1,11 +1,27 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { AddressPolicy } from '../../../src/net/address-policy.js';
 
 /** Synthetic media heads: just enough bytes for the container probe (the sources never decode audio). */
-export const OGG_OPUS = Buffer.concat([Buffer.from('OggS\0\x02'), Buffer.alloc(22), Buffer.from('OpusHead'), Buffer.alloc(8000, 1)]);
-export const WEBM_OPUS = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(40), Buffer.from('A_OPUS'), Buffer.alloc(8000, 2)]);
+export const OGG_OPUS = Buffer.concat([
+  Buffer.from('OggS\0\x02'),
+  Buffer.alloc(22),
+  Buffer.from('OpusHead'),
+  Buffer.alloc(8000, 1),
+]);
+export const WEBM_OPUS = Buffer.concat([
+  Buffer.from([0x1a, 0x45, 0xdf, 0xa3]),
+  Buffer.alloc(40),
+  Buffer.from('A_OPUS'),
+  Buffer.alloc(8000, 2),
+]);
 export const MP3 = Buffer.concat([Buffer.from('ID3\x04\0\0\0\0\0\0'), Buffer.alloc(8000, 3)]);
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -77,4 +93,8 @@ export async function drain(stream: Readable): Promise<Buffer> {
 export const signal = (): AbortSignal => new AbortController().signal;
 
 /** The error a promise rejects with (or an Error saying it resolved). */
-export const failure = (p: Promise<unknown>): Promise<unknown> => p.then(() => new Error('resolved'), (e: unknown) => e);
+export const failure = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => new Error('resolved'),
+    (e: unknown) => e,
+  );

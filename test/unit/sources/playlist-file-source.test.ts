@@ -42,13 +42,27 @@ beforeAll(async () => {
         <track><location>${b}/music/two.ogg</location><title>Tres</title><creator>Band</creator><duration>180000</duration></track>
       </trackList></playlist>`,
     })
-    .route('/lists/outer.m3u', { body: `#EXTM3U\n#EXTINF:215,One\n${b}/music/one.mp3\n${b}/lists/inner.pls\n${b}/hls/live.m3u8\n` })
-    .route('/lists/inner.pls', { body: `[playlist]\nFile1=${b}/music/two.ogg\nTitle1=Two\nLength1=180\nFile2=${b}/lists/outer.m3u\nLength2=1\n` })
-    .route('/hls/live.m3u8', { body: `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n${b}/music/two.ogg\n#EXTINF:1,\n${b}/music/two.ogg\n#EXT-X-ENDLIST\n` })
-    .route('/no-extension', { headers: { 'content-type': 'text/plain' }, body: `#EXTM3U\n#EXTINF:215,One\n${b}/music/one.mp3\n#EXTINF:180,Two\n${b}/music/two.ogg\n` })
-    .route('/typed', { headers: { 'content-type': 'audio/x-mpegurl' }, body: `${b}/music/one.mp3\n${b}/music/two.ogg\n` })
+    .route('/lists/outer.m3u', {
+      body: `#EXTM3U\n#EXTINF:215,One\n${b}/music/one.mp3\n${b}/lists/inner.pls\n${b}/hls/live.m3u8\n`,
+    })
+    .route('/lists/inner.pls', {
+      body: `[playlist]\nFile1=${b}/music/two.ogg\nTitle1=Two\nLength1=180\nFile2=${b}/lists/outer.m3u\nLength2=1\n`,
+    })
+    .route('/hls/live.m3u8', {
+      body: `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n${b}/music/two.ogg\n#EXTINF:1,\n${b}/music/two.ogg\n#EXT-X-ENDLIST\n`,
+    })
+    .route('/no-extension', {
+      headers: { 'content-type': 'text/plain' },
+      body: `#EXTM3U\n#EXTINF:215,One\n${b}/music/one.mp3\n#EXTINF:180,Two\n${b}/music/two.ogg\n`,
+    })
+    .route('/typed', {
+      headers: { 'content-type': 'audio/x-mpegurl' },
+      body: `${b}/music/one.mp3\n${b}/music/two.ogg\n`,
+    })
     .route('/lists/empty.m3u', { body: '#EXTM3U\n# nothing here\n' })
-    .route('/lists/eight.m3u', { body: Array.from({ length: 8 }, (_, i) => `#EXTINF:60,Song ${i}\n${b}/music/one.mp3?n=${i}`).join('\n') });
+    .route('/lists/eight.m3u', {
+      body: Array.from({ length: 8 }, (_, i) => `#EXTINF:60,Song ${i}\n${b}/music/one.mp3?n=${i}`).join('\n'),
+    });
 });
 afterAll(async () => {
   for (const res of endless) res.destroy();
@@ -59,7 +73,10 @@ function setup(maxPlaylist = 1000) {
   const policy = loopbackPolicy();
   const holder: { playlists?: PlaylistFileSource } = {};
   const http = new HttpSource({
-    policy, clock: systemClock, timeoutMs: 2_000, maxBytes: 10_000_000,
+    policy,
+    clock: systemClock,
+    timeoutMs: 2_000,
+    maxBytes: 10_000_000,
     playlists: { resolveUrl: (url, s) => (holder.playlists as PlaylistFileSource).resolveUrl(url, s) },
   });
   const playlists = new PlaylistFileSource({ policy, timeoutMs: 2_000, http, maxPlaylist });
@@ -78,19 +95,28 @@ describe('PlaylistFileSource', () => {
     expect(list).toMatchObject({ kind: 'playlist', title: 'mix', skipped: 1 });
     // The private entry never reaches the queue (queued, it would only fail when its turn came: issue 10).
     expect(list.tracks.map((t) => [t.source, t.title, t.durationMs])).toEqual([
-      ['http', 'Artist A - First Song', 215_000], ['http', 'Second Song', 180_000],
+      ['http', 'Artist A - First Song', 215_000],
+      ['http', 'Second Song', 180_000],
     ]);
     expect(list.tracks[0]?.url).toBe(server.url('/music/one.mp3'));
     const first = await playlists.stream(list.tracks[0] as Track, { startMs: 0, signal: signal() });
     expect(await drain(first.stream)).toEqual(MP3);
-    const secret = await failure(playlists.stream({ ...(list.tracks[0] as Track), url: 'http://127.0.0.2:9/secret.mp3' }, { startMs: 0, signal: signal() }));
+    const secret = await failure(
+      playlists.stream(
+        { ...(list.tracks[0] as Track), url: 'http://127.0.0.2:9/secret.mp3' },
+        { startMs: 0, signal: signal() },
+      ),
+    );
     expect(isUserError(secret) && secret.code).toBe('PRIVATE_ADDRESS');
   });
 
   it('resolves a radio .pls to one live track: the first mirror that answers', async () => {
     const { playlists, http } = setup();
     const resolution = await playlists.resolve(url('/lists/station.pls'), signal());
-    expect(resolution).toMatchObject({ kind: 'track', track: { source: 'http', isLive: true, title: 'Loopback FM', durationMs: null } });
+    expect(resolution).toMatchObject({
+      kind: 'track',
+      track: { source: 'http', isLive: true, title: 'Loopback FM', durationMs: null },
+    });
     if (resolution.kind !== 'track') throw new Error('expected a track');
     const played = await http.stream(resolution.track, { startMs: 0, signal: signal() });
     played.stream.destroy();
@@ -102,14 +128,19 @@ describe('PlaylistFileSource', () => {
     const { playlists } = setup();
     const list = await playlists.resolve(url('/lists/album.xspf'), signal());
     expect(list.kind === 'playlist' && list.tracks.map((t) => [t.title, t.artist, t.durationMs])).toEqual([
-      ['Uno & Dos', 'Band', 215_000], ['Tres', 'Band', 180_000],
+      ['Uno & Dos', 'Band', 215_000],
+      ['Tres', 'Band', 180_000],
     ]);
   });
 
   it('expands nested playlists one level deep, and HLS entries become radio tracks', async () => {
     const { playlists, radio } = setup();
     const list = (await playlists.resolve(url('/lists/outer.m3u'), signal())) as PagedPlaylist;
-    expect(list.tracks.map((t) => [t.source, t.title])).toEqual([['http', 'One'], ['http', 'Two'], ['radio', 'live']]);
+    expect(list.tracks.map((t) => [t.source, t.title])).toEqual([
+      ['http', 'One'],
+      ['http', 'Two'],
+      ['radio', 'live'],
+    ]);
     expect(list.skipped).toBe(1); // inner.pls named outer.m3u again: dropped, never fetched twice
     expect(server.hits('/lists/outer.m3u')).toBe(1);
     const hls = list.tracks[2] as Track;

@@ -50,7 +50,8 @@ describe('parseM3u', () => {
   });
 
   it('skips relative entries without a base, local paths and non-http schemes', () => {
-    const text = '#EXTM3U\nsong.mp3\nC:\\Music\\a.mp3\nfile:///etc/passwd\njavascript:alert(1)\nftp://x.test/a.mp3\nhttps://ok.test/a.mp3\n';
+    const text =
+      '#EXTM3U\nsong.mp3\nC:\\Music\\a.mp3\nfile:///etc/passwd\njavascript:alert(1)\nftp://x.test/a.mp3\nhttps://ok.test/a.mp3\n';
     const result = parseM3u(text);
     expect(result.entries.map((e) => e.url)).toEqual(['https://ok.test/a.mp3']);
     expect(result.skipped).toBe(5);
@@ -152,7 +153,13 @@ describe('parseXspf', () => {
   it('reads location, title, creator and duration (ms); entities, CDATA and comments', () => {
     const result = parseXspf(XSPF, { baseUrl: 'https://lists.test/p/mix.xspf' });
     expect(result.entries).toEqual([
-      { url: 'https://a.test/one.ogg', title: 'Rock & Roll ❤ é', artist: 'AC/DC <live>', durationMs: 241_000, isPlaylist: false },
+      {
+        url: 'https://a.test/one.ogg',
+        title: 'Rock & Roll ❤ é',
+        artist: 'AC/DC <live>',
+        durationMs: 241_000,
+        isPlaylist: false,
+      },
       { url: 'https://lists.test/p/two.mp3', durationMs: null, isPlaylist: false },
       { url: 'https://lists.test/p/nested.xspf', durationMs: null, isPlaylist: true },
     ]);
@@ -160,7 +167,8 @@ describe('parseXspf', () => {
   });
 
   it('does not treat <trackList> as a <track>, and survives an unclosed track', () => {
-    const text = '<playlist><trackList><track><location>https://a.test/1</location></track><track><location>https://a.test/2';
+    const text =
+      '<playlist><trackList><track><location>https://a.test/1</location></track><track><location>https://a.test/2';
     expect(parseXspf(text).entries.map((e) => e.url)).toEqual(['https://a.test/1']);
   });
 
@@ -199,7 +207,9 @@ describe('detectPlaylistFormat / parsePlaylist', () => {
   it('dispatches to the right parser', () => {
     expect(parsePlaylist('[playlist]\nFile1=https://a.test/1\n').format).toBe('pls');
     expect(parsePlaylist(XSPF, { baseUrl: 'https://lists.test/' }).entries).toHaveLength(3);
-    expect(parsePlaylist('song.mp3\n', { baseUrl: 'https://a.test/x.m3u' }).entries[0]?.url).toBe('https://a.test/song.mp3');
+    expect(parsePlaylist('song.mp3\n', { baseUrl: 'https://a.test/x.m3u' }).entries[0]?.url).toBe(
+      'https://a.test/song.mp3',
+    );
   });
 
   it('returns an empty result with a reason for garbage', () => {
@@ -217,10 +227,33 @@ describe('detectPlaylistFormat / parsePlaylist', () => {
 
   it('never throws and keeps its invariants on arbitrary input', () => {
     const pieces = fc.constantFrom(
-      '#EXTM3U', '#EXTINF:', ',', '"', '[playlist]', 'File1=', 'Length1=', '<playlist>', '<trackList>', '<track>',
-      '</track>', '<location>', '</location>', '<![CDATA[', ']]>', '&#x', ';', 'https://a.test/x', '../y.pls', '\r\n', '\n', '\uFEFF',
+      '#EXTM3U',
+      '#EXTINF:',
+      ',',
+      '"',
+      '[playlist]',
+      'File1=',
+      'Length1=',
+      '<playlist>',
+      '<trackList>',
+      '<track>',
+      '</track>',
+      '<location>',
+      '</location>',
+      '<![CDATA[',
+      ']]>',
+      '&#x',
+      ';',
+      'https://a.test/x',
+      '../y.pls',
+      '\r\n',
+      '\n',
+      '\uFEFF',
     );
-    const text = fc.oneof(fc.string(), fc.array(fc.oneof(pieces, fc.string({ maxLength: 3 })), { maxLength: 60 }).map((a) => a.join('')));
+    const text = fc.oneof(
+      fc.string(),
+      fc.array(fc.oneof(pieces, fc.string({ maxLength: 3 })), { maxLength: 60 }).map((a) => a.join('')),
+    );
     fc.assert(
       fc.property(text, fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 2 }), (t, max, depth) => {
         const opts = { baseUrl: BASE, maxEntries: max, depth };

@@ -17,7 +17,9 @@ beforeAll(async () => {
   const half = OGG_OPUS.length / 2;
   media.route('/sc/a.opus', { headers: { 'content-type': 'audio/ogg' }, body: OGG_OPUS.subarray(0, half) });
   media.route('/sc/b.opus', { headers: { 'content-type': 'audio/ogg' }, body: OGG_OPUS.subarray(half) });
-  media.route('/sc/playlist.m3u8', { body: '#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\na.opus\n#EXTINF:3,\nb.opus\n#EXT-X-ENDLIST\n' });
+  media.route('/sc/playlist.m3u8', {
+    body: '#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\na.opus\n#EXTINF:3,\nb.opus\n#EXT-X-ENDLIST\n',
+  });
 });
 afterAll(() => media.close());
 
@@ -26,7 +28,10 @@ function setup() {
   const env = fakeEnv({ FAKE_YTDLP_ARGS_LOG: log, FAKE_YTDLP_MEDIA_URL: media.url('/sc/playlist.m3u8') });
   const client = new YtDlpClient({ binary: FAKE_YTDLP, clock: systemClock, env });
   const cache = new SongCache({ store: new MemoryStore(), clock: new FakeClock() });
-  return { source: new SoundCloudSource({ client, cache, policy: loopbackPolicy(), timeoutMs: 5_000 }), runs: () => readArgsLog(log).length };
+  return {
+    source: new SoundCloudSource({ client, cache, policy: loopbackPolicy(), timeoutMs: 5_000 }),
+    runs: () => readArgsLog(log).length,
+  };
 }
 
 const url = (href: string) => ({ kind: 'url' as const, url: new URL(href), raw: href });
@@ -45,7 +50,13 @@ describe('SoundCloudSource', () => {
     const resolution = await source.resolve(url('https://soundcloud.com/forss/flickermood?si=123'), signal());
     expect(resolution).toMatchObject({
       kind: 'track',
-      track: { id: 'soundcloud:/forss/flickermood', source: 'soundcloud', title: 'Flickermood', artist: 'Forss', durationMs: 213_421 },
+      track: {
+        id: 'soundcloud:/forss/flickermood',
+        source: 'soundcloud',
+        title: 'Flickermood',
+        artist: 'Forss',
+        durationMs: 213_421,
+      },
     });
     if (resolution.kind !== 'track') throw new Error('expected a track');
     const played = await source.stream(resolution.track, { startMs: 0, signal: signal() });

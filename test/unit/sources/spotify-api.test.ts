@@ -14,9 +14,13 @@ beforeAll(async () => {
     req.on('end', () => {
       seen.push({ auth: req.headers.authorization, body });
       if (req.headers.authorization !== `Basic ${Buffer.from('id:secret').toString('base64')}`) {
-        return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_client","error_description":"Invalid client"}');
+        return void res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end('{"error":"invalid_client","error_description":"Invalid client"}');
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"BQD-token","token_type":"Bearer","expires_in":3600}');
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"access_token":"BQD-token","token_type":"Bearer","expires_in":3600}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -36,7 +40,11 @@ function fakePlayDl(refreshOk = true) {
     async refreshToken() {
       state.refreshes++;
       if (!refreshOk || !state.data) return false;
-      Object.assign(state.data, { access_token: `refreshed-${state.refreshes}`, token_type: 'Bearer', expiry: Date.now() + 3_600_000 });
+      Object.assign(state.data, {
+        access_token: `refreshed-${state.refreshes}`,
+        token_type: 'Bearer',
+        expiry: Date.now() + 3_600_000,
+      });
       return true;
     },
     async spotify(url) {
@@ -55,7 +63,9 @@ describe('fetchClientToken', () => {
   });
 
   it('reports rejected credentials as a 401 the source explains', async () => {
-    await expect(fetchClientToken({ clientId: 'id', clientSecret: 'wrong' }, { tokenUrl })).rejects.toThrow(/Got 401.*invalid_client/);
+    await expect(fetchClientToken({ clientId: 'id', clientSecret: 'wrong' }, { tokenUrl })).rejects.toThrow(
+      /Got 401.*invalid_client/,
+    );
   });
 });
 
@@ -65,13 +75,19 @@ describe('createSpotifyApi', () => {
     const api = createSpotifyApi({ clientId: 'id', clientSecret: 'secret' }, { tokenUrl, playDl: async () => playDl });
     await api.load('https://open.spotify.com/track/a');
     await api.load('https://open.spotify.com/track/b');
-    expect(state.urls).toEqual(['https://open.spotify.com/track/a with BQD-token', 'https://open.spotify.com/track/b with BQD-token']);
+    expect(state.urls).toEqual([
+      'https://open.spotify.com/track/a with BQD-token',
+      'https://open.spotify.com/track/b with BQD-token',
+    ]);
     expect(state.data?.['market']).toBe('US');
   });
 
-  it('with a refresh token, uses play-dl\'s own refresh flow', async () => {
+  it("with a refresh token, uses play-dl's own refresh flow", async () => {
     const { playDl, state } = fakePlayDl();
-    const api = createSpotifyApi({ clientId: 'id', clientSecret: 'secret', refreshToken: 'rt', market: 'DE' }, { playDl: async () => playDl });
+    const api = createSpotifyApi(
+      { clientId: 'id', clientSecret: 'secret', refreshToken: 'rt', market: 'DE' },
+      { playDl: async () => playDl },
+    );
     await api.load('https://open.spotify.com/track/a');
     expect(state.urls).toEqual(['https://open.spotify.com/track/a with refreshed-1']);
     expect(state.data?.['market']).toBe('DE');
@@ -79,7 +95,10 @@ describe('createSpotifyApi', () => {
 
   it('fails a link clearly when the login fails, and tries again on the next one', async () => {
     const { playDl, state } = fakePlayDl(false);
-    const api = createSpotifyApi({ clientId: 'id', clientSecret: 'secret', refreshToken: 'bad' }, { playDl: async () => playDl });
+    const api = createSpotifyApi(
+      { clientId: 'id', clientSecret: 'secret', refreshToken: 'bad' },
+      { playDl: async () => playDl },
+    );
     await expect(api.load('https://open.spotify.com/track/a')).rejects.toThrow(/Got 401/);
     await expect(api.load('https://open.spotify.com/track/a')).rejects.toThrow(/Got 401/);
     expect(state.refreshes).toBe(2);

@@ -40,7 +40,13 @@ describe('SpotifySource', () => {
     const resolution = await source.resolve(url(`https://open.spotify.com/intl-de/track/${TRACK}?si=abc`), signal());
     expect(resolution).toMatchObject({
       kind: 'track',
-      track: { id: `spotify:${TRACK}`, source: 'spotify', title: 'Never Gonna Give You Up', artist: 'Rick Astley', durationMs: 213_573 },
+      track: {
+        id: `spotify:${TRACK}`,
+        source: 'spotify',
+        title: 'Never Gonna Give You Up',
+        artist: 'Rick Astley',
+        durationMs: 213_573,
+      },
     });
     expect(runs()).toHaveLength(0);
     const track = (resolution as { track: Track }).track;
@@ -64,11 +70,20 @@ describe('SpotifySource', () => {
   it('resolves albums and playlists, skipping local files and removed tracks', async () => {
     const { source } = setup();
     const album = await source.resolve(url('https://open.spotify.com/album/6XhjNHCyCDyyGJRM5mg40G'), signal());
-    expect(album.kind === 'playlist' && album.tracks.map((t) => t.title)).toEqual(['Never Gonna Give You Up', 'Whenever You Need Somebody', 'Together Forever']);
-    const list = (await source.resolve(url('https://open.spotify.com/playlist/37i9dQZF1DX4o1oenSJRJd'), signal())) as PagedPlaylist;
+    expect(album.kind === 'playlist' && album.tracks.map((t) => t.title)).toEqual([
+      'Never Gonna Give You Up',
+      'Whenever You Need Somebody',
+      'Together Forever',
+    ]);
+    const list = (await source.resolve(
+      url('https://open.spotify.com/playlist/37i9dQZF1DX4o1oenSJRJd'),
+      signal(),
+    )) as PagedPlaylist;
     expect(list.title).toBe('Everybody Knows');
     expect(list.tracks.map((t) => `${t.artist} - ${t.title}`)).toEqual([
-      'Queen - Bohemian Rhapsody - Remastered 2011', 'Luis Fonsi, Daddy Yankee - Despacito', 'Rick Astley - Never Gonna Give You Up',
+      'Queen - Bohemian Rhapsody - Remastered 2011',
+      'Luis Fonsi, Daddy Yankee - Despacito',
+      'Rick Astley - Never Gonna Give You Up',
     ]);
     expect(list.skipped).toBe(1);
     expect(list.more).toBeUndefined();
@@ -76,7 +91,10 @@ describe('SpotifySource', () => {
 
   it('returns the first page of a 1,000-track playlist at once and the rest, in order, on demand — without searching', async () => {
     const { source, api, runs } = setup();
-    const list = (await source.resolve(url('https://open.spotify.com/playlist/BigBigBigBig1000'), signal())) as PagedPlaylist;
+    const list = (await source.resolve(
+      url('https://open.spotify.com/playlist/BigBigBigBig1000'),
+      signal(),
+    )) as PagedPlaylist;
     expect(list.tracks).toHaveLength(100);
     expect(list.total).toBe(1000);
     expect(api.fetches).toBe(0);
@@ -91,9 +109,14 @@ describe('SpotifySource', () => {
     const { source } = setup();
     const dead = await failure(source.resolve(url('https://open.spotify.com/track/0000000000000000000000'), signal()));
     expect(isUserError(dead) && dead.message).toMatch(/private, deleted/);
-    const artist = await failure(source.resolve(url('https://open.spotify.com/artist/0gxyHStUsqpMadRV0Di1Qt'), signal()));
+    const artist = await failure(
+      source.resolve(url('https://open.spotify.com/artist/0gxyHStUsqpMadRV0Di1Qt'), signal()),
+    );
     expect(isUserError(artist) && artist.message).toMatch(/tracks, albums and playlists/);
-    const list = (await source.resolve(url('https://open.spotify.com/playlist/37i9dQZF1DX4o1oenSJRJd'), signal())) as PagedPlaylist;
+    const list = (await source.resolve(
+      url('https://open.spotify.com/playlist/37i9dQZF1DX4o1oenSJRJd'),
+      signal(),
+    )) as PagedPlaylist;
     const queen = list.tracks[0] as Track; // the fake's search only knows Rick Astley uploads
     const none = await failure(source.stream(queen, { startMs: 0, signal: signal() }));
     expect(isUserError(none) && none.message).toMatch(/couldn't find a playable version of "Queen - Bohemian Rhapsody/);

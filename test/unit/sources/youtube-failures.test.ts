@@ -31,7 +31,15 @@ const EXPECTED: Record<string, string> = {
   'no-audio': 'NOT_AUDIO',
 };
 
-const silent: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {}, child: () => silent } as unknown as Logger;
+const silent: Logger = {
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  fatal() {},
+  child: () => silent,
+} as unknown as Logger;
 
 function client(vars: Record<string, string>, observed: string[] = []): YtDlpClient {
   return new YtDlpClient({
@@ -42,7 +50,7 @@ function client(vars: Record<string, string>, observed: string[] = []): YtDlpCli
   });
 }
 
-describe('classifyYouTubeStderr on yt-dlp\'s real messages', () => {
+describe("classifyYouTubeStderr on yt-dlp's real messages", () => {
   it('covers every failure fixture but the non-YouTube ones', () => {
     expect(Object.keys(FAILURES).sort()).toEqual([...Object.keys(EXPECTED), 'unsupported', 'bad-option'].sort());
   });
@@ -57,13 +65,19 @@ describe('classifyYouTubeStderr on yt-dlp\'s real messages', () => {
   });
 
   it('an unsupported YouTube link has its own code; another site stays generic', () => {
-    expect(classifyYouTubeStderr('ERROR: [generic] Unsupported URL: https://www.youtube.com/feed/you')).toBe('YOUTUBE_UNSUPPORTED_URL');
+    expect(classifyYouTubeStderr('ERROR: [generic] Unsupported URL: https://www.youtube.com/feed/you')).toBe(
+      'YOUTUBE_UNSUPPORTED_URL',
+    );
     expect(classifyYouTubeStderr('ERROR: [generic] Unsupported URL: https://example.com/page')).toBeNull();
   });
 
   it('SoundCloud errors (the shared client) are never read as YouTube refusals', () => {
     expect(classifyYouTubeStderr('ERROR: [soundcloud] 123: Video unavailable. This track was removed')).toBeNull();
-    expect(classifyYouTubeStderr('ERROR: [soundcloud] 123: Unable to download JSON metadata: HTTP Error 429: Too Many Requests')).toBeNull();
+    expect(
+      classifyYouTubeStderr(
+        'ERROR: [soundcloud] 123: Unable to download JSON metadata: HTTP Error 429: Too Many Requests',
+      ),
+    ).toBeNull();
   });
 
   it('every code has catalogue text that names the cause and never the raw message', () => {
@@ -77,19 +91,29 @@ describe('classifyYouTubeStderr on yt-dlp\'s real messages', () => {
 
   it('server-wide refusals are the ones the fallback and the breaker act on', () => {
     const server = Object.keys(YOUTUBE_FAILURES).filter(refusesServer).sort();
-    expect(server).toEqual(['YOUTUBE_BOT_CHECK', 'YOUTUBE_CHALLENGE_FAILED', 'YOUTUBE_MEDIA_FORBIDDEN', 'YOUTUBE_RATE_LIMITED']);
+    expect(server).toEqual([
+      'YOUTUBE_BOT_CHECK',
+      'YOUTUBE_CHALLENGE_FAILED',
+      'YOUTUBE_MEDIA_FORBIDDEN',
+      'YOUTUBE_RATE_LIMITED',
+    ]);
   });
 });
 
 describe('the client against the fake yt-dlp in each failure mode', () => {
-  it.each(Object.entries(EXPECTED))('FAKE_YTDLP_MODE=%s → UserError %s, reported once with its target', async (mode, code) => {
-    const observed: string[] = [];
-    const url = 'https://www.youtube.com/watch?v=dQw4w9WgXcQ';
-    const error = await client({ FAKE_YTDLP_MODE: mode }, observed).video(url, AbortSignal.timeout(10_000)).catch((e: unknown) => e);
-    expect(isUserError(error) && error.code).toBe(code);
-    expect((error as Error).message).not.toMatch(/ERROR:|cookies-from-browser/);
-    expect(observed).toEqual([`${code} ${url}`]);
-  });
+  it.each(Object.entries(EXPECTED))(
+    'FAKE_YTDLP_MODE=%s → UserError %s, reported once with its target',
+    async (mode, code) => {
+      const observed: string[] = [];
+      const url = 'https://www.youtube.com/watch?v=dQw4w9WgXcQ';
+      const error = await client({ FAKE_YTDLP_MODE: mode }, observed)
+        .video(url, AbortSignal.timeout(10_000))
+        .catch((e: unknown) => e);
+      expect(isUserError(error) && error.code).toBe(code);
+      expect((error as Error).message).not.toMatch(/ERROR:|cookies-from-browser/);
+      expect(observed).toEqual([`${code} ${url}`]);
+    },
+  );
 
   it('a broken install (no ejs) fails YouTube videos as a challenge failure, while searches still answer', async () => {
     const c = client({ FAKE_YTDLP_INSTALL: 'no-ejs' });
@@ -111,7 +135,10 @@ describe('OwnerAdvisor', () => {
   it('logs the remedy once per code per hour, and nothing for failures the owner cannot fix', async () => {
     const clock = new FakeClock();
     const lines: { obj: Record<string, unknown>; msg: string }[] = [];
-    const logger = { ...silent, warn: (obj: Record<string, unknown>, msg: string) => void lines.push({ obj, msg }) } as unknown as Logger;
+    const logger = {
+      ...silent,
+      warn: (obj: Record<string, unknown>, msg: string) => void lines.push({ obj, msg }),
+    } as unknown as Logger;
     const advisor = new OwnerAdvisor({ clock, logger });
     expect(advisor.advise('YOUTUBE_BOT_CHECK')).toBe(true);
     expect(advisor.advise('YOUTUBE_BOT_CHECK')).toBe(false);
@@ -121,7 +148,11 @@ describe('OwnerAdvisor', () => {
     expect(advisor.advise('YOUTUBE_BOT_CHECK')).toBe(false);
     await clock.advance(61_000);
     expect(advisor.advise('YOUTUBE_BOT_CHECK')).toBe(true);
-    expect(lines.map((l) => l.obj['code'])).toEqual(['YOUTUBE_BOT_CHECK', 'YOUTUBE_CHALLENGE_FAILED', 'YOUTUBE_BOT_CHECK']);
+    expect(lines.map((l) => l.obj['code'])).toEqual([
+      'YOUTUBE_BOT_CHECK',
+      'YOUTUBE_CHALLENGE_FAILED',
+      'YOUTUBE_BOT_CHECK',
+    ]);
     expect(lines[0]?.msg).toMatch(/YTDLP_POT_PROVIDER.*YTDLP_COOKIES/);
     expect(lines[1]?.msg).toMatch(/yt-dlp\[default\]/);
   });

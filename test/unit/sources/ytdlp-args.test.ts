@@ -43,7 +43,11 @@ describe('yt-dlp arguments', () => {
   });
 
   it('honours the runtime path and socket timeout; owner extras come first, so ours win and -- stays last but one', () => {
-    const args = videoArgs('u', { jsRuntime: 'node:/usr/bin/node', socketTimeoutSec: 5, extraArgs: ['--cookies', '/data/c.txt'] });
+    const args = videoArgs('u', {
+      jsRuntime: 'node:/usr/bin/node',
+      socketTimeoutSec: 5,
+      extraArgs: ['--cookies', '/data/c.txt'],
+    });
     expect(args).toEqual([
       '--cookies',
       '/data/c.txt',
@@ -62,6 +66,11 @@ describe('yt-dlp arguments', () => {
   });
 
   it('scsearch: the same flat search on SoundCloud', () => {
-    expect(searchArgs('never gonna', 3, {}, 'scsearch')).toEqual([...COMMON, '--flat-playlist', '--', 'scsearch3:never gonna']);
+    expect(searchArgs('never gonna', 3, {}, 'scsearch')).toEqual([
+      ...COMMON,
+      '--flat-playlist',
+      '--',
+      'scsearch3:never gonna',
+    ]);
   });
 });

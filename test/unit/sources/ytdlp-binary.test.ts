@@ -15,13 +15,20 @@ function executable(dir: string, name = 'yt-dlp', mode = 0o755): string {
 
 describe('locateYtDlp', () => {
   it('uses the configured path when it is an executable file', async () => {
-    expect(await locateYtDlp({ configuredPath: FAKE_YTDLP, pathEnv: '' })).toEqual({ ok: true, path: FAKE_YTDLP, via: 'config' });
+    expect(await locateYtDlp({ configuredPath: FAKE_YTDLP, pathEnv: '' })).toEqual({
+      ok: true,
+      path: FAKE_YTDLP,
+      via: 'config',
+    });
   });
 
   it('resolves a relative configured path against cwd', async () => {
     const root = tempDir();
     const file = executable(join(root, 'bin'));
-    expect(await locateYtDlp({ configuredPath: 'bin/yt-dlp', cwd: root, pathEnv: '' })).toMatchObject({ ok: true, path: file });
+    expect(await locateYtDlp({ configuredPath: 'bin/yt-dlp', cwd: root, pathEnv: '' })).toMatchObject({
+      ok: true,
+      path: file,
+    });
   });
 
   it('does not fall back to PATH when the configured path is wrong', async () => {

@@ -16,8 +16,15 @@ interface LogLine {
 }
 
 function recordingLogger(lines: LogLine[]): Logger {
-  const at = (level: string) => (obj: object | string, msg?: string) => void lines.push({ level, obj, ...(msg ? { msg } : {}) });
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+  const at = (level: string) => (obj: object | string, msg?: string) =>
+    void lines.push({ level, obj, ...(msg ? { msg } : {}) });
+  const logger: Logger = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: () => logger,
+  };
   return logger;
 }
 
@@ -35,7 +42,11 @@ function client(vars: Record<string, string> = {}, extra: Partial<YtDlpClientOpt
 }
 
 const signal = () => new AbortController().signal;
-const failure = (p: Promise<unknown>) => p.then(() => new Error('resolved'), (e: unknown) => e);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => new Error('resolved'),
+    (e: unknown) => e,
+  );
 
 describe('YtDlpClient against the fake executable', () => {
   it('resolves a video to a track and its Opus format', async () => {
@@ -76,7 +87,11 @@ describe('YtDlpClient against the fake executable', () => {
 
   it('lists a playlist flat, capped at maxEntries', async () => {
     const { c } = client();
-    const playlist = await c.playlist('https://www.youtube.com/playlist?list=PLFgquLnL59alCl_2TQvOiD5Vgm1hCaGSI', signal(), 3);
+    const playlist = await c.playlist(
+      'https://www.youtube.com/playlist?list=PLFgquLnL59alCl_2TQvOiD5Vgm1hCaGSI',
+      signal(),
+      3,
+    );
     expect(playlist.title).toBe('Classic Hits');
     expect(playlist.tracks.map((t) => t.id)).toEqual(['youtube:fJ9rUzIMcZQ', 'youtube:kJQP7kiw5Fk']);
     expect(playlist.skipped).toBe(1);
@@ -102,13 +117,18 @@ describe('YtDlpClient against the fake executable', () => {
   });
 
   it('keeps garbage output as an internal bad-output error', async () => {
-    const error = await failure(client({ FAKE_YTDLP_MODE: 'garbage' }).c.video('https://youtu.be/dQw4w9WgXcQ', signal()));
+    const error = await failure(
+      client({ FAKE_YTDLP_MODE: 'garbage' }).c.video('https://youtu.be/dQw4w9WgXcQ', signal()),
+    );
     expect(error).toBeInstanceOf(YtDlpError);
     expect(error).toMatchObject({ kind: 'bad-output' });
   });
 
   it('keeps network failures internal and transient (the pool may retry them)', async () => {
-    const vars = { FAKE_YTDLP_MODE: 'fail', FAKE_YTDLP_STDERR: 'ERROR: [youtube] x: Unable to download webpage: HTTP Error 503' };
+    const vars = {
+      FAKE_YTDLP_MODE: 'fail',
+      FAKE_YTDLP_STDERR: 'ERROR: [youtube] x: Unable to download webpage: HTTP Error 503',
+    };
     const error = await failure(client(vars).c.video('https://youtu.be/dQw4w9WgXcQ', signal()));
     expect(error).toMatchObject({ kind: 'network' });
     expect(isTransient(error)).toBe(true);
@@ -129,7 +149,9 @@ describe('YtDlpClient against the fake executable', () => {
   it('rejects with the abort reason when the caller aborts', async () => {
     const pidFile = join(tempDir(), 'pid');
     const controller = new AbortController();
-    const result = failure(client({ FAKE_YTDLP_MODE: 'hang', FAKE_YTDLP_PID_FILE: pidFile }).c.search('x', controller.signal));
+    const result = failure(
+      client({ FAKE_YTDLP_MODE: 'hang', FAKE_YTDLP_PID_FILE: pidFile }).c.search('x', controller.signal),
+    );
     await readyPids(pidFile);
     const reason = new DOMException('skipped', 'AbortError');
     controller.abort(reason);

@@ -6,15 +6,30 @@ import { isTransient } from '../../../src/core/transient.js';
 describe('classifyStderr', () => {
   it.each([
     ['ERROR: [youtube] dQw4w9WgXcQ: Video unavailable. This video is not available', 'unavailable'],
-    ['ERROR: [youtube] abcdefghijk: Private video. Sign in if you\'ve been granted access to this video', 'unavailable'],
-    ['ERROR: [youtube] abcdefghijk: Sign in to confirm your age. This video may be inappropriate for some users.', 'unavailable'],
-    ['ERROR: [youtube] abcdefghijk: Join this channel to get access to members-only content like this video', 'unavailable'],
+    ["ERROR: [youtube] abcdefghijk: Private video. Sign in if you've been granted access to this video", 'unavailable'],
+    [
+      'ERROR: [youtube] abcdefghijk: Sign in to confirm your age. This video may be inappropriate for some users.',
+      'unavailable',
+    ],
+    [
+      'ERROR: [youtube] abcdefghijk: Join this channel to get access to members-only content like this video',
+      'unavailable',
+    ],
     ['ERROR: [youtube:tab] PLx: The playlist does not exist.', 'unavailable'],
-    ['ERROR: [youtube] abcdefghijk: Sign in to confirm you’re not a bot. Use --cookies-from-browser or --cookies', 'blocked'],
+    [
+      'ERROR: [youtube] abcdefghijk: Sign in to confirm you’re not a bot. Use --cookies-from-browser or --cookies',
+      'blocked',
+    ],
     ['ERROR: [youtube] abcdefghijk: Unable to download API page: HTTP Error 429: Too Many Requests', 'blocked'],
     ['ERROR: Unsupported URL: https://example.com/page', 'unsupported'],
-    ['ERROR: [youtube] abcdefghijk: Requested format is not available. Use --list-formats for a list of available formats', 'no-audio'],
-    ['ERROR: [youtube] abcdefghijk: Unable to download webpage: <urlopen error [Errno -3] Temporary failure in name resolution>', 'network'],
+    [
+      'ERROR: [youtube] abcdefghijk: Requested format is not available. Use --list-formats for a list of available formats',
+      'no-audio',
+    ],
+    [
+      'ERROR: [youtube] abcdefghijk: Unable to download webpage: <urlopen error [Errno -3] Temporary failure in name resolution>',
+      'network',
+    ],
     ['ERROR: [youtube] abcdefghijk: Unable to download API page: HTTP Error 503: Service Unavailable', 'network'],
     ['ERROR: [youtube] abcdefghijk: Unable to download webpage: The read operation timed out', 'network'],
     ['Usage: yt-dlp [OPTIONS] URL [URL...]\n\nyt-dlp: error: no such option: --js-runtimes', 'bad-invocation'],
@@ -46,7 +61,10 @@ describe('YtDlpError / toUserFacingError', () => {
     ['timeout', 'FETCH_TIMEOUT'],
     ['spawn-failed', 'SOURCE_UNAVAILABLE'],
   ] as const)('maps %s to UserError %s, keeping the cause and hiding stderr', (kind, code) => {
-    const cause = new YtDlpError(kind, 'detail', { exitCode: 1, stderr: 'ERROR: secret https://rr1.googlevideo.com/x?ip=1.2.3.4' });
+    const cause = new YtDlpError(kind, 'detail', {
+      exitCode: 1,
+      stderr: 'ERROR: secret https://rr1.googlevideo.com/x?ip=1.2.3.4',
+    });
     const error = toUserFacingError(cause);
     expect(isUserError(error) && error.code).toBe(code);
     expect(error.cause).toBe(cause);

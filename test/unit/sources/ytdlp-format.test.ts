@@ -18,7 +18,9 @@ describe('pickAudioFormat', () => {
       expiresAt: EXPIRES_AT,
       opusPassthrough: true,
     });
-    expect(format?.url).toMatch(/^https:\/\/rr2---sn-4g5lzned\.googlevideo\.com\/videoplayback\?expire=1700021600&.*itag=251/);
+    expect(format?.url).toMatch(
+      /^https:\/\/rr2---sn-4g5lzned\.googlevideo\.com\/videoplayback\?expire=1700021600&.*itag=251/,
+    );
     expect(format?.httpHeaders['User-Agent']).toContain('Mozilla/5.0');
   });
 
@@ -59,8 +61,14 @@ describe('pickAudioFormat', () => {
 
   it('returns null when nothing is playable', () => {
     expect(pickAudioFormat(null)).toBeNull();
-    expect(pickAudioFormat({ formats: [{ format_id: 'sb0', acodec: 'none', vcodec: 'none', url: 'https://i.ytimg.com/sb' }] })).toBeNull();
-    expect(pickAudioFormat({ formats: [{ format_id: '251', acodec: 'opus', vcodec: 'none', url: 'file:///etc/passwd' }] })).toBeNull();
+    expect(
+      pickAudioFormat({
+        formats: [{ format_id: 'sb0', acodec: 'none', vcodec: 'none', url: 'https://i.ytimg.com/sb' }],
+      }),
+    ).toBeNull();
+    expect(
+      pickAudioFormat({ formats: [{ format_id: '251', acodec: 'opus', vcodec: 'none', url: 'file:///etc/passwd' }] }),
+    ).toBeNull();
     expect(pickAudioFormat({ formats: 'nope' })).toBeNull();
   });
 
@@ -73,6 +81,11 @@ describe('pickAudioFormat', () => {
       ext: 'ogg',
       http_headers: { 'User-Agent': 'UA', Bad: 42 },
     };
-    expect(pickAudioFormat(info)).toMatchObject({ container: 'ogg', opusPassthrough: true, httpHeaders: { 'User-Agent': 'UA' }, expiresAt: null });
+    expect(pickAudioFormat(info)).toMatchObject({
+      container: 'ogg',
+      opusPassthrough: true,
+      httpHeaders: { 'User-Agent': 'UA' },
+      expiresAt: null,
+    });
   });
 });

@@ -50,12 +50,25 @@ describe('trackFromInfo', () => {
   });
 
   it('maps a live stream with no duration', () => {
-    expect(trackFromInfo(loadFixture('live.json'))).toMatchObject({ id: 'youtube:jfKfPfyJRdk', durationMs: null, isLive: true });
+    expect(trackFromInfo(loadFixture('live.json'))).toMatchObject({
+      id: 'youtube:jfKfPfyJRdk',
+      durationMs: null,
+      isLive: true,
+    });
   });
 
   it('uses the canonical page URL as id for non-YouTube extractors', () => {
-    const info = { id: '1234', title: 'Song', extractor_key: 'Soundcloud', webpage_url: 'https://soundcloud.com/a/song', duration: 10 };
-    expect(trackFromInfo(info, 'soundcloud')).toMatchObject({ id: 'https://soundcloud.com/a/song', source: 'soundcloud' });
+    const info = {
+      id: '1234',
+      title: 'Song',
+      extractor_key: 'Soundcloud',
+      webpage_url: 'https://soundcloud.com/a/song',
+      duration: 10,
+    };
+    expect(trackFromInfo(info, 'soundcloud')).toMatchObject({
+      id: 'https://soundcloud.com/a/song',
+      source: 'soundcloud',
+    });
   });
 
   it.each([
@@ -65,7 +78,10 @@ describe('trackFromInfo', () => {
     ['no title', { id: 'dQw4w9WgXcQ' }],
     ['a private placeholder', { _type: 'url', ie_key: 'Youtube', id: 'dQw4w9WgXcQ', title: '[Private video]' }],
     ['members-only', { id: 'dQw4w9WgXcQ', title: 'x', availability: 'subscriber_only' }],
-    ['a nested channel/tab', { _type: 'url', ie_key: 'YoutubeTab', id: 'UCx', title: 'Channel', url: 'https://www.youtube.com/@x' }],
+    [
+      'a nested channel/tab',
+      { _type: 'url', ie_key: 'YoutubeTab', id: 'UCx', title: 'Channel', url: 'https://www.youtube.com/@x' },
+    ],
     ['a non-YouTube item without a page URL', { id: '1', title: 'x', extractor_key: 'Generic' }],
   ])('returns null for %s', (_name, info) => {
     expect(trackFromInfo(info)).toBeNull();
@@ -100,7 +116,9 @@ describe('playlistFromInfo', () => {
       artist: 'Queen Official',
       url: 'https://www.youtube.com/watch?v=fJ9rUzIMcZQ',
     });
-    expect(playlist.tracks[0]?.thumbnailUrl).toContain('hqdefault.jpg?sqp=-oaymwEcCNACELwBSFXyq4qpAw4IARUAAIhCGAFwAcABBg');
+    expect(playlist.tracks[0]?.thumbnailUrl).toContain(
+      'hqdefault.jpg?sqp=-oaymwEcCNACELwBSFXyq4qpAw4IARUAAIhCGAFwAcABBg',
+    );
   });
 
   it('produces ids that agree with canonicalTrackKey', () => {

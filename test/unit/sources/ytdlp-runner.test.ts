@@ -6,7 +6,14 @@ import { systemClock } from '../../../src/ports/clock.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { FAKE_YTDLP, fakeEnv, isAlive, readArgsLog, readyPids, tempDir, waitFor } from './fake-ytdlp-helpers.js';
 
-const VIDEO = ['--dump-single-json', '--no-warnings', '-f', 'bestaudio[acodec=opus]/bestaudio', '--', 'https://youtu.be/dQw4w9WgXcQ'];
+const VIDEO = [
+  '--dump-single-json',
+  '--no-warnings',
+  '-f',
+  'bestaudio[acodec=opus]/bestaudio',
+  '--',
+  'https://youtu.be/dQw4w9WgXcQ',
+];
 const spawned: number[] = [];
 
 afterEach(() => {
@@ -34,7 +41,11 @@ function options(extra: Partial<RunYtDlpOptions> & { vars?: Record<string, strin
   };
 }
 
-const failure = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => new Error('resolved'), (e: unknown) => e);
+const failure = async (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => new Error('resolved'),
+    (e: unknown) => e,
+  );
 
 describe('runYtDlp against the fake executable', () => {
   it('returns stdout on success and passes the arguments through, after --ignore-config', async () => {
@@ -58,16 +69,26 @@ describe('runYtDlp against the fake executable', () => {
   });
 
   it('honours FAKE_YTDLP_MODE=fail with a custom status and message', async () => {
-    const vars = { FAKE_YTDLP_MODE: 'fail', FAKE_YTDLP_EXIT_CODE: '3', FAKE_YTDLP_STDERR: 'ERROR: HTTP Error 429: Too Many Requests' };
+    const vars = {
+      FAKE_YTDLP_MODE: 'fail',
+      FAKE_YTDLP_EXIT_CODE: '3',
+      FAKE_YTDLP_STDERR: 'ERROR: HTTP Error 429: Too Many Requests',
+    };
     expect(await failure(runYtDlp(options({ vars })))).toMatchObject({ kind: 'blocked', exitCode: 3 });
   });
 
   it('reports death by signal as crashed', async () => {
-    expect(await failure(runYtDlp(options({ vars: { FAKE_YTDLP_MODE: 'crash' } })))).toMatchObject({ kind: 'crashed', exitCode: null });
+    expect(await failure(runYtDlp(options({ vars: { FAKE_YTDLP_MODE: 'crash' } })))).toMatchObject({
+      kind: 'crashed',
+      exitCode: null,
+    });
   });
 
   it('keeps only the tail of stderr', async () => {
-    const vars = { FAKE_YTDLP_MODE: 'fail', FAKE_YTDLP_STDERR: `${'x'.repeat(5000)}\nERROR: [youtube] id: Video unavailable` };
+    const vars = {
+      FAKE_YTDLP_MODE: 'fail',
+      FAKE_YTDLP_STDERR: `${'x'.repeat(5000)}\nERROR: [youtube] id: Video unavailable`,
+    };
     const error = (await failure(runYtDlp(options({ vars, maxStderrBytes: 100 })))) as YtDlpError;
     expect(error.stderrTail.length).toBeLessThanOrEqual(100);
     expect(error.stderrTail).toContain('Video unavailable');
@@ -95,7 +116,9 @@ describe('runYtDlp against the fake executable', () => {
   it('times out on the injected clock, rejecting at once and killing the process', async () => {
     const clock = new FakeClock();
     const pidFile = join(tempDir(), 'pid');
-    const run = failure(runYtDlp(options({ clock, timeoutMs: 5_000, vars: { FAKE_YTDLP_MODE: 'hang', FAKE_YTDLP_PID_FILE: pidFile } })));
+    const run = failure(
+      runYtDlp(options({ clock, timeoutMs: 5_000, vars: { FAKE_YTDLP_MODE: 'hang', FAKE_YTDLP_PID_FILE: pidFile } })),
+    );
     const [pid] = await readyPids(pidFile);
     await clock.advance(4_999);
     expect(isAlive(pid ?? -1)).toBe(true);

@@ -18,7 +18,9 @@ beforeAll(async () => {
   media.route('/videoplayback', { headers: { 'content-type': 'audio/webm' }, body: WEBM_OPUS });
   media.route('/expired', { status: 403, body: 'expired' });
   media.route('/gone', { status: 410 });
-  media.route('/live/index.m3u8', { body: '#EXTM3U\n#EXT-X-TARGETDURATION:5\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:5.0,\nseg7.ts\n#EXTINF:5.0,\nseg8.ts\n#EXT-X-ENDLIST\n' });
+  media.route('/live/index.m3u8', {
+    body: '#EXTM3U\n#EXT-X-TARGETDURATION:5\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:5.0,\nseg7.ts\n#EXTINF:5.0,\nseg8.ts\n#EXT-X-ENDLIST\n',
+  });
   media.route('/live/seg7.ts', { headers: { 'content-type': 'video/mp2t' }, body: Buffer.alloc(188, 0x47) });
   media.route('/live/seg8.ts', { headers: { 'content-type': 'video/mp2t' }, body: Buffer.alloc(188, 0x48) });
 });
@@ -32,7 +34,13 @@ function setup(mediaPath = '/videoplayback', extra: Record<string, string> = {})
   const env = fakeEnv({ FAKE_YTDLP_ARGS_LOG: log, FAKE_YTDLP_MEDIA_URL: media.url(mediaPath), ...extra });
   const client = new YtDlpClient({ binary: FAKE_YTDLP, clock: systemClock, env });
   const source = new YtDlpSource({ client, cache, policy: loopbackPolicy(), timeoutMs: 5_000, search: true });
-  const runs = () => { try { return readArgsLog(log).length; } catch { return 0; } };
+  const runs = () => {
+    try {
+      return readArgsLog(log).length;
+    } catch {
+      return 0;
+    }
+  };
   return { source, cache, runs };
 }
 
@@ -42,7 +50,10 @@ describe('YtDlpSource', () => {
   it('resolves a video and plays it from the URL cached while resolving (one yt-dlp run)', async () => {
     const { source, runs, cache } = setup();
     const resolution = await source.resolve(url('https://youtu.be/dQw4w9WgXcQ?t=42'), signal());
-    expect(resolution).toMatchObject({ kind: 'track', track: { id: 'youtube:dQw4w9WgXcQ', source: 'youtube', durationMs: 212_000 } });
+    expect(resolution).toMatchObject({
+      kind: 'track',
+      track: { id: 'youtube:dQw4w9WgXcQ', source: 'youtube', durationMs: 212_000 },
+    });
     const track = resolution.kind === 'track' ? resolution.track : undefined;
     const before = media.hits('/videoplayback');
     const played = await source.stream(track!, { startMs: 0, signal: signal() });
@@ -56,7 +67,13 @@ describe('YtDlpSource', () => {
 
   it('refreshes a cached stream URL the origin refuses (403), once', async () => {
     const { source, cache, runs } = setup('/videoplayback');
-    const track = { id: 'youtube:dQw4w9WgXcQ', source: 'youtube' as const, title: 'x', url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', durationMs: 1 };
+    const track = {
+      id: 'youtube:dQw4w9WgXcQ',
+      source: 'youtube' as const,
+      title: 'x',
+      url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ',
+      durationMs: 1,
+    };
     await cache.setStreamUrl(track.id, { url: `${media.url('/expired')}?expire=1700021600`, container: 'webm' });
     const played = await source.stream(track, { startMs: 0, signal: signal() });
     expect(await drain(played.stream)).toEqual(WEBM_OPUS);
@@ -66,7 +83,13 @@ describe('YtDlpSource', () => {
 
   it('reports a freshly signed URL YouTube refuses as YOUTUBE_MEDIA_FORBIDDEN, without looping', async () => {
     const { source, runs } = setup('/gone');
-    const track = { id: 'youtube:dQw4w9WgXcQ', source: 'youtube' as const, title: 'x', url: 'https://youtu.be/dQw4w9WgXcQ', durationMs: 1 };
+    const track = {
+      id: 'youtube:dQw4w9WgXcQ',
+      source: 'youtube' as const,
+      title: 'x',
+      url: 'https://youtu.be/dQw4w9WgXcQ',
+      durationMs: 1,
+    };
     const error = await failure(source.stream(track, { startMs: 0, signal: signal() }));
     expect(isUserError(error) && error.code).toBe('YOUTUBE_MEDIA_FORBIDDEN');
     expect(String((error as Error).message)).toMatch(/YouTube refused/);
@@ -75,7 +98,10 @@ describe('YtDlpSource', () => {
 
   it('resolves a playlist flat, counting private and deleted entries as skipped', async () => {
     const { source } = setup();
-    const list = (await source.resolve(url('https://www.youtube.com/playlist?list=PLFgquLnL59alCl_2TQvOiD5Vgm1hCaGSI'), signal())) as PagedPlaylist;
+    const list = (await source.resolve(
+      url('https://www.youtube.com/playlist?list=PLFgquLnL59alCl_2TQvOiD5Vgm1hCaGSI'),
+      signal(),
+    )) as PagedPlaylist;
     expect(list.kind).toBe('playlist');
     expect(list.title).toBe('Classic Hits');
     expect(list.tracks).toHaveLength(6);
@@ -95,7 +121,10 @@ describe('YtDlpSource', () => {
   it('resolves YouTube Music links with the credited artist', async () => {
     const { source } = setup();
     const resolution = await source.resolve(url('https://music.youtube.com/watch?v=lYBUbBu4W08&si=abc'), signal());
-    expect(resolution).toMatchObject({ kind: 'track', track: { artist: 'Rick Astley', title: 'Never Gonna Give You Up' } });
+    expect(resolution).toMatchObject({
+      kind: 'track',
+      track: { artist: 'Rick Astley', title: 'Never Gonna Give You Up' },
+    });
   });
 
   it('answers a search with the first result', async () => {
@@ -111,7 +140,9 @@ describe('YtDlpSource', () => {
     const missing = new YtDlpSource({ client: null, cache, policy: loopbackPolicy(), timeoutMs: 1_000 });
     const broken = new YtDlpSource({
       client: new YtDlpClient({ binary: '/nonexistent/yt-dlp', clock: systemClock }),
-      cache, policy: loopbackPolicy(), timeoutMs: 1_000,
+      cache,
+      policy: loopbackPolicy(),
+      timeoutMs: 1_000,
     });
     for (const source of [missing, broken]) {
       const error = await failure(source.resolve(url('https://youtu.be/dQw4w9WgXcQ'), signal()));

@@ -33,8 +33,17 @@ let server: Server;
 let index: string;
 const lines: string[] = [];
 const logger = (() => {
-  const log = (level: string) => (obj: unknown, msg?: string) => void lines.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
-  const l = { trace: log('trace'), debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), fatal: log('fatal'), child: () => l };
+  const log = (level: string) => (obj: unknown, msg?: string) =>
+    void lines.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
+  const l = {
+    trace: log('trace'),
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    fatal: log('fatal'),
+    child: () => l,
+  };
   return l as unknown as Logger;
 })();
 
@@ -50,11 +59,27 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 function maintenance(dataDir: string, source: string, results: UpdateResult[]) {
-  const client = new YtDlpClient({ binary: FAKE_YTDLP, clock: systemClock, env: fakeEnv(), resolveBinary: () => activeBinary(dataDir) ?? FAKE_YTDLP });
+  const client = new YtDlpClient({
+    binary: FAKE_YTDLP,
+    clock: systemClock,
+    env: fakeEnv(),
+    resolveBinary: () => activeBinary(dataDir) ?? FAKE_YTDLP,
+  });
   const health = new YouTubeHealth({ clock: systemClock });
   const m = startYtDlpMaintenance({
-    client, clientOptions: { env: fakeEnv() }, autoUpdate: 'startup', updateSource: `${index}${source}`, python: PYTHON, canaryUrl: CANARY,
-    canaryIntervalMs: 3_600_000, dataDir, health, clock: systemClock, logger, run: runProgram, onUpdate: (r) => void results.push(r),
+    client,
+    clientOptions: { env: fakeEnv() },
+    autoUpdate: 'startup',
+    updateSource: `${index}${source}`,
+    python: PYTHON,
+    canaryUrl: CANARY,
+    canaryIntervalMs: 3_600_000,
+    dataDir,
+    health,
+    clock: systemClock,
+    logger,
+    run: runProgram,
+    onUpdate: (r) => void results.push(r),
   });
   m.stop(); // no timers: the test drives updates itself
   return { client, health, updater: m.updater! };
@@ -72,7 +97,11 @@ describe('YTDLP_AUTO_UPDATE: staged, checked, then switched atomically', () => {
     expect(activeBinary(dataDir)).toBe(join(dataDir, 'yt-dlp', 'current', 'bin', 'yt-dlp'));
     expect(await m.client.version(signal())).toBe('2026.09.01'); // the client now runs the new one
 
-    for (const [source, why] of [['/no-ejs', /has no yt_dlp_ejs/], ['/ejs-mismatch', /needs 0\.9\.0/], ['/bot-check', /canary failed with the new yt-dlp \(YOUTUBE_BOT_CHECK\)/]] as const) {
+    for (const [source, why] of [
+      ['/no-ejs', /has no yt_dlp_ejs/],
+      ['/ejs-mismatch', /needs 0\.9\.0/],
+      ['/bot-check', /canary failed with the new yt-dlp \(YOUTUBE_BOT_CHECK\)/],
+    ] as const) {
       const before = results.length;
       m = maintenance(dataDir, source, results);
       expect(await m.updater.update()).toBe('rejected');
@@ -105,7 +134,15 @@ describe('the canary', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ytdlp-canary-'));
     const health = new YouTubeHealth({ clock: systemClock });
     const run = (vars: Record<string, string>) =>
-      new YouTubeCanary({ client: new YtDlpClient({ binary: FAKE_YTDLP, clock: systemClock, env: fakeEnv(vars) }), url: CANARY, intervalMs: 1000, health, clock: systemClock, logger, dataDir }).check();
+      new YouTubeCanary({
+        client: new YtDlpClient({ binary: FAKE_YTDLP, clock: systemClock, env: fakeEnv(vars) }),
+        url: CANARY,
+        intervalMs: 1000,
+        health,
+        clock: systemClock,
+        logger,
+        dataDir,
+      }).check();
     expect(await run({})).toBeNull();
     expect(health.state).toMatchObject({ status: 'up', via: 'canary' });
     expect(await run({ FAKE_YTDLP_INSTALL: 'no-runtime' })).toBe('YOUTUBE_CHALLENGE_FAILED');

@@ -16,7 +16,13 @@ describe.skipIf(!REDIS_BINARY)('KeyvStore on a real Redis server', () => {
 
   beforeAll(async () => {
     redis = await RedisProcess.start();
-    store = await KeyvStore.open({ url: redis.url, dataDir: '/nonexistent', logger, probeIntervalMs: 0, opTimeoutMs: 500 });
+    store = await KeyvStore.open({
+      url: redis.url,
+      dataDir: '/nonexistent',
+      logger,
+      probeIntervalMs: 0,
+      opTimeoutMs: 500,
+    });
   });
   afterAll(async () => {
     await store?.close();
@@ -38,7 +44,13 @@ describe.skipIf(!REDIS_BINARY)('KeyvStore on a real Redis server', () => {
 
   it('lists keys by prefix within its namespace only', async () => {
     for (const key of ['session:1', 'session:2', 'sessionX', 'song:1']) await store.set(key, 1);
-    const other = await KeyvStore.open({ url: redis.url, dataDir: '/nonexistent', logger, namespace: 'otherbot', probeIntervalMs: 0 });
+    const other = await KeyvStore.open({
+      url: redis.url,
+      dataDir: '/nonexistent',
+      logger,
+      namespace: 'otherbot',
+      probeIntervalMs: 0,
+    });
     await other.set('session:99', 1);
     expect((await store.keys('session:')).sort()).toEqual(['session:1', 'session:2']);
     expect(await other.keys('session:')).toEqual(['session:99']);
@@ -85,7 +97,12 @@ describe.skipIf(!REDIS_BINARY)('KeyvStore on a real Redis server', () => {
 describe('KeyvStore on an unreachable Postgres', () => {
   it('opens degraded instead of throwing', async () => {
     const logger = recordingLogger();
-    const store = await KeyvStore.open({ url: 'postgres://bot:secret@127.0.0.1:1/tunebot', dataDir: '/nonexistent', logger, probeIntervalMs: 0 });
+    const store = await KeyvStore.open({
+      url: 'postgres://bot:secret@127.0.0.1:1/tunebot',
+      dataDir: '/nonexistent',
+      logger,
+      probeIntervalMs: 0,
+    });
     expect(store.kind).toBe('postgres');
     expect(store.healthy).toBe(false);
     await expect(store.get('k')).resolves.toBeUndefined();

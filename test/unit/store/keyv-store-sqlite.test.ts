@@ -51,7 +51,8 @@ describe('KeyvStore on SQLite', () => {
 
   it('lists keys by exact prefix: LIKE wildcards and case are not matched loosely', async () => {
     const { store } = await open();
-    for (const key of ['session:1', 'session:2', 'Session:3', 'sessionX', 'song:1', 'a%b:1', 'axb:1', 'a_c:1', 'abc:1']) await store.set(key, 1);
+    for (const key of ['session:1', 'session:2', 'Session:3', 'sessionX', 'song:1', 'a%b:1', 'axb:1', 'a_c:1', 'abc:1'])
+      await store.set(key, 1);
     expect((await store.keys('session:')).sort()).toEqual(['session:1', 'session:2']);
     expect(await store.keys('a%b:')).toEqual(['a%b:1']);
     expect(await store.keys('a_c')).toEqual(['a_c:1']);
@@ -117,7 +118,9 @@ describe('KeyvStore on SQLite', () => {
   });
 
   it('rejects an unknown STORE_URL scheme with the accepted forms', async () => {
-    await expect(KeyvStore.open({ url: 'mysql://x', dataDir: dir, logger: recordingLogger() })).rejects.toThrow(/STORE_URL must start with sqlite:\/\//);
+    await expect(KeyvStore.open({ url: 'mysql://x', dataDir: dir, logger: recordingLogger() })).rejects.toThrow(
+      /STORE_URL must start with sqlite:\/\//,
+    );
   });
 
   it('accepts STORE_URL=sqlite://<path>', async () => {

@@ -9,6 +9,13 @@ export interface LogLine {
 /** A Logger that keeps every line, so tests can assert what an operator would read. */
 export function recordingLogger(lines: LogLine[] = []): Logger & { lines: LogLine[] } {
   const at = (level: LogLine['level']) => (obj: object | string, msg?: string) => void lines.push({ level, obj, msg });
-  const logger = { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+  const logger = {
+    lines,
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: () => logger,
+  };
   return logger;
 }
