@@ -104,7 +104,9 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     new SourceTrackLoader(sources, pipeline, { baseline: config.baselinePipeline }),
     ops.metrics,
   );
-  const loudness = ffmpeg && createLoudness(ffmpeg.path, sources, { store, logger }, ops);
+  const loudness =
+    ffmpeg &&
+    createLoudness(ffmpeg.path, childEnv(process.env, config.childEnvPassthrough), sources, { store, logger }, ops);
   const notifier = new ChannelNotifier(client, logger);
   const settings = new SettingsStore(store, { normalize: config.normalizeDefault });
   const player = new PlayerMessages({
@@ -112,6 +114,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     settings,
     logger,
     repostAfter: config.playerRepostAfter,
+    clock,
   });
   const autoplaySwitch = new AutoplaySwitch();
   const autoplay = new AutoplayController({
@@ -318,6 +321,7 @@ function createPipeline(
 /** Loudness for normalization: measured from a second read of the track's source, cached in the store. */
 function createLoudness(
   ffmpegPath: string,
+  env: Record<string, string>,
   sources: SourceStack['resolver'],
   ports: Pick<AppPorts, 'store' | 'logger'>,
   ops: Ops,
@@ -325,7 +329,7 @@ function createLoudness(
   return new LoudnessCache({
     ...ports,
     analyze: async (track, signal) =>
-      measureLoudness(ffmpegPath, (await sources.stream(track, { startMs: 0, signal })).stream, signal),
+      measureLoudness(ffmpegPath, (await sources.stream(track, { startMs: 0, signal })).stream, signal, env),
     onLookup: (hit) => ops.metrics.loudnessLookup(hit),
     onAnalysis: (ok, seconds) => ops.metrics.loudnessAnalysis(ok, seconds),
   });

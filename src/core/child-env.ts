@@ -63,6 +63,18 @@ export function childEnv(
 }
 
 /**
+ * `childEnv` for a program started outside the composition root (the doctor, `check:ytdlp`): the owner's
+ * CHILD_ENV_PASSTHROUGH is read from the same environment, comma-separated as in Config.
+ */
+export function childEnvFrom(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const extra = (env.CHILD_ENV_PASSTHROUGH ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  return childEnv(env, extra);
+}
+
+/**
  * yt-dlp reads config files from the user's home, /etc and the working directory unless told not to; a
  * stray one could change what every run does. `--ignore-config` comes first unless the owner's own options
  * name a config file on purpose (`--config-locations`).

@@ -8,6 +8,7 @@ import type { Ops } from '../ops/ops.js';
 import type { OwnerTools } from '../commands/owner-tools.js';
 import { gatherStatus } from '../ops/owner-tools.js';
 import { ProcessSampler } from '../ops/process-sampler.js';
+import { childEnv } from '../core/child-env.js';
 import { YtDlpVersionProbe } from '../ops/ytdlp-version.js';
 import type { SessionManager } from '../session/session-manager.js';
 import { FeedbackStore } from '../settings/feedback-store.js';
@@ -29,7 +30,11 @@ export interface OwnerToolsDeps {
 export function createOwnerTools(d: OwnerToolsDeps): OwnerTools {
   const startedAt = d.clock.now();
   const children = new ProcessSampler();
-  const ytdlp = new YtDlpVersionProbe({ clock: d.clock, configuredPath: d.config.ytdlpPath });
+  const ytdlp = new YtDlpVersionProbe({
+    clock: d.clock,
+    configuredPath: d.config.ytdlpPath,
+    env: childEnv(process.env, d.config.childEnvPassthrough),
+  });
   const owners = applicationOwners(d.client, d.logger, d.clock);
   return {
     isBotOwner: async (userId) => (await owners()).has(userId),

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { childEnv } from '../core/child-env.js';
 import { createRequire } from 'node:module';
 
 export interface FfmpegInfo {
@@ -28,6 +29,10 @@ function ffmpegStaticPath(): string | undefined {
 }
 
 function runs(path: string): boolean {
-  const result = spawnSync(path, ['-hide_banner', '-version'], { stdio: 'ignore', timeout: 5000 });
+  const result = spawnSync(path, ['-hide_banner', '-version'], {
+    stdio: 'ignore',
+    timeout: 5000,
+    env: childEnv(process.env),
+  });
   return result.status === 0;
 }

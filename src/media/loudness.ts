@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import type { Readable } from 'node:stream';
+import { childEnv } from '../core/child-env.js';
 import type { Loudness } from '../ports/loudness.js';
 
 export type { Loudness } from '../ports/loudness.js';
@@ -14,7 +15,12 @@ const STDERR_TAIL_BYTES = 4096;
  * Measures a whole track's loudness with ffmpeg's `ebur128` filter in a child process (off the event loop, at
  * the lowest priority). Rejects on a decoding failure, an abort, or a summary that can't be read.
  */
-export function measureLoudness(ffmpegPath: string, input: Readable, signal: AbortSignal): Promise<Loudness> {
+export function measureLoudness(
+  ffmpegPath: string,
+  input: Readable,
+  signal: AbortSignal,
+  env: Record<string, string> = childEnv(process.env),
+): Promise<Loudness> {
   return new Promise((resolve, reject) => {
     const args = [
       '-nostdin',
@@ -31,7 +37,7 @@ export function measureLoudness(ffmpegPath: string, input: Readable, signal: Abo
       'null',
       '-',
     ];
-    const child = spawn(ffmpegPath, args, { stdio: ['pipe', 'ignore', 'pipe'], signal });
+    const child = spawn(ffmpegPath, args, { stdio: ['pipe', 'ignore', 'pipe'], signal, env });
     if (child.pid !== undefined) {
       try {
         setPriority(child.pid, ANALYSIS_NICENESS);

@@ -159,7 +159,7 @@ async function ytDlpCheck({ env, locateYtDlp, run, now }: DoctorContext): Promis
       fix: YTDLP_INSTALL,
     };
   }
-  const result = await run(location.path, ['--version'], 10_000);
+  const result = await run(location.path, ['--ignore-config', '--version'], 10_000);
   const version = result.stdout.trim();
   if (result.code !== 0 || !version) {
     return {

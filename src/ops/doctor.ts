@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { childEnvFrom } from '../core/child-env.js';
 import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { locateFfmpeg } from '../media/ffmpeg-locator.js';
 import { locateYtDlp } from '../sources/ytdlp/ytdlp-binary.js';
@@ -56,7 +57,7 @@ export const runCommand: CommandRunner = (command, args, timeoutMs) =>
     execFile(
       command,
       [...args],
-      { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
+      { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8', env: childEnvFrom(process.env) },
       (error, stdout, stderr) => {
         if (!error) return resolve({ code: 0, stdout, stderr });
         const code = typeof error.code === 'number' ? error.code : null;

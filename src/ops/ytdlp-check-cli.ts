@@ -4,6 +4,7 @@
  * The image build runs it (Dockerfile.multiarch); so do the doctor and the self-updater, through ytdlp-check.ts.
  */
 import { execFile } from 'node:child_process';
+import { childEnvFrom } from '../core/child-env.js';
 import { runYtDlpCheck, type HeaderRunner } from '../sources/ytdlp/ytdlp-check.js';
 
 const run: HeaderRunner = (binary, args, timeoutMs) =>
@@ -11,7 +12,7 @@ const run: HeaderRunner = (binary, args, timeoutMs) =>
     execFile(
       binary,
       [...args],
-      { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 1024 * 1024 },
+      { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 1024 * 1024, env: childEnvFrom(process.env) },
       (error, _stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, stderr, ...(error && typeof error.code === 'string' ? { error: error.code } : {}) });

@@ -1,3 +1,4 @@
+import { childEnv } from '../core/child-env.js';
 import type { Clock } from '../ports/clock.js';
 import { locateYtDlp } from '../sources/ytdlp/ytdlp-binary.js';
 import { runYtDlp } from '../sources/ytdlp/ytdlp-runner.js';
@@ -10,6 +11,8 @@ export type YtDlpVersion =
 export interface YtDlpVersionProbeOptions {
   readonly clock: Clock;
   readonly configuredPath?: string | undefined;
+  /** The child's environment (default: the minimal one of `childEnv`, as for every yt-dlp run). */
+  readonly env?: Record<string, string>;
   /** How long an answer is reused (default 10 minutes: an update is rare, a spawn per /status is not needed). */
   readonly ttlMs?: number;
 }
@@ -43,7 +46,7 @@ export class YtDlpVersionProbe {
         clock: this.options.clock,
         timeoutMs: 5000,
         maxStdoutBytes: 4096,
-        env: childEnv(process.env),
+        env: this.options.env ?? childEnv(process.env),
       });
       const version = stdout.split('\n')[0]?.trim() ?? '';
       return /^[\w.+-]{1,40}$/.test(version) ? { ok: true, version } : { ok: false, reason: 'broken' };
@@ -51,11 +54,4 @@ export class YtDlpVersionProbe {
       return { ok: false, reason: 'broken' };
     }
   }
-}
-
-/** The environment without anything secret-looking: a version check needs none of it. */
-export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(env).filter(([key]) => !/TOKEN|SECRET|PASSWORD|STORE_URL|COOKIE/i.test(key)),
-  );
 }

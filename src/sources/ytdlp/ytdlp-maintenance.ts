@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { childEnv } from '../../core/child-env.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import { YouTubeCanary, canaryOutcome } from './youtube-canary.js';
@@ -24,19 +25,24 @@ export interface YtDlpMaintenanceOptions {
   readonly run?: UpdateRunner;
 }
 
-/** Runs a program without a shell; never rejects. */
-export const runProgram: UpdateRunner = (command, args, timeoutMs) =>
-  new Promise((resolve) => {
-    execFile(
-      command,
-      [...args],
-      { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, stdout, stderr, ...(error && typeof error.code === 'string' ? { error: error.code } : {}) });
-      },
-    );
-  });
+/**
+ * Runs a program without a shell, in `env` (pip, the venv's Python and the candidate yt-dlp get the same
+ * minimal environment as every other child: never the bot's secrets); never rejects.
+ */
+export const programRunner =
+  (env: NodeJS.ProcessEnv): UpdateRunner =>
+  (command, args, timeoutMs) =>
+    new Promise((resolve) => {
+      execFile(
+        command,
+        [...args],
+        { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, env },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+          resolve({ code, stdout, stderr, ...(error && typeof error.code === 'string' ? { error: error.code } : {}) });
+        },
+      );
+    });
 
 /**
  * The hourly canary and the checked self-update (YTDLP_AUTO_UPDATE): `startup` tries once now, `daily` now
@@ -61,7 +67,7 @@ export function startYtDlpMaintenance(options: YtDlpMaintenanceOptions): {
     : null;
   canary?.start();
   if (options.autoUpdate === 'off') return { stop: () => canary?.stop(), updater: null, canary };
-  const run = options.run ?? runProgram;
+  const run = options.run ?? programRunner(options.clientOptions.env ?? childEnv(process.env));
   const updater = new YtDlpUpdater({
     dataDir,
     source: options.updateSource,

@@ -87,7 +87,7 @@ export class YtDlpUpdater {
     );
     if (pip.code !== 0) throw new Error(`pip install ${source} failed: ${tail(pip.stderr || pip.error)}`);
     const binary = path.join(staging, 'bin', 'yt-dlp');
-    const version = (await run(binary, ['--version'], 30_000)).stdout.trim();
+    const version = (await run(binary, ['--ignore-config', '--version'], 30_000)).stdout.trim();
     if (!version) return this.reject(version, 'the new yt-dlp does not start');
     if (version === (await this.options.currentVersion())) {
       logger.info({ version }, 'yt-dlp is up to date');

@@ -9,7 +9,7 @@ import { encodePng } from '../../../src/ops/png.js';
 import { ProcessSampler } from '../../../src/ops/process-sampler.js';
 import { shardLabel } from '../../../src/ops/shard-config.js';
 import { FrameHistory } from '../../../src/ops/status-history.js';
-import { childEnv } from '../../../src/ops/ytdlp-version.js';
+import { childEnvFrom } from '../../../src/core/child-env.js';
 import { FakeClock } from '../../support/fake-clock.js';
 
 async function value(m: Metrics, series: string): Promise<number | undefined> {
@@ -194,8 +194,18 @@ describe('ProcessSampler', () => {
   });
 });
 
-it('childEnv drops secret-looking variables from a child’s environment', () => {
+it('the /status yt-dlp probe and the CLIs give children only the allow-list and CHILD_ENV_PASSTHROUGH', () => {
   expect(
-    childEnv({ PATH: '/bin', DISCORD_TOKEN: 'x', SPOTIFY_CLIENT_SECRET: 'y', STORE_URL: 'redis://u:p@h', HOME: '/h' }),
-  ).toEqual({ PATH: '/bin', HOME: '/h' });
+    childEnvFrom({
+      PATH: '/bin',
+      HOME: '/h',
+      DISCORD_TOKEN: 'x',
+      SPOTIFY_CLIENT_SECRET: 'y',
+      STORE_URL: 'redis://u:p@h',
+      DISCORD_API_URL: 'http://127.0.0.1:1',
+      CHILD_ENV_PASSTHROUGH: 'PIP_INDEX_URL, FAKE_*',
+      PIP_INDEX_URL: 'https://mirror.example/simple',
+      FAKE_MODE: 'slow',
+    }),
+  ).toEqual({ PATH: '/bin', HOME: '/h', PIP_INDEX_URL: 'https://mirror.example/simple', FAKE_MODE: 'slow' });
 });

@@ -88,7 +88,8 @@ describe('pinnedEjsVersion', () => {
 describe('npm run check:ytdlp (dist/ops/ytdlp-check-cli.js, as the image build runs it)', () => {
   const cli = (bin: string, install: string) =>
     promisify(execFile)(process.execPath, ['dist/ops/ytdlp-check-cli.js', bin], {
-      env: { ...process.env, FAKE_YTDLP_INSTALL: install },
+      // The check runs yt-dlp in the minimal child environment: the fake's switch is passed through on purpose.
+      env: { ...process.env, FAKE_YTDLP_INSTALL: install, CHILD_ENV_PASSTHROUGH: 'FAKE_YTDLP_*' },
     })
       .then(({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }))
       .catch((error: { code: number; stdout: string; stderr: string }) => ({

@@ -9,7 +9,7 @@ import { systemClock } from '../../../src/ports/clock.js';
 import type { Logger } from '../../../src/ports/logger.js';
 import { YouTubeCanary } from '../../../src/sources/ytdlp/youtube-canary.js';
 import { YouTubeHealth } from '../../../src/sources/ytdlp/youtube-health.js';
-import { startYtDlpMaintenance, runProgram } from '../../../src/sources/ytdlp/ytdlp-maintenance.js';
+import { startYtDlpMaintenance, programRunner } from '../../../src/sources/ytdlp/ytdlp-maintenance.js';
 import { YtDlpClient } from '../../../src/sources/ytdlp/ytdlp-client.js';
 import { activeBinary, type UpdateResult } from '../../../src/sources/ytdlp/ytdlp-updater.js';
 import { FAKE_YTDLP, fakeEnv } from './fake-ytdlp-helpers.js';
@@ -78,7 +78,7 @@ function maintenance(dataDir: string, source: string, results: UpdateResult[]) {
     health,
     clock: systemClock,
     logger,
-    run: runProgram,
+    run: programRunner(fakeEnv()),
     onUpdate: (r) => void results.push(r),
   });
   m.stop(); // no timers: the test drives updates itself
