@@ -6,7 +6,7 @@ import { mp4DurationMs } from '../../src/media/duration-mp4.js';
 import { mp3DurationMs } from '../../src/media/duration-mpeg.js';
 import { oggDurationFromTail } from '../../src/media/duration-ogg.js';
 import { wavDurationMs } from '../../src/media/duration-wav.js';
-import { parseHlsPlaylist } from '../../src/sources/http/hls-reader.js';
+import { parseHlsPlaylist } from '../../src/sources/http/hls-playlist.js';
 import { parseM3u, parsePls, parsePlaylist, parseXspf } from '../../src/sources/http/playlist-parsers.js';
 import { parseYtDlpJson, playlistFromInfo } from '../../src/sources/ytdlp/ytdlp-json.js';
 

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { UserError } from '../../core/errors.js';
 import type { AddressPolicy } from '../../net/address-policy.js';
 import { safeFetch, type SafeResponse } from '../../net/safe-fetch.js';
@@ -93,6 +95,33 @@ export function limitBytes(source: Readable, max: number): Readable {
   source.on('error', (error) => limited.destroy(error));
   limited.on('close', () => source.destroy());
   return source.pipe(limited);
+}
+
+/** Text handed to a piecewise parser between turns of the event loop (a few ms of parsing at most). */
+const PIECE_BYTES = 128 * 1024;
+
+/**
+ * Streams a body as UTF-8 text to `onPiece` in pieces of at most PIECE_BYTES, failing with MEDIA_TOO_LARGE
+ * past `maxBytes`. Between pieces it yields to the event loop (a macrotask, not just a microtask: chunks
+ * already buffered would otherwise all be parsed in one go), so a 2 MiB playlist never holds up every
+ * guild's audio for the length of its parse.
+ */
+export async function readTextPieces(body: Readable, maxBytes: number, onPiece: (text: string) => void): Promise<void> {
+  const decoder = new StringDecoder('utf8');
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    size += buffer.length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new UserError('MEDIA_TOO_LARGE');
+    }
+    for (let at = 0; at < buffer.length; at += PIECE_BYTES) {
+      onPiece(decoder.write(buffer.subarray(at, at + PIECE_BYTES)));
+      await nextTurn();
+    }
+  }
+  onPiece(decoder.end());
 }
 
 /** Reads a whole (small) body as text, failing with MEDIA_TOO_LARGE past `maxBytes`. */

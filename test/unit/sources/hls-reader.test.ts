@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../../src/core/errors.js';
-import { openHls, parseHlsPlaylist } from '../../../src/sources/http/hls-reader.js';
+import { HlsPlaylistParser, parseHlsPlaylist, segmentUrl } from '../../../src/sources/http/hls-playlist.js';
+import { openHls } from '../../../src/sources/http/hls-reader.js';
 import { LoopbackServer, drain, failure, loopbackPolicy, signal } from './loopback-server.js';
 
 let server: LoopbackServer;
@@ -39,7 +40,7 @@ describe('parseHlsPlaylist', () => {
     expect(parsed).toMatchObject({ kind: 'media', ended: false, targetMs: 4_000 });
     if (parsed.kind !== 'media') throw new Error('expected media');
     expect(parsed.init?.href).toBe('https://cdn.example/live/init.mp4');
-    expect(parsed.segments.map((s) => [s.seq, s.url.pathname])).toEqual([
+    expect(parsed.segments.map((s) => [s.seq, segmentUrl(s, parsed)?.pathname])).toEqual([
       [17, '/live/a.m4s'],
       [18, '/live/b.m4s'],
     ]);
@@ -53,6 +54,31 @@ describe('parseHlsPlaylist', () => {
     const withAudio = `${text}#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="en",URI="audio.m3u8"\n`;
     const audio = parseHlsPlaylist(withAudio, new URL('https://cdn.example/m.m3u8'));
     expect(audio.kind === 'master' && audio.choices[0]?.pathname).toBe('/audio.m3u8');
+  });
+
+  it('reads the same playlist however its text is split into pieces (CRLF and BOM included)', () => {
+    const text =
+      '\ufeff#EXTM3U\r\n#EXT-X-TARGETDURATION:4\r\n#EXT-X-MEDIA-SEQUENCE:5\r\n#EXTINF:4,\r\na.m4s\r\n#EXTINF:4,\nb.m4s\n#EXT-X-ENDLIST';
+    const base = new URL('https://cdn.example/v/index.m3u8');
+    const whole = parseHlsPlaylist(text, base);
+    for (let size = 1; size <= text.length; size++) {
+      const parser = new HlsPlaylistParser();
+      for (let at = 0; at < text.length; at += size) parser.push(text.slice(at, at + size));
+      expect(parser.finish(base), `pieces of ${size}`).toEqual(whole);
+    }
+    expect(whole.kind === 'media' && whole.segments.map((s) => [s.seq, s.uri])).toEqual([
+      [5, 'a.m4s'],
+      [6, 'b.m4s'],
+    ]);
+  });
+
+  it('treats a line longer than the limit as a comment, even when it arrives in many pieces', () => {
+    const parser = new HlsPlaylistParser();
+    parser.push('#EXTM3U\n#EXT-X-ENDLIST\n');
+    for (let i = 0; i < 100; i++) parser.push('x'.repeat(1000));
+    parser.push('\nok.ts\n');
+    const parsed = parser.finish(new URL('https://x/'));
+    expect(parsed.kind === 'media' && parsed.segments.map((s) => s.uri)).toEqual(['ok.ts']);
   });
 
   it('refuses byte-range playlists and non-playlists', () => {
