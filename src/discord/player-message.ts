@@ -2,6 +2,7 @@ import type { PlayerMessageRegistry } from '../commands/command.js';
 import type { GuildSession } from '../session/guild-session.js';
 import type { SettingsStore } from '../settings/guild-settings.js';
 import type { Logger } from '../ports/logger.js';
+import type { Clock } from '../ports/clock.js';
 import { isActive } from '../session/session-state.js';
 import type { PlayerChannels, PlayerView } from './player-channels.js';
 import { renderPlayer } from './player-view.js';
@@ -20,8 +21,21 @@ export interface PlayerMessagesDeps {
    * channel after the player message; 0 = always edit in place. PLAYER_REPOST_AFTER.
    */
   readonly repostAfter: number;
+  readonly clock: Clock;
+  /**
+   * Least time between two writes to one session's message (default PLAYER_MIN_INTERVAL_MS). A burst of
+   * changes (a command that moves the queue several times, tracks that fail one after another) becomes one
+   * write at the end of the interval showing the state then, instead of one write per change.
+   */
+  readonly minIntervalMs?: number;
   readonly render?: RenderPlayer;
 }
+
+/**
+ * One second: Discord allows about five message edits per five seconds per channel, and a person reading
+ * the player cannot tell a change shown at once from one shown within a second.
+ */
+export const PLAYER_MIN_INTERVAL_MS = 1000;
 
 /** Why a sync runs: `retire` (the session ended) wins over a pending `sync`. */
 type Trigger = 'sync' | 'retire';
@@ -46,6 +60,8 @@ export class PlayerMessages implements PlayerMessageRegistry {
   private readonly placed = new Map<string, Placed>();
   private readonly chains = new WeakMap<GuildSession, Promise<void>>();
   private readonly pending = new WeakMap<GuildSession, Trigger>();
+  /** When each session's last write started (for the minimum interval). */
+  private readonly lastWrite = new WeakMap<GuildSession, number>();
   private readonly render: RenderPlayer;
 
   constructor(private readonly deps: PlayerMessagesDeps) {
@@ -78,15 +94,33 @@ export class PlayerMessages implements PlayerMessageRegistry {
     }
     this.pending.set(session, trigger);
     const run = (this.chains.get(session) ?? Promise.resolve())
+      .then(() => this.spaced(session))
       .then(() => {
         const current = this.pending.get(session) ?? trigger;
         this.pending.delete(session);
+        this.lastWrite.set(session, this.deps.clock.now());
         return this.sync(session, current);
       })
       .catch((error: unknown) =>
         this.deps.logger.warn({ err: error, guildId: session.guildId }, 'player message failed'),
       );
     this.chains.set(session, run);
+  }
+
+  /**
+   * Resolves when the session's next write may start: at once the first time or after a quiet interval,
+   * else at the end of the interval. Requests that come meanwhile join the one waiting (see `request`);
+   * a session ending does not wait, so its buttons come off at once.
+   */
+  private spaced(session: GuildSession): Promise<void> {
+    const last = this.lastWrite.get(session);
+    const wait =
+      last === undefined ? 0 : last + (this.deps.minIntervalMs ?? PLAYER_MIN_INTERVAL_MS) - this.deps.clock.now();
+    if (wait <= 0 || this.pending.get(session) === 'retire') return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = this.deps.clock.setTimeout(resolve, wait);
+      timer.unref?.();
+    });
   }
 
   private async sync(session: GuildSession, trigger: Trigger): Promise<void> {
