@@ -3,18 +3,16 @@ import { UserError } from '../../src/core/errors.js';
 import { Queue } from '../../src/core/queue.js';
 import type { Logger } from '../../src/ports/logger.js';
 import { GuildSession } from '../../src/session/guild-session.js';
+import { PRELOAD_LEAD_MS } from '../../src/session/preloader.js';
 import type { SessionState } from '../../src/session/session-state.js';
+import { FakeClock, flush } from '../support/fake-clock.js';
 import { FakeLink, FakeLoader, track } from '../support/fake-voice.js';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-const clock = {
-  now: () => 1000,
-  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
-  clearTimeout: () => undefined,
-};
 const alice = { id: 'u1', name: 'Alice' };
 
 function setup() {
+  const clock = new FakeClock(1000);
   const link = new FakeLink();
   const loader = new FakeLoader();
   const sent: string[] = [];
@@ -30,19 +28,24 @@ function setup() {
   });
   const states: SessionState['status'][] = [];
   session.on('stateChange', (_old, next) => states.push(next.status));
-  return { link, loader, sent, session, states };
+  return { clock, link, loader, sent, session, states };
 }
 
 const titleOf = (link: FakeLink): string | undefined =>
   (link.playing as unknown as { title?: string } | undefined)?.title;
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
-async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
-  for (const started = Date.now(); !condition(); await settle()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+/**
+ * Lets every reaction to what just happened run (promise chains, stream events): a few macrotask turns.
+ * Time does not move; timers fire only through `clock.advance`.
+ */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i += 1) await flush();
+}
+async function waitFor(condition: () => boolean, turns = 200): Promise<void> {
+  for (let i = 0; !condition(); i += 1) {
+    if (i >= turns) throw new Error('condition not met');
+    await flush();
   }
 }
-/** After a failure the next track starts after a back-off (100 ms for the first failure of a run). */
-const settleFailure = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 describe('GuildSession', () => {
   it('starts the first track, queues the rest, advances when a track ends, then goes idle', async () => {
@@ -73,11 +76,11 @@ describe('GuildSession', () => {
   });
 
   it('reports a track that fails to load in the channel and moves on', async () => {
-    const { link, loader, sent, session } = setup();
+    const { clock, link, loader, sent, session } = setup();
     loader.failing.set('B', new UserError('BROKEN_MEDIA'));
     await (await session.enqueue([track('A'), track('B'), track('C')], alice)).started;
     link.finish();
-    await settleFailure();
+    await clock.advance(150); // the back-off before the next track (100 ms for a run's first failure)
     expect(titleOf(link)).toBe('C');
     expect(sent).toEqual([expect.stringMatching(/Couldn't play \*\*B\*\*.*couldn't be decoded/)]);
   });
@@ -138,7 +141,7 @@ describe('GuildSession', () => {
 
 describe('GuildSession recovery, seek, volume, previous', () => {
   it('reopens a stream that fails mid-track once, at the position it reached', async () => {
-    const { link, loader, sent, session } = setup();
+    const { clock, link, loader, sent, session } = setup();
     await (await session.enqueue([track('A'), track('B')], alice)).started;
     link.finish(new Error('socket hang up'), 20_000);
     await settle();
@@ -149,7 +152,7 @@ describe('GuildSession recovery, seek, volume, previous', () => {
     expect(titleOf(link)).toBe('A');
     expect(sent).toEqual([]);
     link.finish(new Error('socket hang up again'), 5_000);
-    await settleFailure();
+    await clock.advance(150); // the back-off before the next track (100 ms for a run's first failure)
     expect(titleOf(link)).toBe('B');
     expect(sent).toEqual([expect.stringMatching(/Couldn't play \*\*A\*\*/)]);
   });
@@ -174,7 +177,7 @@ describe('GuildSession recovery, seek, volume, previous', () => {
   });
 
   it('reopens a little ahead with the new volume and takes over when playback gets there, without a stop', async () => {
-    const { link, loader, session, states } = setup();
+    const { clock, link, loader, session, states } = setup();
     await (await session.enqueue([track('A', 60_000)], alice)).started;
     link.position = 12_000;
     await session.setVolume(50);
@@ -182,17 +185,19 @@ describe('GuildSession recovery, seek, volume, previous', () => {
     expect(loader.loads.at(-1)?.options).toMatchObject({ startMs: 12_500, volume: 0.5 });
     expect(link.played).toHaveLength(1); // the old stream plays on until 12.5 s
     link.position = 12_500;
+    await clock.advance(600); // the takeover waits for playback to reach the reopened stream's start
     await waitFor(() => link.played.length === 2);
     expect(session.elapsedMs()).toBe(12_500);
     expect(states).toEqual(['loading', 'playing', 'playing']);
   });
 
   it('keeps positions in track time under a speed-changing filter', async () => {
-    const { link, loader, session } = setup();
+    const { clock, link, loader, session } = setup();
     await (await session.enqueue([track('A', 60_000), track('B')], alice)).started;
     link.position = 10_000;
     await session.setFilter('nightcore');
     link.position = 10_500;
+    await clock.advance(600); // the takeover waits for playback to reach the reopened stream's start
     await waitFor(() => link.played.length === 2);
     expect(loader.loads.at(-1)?.options).toMatchObject({ startMs: 10_500, filter: 'nightcore' });
     link.position = 4_000;
@@ -346,5 +351,56 @@ describe('GuildSession gapless transitions, late additions', () => {
     await settle();
     expect(titleOf(link)).toBe('B');
     expect(loader.loads).toHaveLength(2);
+  });
+});
+
+describe('GuildSession gapless preload, driven by the clock (PRELOAD_LEAD_MS before a known end)', () => {
+  const titles = (loader: FakeLoader) => loader.loads.map((l) => l.track.title);
+
+  it('opens the next track when the lead window opens, and plays it from that preload at the end', async () => {
+    const { clock, link, loader, session } = setup();
+    await (await session.enqueue([track('A', 60_000), track('B')], alice)).started;
+    await clock.advance(60_000 - PRELOAD_LEAD_MS - 1);
+    expect(titles(loader)).toEqual(['A']); // not yet: the window opens 10 s before the end
+    await clock.advance(1);
+    await settle();
+    expect(titles(loader)).toEqual(['A', 'B']);
+    expect(session.preloader.state.status).toBe('ready');
+    link.finish();
+    await settle();
+    expect(titleOf(link)).toBe('B');
+    expect(titles(loader)).toEqual(['A', 'B']); // B came from the preload
+  });
+
+  it('moves the window after a seek, and opens nothing while paused', async () => {
+    const { clock, link, loader, session } = setup();
+    await (await session.enqueue([track('A', 60_000), track('B')], alice)).started;
+    link.position = 0;
+    await session.seek(30_000);
+    await settle();
+    await clock.advance(30_000 - PRELOAD_LEAD_MS - 1);
+    expect(titles(loader)).toEqual(['A', 'A']); // the seek reopened A; B not yet
+    await session.pause();
+    await clock.advance(1);
+    await settle();
+    expect(titles(loader)).toEqual(['A', 'A']); // paused when the window came: nothing opened
+    expect(session.preloader.state.status).toBe('idle');
+  });
+
+  it('opens the window sooner under a speed-changing filter (a 1.25x track ends sooner)', async () => {
+    const { clock, loader, session } = setup();
+    await session.setFilter('nightcore');
+    await (await session.enqueue([track('A', 60_000), track('B')], alice)).started;
+    await clock.advance(60_000 / 1.25 - PRELOAD_LEAD_MS);
+    await settle();
+    expect(titles(loader)).toEqual(['A', 'B']);
+  });
+
+  it('never waits on a timer for a track of unknown length (the drained source arms it instead)', async () => {
+    const { clock, loader, session } = setup();
+    await (await session.enqueue([track('A', null), track('B')], alice)).started;
+    expect(session.preloader.state.status).toBe('idle');
+    await clock.advance(3_600_000);
+    expect(titles(loader)).toEqual(['A']);
   });
 });

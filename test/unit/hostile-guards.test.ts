@@ -11,7 +11,7 @@ import { SongCache } from '../../src/resolver/song-cache.js';
 import { UserError } from '../../src/core/errors.js';
 import { GuildSession, MAX_FAILURE_RUN } from '../../src/session/guild-session.js';
 import { FakeLink, FakeLoader, track } from '../support/fake-voice.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { FakeClock, flush } from '../support/fake-clock.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 
 /** Unit checks of the guards issue 10 added (the hostile-member e2e suite checks them from outside). */
@@ -123,11 +123,7 @@ describe('failure runs', () => {
     const sent: string[] = [];
     const queue = new Queue();
     if (loop) queue.loop = 'queue';
-    const clock = {
-      now: () => 0,
-      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
-      clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
-    };
+    const clock = new FakeClock(0);
     const session = new GuildSession({
       guildId: 'g',
       link,
@@ -138,17 +134,13 @@ describe('failure runs', () => {
       queue,
       notifier: { send: async (_c, text) => void sent.push(text) },
     });
-    return { link, loader, sent, session, queue };
+    return { clock, link, loader, sent, session, queue };
   }
   const alice = { id: 'u', name: 'Alice' };
-  const until = async (check: () => boolean, ms = 5000) => {
-    const end = Date.now() + ms;
-    while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  };
 
   it('never starts the next track synchronously, stops after a run with one summary, keeps the rest', async () => {
     const titles = Array.from({ length: 12 }, (_, i) => `T${i}`);
-    const { loader, sent, session, queue } = setup(titles.slice(1));
+    const { clock, loader, sent, session, queue } = setup(titles.slice(1));
     await (
       await session.enqueue(
         titles.map((t) => track(t)),
@@ -156,8 +148,15 @@ describe('failure runs', () => {
       )
     ).started;
     await session.skip();
-    expect(loader.loads.length).toBeLessThanOrEqual(3); // a back-off, not a synchronous spin
-    await until(() => session.state.status === 'idle');
+    await flush();
+    expect(loader.loads).toHaveLength(2); // T1 failed; T2 waits for the back-off, no synchronous spin
+    // The back-off doubles from 100 ms: T2 at +100, T3 at +200, T4 at +400, T5 at +800 (1.5 s in all).
+    await clock.advance(99);
+    expect(loader.loads).toHaveLength(2);
+    await clock.advance(1);
+    expect(loader.loads).toHaveLength(3);
+    await clock.advance(1400);
+    expect(session.state.status).toBe('idle');
     expect(loader.loads.map((l) => l.track.title)).toEqual(titles.slice(0, 1 + MAX_FAILURE_RUN));
     expect(sent).toHaveLength(2); // the first failure of the run, then one summary
     expect(sent[1]).toMatch(/stopped playing/);
@@ -166,7 +165,7 @@ describe('failure runs', () => {
   });
 
   it('loop queue does not re-queue entries that failed', async () => {
-    const { session, queue } = setup(['B', 'C'], true);
+    const { clock, session, queue } = setup(['B', 'C'], true);
     await (
       await session.enqueue(
         ['A', 'B', 'C'].map((t) => track(t)),
@@ -175,7 +174,8 @@ describe('failure runs', () => {
     ).started;
     await session.skip();
     // A goes round again; B and C failed and are gone from the circle: A plays with nothing after it.
-    await until(() => session.state.status === 'playing' && queue.current?.title === 'A', 3000);
+    await clock.advance(300); // B fails, back-off 100 ms; C fails, back-off 200 ms; then A
+    expect(session.state.status).toBe('playing');
     expect(queue.current?.title).toBe('A');
     expect(queue.upcoming.map((e) => e.title)).toEqual([]);
   });
