@@ -23,7 +23,8 @@ export interface SupervisorOptions {
  */
 export class SessionSupervisor {
   private readonly idleTimers = new Map<string, TimerHandle>();
-  private readonly alone = new Map<string, { since: number; timer: TimerHandle }>();
+  /** Sessions with nobody listening: since when, the leave timer, and the auto-pause (settles when applied). */
+  private readonly alone = new Map<string, { since: number; timer: TimerHandle; paused: Promise<unknown> }>();
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -68,15 +69,21 @@ export class SessionSupervisor {
     const isAlone = this.options.listeners(guildId, session.voiceChannelId) === 0;
     const tracked = this.alone.get(guildId);
     if (isAlone && !tracked && !this.options.stays(guildId)) {
-      void session.pause(true).catch(() => undefined);
+      const paused = session.pause(true).catch(() => undefined);
       const timer = this.options.clock.setTimeout(() => this.leave(session, 'alone'), this.options.aloneTimeoutMs);
       timer.unref?.();
-      this.alone.set(guildId, { since: this.options.clock.now(), timer });
+      this.alone.set(guildId, { since: this.options.clock.now(), timer, paused });
     } else if (!isAlone && tracked) {
       this.clear(tracked.timer);
       this.alone.delete(guildId);
-      const state = session.state;
-      if (state.status === 'paused' && state.auto) void session.resume().catch(() => undefined);
+      // Someone may come back before the auto-pause has been applied (it waits its turn behind other
+      // commands): decide once it has, or the session would stay paused with a listener.
+      void tracked.paused
+        .then(() => {
+          const state = session.state;
+          if (!this.alone.has(guildId) && state.status === 'paused' && state.auto) return session.resume();
+        })
+        .catch(() => undefined);
     }
   }
 
