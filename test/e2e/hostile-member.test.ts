@@ -185,11 +185,14 @@ async function settle(t0: number, quietMs = 2500, maxMs = 30_000): Promise<void>
 }
 
 async function cleanupAttacker(): Promise<void> {
+  const t0 = performance.now();
   for (let i = 0; i < 20; i += 1) {
     const reply = await attackAsk('stop', undefined, 10_000);
-    if (!/slow down/i.test(reply)) return;
+    if (!/slow down/i.test(reply)) break;
     await sleep(1000);
   }
+  // The player message shows the stop up to PLAYER_MIN_INTERVAL_MS later: that write belongs to this case.
+  await settle(t0, 1500, 10_000);
 }
 
 interface CaseOptions {
