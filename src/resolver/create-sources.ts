@@ -221,11 +221,16 @@ function catalogMatching(deps: {
     logger,
     cacheable,
   });
-  const standIn = new YouTubeMatcher({ searcher: soundcloud, cache: matchCache, logger, cacheable: () => false });
+  // Stand-ins are never cached, nor read from the cache (which holds the YouTube match just refused).
+  const standIn = new YouTubeMatcher({ searcher: soundcloud, logger });
   const byName = (match: Track) => (match.source === 'soundcloud' ? soundcloud : youtube);
   return {
     matcher,
-    streamer: new MatchedStreamer(matcher, byName, { refused, match: (track, signal) => standIn.match(track, signal) }),
+    streamer: new MatchedStreamer(matcher, byName, {
+      refused,
+      preferred: () => health.refusal() !== null,
+      match: (track, signal) => standIn.match(track, signal),
+    }),
   };
 }
 
