@@ -22,6 +22,7 @@ import { locateYtDlp } from '../sources/ytdlp/ytdlp-binary.js';
 import { YtDlpClient, type YtDlpClientOptions, type YtDlpObserver } from '../sources/ytdlp/ytdlp-client.js';
 import { YtDlpSource } from '../sources/ytdlp/ytdlp-source.js';
 import { MatchedStreamer, YouTubeMatcher } from '../sources/catalog/youtube-matcher.js';
+import { StandInSuggester } from '../sources/catalog/stand-in-suggester.js';
 import { OwnerAdvisor } from '../sources/ytdlp/youtube-advisor.js';
 import { YouTubeHealth } from '../sources/ytdlp/youtube-health.js';
 import { youtubeObserver } from '../sources/ytdlp/youtube-observer.js';
@@ -121,7 +122,13 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
     logger,
     searchWhile: () => (searchesYoutube ? health.refusal() : null),
   });
-  const youtube = new YtDlpSource({
+  // A YouTube link YouTube refuses gets its refusal plus the SoundCloud upload of the same recording, if any.
+  const suggester = new StandInSuggester({
+    youtube: { search: (text, signal, limit) => youtube.search(text, signal, limit) },
+    soundcloud,
+    logger,
+  });
+  const youtube: YtDlpSource = new YtDlpSource({
     client,
     cache,
     policy,
@@ -130,6 +137,7 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
     search: searchesYoutube,
     logger,
     fallback: soundcloud,
+    suggestion: suggester,
   });
   const { streamer } = catalogMatching({ youtube, soundcloud, health, matchCache, logger });
   const spotifyApi =
