@@ -101,6 +101,10 @@ describe('a YouTube link YouTube refuses (YtDlpSource)', () => {
       timeoutMs: 5_000,
       suggestion,
     });
+  const record = (asked: string[], id: string, found: Track): Track => {
+    asked.push(id);
+    return found;
+  };
   const link = (href: string) => ({ kind: 'url' as const, url: new URL(href), raw: href });
   const VIDEO = link('https://youtu.be/dQw4w9WgXcQ');
 
@@ -108,7 +112,7 @@ describe('a YouTube link YouTube refuses (YtDlpSource)', () => {
     const offered = { ...RICK_ON_SC, title: 'Never *Gonna* Give', url: `${RICK_ON_SC.url}?utm_source=x#t=1` };
     const asked: string[] = [];
     const error = await failure(
-      source('bot-check', { suggest: async (id) => (asked.push(id), offered) }).resolve(VIDEO, signal()),
+      source('bot-check', { suggest: async (id) => record(asked, id, offered) }).resolve(VIDEO, signal()),
     );
     expect(isUserError(error) && error.code).toBe('YOUTUBE_BOT_CHECK');
     expect(asked).toEqual(['dQw4w9WgXcQ']);
@@ -132,7 +136,7 @@ describe('a YouTube link YouTube refuses (YtDlpSource)', () => {
   it('looks for no stand-in when only this video is unavailable (not a refusal of the server)', async () => {
     const asked: string[] = [];
     const error = await failure(
-      source('private', { suggest: async (id) => (asked.push(id), RICK_ON_SC) }).resolve(VIDEO, signal()),
+      source('private', { suggest: async (id) => record(asked, id, RICK_ON_SC) }).resolve(VIDEO, signal()),
     );
     expect(isUserError(error) && error.code).toBe('YOUTUBE_PRIVATE');
     expect(asked).toEqual([]);
