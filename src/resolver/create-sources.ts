@@ -139,7 +139,8 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
     fallback: soundcloud,
     suggestion: suggester,
   });
-  const { streamer } = catalogMatching({ youtube, soundcloud, health, matchCache, logger });
+  const standInCache = new SongCache({ store, clock, logger, namespace: 'standin', metadataTtlMs: 10 * 60_000 });
+  const { streamer } = catalogMatching({ youtube, soundcloud, health, matchCache, standInCache, logger });
   const spotifyApi =
     options.spotifyApi !== undefined ? options.spotifyApi : options.spotify ? createSpotifyApi(options.spotify) : null;
   // HttpSource hands playlist files to PlaylistFileSource, which probes and streams entries through HttpSource:
@@ -201,16 +202,18 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
 
 /**
  * Spotify/Deezer tracks matched to YouTube (cached), or to SoundCloud while YouTube refuses this server, or when
- * YouTube refuses the match itself (stand-ins are never cached: YouTube is asked again once it serves us).
+ * YouTube refuses the match itself (stand-ins are kept 10 minutes, apart from the YouTube matches, so YouTube is
+ * asked again once it serves us).
  */
 function catalogMatching(deps: {
   youtube: YtDlpSource;
   soundcloud: SoundCloudSource;
   health: YouTubeHealth;
   matchCache: SongCache;
+  standInCache: SongCache;
   logger: Logger;
 }) {
-  const { youtube, soundcloud, health, matchCache, logger } = deps;
+  const { youtube, soundcloud, health, matchCache, standInCache, logger } = deps;
   const refused = (error: unknown) => isUserError(error) && refusesServer(error.code);
   const searcher = {
     search: async (text: string, signal: AbortSignal, limit?: number) => {
@@ -229,8 +232,10 @@ function catalogMatching(deps: {
     logger,
     cacheable,
   });
-  // Stand-ins are never cached, nor read from the cache (which holds the YouTube match just refused).
-  const standIn = new YouTubeMatcher({ searcher: soundcloud, logger });
+  // Stand-ins live in their own short-lived namespace: never in the match cache (which holds the YouTube match
+  // just refused, and must send the track back to YouTube once it serves us), but one SoundCloud search serves a
+  // track's preparation and its playback.
+  const standIn = new YouTubeMatcher({ searcher: soundcloud, cache: standInCache, logger });
   const byName = (match: Track) => (match.source === 'soundcloud' ? soundcloud : youtube);
   return {
     matcher,

@@ -14,8 +14,8 @@ export interface TrackSearcher {
 export interface YouTubeMatcherOptions {
   readonly searcher: TrackSearcher;
   /**
-   * Where matches are remembered (its own namespace, e.g. `match`, with a long metadata TTL). None for the
-   * SoundCloud stand-in: it must not read back the YouTube match that was just refused.
+   * Where matches are remembered (its own namespace, e.g. `match`, with a long metadata TTL); none: not at all.
+   * The SoundCloud stand-in must have its own, or it would read back the YouTube match that was just refused.
    */
   readonly cache?: SourceCache;
   /** Shares one search between concurrent requests for the same track (optional). */
