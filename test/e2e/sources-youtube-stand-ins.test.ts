@@ -6,11 +6,11 @@ import { PLAY_DL_PRELOAD, eventually, startSourcesStack, type SourcesStack } fro
  * Fallback instead of failure, beyond searches: with YouTube refusing this server (the fake yt-dlp answers every
  * YouTube video with the real bot-check message; flat searches still answer, as on the real site),
  * - a Spotify track link plays its SoundCloud match (yt-dlp `scsearch`), the reply saying so, and an album's
- *   entries are each matched there the same way;
+ *   entries are each matched there the same way; a Deezer track too;
  * - a YouTube link gets the classified message plus the SoundCloud upload of the same recording when one scores
  *   above the match threshold (nothing is queued: the member decides), and no suggestion when the best is poor.
- * Spotify's Web API is answered from test/fixtures/spotify/ by a test-only play-dl preload; audio is heard at the
- * offline Discord's voice server.
+ * Spotify's and Deezer's APIs are answered from test/fixtures/ by a test-only play-dl preload; audio is heard at
+ * the offline Discord's voice server.
  */
 let stack: SourcesStack;
 let alice: string;
@@ -92,6 +92,25 @@ describe('Spotify links while YouTube refuses this server', () => {
     // One SoundCloud search per entry, shared by its preparation and its playback; the first entry's was kept.
     expect(stack.ytdlp.spawns('scsearch5:Rick Astley - Together Forever')).toBe(1);
     expect(stack.ytdlp.spawns('scsearch5:Rick Astley - Never Gonna Give You Up')).toBe(1);
+    await stack.ask(alice, 'stop');
+  });
+
+  it('a Deezer track plays its SoundCloud match too, with the note', async () => {
+    const daftPunk = stack.ytdlp.soundcloudSearchFixture('daft-punk', [
+      {
+        title: 'Harder, Better, Faster, Stronger',
+        uploader: 'Daft Punk',
+        durationSec: 225,
+        page: 'https://soundcloud.com/daftpunkofficialmusic/harder-better-faster-stronger',
+      },
+    ]);
+    stack.ytdlp.addRules({ match: 'scsearch5:Daft Punk', env: { FAKE_YTDLP_SCSEARCH_FIXTURE: daftPunk } });
+    const cmd = stack.command(alice, 'play', { query: 'https://www.deezer.com/track/3135556' });
+    const reply = await cmd.reply(undefined, 40_000);
+    expect(reply.content).toBe(`▶️ Started **Harder, Better, Faster, Stronger** \`3:44\`\n${NOTE}`);
+    await hears(660, cmd.dispatchedAt);
+    expect(stack.ytdlp.spawns('scsearch5:Daft Punk - Harder, Better, Faster, Stronger')).toBe(1);
+    expect(stack.ytdlp.spawns('soundcloud.com/daftpunkofficialmusic/harder-better-faster-stronger')).toBe(1);
     await stack.ask(alice, 'stop');
   });
 });
