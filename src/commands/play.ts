@@ -1,8 +1,8 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { UserError } from '../core/errors.js';
+import { UserError, renderNote } from '../core/errors.js';
 import { escapeText, trackLength } from '../core/format.js';
 import { MAX_QUERY_LENGTH, parseQuery } from '../core/query.js';
-import type { Track } from '../core/track.js';
+import type { SourceName, Track } from '../core/track.js';
 import { actorOf, controlContext, type Actor } from '../controls/control-guard.js';
 import { denials } from '../controls/denials.js';
 import { decideSkip } from '../controls/permissions.js';
@@ -103,7 +103,8 @@ export const playCommand: SlashCommand = {
       throw error;
     }
     const result = await session.enqueue(limited.accepted, requester, placement);
-    const headline = (await describe(load, limited, result, deps.clock)) + standInNote(query, limited.accepted[0]);
+    const told = await describe(load, limited, result, deps.clock);
+    const headline = told.text + standInNote(query, limited.accepted[0], told.servedBy);
     if (load.kind === 'playlist')
       after(() => fillPlaylist(load, { interaction, session, requester, settings, headline, clock: deps.clock }));
     return load.kind === 'playlist' ? `${headline}\n⏳ Loading the rest of **${escapeText(load.title)}**…` : headline;
@@ -195,31 +196,34 @@ export function leaveIfUnused(session: GuildSession): void {
 
 /**
  * Searches go to YouTube; a SoundCloud result for one means YouTube refused this server and SoundCloud stood in
- * (see resolver/create-sources.ts), which the member is told.
+ * (see resolver/create-sources.ts), which the member is told. The same for a Spotify/Deezer track that started
+ * from its SoundCloud match (`servedBy`); one only queued is matched when it plays, so nothing is known yet.
  */
-function standInNote(query: Query, first: Track | undefined): string {
-  return query.kind === 'search' && first?.source === 'soundcloud'
-    ? '\n🔁 from SoundCloud: YouTube is refusing this server right now'
-    : '';
+function standInNote(query: Query, first: Track | undefined, servedBy: SourceName | undefined): string {
+  const searched = query.kind === 'search' && first?.source === 'soundcloud';
+  const matched = servedBy === 'soundcloud' && first !== undefined && first.source !== 'soundcloud';
+  return searched || matched ? `\n${renderNote('FROM_SOUNDCLOUD')}` : '';
 }
 
+/** The headline, and which source really played the first track when it started from a stand-in. */
 async function describe(
   load: PlaylistLoad,
   limited: LimitedTracks,
   result: EnqueueResult,
   clock: Clock,
-): Promise<string> {
+): Promise<{ text: string; servedBy?: SourceName }> {
   const tracks = limited.accepted;
   const first = tracks[0] as Track;
   const length = trackLength(first);
   const name = `**${escapeText(first.title)}**${length ? ` \`${length}\`` : ''}`;
   const more = load.kind === 'playlist' && tracks.length > 1 ? ` (+${tracks.length - 1} more)` : '';
   const leftOut = describeLeftOut(limited);
-  if (!result.started) return `➕ Queued ${name} at position #${result.position ?? 1}${more}${leftOut}`;
+  if (!result.started) return { text: `➕ Queued ${name} at position #${result.position ?? 1}${more}${leftOut}` };
   const outcome = await Promise.race([
     result.started,
     new Promise<undefined>((resolve) => clock.setTimeout(() => resolve(undefined), START_WAIT_MS).unref?.()),
   ]);
   if (outcome && !outcome.ok) throw outcome.error;
-  return `▶️ Started ${name}${more}${leftOut}`;
+  const text = `▶️ Started ${name}${more}${leftOut}`;
+  return outcome?.servedBy ? { text, servedBy: outcome.servedBy } : { text };
 }

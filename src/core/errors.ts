@@ -153,6 +153,24 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
+/**
+ * Lines a reply adds to say how it was answered (not failures, so not codes for metrics): the other half of
+ * the one catalogue. Placeholders are filled by `renderNote`; the caller escapes untrusted values (a title).
+ */
+export const NOTES = {
+  /** A search or a Spotify/Deezer track played from SoundCloud because YouTube refuses this server. */
+  FROM_SOUNDCLOUD: '🔁 from SoundCloud: YouTube is refusing this server right now',
+  /** A YouTube link YouTube refused, with the SoundCloud upload that matches it well: offered, never played. */
+  SOUNDCLOUD_SUGGESTION: '🔎 Found it on SoundCloud: **{title}**{by}. To play it: `/play {url}`',
+} as const satisfies Record<string, string>;
+
+export type NoteCode = keyof typeof NOTES;
+
+/** Fills a note's placeholders (as renderError does for failures). */
+export function renderNote(code: NoteCode, params: Readonly<Record<string, string | number>> = {}): string {
+  return NOTES[code].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
 /** The `{name}` placeholders of a template, as a union of names. */
 type Placeholders<T extends string> = T extends `${string}{${infer Name}}${infer Rest}`
   ? Name | Placeholders<Rest>
@@ -189,11 +207,23 @@ export function renderError(code: ErrorCode, params: Readonly<Record<string, str
 /** An error meant for the user: `message` is the catalogue's template for `code`, filled with `params`. */
 export class UserError<C extends ErrorCode = ErrorCode> extends Error {
   readonly code: C;
+  /** A line from NOTES shown under the message (a stand-in found elsewhere); set once, by `withNote`. */
+  private noteValue: string | undefined;
 
   constructor(code: C, ...params: ParamArgs<C>) {
     super(renderError(code, params[0]));
     this.name = 'UserError';
     this.code = code;
+  }
+
+  get note(): string | undefined {
+    return this.noteValue;
+  }
+
+  /** Adds a catalogue note (the same failure, code and message, plus a line that helps); returns this error. */
+  withNote(code: NoteCode, params: Readonly<Record<string, string | number>> = {}): this {
+    this.noteValue = renderNote(code, params);
+    return this;
   }
 }
 

@@ -217,7 +217,7 @@ export class InteractionRouter {
   }
 
   private describe(error: unknown, interaction: Interaction, label: string): string {
-    if (isUserError(error)) return `❌ ${error.message}`;
+    if (isUserError(error)) return `❌ ${error.message}${error.note ? `\n${error.note}` : ''}`;
     const ref = randomBytes(4).toString('hex');
     this.logger.error({ err: error, ref, interaction: label, guildId: interaction.guildId }, 'interaction failed');
     return `❌ Something went wrong on my side. If it keeps happening, tell the bot's owner: reference \`${ref}\`.`;

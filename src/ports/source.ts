@@ -23,6 +23,11 @@ export interface MediaStream {
   readonly contentType?: string;
   /** True when the bytes already start at `startMs` (the source seeked); otherwise the pipeline seeks. */
   readonly seeked?: boolean;
+  /**
+   * The source whose audio this really is, when it is not the track's own: a Spotify/Deezer track matched on
+   * YouTube or, while YouTube refuses this server, on SoundCloud (what `/play` tells the member).
+   */
+  readonly servedBy?: SourceName;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
+import type { SourceName } from '../core/track.js';
 
 /**
  * Audio ready for Discord: an Opus stream in a container the voice library demuxes without re-encoding.
@@ -14,6 +15,8 @@ export interface PreparedAudio {
   readonly pipeline: PipelineKind;
   /** Inline volume for the `pcm` baseline (1 = unchanged). */
   readonly inlineVolume?: number;
+  /** The source that really served the bytes, when not the track's own (MediaStream.servedBy). */
+  readonly servedBy?: SourceName;
   /** Releases the source (sockets, ffmpeg); idempotent. */
   dispose(): void;
 }

@@ -22,6 +22,7 @@ import { locateYtDlp } from '../sources/ytdlp/ytdlp-binary.js';
 import { YtDlpClient, type YtDlpClientOptions, type YtDlpObserver } from '../sources/ytdlp/ytdlp-client.js';
 import { YtDlpSource } from '../sources/ytdlp/ytdlp-source.js';
 import { MatchedStreamer, YouTubeMatcher } from '../sources/catalog/youtube-matcher.js';
+import { StandInSuggester } from '../sources/catalog/stand-in-suggester.js';
 import { OwnerAdvisor } from '../sources/ytdlp/youtube-advisor.js';
 import { YouTubeHealth } from '../sources/ytdlp/youtube-health.js';
 import { youtubeObserver } from '../sources/ytdlp/youtube-observer.js';
@@ -121,7 +122,13 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
     logger,
     searchWhile: () => (searchesYoutube ? health.refusal() : null),
   });
-  const youtube = new YtDlpSource({
+  // A YouTube link YouTube refuses gets its refusal plus the SoundCloud upload of the same recording, if any.
+  const suggester = new StandInSuggester({
+    youtube: { search: (text, signal, limit) => youtube.search(text, signal, limit) },
+    soundcloud,
+    logger,
+  });
+  const youtube: YtDlpSource = new YtDlpSource({
     client,
     cache,
     policy,
@@ -130,8 +137,10 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
     search: searchesYoutube,
     logger,
     fallback: soundcloud,
+    suggestion: suggester,
   });
-  const { streamer } = catalogMatching({ youtube, soundcloud, health, matchCache, logger });
+  const standInCache = new SongCache({ store, clock, logger, namespace: 'standin', metadataTtlMs: 10 * 60_000 });
+  const { streamer } = catalogMatching({ youtube, soundcloud, health, matchCache, standInCache, logger });
   const spotifyApi =
     options.spotifyApi !== undefined ? options.spotifyApi : options.spotify ? createSpotifyApi(options.spotify) : null;
   // HttpSource hands playlist files to PlaylistFileSource, which probes and streams entries through HttpSource:
@@ -193,16 +202,18 @@ export async function createSourceStack(options: SourceStackOptions): Promise<So
 
 /**
  * Spotify/Deezer tracks matched to YouTube (cached), or to SoundCloud while YouTube refuses this server, or when
- * YouTube refuses the match itself (stand-ins are never cached: YouTube is asked again once it serves us).
+ * YouTube refuses the match itself (stand-ins are kept 10 minutes, apart from the YouTube matches, so YouTube is
+ * asked again once it serves us).
  */
 function catalogMatching(deps: {
   youtube: YtDlpSource;
   soundcloud: SoundCloudSource;
   health: YouTubeHealth;
   matchCache: SongCache;
+  standInCache: SongCache;
   logger: Logger;
 }) {
-  const { youtube, soundcloud, health, matchCache, logger } = deps;
+  const { youtube, soundcloud, health, matchCache, standInCache, logger } = deps;
   const refused = (error: unknown) => isUserError(error) && refusesServer(error.code);
   const searcher = {
     search: async (text: string, signal: AbortSignal, limit?: number) => {
@@ -221,11 +232,18 @@ function catalogMatching(deps: {
     logger,
     cacheable,
   });
-  const standIn = new YouTubeMatcher({ searcher: soundcloud, cache: matchCache, logger, cacheable: () => false });
+  // Stand-ins live in their own short-lived namespace: never in the match cache (which holds the YouTube match
+  // just refused, and must send the track back to YouTube once it serves us), but one SoundCloud search serves a
+  // track's preparation and its playback.
+  const standIn = new YouTubeMatcher({ searcher: soundcloud, cache: standInCache, logger });
   const byName = (match: Track) => (match.source === 'soundcloud' ? soundcloud : youtube);
   return {
     matcher,
-    streamer: new MatchedStreamer(matcher, byName, { refused, match: (track, signal) => standIn.match(track, signal) }),
+    streamer: new MatchedStreamer(matcher, byName, {
+      refused,
+      preferred: () => health.refusal() !== null,
+      match: (track, signal) => standIn.match(track, signal),
+    }),
   };
 }
 

@@ -17,6 +17,8 @@ export function instrumentAudio(
     stream: audio.stream,
     container: audio.container,
     pipeline: audio.pipeline,
+    ...(audio.inlineVolume !== undefined ? { inlineVolume: audio.inlineVolume } : {}),
+    ...(audio.servedBy ? { servedBy: audio.servedBy } : {}),
     dispose: () => {
       if (open) {
         open = false;

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { presetSpeed, type FilterPreset } from '../core/audio-filter.js';
 import { isUserError } from '../core/errors.js';
 import { escapeText } from '../core/format.js';
-import type { QueuedTrack } from '../core/track.js';
+import type { QueuedTrack, SourceName } from '../core/track.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
@@ -16,7 +16,10 @@ import type { LoadOptions, TrackLoader } from './track-loader.js';
 /** Ending this much before the known duration counts as a cut stream, not the end of the track. */
 const TRUNCATION_SLACK_MS = 5000;
 
-export type StartOutcome = { readonly ok: true } | { readonly ok: false; readonly error: Error };
+/** `servedBy`: the source that really played it, when not the track's own (a Spotify track from SoundCloud). */
+export type StartOutcome =
+  | { readonly ok: true; readonly servedBy?: SourceName }
+  | { readonly ok: false; readonly error: Error };
 
 export interface PlaybackDeps {
   readonly link: VoiceLink;
@@ -132,7 +135,7 @@ export class Playback extends EventEmitter<Events> {
           this.commit(entry, abort, audio, offsetMs, options);
           this.deps.logger.debug({ track: entry.id, pipeline: audio.pipeline, offsetMs }, 'track started');
           this.emit('trackStart', entry, offsetMs);
-          return { ok: true };
+          return audio.servedBy ? { ok: true, servedBy: audio.servedBy } : { ok: true };
         }),
       (error: unknown) => this.deps.serial.run(() => this.onLoadFailed(abort, toError(error), quiet)),
     );

@@ -31,7 +31,8 @@ export class SourceTrackLoader implements TrackLoader {
     const media = await this.sources.stream(track, { startMs: options.startMs, signal: options.signal });
     try {
       const { bitrate = 96_000, baseline = false } = this.options;
-      return await this.pipeline.prepare(media, { ...options, bitrate, baseline });
+      const audio = await this.pipeline.prepare(media, { ...options, bitrate, baseline });
+      return media.servedBy ? { ...audio, servedBy: media.servedBy } : audio;
     } catch (error) {
       media.stream.destroy();
       throw error;

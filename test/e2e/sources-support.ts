@@ -221,6 +221,33 @@ export class FakeYtDlp {
     return relative(YTDLP_FIXTURES, file);
   }
 
+  /**
+   * A SoundCloud search result list like soundcloud-search.json with these entries; returns the name to give
+   * FAKE_YTDLP_SCSEARCH_FIXTURE.
+   */
+  soundcloudSearchFixture(
+    name: string,
+    entries: readonly { title: string; uploader: string; durationSec: number; page: string }[],
+  ): string {
+    const info = JSON.parse(readFileSync(join(YTDLP_FIXTURES, 'soundcloud-search.json'), 'utf8')) as {
+      entries: Record<string, unknown>[];
+    };
+    const template = info.entries[0] as Record<string, unknown>;
+    info.entries = entries.map((e, n) => ({
+      ...template,
+      id: String(9_000_000 + n),
+      url: `https://api.soundcloud.com/tracks/${9_000_000 + n}`,
+      title: e.title,
+      track: e.title,
+      uploader: e.uploader,
+      duration: e.durationSec,
+      webpage_url: e.page,
+    }));
+    const file = join(this.dir, `scsearch-${name}.json`);
+    writeFileSync(file, JSON.stringify(info));
+    return relative(YTDLP_FIXTURES, file);
+  }
+
   /** A rule for video `id`: answered with `fixture` (from `videoFixture`, else the stock one) and media at `mediaUrl`. */
   video(id: string, options: { fixture?: string; mediaUrl?: string; mode?: string }): void {
     this.addRules({
@@ -252,7 +279,12 @@ export interface SourcesStackOptions {
    * at a 30 s 440 Hz WebM/Opus tone, and both servers in ALLOWED_PRIVATE_HOSTS (which attachments also use).
    */
   readonly env?: (ctx: SourcesContext & { defaults: Record<string, string> }) => Record<string, string | undefined>;
+  /** Node arguments for the bot process (e.g. a test-only `--import` preload such as PLAY_DL_PRELOAD). */
+  readonly nodeArgs?: string[];
 }
+
+/** The `--import` preload that answers Spotify links from test/fixtures/spotify/ (see its header); tests only. */
+export const PLAY_DL_PRELOAD = ['--enable-source-maps', '--import', './test/fixtures/sources/play-dl-preload.mjs'];
 
 export interface SourcesStack extends SourcesContext {
   readonly discord: OfflineDiscord;
@@ -297,6 +329,7 @@ export async function startSourcesStack(options: SourcesStackOptions = {}): Prom
   const entry = process.env.SOURCES_E2E_ENTRY;
   const bot = startBot(discord, {
     ...(entry ? { entry } : {}),
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
     mediaHost: media.host,
     dataDir: join(dir, 'data'),
     env,

@@ -13,8 +13,11 @@ export interface TrackSearcher {
 
 export interface YouTubeMatcherOptions {
   readonly searcher: TrackSearcher;
-  /** Where matches are remembered (its own namespace, e.g. `match`, with a long metadata TTL). */
-  readonly cache: SourceCache;
+  /**
+   * Where matches are remembered (its own namespace, e.g. `match`, with a long metadata TTL); none: not at all.
+   * The SoundCloud stand-in must have its own, or it would read back the YouTube match that was just refused.
+   */
+  readonly cache?: SourceCache;
   /** Shares one search between concurrent requests for the same track (optional). */
   readonly coalescer?: Coalescer<string, Track>;
   readonly threshold?: number;
@@ -41,7 +44,7 @@ export class YouTubeMatcher {
 
   async match(track: Track, signal: AbortSignal): Promise<Track> {
     const key = `match:${track.id}`;
-    const cached = await this.options.cache.getResolution(key);
+    const cached = await this.options.cache?.getResolution(key);
     if (cached?.kind === 'track') return cached.track;
     const run = (s: AbortSignal) => this.search(track, key, s);
     return this.options.coalescer ? this.options.coalescer.run(key, run, signal) : run(signal);
@@ -56,7 +59,7 @@ export class YouTubeMatcher {
       'youtube match',
     );
     if (!found) throw sourceErrors.noMatch(track.artist ? `${track.artist} - ${track.title}` : track.title);
-    if (this.options.cacheable?.(found) ?? true)
+    if (this.options.cache && (this.options.cacheable?.(found) ?? true))
       await this.options.cache.setResolution(key, { kind: 'track', track: found });
     return found;
   }
@@ -77,8 +80,12 @@ export class MatchedStreamer {
     private readonly standIn?: StandInMatcher,
   ) {}
 
+  /** The match's audio, saying which source served it (YouTube, or SoundCloud standing in). */
   async stream(track: Track, options: StreamOptions): Promise<MediaStream> {
-    return this.withStandIn(track, options.signal, (match) => this.byName(match).stream(match, options));
+    return this.withStandIn(track, options.signal, async (match) => ({
+      ...(await this.byName(match).stream(match, options)),
+      servedBy: match.source,
+    }));
   }
 
   async prepare(track: Track, signal: AbortSignal): Promise<void> {
@@ -86,6 +93,8 @@ export class MatchedStreamer {
   }
 
   private async withStandIn<T>(track: Track, signal: AbortSignal, use: (match: Track) => Promise<T>): Promise<T> {
+    // Known to refuse right now: a YouTube match remembered from before would only be refused again.
+    if (this.standIn?.preferred?.()) return use(await this.standIn.match(track, signal));
     const match = await this.matcher.match(track, signal);
     try {
       return await use(match);
@@ -99,5 +108,7 @@ export class MatchedStreamer {
 /** A second matcher for when YouTube refuses this server (SoundCloud), and how to tell that it refused. */
 export interface StandInMatcher {
   refused(error: unknown): boolean;
+  /** True while YouTube is known to refuse this server (bot check seen, breaker open, canary down). */
+  preferred?(): boolean;
   match(track: Track, signal: AbortSignal): Promise<Track>;
 }

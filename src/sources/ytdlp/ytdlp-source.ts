@@ -11,6 +11,7 @@ import type {
   StreamOptions,
 } from '../../ports/source.js';
 import { youtubePlaylistId, youtubeVideoId } from '../../core/dedup.js';
+import { escapeText } from '../../core/format.js';
 import { MAX_PLAYLIST } from '../../core/limits.js';
 import type { SourceCache } from '../../ports/source-cache.js';
 import { sourceErrors } from '../source-errors.js';
@@ -33,7 +34,20 @@ export interface YtDlpSourceOptions {
   readonly logger?: Logger;
   /** Where a search goes when YouTube refuses this server while answering it (SoundCloud). */
   readonly fallback?: SearchFallback;
+  /** What to offer instead of a video YouTube refused to this server (a SoundCloud upload that matches it well). */
+  readonly suggestion?: RefusalSuggestion;
 }
+
+/** Finds a stand-in for a refused video; null when none matches well (it never throws). */
+export interface RefusalSuggestion {
+  suggest(videoId: string, signal: AbortSignal): Promise<Track | null>;
+}
+
+/**
+ * The longest a suggestion may add to a refusal's reply (two flat yt-dlp runs). It must leave the refusal well
+ * inside the resolver's per-job limit (15 s), or the member would read a timeout instead of the cause.
+ */
+const SUGGESTION_BUDGET_MS = 6000;
 
 /** The search that stands in for YouTube's (SoundCloud's `scsearch`). */
 export interface SearchFallback {
@@ -41,6 +55,10 @@ export interface SearchFallback {
 }
 
 const YOUTUBE_HOST = /(?:^|\.)(?:youtube\.com|youtube-nocookie\.com|youtu\.be)$/i;
+
+/** A SoundCloud page (ytdlp-source must not import soundcloud-source, which imports it). */
+const isSoundCloudPage = (url: URL): boolean =>
+  url.protocol === 'https:' && /^(?:www\.|m\.)?soundcloud\.com$/i.test(url.hostname);
 
 /** True for any YouTube or YouTube Music URL. */
 export const isYoutubeUrl = (url: URL): boolean => /^https?:$/.test(url.protocol) && YOUTUBE_HOST.test(url.hostname);
@@ -73,7 +91,9 @@ export class YtDlpSource implements PreparableSource {
     const video = youtubeVideoId(query.url);
     const isListPage = query.url.pathname === '/playlist' || (video === null && youtubePlaylistId(query.url) !== null);
     if (video && !isListPage) {
-      const { track, format } = await explain(client.video(query.url.href, signal));
+      const { track, format } = await explain(client.video(query.url.href, signal)).catch((error: unknown) =>
+        this.refusedWithSuggestion(error, video, signal),
+      );
       await this.streamer?.remember(track.id, format);
       return { kind: 'track', track };
     }
@@ -134,6 +154,26 @@ export class YtDlpSource implements PreparableSource {
       this.options.logger?.info({ code: error.code }, 'YouTube refused a search; answering from SoundCloud');
       return fallback.firstResult(text, signal);
     }
+  }
+
+  /**
+   * A video YouTube refused to this server keeps its classified failure; when SoundCloud has the same recording,
+   * the failure carries a note offering it (the member decides: nothing is queued). Rethrows `error` always.
+   */
+  private async refusedWithSuggestion(error: unknown, videoId: string, signal: AbortSignal): Promise<never> {
+    const suggestion = this.options.suggestion;
+    if (!suggestion || signal.aborted || !isUserError(error) || !refusesServer(error.code)) throw error;
+    const budget = AbortSignal.any([signal, AbortSignal.timeout(SUGGESTION_BUDGET_MS)]);
+    const found = await suggestion.suggest(videoId, budget);
+    const page = found && URL.canParse(found.url) ? new URL(found.url) : null;
+    if (!found || !page || !isSoundCloudPage(page)) throw error;
+    page.search = '';
+    page.hash = '';
+    throw error.withNote('SOUNDCLOUD_SUGGESTION', {
+      title: escapeText(found.title, 100),
+      by: found.artist ? ` by ${escapeText(found.artist, 60)}` : '',
+      url: page.href,
+    });
   }
 
   private async firstResult(text: string, signal: AbortSignal): Promise<Track> {
