@@ -26,7 +26,7 @@ export async function runPlaylist(
   const audio = stack.recorder.waitForAudio(guild.id, play.dispatchedAt, 60_000).catch(() => undefined);
   const reply = await stack.reply(play, 120_000);
   const queuedMs = reply.at - play.dispatchedAt;
-  if (!/Now playing|Queued/.test(reply.content)) {
+  if (!/Started|Now playing|Queued/.test(reply.content)) {
     log(`  playlist of ${entries}: not available (${reply.content})`);
     return { available: false, entries, reply: reply.content };
   }

@@ -15,7 +15,7 @@ export type PipelineName =
 export interface StepResult {
   pipeline: PipelineName;
   n: number;
-  /** Streams that failed to start (no reply "Now playing" or no audio within the timeout). */
+  /** Streams that failed to start (no reply "Started" or no audio within the timeout). */
   failed: number;
   botCpuPct: number;
   childrenCpuPct: number;
@@ -148,7 +148,7 @@ async function startStreams(
     try {
       const play = stack.command(guild, 'play', { query: url });
       const reply = await stack.reply(play, 60_000);
-      if (!/Now playing|Queued/.test(reply.content)) return fail(reply.content.slice(0, 120));
+      if (!/Started|Now playing|Queued/.test(reply.content)) return fail(reply.content.slice(0, 120));
       let since = play.dispatchedAt;
       if (volume !== undefined) {
         const vol = stack.command(guild, 'volume', { percent: volume });
