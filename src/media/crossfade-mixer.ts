@@ -189,7 +189,9 @@ export function opusCrossfade(codec: () => OpusCodec): FrameCrossfade {
   return (outgoing, incoming, options) => new CrossfadeMixer(outgoing, incoming, { ...options, codec });
 }
 
-type NativeOpus = { OpusEncoder: new (rate: number, channels: number) => OpusCodec & { setBitrate(bps: number): void } };
+type NativeOpus = {
+  OpusEncoder: new (rate: number, channels: number) => OpusCodec & { setBitrate(bps: number): void };
+};
 
 /** Codecs on the native @discordjs/opus at `bitrate`; undefined when it does not load (no crossfade then). */
 export function nativeOpusCodec(bitrate: number): (() => OpusCodec) | undefined {

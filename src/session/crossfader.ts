@@ -75,7 +75,8 @@ export class Crossfader {
   private check(entryId: number): void {
     if (this.current.status !== 'waiting' || this.current.entryId !== entryId) return;
     const state = this.deps.session();
-    if ((state.status !== 'playing' && state.status !== 'paused') || state.entry.entryId !== entryId) return this.stop();
+    if ((state.status !== 'playing' && state.status !== 'paused') || state.entry.entryId !== entryId)
+      return this.stop();
     const next = this.deps.upcoming();
     const fade = fadeFor(this.deps.seconds() * 1000, state.entry, next, state.speed);
     const left = this.leftMs(state);

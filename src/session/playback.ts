@@ -151,7 +151,9 @@ export class Playback extends EventEmitter<Events> {
   /** Whether the playing track can crossfade into `next` now: `next` is opened in the style it would play in. */
   canCrossfadeInto(next: QueuedTrack): boolean {
     const state = this.stateValue;
-    return state.status === 'playing' && state.pipeline !== 'baseline' && this.deps.preloader.isReady(next, this.style(next));
+    return (
+      state.status === 'playing' && state.pipeline !== 'baseline' && this.deps.preloader.isReady(next, this.style(next))
+    );
   }
 
   /**
@@ -198,7 +200,16 @@ export class Playback extends EventEmitter<Events> {
     const speed = presetSpeed(options.filter ?? 'off');
     const style = styleOf(options);
     const startedAt = this.deps.clock.now();
-    const next: SessionState = { status: 'playing', entry, abort, offsetMs, pipeline: audio.pipeline, startedAt, speed, style };
+    const next: SessionState = {
+      status: 'playing',
+      entry,
+      abort,
+      offsetMs,
+      pipeline: audio.pipeline,
+      startedAt,
+      speed,
+      style,
+    };
     this.setState(next, how === 'handed-over');
   }
 

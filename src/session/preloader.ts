@@ -117,7 +117,10 @@ export class Preloader extends EventEmitter<Events> {
   }
 
   /** Hands over the held, opened `entry` in `style` (see isReady); else undefined and nothing changes. */
-  takeReady(entry: QueuedTrack, style: string): { readonly next: PreparedNext; readonly audio: PreparedAudio } | undefined {
+  takeReady(
+    entry: QueuedTrack,
+    style: string,
+  ): { readonly next: PreparedNext; readonly audio: PreparedAudio } | undefined {
     const state = this.current;
     if (state.status !== 'ready' || !this.isReady(entry, style)) return undefined;
     this.setState({ status: 'armed' }, state.next);

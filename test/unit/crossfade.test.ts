@@ -117,7 +117,7 @@ describe('crossfade in the session', () => {
 
   it('waits for a next track still opening, then fades over what is left', async () => {
     const s = setup(3);
-    let open = () => undefined as void;
+    let open: () => void = () => undefined;
     s.loader.delays.set('B', new Promise<void>((resolve) => (open = resolve)));
     await play(s, [track('A', 10_000), track('B', 10_000)]);
     await s.at(7_000);

@@ -60,11 +60,15 @@ describe('equal-power curves', () => {
 describe('CrossfadeMixer', () => {
   it('mixes exactly `frames` frames with falling A and rising B, then passes B through untouched', async () => {
     let released = 0;
-    const mixer = new CrossfadeMixer(frames([1000, 1000, 1000, 1000, 1000, 1000]), frames([2000, 2000, 2000, 2000, 7]), {
-      frames: 4,
-      codec: identity,
-      onOutgoingDone: () => (released += 1),
-    });
+    const mixer = new CrossfadeMixer(
+      frames([1000, 1000, 1000, 1000, 1000, 1000]),
+      frames([2000, 2000, 2000, 2000, 7]),
+      {
+        frames: 4,
+        codec: identity,
+        onOutgoingDone: () => (released += 1),
+      },
+    );
     const out = await collect(mixer);
     expect(out.length).toBe(5); // 4 mixed + B's 5th; A's 2 frames beyond the overlap are dropped
     for (let i = 0; i < 4; i += 1) {
@@ -82,7 +86,10 @@ describe('CrossfadeMixer', () => {
   it('plays the frames the valve still held first and warms A up on the ones it played', async () => {
     const decoded: number[] = [];
     const codec = (): OpusCodec => ({
-      decode: (f) => (decoded.push(samples(f)[0]!), f),
+      decode: (f) => {
+        decoded.push(samples(f)[0]!);
+        return f;
+      },
       encode: (p) => Buffer.from(p),
     });
     const mixer = new CrossfadeMixer(frames([3, 4]), frames([50, 50, 50]), {
@@ -167,7 +174,9 @@ describe('CrossfadeMixer', () => {
       s.end();
       return s;
     };
-    const mixed = await collect(new CrossfadeMixer(stream(tone(440, 150)), stream(tone(660, 200)), { frames: 150, codec }));
+    const mixed = await collect(
+      new CrossfadeMixer(stream(tone(440, 150)), stream(tone(660, 200)), { frames: 150, codec }),
+    );
     expect(mixed.length).toBe(200);
     const decoder = codec();
     const pcm = mixed.map((f) => samples(decoder.decode(f)));
