@@ -60,21 +60,25 @@ function windows(packets: readonly ReceivedPacket[], hzA: number, hzB: number): 
   return out;
 }
 
-/** Plays `a` then `b` and returns the analysis windows of everything heard until the second one ended. */
-async function playPair(hzA: number, hzB: number): Promise<Window[]> {
+/**
+ * Plays `a` then `b` and returns the analysis windows of everything heard until the second one ended, and
+ * /nowplaying's text from the moment `b` became the louder tone.
+ */
+async function playPair(hzA: number, hzB: number): Promise<{ ws: Window[]; nowPlaying: string }> {
   const a = await stack.media.tone({ hz: hzA, seconds: 10, format: 'ogg' });
   const b = await stack.media.tone({ hz: hzB, seconds: 10, format: 'ogg' });
   const play = stack.command(alice, 'play', { query: a });
   await play.reply();
   await stack.ask(alice, 'play', { query: b });
   await stack.discord.voice.waitForFrequency(g, hzB, { since: play.dispatchedAt, toleranceHz: 6, timeoutMs: 30_000 });
+  const nowPlaying = await stack.ask(alice, 'nowplaying');
   // B plays alone for a while after the overlap: passthrough, not ffmpeg, and nothing else left open.
   await sleep(4_000);
   expect(await metric('tunebot_streams{pipeline="passthrough"}')).toBe(1);
   expect(await metric('tunebot_streams{pipeline="ffmpeg"}')).toBe(0);
   await waitUntilIdle();
   const packets = stack.discord.voice.packets(g).filter((p) => p.arrivalMs >= play.dispatchedAt);
-  return windows(packets, hzA, hzB);
+  return { ws: windows(packets, hzA, hzB), nowPlaying };
 }
 
 async function waitUntilIdle(timeoutMs = 30_000): Promise<void> {
@@ -101,7 +105,13 @@ function presence(ws: readonly Window[]) {
 describe('/settings crossfade', () => {
   it('with 3 s, the last 3 s of A and the first 3 s of B overlap, A falling while B rises; the rest plays alone', async () => {
     expect(await askWith(stack, owner, 'settings', { seconds: 3 }, 'crossfade')).toMatch(/Crossfade: 3 s/);
-    const ws = await playPair(440, 660);
+    const { ws, nowPlaying } = await playPair(440, 660);
+    // B is current from the first mixed frame: when it becomes the louder tone (half-way through the overlap),
+    // /nowplaying already shows it, about 1.5 s in.
+    expect(nowPlaying).toMatch(/660\\?-10/); // the title is markdown-escaped
+    const elapsed = /`(\d+):(\d\d) \//.exec(nowPlaying);
+    expect(Number(elapsed?.[1]) * 60 + Number(elapsed?.[2])).toBeGreaterThanOrEqual(1);
+    expect(Number(elapsed?.[1]) * 60 + Number(elapsed?.[2])).toBeLessThanOrEqual(4);
     const { ref, both, onlyA, onlyB, overlap } = presence(ws);
     recordFigure('crossfade_overlap_s 3 s setting', overlap);
     expect(overlap).toBeGreaterThan(2.4);
@@ -143,7 +153,7 @@ describe('/settings crossfade', () => {
 
   it('with 0, there is no overlap: A ends and B starts, as before', async () => {
     expect(await askWith(stack, owner, 'settings', { seconds: 0 }, 'crossfade')).toMatch(/Crossfade: off/);
-    const ws = await playPair(470, 620);
+    const { ws } = await playPair(470, 620);
     const { overlap, onlyA, onlyB } = presence(ws);
     recordFigure('crossfade_overlap_s 0 s setting', overlap);
     expect(overlap).toBeLessThanOrEqual(2 * WINDOW_S); // at most the window or two the switch falls in
