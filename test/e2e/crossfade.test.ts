@@ -151,6 +151,59 @@ describe('/settings crossfade', () => {
     for (const w of afterOverlap) expect(Math.abs(w.b - ref.b)).toBeLessThan(1.5);
   }, 90_000);
 
+  it('chains: A into B into C, each overlap its own length; a skip mid-overlap cuts at once and leaves nothing open', async () => {
+    expect(await askWith(stack, owner, 'settings', { seconds: 2 }, 'crossfade')).toMatch(/Crossfade: 2 s/);
+    const tones = await Promise.all([500, 600, 700].map((hz) => stack.media.tone({ hz, seconds: 6, format: 'ogg' })));
+    const play = stack.command(alice, 'play', { query: tones[0]! });
+    await play.reply();
+    for (const url of tones.slice(1)) await stack.ask(alice, 'play', { query: url });
+    await waitUntilIdle();
+    const packets = stack.discord.voice.packets(g).filter((p) => p.arrivalMs >= play.dispatchedAt);
+    const ab = presence(windows(packets, 500, 600));
+    const bc = presence(windows(packets, 600, 700));
+    recordFigure('crossfade_overlap_s chain A→B (2 s setting)', ab.overlap);
+    recordFigure('crossfade_overlap_s chain B→C (2 s setting)', bc.overlap);
+    for (const pair of [ab, bc]) {
+      expect(pair.overlap).toBeGreaterThan(1.5);
+      expect(pair.overlap).toBeLessThan(2.5);
+    }
+    expect(await metric('tunebot_streams{pipeline="passthrough"}')).toBe(0);
+
+    expect(await askWith(stack, owner, 'settings', { seconds: 4 }, 'crossfade')).toMatch(/Crossfade: 4 s/);
+    const [a, b, c] = await Promise.all(
+      [440, 660, 880].map((hz) => stack.media.tone({ hz, seconds: 8, format: 'ogg' })),
+    );
+    const start = stack.command(alice, 'play', { query: a! });
+    await start.reply();
+    await stack.ask(alice, 'play', { query: b! });
+    await stack.ask(alice, 'play', { query: c! });
+    await stack.discord.voice.waitForFrequency(g, 660, {
+      since: start.dispatchedAt,
+      toleranceHz: 6,
+      timeoutMs: 30_000,
+    });
+    const skip = stack.command(alice, 'skip');
+    await skip.reply();
+    const heard = await stack.discord.voice.waitForFrequency(g, 880, {
+      since: skip.dispatchedAt,
+      toleranceHz: 6,
+      timeoutMs: 10_000,
+    });
+    await sleep(1_500);
+    // Both tracks of the overlap were released: only C's stream is open, and neither of them is heard any more
+    // (each at least 40 dB under C in every window after the skip).
+    expect(await metric('tunebot_streams{pipeline="passthrough"}')).toBe(1);
+    const later = stack.discord.voice.packets(g).filter((p) => p.arrivalMs >= heard.at + 300);
+    for (const [gone, ws] of [
+      [440, windows(later, 440, 880)],
+      [660, windows(later, 660, 880)],
+    ] as const) {
+      expect(ws.length, `windows after the skip (${gone} Hz)`).toBeGreaterThan(5);
+      for (const w of ws) expect(w.b - w.a).toBeGreaterThan(40);
+    }
+    await stack.ask(alice, 'stop');
+  }, 120_000);
+
   it('with 0, there is no overlap: A ends and B starts, as before', async () => {
     expect(await askWith(stack, owner, 'settings', { seconds: 0 }, 'crossfade')).toMatch(/Crossfade: off/);
     const { ws } = await playPair(470, 620);
