@@ -13,6 +13,7 @@ import { guildsNeeded, makePlan } from './lib/plan.js';
 import { renderMarkdown, type BenchResults } from './lib/report.js';
 import { BenchStack, type BenchGuild } from './lib/stack.js';
 import { round } from './lib/stats.js';
+import { runCrossfadeCost } from './phases/crossfade.js';
 import { runE2eeCost } from './phases/e2ee.js';
 import { runTrackGap } from './phases/gap.js';
 import { runColdStarts, runDeferralBurst, runFirstAudio } from './phases/latency.js';
@@ -33,6 +34,8 @@ const pipelinesArg = args
   ?.slice(12)
   .split(',');
 const wants = (phase: string) => !only || only.includes(phase);
+/** Phases measured inside this process, on the compiled code, without the offline Discord or the bot. */
+const IN_PROCESS = ['e2ee', 'queue', 'crossfade'];
 const plan = makePlan(quick);
 const stepsArg = args.find((a) => a.startsWith('--steps='))?.slice(8);
 /** `--dave=0` runs the offline Discord at protocol 0 (transport encryption only) for comparison; default DAVE v1. */
@@ -117,6 +120,9 @@ async function main(): Promise<void> {
     results.queueOps = await runQueueOps(plan.queueSize);
     log(`queue ops at ${plan.queueSize}: ${JSON.stringify(results.queueOps)}`);
   }
+  if (wants('crossfade')) results.crossfade = await runCrossfadeCost([3, 12], quick ? 3 : 7, log);
+  // Only in-process phases asked for: no offline Discord, no bot.
+  if (only?.every((phase) => IN_PROCESS.includes(phase))) return;
   const { streaming, bursts, total } = guildsNeeded(plan);
   const stack = await BenchStack.start(total, { relay: !args.includes('--no-relay'), daveProtocol });
   results.shards = stack.shards;

@@ -19,6 +19,7 @@ import { wireClientEvents, countListeners } from './discord/client-events.js';
 import { buttonHandlers } from './discord/button-handlers.js';
 import { InteractionRouter } from './discord/router.js';
 import { NO_MENTIONS } from './commands/reply.js';
+import { nativeOpusCodec, opusCrossfade } from './media/crossfade-mixer.js';
 import { FfmpegLauncher } from './media/ffmpeg-launcher.js';
 import { locateFfmpeg } from './media/ffmpeg-locator.js';
 import { LoudnessCache } from './media/loudness-cache.js';
@@ -126,7 +127,8 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     listeners: (guildId, channelId) => countListeners(client, guildId, channelId),
     requester: () => ({ id: client.user?.id ?? '0', name: 'autoplay' }),
   });
-  const voice = await loadVoicePort(client, logger, ops);
+  const codec = nativeOpusCodec(96_000); // the bitrate ffmpeg encodes at (see SourceTrackLoader)
+  const voice = await loadVoicePort(client, logger, ops, codec && opusCrossfade(codec));
   const sessions: SessionManager = new SessionManager(
     voice,
     (guildId: string, link: VoiceLink, seed: SessionSeed) => {
@@ -140,6 +142,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
         queue: seed.queue ? Queue.restore(seed.queue) : new Queue(),
         volume: seed.volume ?? settings.peek(guildId).defaultVolume / 100,
         ...(seed.filter ? { filter: seed.filter } : {}),
+        crossfadeSeconds: () => settings.peek(guildId).crossfadeSeconds,
         logger: logger.child({ guildId }),
         ...(loudness
           ? {

@@ -4,6 +4,7 @@ import type { SoakResult } from '../phases/soak.js';
 import type { PipelineName, StepResult } from '../phases/streaming.js';
 import type { DeferralResult, FirstAudioResult } from '../phases/latency.js';
 import type { GapResult } from '../phases/gap.js';
+import type { CrossfadeCost } from '../phases/crossfade.js';
 import type { E2eeCostStep } from '../phases/e2ee.js';
 import type { Plan } from './plan.js';
 import { round, slope } from './stats.js';
@@ -35,6 +36,7 @@ export interface BenchResults {
   /** DAVE protocol the offline Discord ran (1 unless `--dave=0`). */
   daveProtocol?: number;
   e2ee?: E2eeCostStep[];
+  crossfade?: CrossfadeCost[];
   botAlive?: boolean;
   botErrors?: string[];
   botWarnings?: string[];
@@ -509,6 +511,23 @@ export function renderMarkdown(results: BenchResults): string {
       '| add | shuffle | move | remove | snapshot + JSON | restore |',
       '|--:|--:|--:|--:|--:|--:|',
       `| ${q.addPerSec.toLocaleString('en')}/s | ${q.shufflePerSec.toLocaleString('en')}/s | ${q.movePerSec.toLocaleString('en')}/s | ${q.removePerSec.toLocaleString('en')}/s | ${q.snapshotMs} ms | ${q.restoreMs} ms |`,
+      '',
+    );
+  }
+  if (results.crossfade?.length) {
+    out.push(
+      '## Crossfade transition cost in the bot (in-process, dist/media/crossfade-mixer.js, native Opus)',
+      '',
+      '| overlap | µs per mixed frame | µs per frame after it | CPU per transition | % of a core during the overlap |',
+      '|--:|--:|--:|--:|--:|',
+    );
+    for (const c of results.crossfade)
+      out.push(
+        `| ${c.fadeSeconds} s | ${c.usPerMixedFrame} | ${c.usPerPassthroughFrame} | ${c.msPerTransition} ms | ${c.cpuPctDuringOverlap} |`,
+      );
+    out.push(
+      '',
+      'A mixed frame = two Opus decodes, the equal-power mix and one Opus encode; after the overlap the incoming frames pass through untouched.',
       '',
     );
   }

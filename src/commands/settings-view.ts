@@ -19,5 +19,6 @@ export function renderSettings(settings: GuildSettings): string {
     `Vote-skip share: ${Math.round(settings.voteSkipShare * 100)}%`,
     `Loudness normalization: ${yesNo(settings.normalize)}`,
     `Autoplay by default: ${yesNo(settings.autoplay)}`,
+    `Crossfade: ${settings.crossfadeSeconds > 0 ? `${settings.crossfadeSeconds} s` : 'off (gapless)'}`,
   ].join('\n');
 }

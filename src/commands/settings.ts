@@ -104,6 +104,12 @@ const SETTERS: readonly Setter[] = [
     option: bool('enabled', 'Autoplay by default'),
     patch: (i) => ({ autoplay: i.options.getBoolean('enabled', true) }),
   },
+  {
+    name: 'crossfade',
+    description: 'Overlap the end of each track with the start of the next',
+    option: int('seconds', '0-12 (0: no overlap, tracks run straight into each other)', 0, 12),
+    patch: (i) => ({ crossfadeSeconds: i.options.getInteger('seconds', true) }),
+  },
 ];
 
 /**
@@ -143,11 +149,10 @@ export const settingsCommand: SlashCommand = {
     const setter = SETTERS.find((s) => s.name === name);
     if (!setter) throw new UserError('UNKNOWN_SETTING');
     const updated = await deps.settings.update(interaction.guildId, setter.patch(interaction));
-    if (name === 'normalize')
-      await deps.sessions
-        .get(interaction.guildId)
-        ?.restyle()
-        .catch(() => undefined); // the playing track too
+    // The playing track too: a new gain, or a new fade point.
+    const session = deps.sessions.get(interaction.guildId);
+    if (name === 'normalize') await session?.restyle().catch(() => undefined);
+    if (name === 'crossfade') await session?.retimeCrossfade().catch(() => undefined);
     return `✅ Saved.\n${renderSettings(updated)}`;
   },
 };

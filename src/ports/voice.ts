@@ -52,9 +52,34 @@ export interface VoiceLink extends Pick<EventEmitter<VoiceLinkEvents>, 'on' | 'o
    * for when transmission stops), so one track runs straight into the next.
    */
   seamless(): void;
+  /**
+   * Starts `next` now as an overlap: the current audio's remaining frames fade out (equal power) while `next`
+   * fades in over `fadeMs`, then `next` plays on untouched. `released` runs once the current audio is no longer
+   * read (the overlap ended, or anything stopped or replaced it). False (and nothing changes) when it can't:
+   * nothing playing, a PCM stream, no mixer.
+   */
+  crossfade(next: PreparedAudio, fadeMs: number, released: () => void): boolean;
   /** Leaves the channel and frees everything; `gone('destroyed')` is not emitted for a local destroy. */
   destroy(): void;
 }
+
+/** What a crossfade is told: how long the overlap is, and what the outgoing side already holds. */
+export interface CrossfadeOptions {
+  /** Overlap length in 20 ms frames. */
+  readonly frames: number;
+  /** Frames already taken off the outgoing stream but not played: they come first. */
+  readonly outgoingHead?: readonly Buffer[];
+  /** Frames the outgoing side just played: decoded once so its decoder state is warm. */
+  readonly preroll?: readonly Buffer[];
+  /** The outgoing side is no longer read (the overlap is over or the mix was destroyed); called once. */
+  readonly onOutgoingDone?: () => void;
+}
+
+/**
+ * Mixes two Opus frame streams (object mode, one 20 ms frame per chunk) into one: the overlap, then the
+ * incoming frames as they are. Implemented in media (CrossfadeMixer), used by the voice link.
+ */
+export type FrameCrossfade = (outgoing: Readable, incoming: Readable, options: CrossfadeOptions) => Readable;
 
 export interface VoicePort {
   /** Joins (or moves to) a channel; resolves once audio can flow. Rejects with a UserError on failure. */

@@ -7,6 +7,7 @@ import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { VoiceGoneReason, VoiceLink } from '../ports/voice.js';
+import { Crossfader } from './crossfader.js';
 import { Playback, type StartOutcome } from './playback.js';
 import { Preloader } from './preloader.js';
 import { SerialRunner } from './serial.js';
@@ -34,6 +35,8 @@ export interface SessionDeps {
   readonly sound?: Omit<SessionSoundDeps, 'onMeasured'>;
   /** A filter kept from before a restart. */
   readonly filter?: FilterPreset;
+  /** The guild's crossfade, 0-12 s (absent or 0: none, tracks run into each other gaplessly). */
+  readonly crossfadeSeconds?: () => number;
 }
 
 /** Tracks failing in a row after which the session stops (with one summary message) instead of going on. */
@@ -64,6 +67,8 @@ export class GuildSession extends EventEmitter<Events> {
   readonly preloader: Preloader;
   /** The pending start of the track after a failed one (see `afterFailure`). */
   private failureTimer: TimerHandle | undefined;
+  /** Starts each track's overlap with the next at its fade point (its own small state machine). */
+  private readonly crossfader: Crossfader;
 
   constructor(private readonly deps: SessionDeps) {
     super();
@@ -82,6 +87,17 @@ export class GuildSession extends EventEmitter<Events> {
       options: (entry, signal) => this.playback.loadOptions(entry, 0, signal),
       session: () => this.state,
       upcoming: () => deps.queue.peekNext(),
+      extraLeadMs: () => (deps.crossfadeSeconds?.() ?? 0) * 1000,
+    });
+    this.crossfader = new Crossfader({
+      clock: deps.clock,
+      serial: this.serial,
+      seconds: () => deps.crossfadeSeconds?.() ?? 0,
+      session: () => this.state,
+      elapsedMs: () => this.playback.elapsedMs(),
+      upcoming: () => deps.queue.peekNext(),
+      ready: (next) => this.playback.canCrossfadeInto(next),
+      begin: (next, fadeMs) => this.crossfadeInto(next, fadeMs),
     });
     this.playback = new Playback({
       ...deps,
@@ -92,13 +108,20 @@ export class GuildSession extends EventEmitter<Events> {
       ...(sound ? { normalization: (entry: QueuedTrack) => sound.options(entry) } : {}),
       preloader: this.preloader,
     });
-    this.playback.on('stateChange', (old, next) => this.emit('stateChange', old, next));
+    this.playback.on('stateChange', (old, next) => {
+      if (!isActive(next)) this.crossfader.stop();
+      this.emit('stateChange', old, next);
+    });
     this.playback.on('trackStart', (entry, offset) => {
       this.preloader.trackStarted(entry, offset, isActive(this.state) ? this.state.speed : 1);
+      this.crossfader.schedule();
       this.sound?.prepare(this.deps.queue.peekNext()); // measure the next track while this one plays
       this.emit('trackStart', entry, offset);
     });
-    this.playback.on('restyled', (entry, offset, speed) => this.preloader.trackStarted(entry, offset, speed));
+    this.playback.on('restyled', (entry, offset, speed) => {
+      this.preloader.trackStarted(entry, offset, speed);
+      this.crossfader.schedule();
+    });
     this.playback.on('sourceDrained', () => this.preloader.arm());
     this.playback.on('trackEnd', (_entry, failed) =>
       failed ? this.afterFailure() : this.next(this.deps.queue.advance('finished')),
@@ -217,6 +240,15 @@ export class GuildSession extends EventEmitter<Events> {
     return this.command(() => this.playback.restyle());
   }
 
+  /** The crossfade setting changed: the playing track's fade point is timed again (and its next opened earlier). */
+  retimeCrossfade(): Promise<void> {
+    return this.command(() => {
+      const state = this.state;
+      if (state.status === 'playing') this.preloader.trackStarted(state.entry, this.elapsedMs(), state.speed);
+      this.crossfader.schedule();
+    });
+  }
+
   setLoop(mode: LoopMode): Promise<void> {
     return this.command(() => {
       this.deps.queue.loop = mode;
@@ -332,6 +364,23 @@ export class GuildSession extends EventEmitter<Events> {
       });
     }, failureBackoffMs(count));
     this.failureTimer.unref?.();
+  }
+
+  /**
+   * The fade point of the playing track came and `next` is opened (serial): the queue moves on now, so `next`
+   * is current, in history and on the now-playing card from the first mixed frame.
+   */
+  private crossfadeInto(next: QueuedTrack, fadeMs: number): void {
+    if (this.deps.queue.peekNext()?.entryId !== next.entryId) return;
+    const entry = this.deps.queue.advance('finished');
+    if (!entry) return this.next(null);
+    this.lastActivity = this.deps.clock.now();
+    if (!this.playback.crossfade(entry, fadeMs)) {
+      this.deps.logger.info({ track: entry.id }, 'crossfade refused by the voice link; starting the next track');
+      void this.playback.start(entry);
+    }
+    this.preloader.refresh();
+    this.emit('changed');
   }
 
   private next(entry: QueuedTrack | null): void {

@@ -151,22 +151,69 @@ export class Playback extends EventEmitter<Events> {
     else if (state.status === 'playing' && state.style !== this.style(state.entry)) this.restyler.begin(state);
   }
 
-  /** Hands `audio` to the link and enters `playing`; the state's speed and style are those it was opened with. */
+  /** Whether the playing track can crossfade into `next` now: `next` is opened in the style it would play in. */
+  canCrossfadeInto(next: QueuedTrack): boolean {
+    const state = this.stateValue;
+    return (
+      state.status === 'playing' && state.pipeline !== 'baseline' && this.deps.preloader.isReady(next, this.style(next))
+    );
+  }
+
+  /**
+   * Starts the preloaded `entry` as an overlap with the rest of the playing track (see VoiceLink.crossfade):
+   * `entry` is current (queue, history, now-playing) from the first mixed frame. The outgoing track's stream
+   * is released by the link when the overlap is over, not by this state change. False: nothing changed.
+   */
+  crossfade(entry: QueuedTrack, fadeMs: number): boolean {
+    const state = this.stateValue;
+    if (state.status !== 'playing') return false;
+    const held = this.deps.preloader.takeReady(entry, this.style(entry));
+    if (!held) return false;
+    const outgoing = state.abort;
+    if (!this.deps.link.crossfade(held.audio, fadeMs, () => outgoing.abort())) {
+      held.audio.dispose();
+      held.next.abort.abort();
+      return false;
+    }
+    this.restyler.cancel();
+    this.run = { count: 0, last: undefined };
+    const options = this.loadOptions(entry, 0, held.next.abort.signal);
+    this.commit(entry, held.next.abort, held.audio, 0, options, 'handed-over');
+    this.deps.logger.debug({ track: entry.id, pipeline: held.audio.pipeline, fadeMs }, 'track crossfaded in');
+    this.emit('trackStart', entry, 0);
+    return true;
+  }
+
+  /**
+   * Hands `audio` to the link (unless a crossfade already did: `handed-over`, whose outgoing stream the link
+   * releases) and enters `playing`; the state's speed and style are those it was opened with.
+   */
   private commit(
     entry: QueuedTrack,
     abort: AbortController,
     audio: PreparedAudio,
     offsetMs: number,
     options: LoadOptions,
+    how: 'play' | 'handed-over' = 'play',
   ): void {
-    this.deps.link.play(audio);
+    if (how === 'play') this.deps.link.play(audio);
     audio.stream.once('end', () => {
       if (this.stateValue.status === 'playing' && this.stateValue.abort === abort) this.emit('sourceDrained', entry);
     });
     const speed = presetSpeed(options.filter ?? 'off');
     const style = styleOf(options);
     const startedAt = this.deps.clock.now();
-    this.setState({ status: 'playing', entry, abort, offsetMs, pipeline: audio.pipeline, startedAt, speed, style });
+    const next: SessionState = {
+      status: 'playing',
+      entry,
+      abort,
+      offsetMs,
+      pipeline: audio.pipeline,
+      startedAt,
+      speed,
+      style,
+    };
+    this.setState(next, how === 'handed-over');
   }
 
   toIdle(): void {
@@ -250,9 +297,10 @@ export class Playback extends EventEmitter<Events> {
     return played < entry.durationMs - TRUNCATION_SLACK_MS ? new Error(`stream ended at ${played} ms`) : undefined;
   }
 
-  private setState(next: SessionState): void {
+  /** `handedOver`: the old stream plays on in a crossfade, and the link aborts it when the overlap is over. */
+  private setState(next: SessionState, handedOver = false): void {
     const old = this.stateValue;
-    const keepsStream = isActive(old) && isActive(next) && old.abort === next.abort;
+    const keepsStream = handedOver || (isActive(old) && isActive(next) && old.abort === next.abort);
     if (isActive(old) && !keepsStream) old.abort.abort();
     this.stateValue = next;
     this.emit('stateChange', old, next);

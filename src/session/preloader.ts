@@ -34,7 +34,8 @@ export type PreloadState =
   | { readonly status: 'idle' }
   | { readonly status: 'waiting'; readonly entryId: number; readonly timer: TimerHandle }
   | { readonly status: 'armed' }
-  | { readonly status: 'opening' | 'ready' | 'failed'; readonly next: PreparedNext };
+  | { readonly status: 'opening' | 'failed'; readonly next: PreparedNext }
+  | { readonly status: 'ready'; readonly next: PreparedNext; readonly audio: PreparedAudio };
 
 export interface PreloaderDeps {
   readonly link: Pick<VoiceLink, 'seamless'>;
@@ -49,6 +50,8 @@ export interface PreloaderDeps {
   readonly session: () => SessionState;
   /** The track that will play next, if any. */
   readonly upcoming: () => QueuedTrack | null;
+  /** Opens the next track this much earlier (a crossfade starts its overlap that long before the end). */
+  readonly extraLeadMs?: () => number;
 }
 
 type Events = { stateChange: [oldState: PreloadState, newState: PreloadState] };
@@ -77,7 +80,8 @@ export class Preloader extends EventEmitter<Events> {
    */
   trackStarted(entry: QueuedTrack, offsetMs: number, speed = 1): void {
     if (entry.durationMs === null || entry.isLive === true) return this.setState({ status: 'idle' });
-    const delay = Math.max(0, (entry.durationMs - offsetMs) / speed - PRELOAD_LEAD_MS);
+    const lead = PRELOAD_LEAD_MS + (this.deps.extraLeadMs?.() ?? 0);
+    const delay = Math.max(0, (entry.durationMs - offsetMs) / speed - lead);
     const timer = this.deps.clock.setTimeout(() => this.windowOpened(entry.entryId), delay);
     timer.unref?.();
     this.setState({ status: 'waiting', entryId: entry.entryId, timer });
@@ -104,6 +108,23 @@ export class Preloader extends EventEmitter<Events> {
     const matches = next.entry.entryId === entry.entryId && offsetMs === 0 && next.style === style;
     this.setState({ status: 'armed' }, matches ? next : undefined);
     return matches ? next : undefined;
+  }
+
+  /** Whether `entry` is held opened in `style`, ready to start now (a crossfade needs it at once). */
+  isReady(entry: QueuedTrack, style: string): boolean {
+    const state = this.current;
+    return state.status === 'ready' && state.next.entry.entryId === entry.entryId && state.next.style === style;
+  }
+
+  /** Hands over the held, opened `entry` in `style` (see isReady); else undefined and nothing changes. */
+  takeReady(
+    entry: QueuedTrack,
+    style: string,
+  ): { readonly next: PreparedNext; readonly audio: PreparedAudio } | undefined {
+    const state = this.current;
+    if (state.status !== 'ready' || !this.isReady(entry, style)) return undefined;
+    this.setState({ status: 'armed' }, state.next);
+    return { next: state.next, audio: state.audio };
   }
 
   /** Playback stopped: drop what is held, keep the window as it is. */
@@ -136,9 +157,9 @@ export class Preloader extends EventEmitter<Events> {
     };
     this.setState({ status: 'opening', next });
     next.audio.then(
-      () => {
+      (audio) => {
         if (this.current.status !== 'opening' || this.current.next !== next) return;
-        this.setState({ status: 'ready', next });
+        this.setState({ status: 'ready', next, audio });
         this.deps.link.seamless();
       },
       (error: unknown) => {

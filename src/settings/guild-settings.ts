@@ -21,6 +21,8 @@ export interface GuildSettings {
   readonly normalize: boolean;
   /** New sessions start with autoplay on (related tracks when the queue runs out); `/autoplay` changes a session's. */
   readonly autoplay: boolean;
+  /** Seconds the end of one track overlaps the start of the next (0-12; 0: none, gapless). */
+  readonly crossfadeSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: GuildSettings = Object.freeze({
@@ -35,6 +37,7 @@ export const DEFAULT_SETTINGS: GuildSettings = Object.freeze({
   voteSkipShare: 0.5,
   normalize: false,
   autoplay: false,
+  crossfadeSeconds: 0,
 });
 
 /**

@@ -1,11 +1,9 @@
 import {
   AudioPlayerStatus,
   createAudioPlayer,
-  createAudioResource,
   entersState,
   joinVoiceChannel,
   NoSubscriberBehavior,
-  StreamType,
   VoiceConnectionDisconnectReason,
   VoiceConnectionStatus,
   type AudioPlayer,
@@ -20,8 +18,9 @@ import { UserError } from '../core/errors.js';
 import type { FrameMonitor, FrameSample } from '../ops/frame-monitor.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ports/logger.js';
-import type { PreparedAudio, VoiceLink, VoiceLinkEvents, VoicePort } from '../ports/voice.js';
+import type { FrameCrossfade, PreparedAudio, VoiceLink, VoiceLinkEvents, VoicePort } from '../ports/voice.js';
 import { E2EE_REQUIRED_CLOSE, e2eeStatus, waitForE2ee, watchVoiceCloses } from './dave-readiness.js';
+import { crossfadeResource, trackResource, type TrackResource } from './track-resource.js';
 
 const READY_TIMEOUT_MS = 20_000;
 /** After a 4014 close Discord may be moving us: give it this long to start connecting again. */
@@ -46,6 +45,8 @@ export class DiscordVoice implements VoicePort {
     private readonly client: Client,
     private readonly logger: Logger,
     private readonly ops?: VoiceOps,
+    /** Mixes two tracks' frames for a crossfade (absent: crossfades are refused, tracks switch gaplessly). */
+    private readonly mix?: FrameCrossfade,
   ) {}
 
   async join(guildId: string, channelId: string, signal?: AbortSignal): Promise<VoiceLink> {
@@ -87,7 +88,7 @@ export class DiscordVoice implements VoicePort {
     if (e2ee === 'timeout')
       this.logger.warn({ guildId, daveProtocol: protocol }, 'DAVE group not ready in time; playing anyway');
     else this.logger.info({ guildId, daveProtocol: protocol, e2ee }, 'voice ready');
-    return new DiscordVoiceLink(guildId, connection, this.logger.child({ guildId }), this.ops);
+    return new DiscordVoiceLink(guildId, connection, this.logger.child({ guildId }), this.ops, this.mix);
   }
 }
 
@@ -98,7 +99,15 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
    * source or ffmpeg, with the catalogue text users should see); `error` is the player's copy of it
    * (@discordjs/voice's AudioPlayerError keeps only the message, so it is no longer a UserError).
    */
-  private current: { resource: AudioResource; audio: PreparedAudio; error?: Error; streamError?: Error } | undefined;
+  private current:
+    | (TrackResource & {
+        audio: PreparedAudio;
+        error?: Error;
+        streamError?: Error;
+        /** Releases the track this one is fading in over (a crossfade still mixing); idempotent. */
+        releaseOutgoing?: () => void;
+      })
+    | undefined;
   /** True while this link stops the player itself, so the resulting Idle is not mistaken for a stalled source. */
   private stopping = false;
   /** How far the last released audio got: `playbackMs()` until the next `play`, so the `idle` listener can tell an end from a cut. */
@@ -112,6 +121,7 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
     private readonly connection: VoiceConnection,
     private readonly logger: Logger,
     private readonly ops?: VoiceOps,
+    private readonly mix?: FrameCrossfade,
   ) {
     super();
     this.lastChannelId = connection.joinConfig.channelId ?? '';
@@ -150,13 +160,39 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
 
   play(audio: PreparedAudio): void {
     this.releaseCurrent();
-    const resource = createResource(audio);
-    const current: NonNullable<DiscordVoiceLink['current']> = { resource, audio };
+    this.start(audio, trackResource(audio));
+  }
+
+  crossfade(next: PreparedAudio, fadeMs: number, released: () => void): boolean {
+    const playing = this.current;
+    if (!this.mix || !playing || this.player.state.status !== AudioPlayerStatus.Playing) return false;
+    let open = true;
+    const releaseOutgoing = () => {
+      if (!open) return;
+      open = false;
+      playing.audio.dispose();
+      released();
+    };
+    const frames = Math.max(1, Math.round(fadeMs / 20));
+    const mixed = crossfadeResource(this.mix, playing, next, frames, releaseOutgoing);
+    if (!mixed) return false;
+    // The outgoing track lives on inside the mix (released by it); the track it was fading in from, if any, goes.
+    playing.releaseOutgoing?.();
+    this.start(next, mixed, releaseOutgoing);
+    return true;
+  }
+
+  private start(audio: PreparedAudio, track: TrackResource, releaseOutgoing?: () => void): void {
+    const current: NonNullable<DiscordVoiceLink['current']> = {
+      ...track,
+      audio,
+      ...(releaseOutgoing ? { releaseOutgoing } : {}),
+    };
     audio.stream.on('error', (error: Error) => {
       current.streamError ??= error;
     });
     this.current = current;
-    this.player.play(resource);
+    this.player.play(track.resource);
   }
 
   stop(): boolean {
@@ -199,6 +235,7 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
 
   private releaseCurrent(): void {
     this.releasedAtMs = this.current?.resource.playbackDuration ?? 0;
+    this.current?.releaseOutgoing?.();
     this.current?.audio.dispose();
     this.current = undefined;
   }
@@ -266,14 +303,4 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
     this.destroy();
     for (const listener of listeners) listener(reason);
   }
-}
-
-function createResource(audio: PreparedAudio): AudioResource {
-  if (audio.container === 'pcm') {
-    const resource = createAudioResource(audio.stream, { inputType: StreamType.Raw, inlineVolume: true });
-    resource.volume?.setVolume(audio.inlineVolume ?? 1);
-    return resource;
-  }
-  const inputType = audio.container === 'webm-opus' ? StreamType.WebmOpus : StreamType.OggOpus;
-  return createAudioResource(audio.stream, { inputType });
 }

@@ -1,7 +1,7 @@
 import type { Client } from 'discord.js';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../ports/logger.js';
-import type { VoicePort } from '../ports/voice.js';
+import type { FrameCrossfade, VoicePort } from '../ports/voice.js';
 import type { VoiceOps } from './discord-voice.js';
 
 /**
@@ -10,10 +10,15 @@ import type { VoiceOps } from './discord-voice.js';
  * join and be refused (close 4017) in a loop, the bot then runs without voice: one clear log line at start,
  * and every join answers members with VOICE_E2EE_UNAVAILABLE.
  */
-export async function loadVoicePort(client: Client, logger: Logger, ops?: VoiceOps): Promise<VoicePort> {
+export async function loadVoicePort(
+  client: Client,
+  logger: Logger,
+  ops?: VoiceOps,
+  mix?: FrameCrossfade,
+): Promise<VoicePort> {
   try {
     const { DiscordVoice } = await import('./discord-voice.js');
-    return new DiscordVoice(client, logger, ops);
+    return new DiscordVoice(client, logger, ops, mix);
   } catch (error) {
     logger.error(
       { err: error },

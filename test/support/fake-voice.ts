@@ -59,6 +59,20 @@ export class FakeLink extends EventEmitter<VoiceLinkEvents> implements VoiceLink
     this.seamlessCalls += 1;
   }
 
+  /** Crossfades asked for: the audio, the overlap, and the release callback (tests call it or not). */
+  readonly crossfades: { audio: PreparedAudio; fadeMs: number; released: () => void }[] = [];
+  /** Set false to make the link refuse crossfades. */
+  canCrossfade = true;
+
+  crossfade(audio: PreparedAudio, fadeMs: number, released: () => void): boolean {
+    if (!this.canCrossfade || !this.playing || this.paused) return false;
+    this.crossfades.push({ audio, fadeMs, released });
+    this.playing = audio;
+    this.played.push(audio);
+    this.position = 0;
+    return true;
+  }
+
   /** The current audio ends by itself (optionally with an error) after `playedMs` (default: all of it). */
   finish(error?: Error, playedMs = Number.MAX_SAFE_INTEGER): void {
     this.position = playedMs;

@@ -71,6 +71,16 @@ describe('slash command definitions (a contract with users and the e2e tests)', 
       'vote-skip-share',
       'normalize',
       'autoplay',
+      'crossfade',
+    ]);
+  });
+
+  it('/settings crossfade takes an integer `seconds` from 0 to 12', () => {
+    const settings = byName.get('settings')?.options?.find((o) => o.name === 'crossfade') as
+      | { options?: Array<{ name: string; type: number; min_value?: number; max_value?: number; required?: boolean }> }
+      | undefined;
+    expect(settings?.options).toEqual([
+      expect.objectContaining({ name: 'seconds', type: 4, min_value: 0, max_value: 12, required: true }),
     ]);
   });
 
