@@ -3,46 +3,25 @@ import type { FilterPreset } from '../core/audio-filter.js';
 import { ERRORS, UserError, isUserError } from '../core/errors.js';
 import type { AddPosition, LoopMode, Queue } from '../core/queue.js';
 import type { QueuedTrack, Requester, Track } from '../core/track.js';
-import type { Clock, TimerHandle } from '../ports/clock.js';
+import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { VoiceGoneReason, VoiceLink } from '../ports/voice.js';
-import { Crossfader } from './crossfader.js';
-import { Playback, type StartOutcome } from './playback.js';
-import { Preloader } from './preloader.js';
+import type { Crossfader } from './crossfader.js';
+import { FailureRun } from './failure-run.js';
+import type { Playback, StartOutcome } from './playback.js';
+import type { Preloader } from './preloader.js';
+import { assemblePlayer } from './session-player.js';
 import { SerialRunner } from './serial.js';
 import { SessionSound, type SessionSoundDeps } from './session-sound.js';
-import type { EnqueueResult, SessionSnapshot } from './session-types.js';
+import type { EnqueueResult, SessionDeps, SessionSnapshot } from './session-types.js';
 import { isActive, type EndReason, type SessionState } from './session-state.js';
 import type { TrackLoader } from './track-loader.js';
 
 export type { StartOutcome } from './playback.js';
-export type { EnqueueResult, SessionSnapshot } from './session-types.js';
+export type { EnqueueResult, SessionDeps, SessionSnapshot } from './session-types.js';
 
-export interface SessionDeps {
-  readonly guildId: string;
-  readonly link: VoiceLink;
-  readonly queue: Queue;
-  readonly loader: TrackLoader;
-  readonly notifier: Notifier;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  /** Where the queue was started: failures and announcements go here. */
-  readonly textChannelId: string;
-  /** 0.0-2.0; 1 keeps Opus passthrough possible. */
-  readonly volume?: number;
-  /** Loudness normalization (absent: never). */
-  readonly sound?: Omit<SessionSoundDeps, 'onMeasured'>;
-  /** A filter kept from before a restart. */
-  readonly filter?: FilterPreset;
-  /** The guild's crossfade, 0-12 s (absent or 0: none, tracks run into each other gaplessly). */
-  readonly crossfadeSeconds?: () => number;
-}
-
-/** Tracks failing in a row after which the session stops (with one summary message) instead of going on. */
-export const MAX_FAILURE_RUN = 5;
-/** Pause before the track after a failed one starts: 100 ms, doubling per failure in the run (bounded). */
-const failureBackoffMs = (run: number): number => Math.min(2_000, 100 * 2 ** Math.max(0, run - 1));
+export { MAX_FAILURE_RUN } from './failure-run.js';
 
 type Events = {
   stateChange: [oldState: SessionState, newState: SessionState];
@@ -66,7 +45,7 @@ export class GuildSession extends EventEmitter<Events> {
   /** Gapless: opens the next track shortly before the current one ends (its own small state machine). */
   readonly preloader: Preloader;
   /** The pending start of the track after a failed one (see `afterFailure`). */
-  private failureTimer: TimerHandle | undefined;
+  private readonly failures: FailureRun;
   /** Starts each track's overlap with the next at its fade point (its own small state machine). */
   private readonly crossfader: Crossfader;
 
@@ -76,38 +55,21 @@ export class GuildSession extends EventEmitter<Events> {
     this.volumeValue = deps.volume ?? 1;
     this.filterValue = deps.filter ?? 'off';
     this.lastActivity = deps.clock.now();
+    this.failures = new FailureRun({ ...deps, serial: this.serial, unchangedSince: (state) => this.state === state });
     // A track measured while playing switches to its gain in place; a preloaded one is reopened by command().
     const onMeasured = () => void this.restyle().catch(() => undefined);
     const sound = deps.sound && new SessionSound({ ...deps.sound, onMeasured });
     this.sound = sound;
-    // The preloader opens the next track as playback would open it (same volume, filter and gain).
-    this.preloader = new Preloader({
-      ...deps,
-      style: (entry) => this.playback.style(entry),
-      options: (entry, signal) => this.playback.loadOptions(entry, 0, signal),
-      session: () => this.state,
-      upcoming: () => deps.queue.peekNext(),
-      extraLeadMs: () => (deps.crossfadeSeconds?.() ?? 0) * 1000,
-    });
-    this.crossfader = new Crossfader({
-      clock: deps.clock,
-      serial: this.serial,
-      seconds: () => deps.crossfadeSeconds?.() ?? 0,
-      session: () => this.state,
-      elapsedMs: () => this.playback.elapsedMs(),
-      upcoming: () => deps.queue.peekNext(),
-      ready: (next) => this.playback.canCrossfadeInto(next),
-      begin: (next, fadeMs) => this.crossfadeInto(next, fadeMs),
-    });
-    this.playback = new Playback({
-      ...deps,
-      serial: this.serial,
-      textChannelId: () => deps.textChannelId,
+    ({
+      playback: this.playback,
+      preloader: this.preloader,
+      crossfader: this.crossfader,
+    } = assemblePlayer(deps, this.serial, sound, {
+      state: () => this.state,
       volume: () => this.volumeValue,
       filter: () => this.filterValue,
-      ...(sound ? { normalization: (entry: QueuedTrack) => sound.options(entry) } : {}),
-      preloader: this.preloader,
-    });
+      crossfadeInto: (next, fadeMs) => this.crossfadeInto(next, fadeMs),
+    }));
     this.playback.on('stateChange', (old, next) => {
       if (!isActive(next)) this.crossfader.stop();
       this.emit('stateChange', old, next);
@@ -314,7 +276,7 @@ export class GuildSession extends EventEmitter<Events> {
   /** Ends the session for good: leaves voice, releases everything. Idempotent. */
   destroy(reason: EndReason): void {
     if (this.state.status === 'destroyed') return;
-    if (this.failureTimer) this.deps.clock.clearTimeout(this.failureTimer);
+    this.failures.cancel();
     this.deps.link.off('gone', this.onLinkGone);
     this.playback.destroy(reason);
     this.deps.link.destroy();
@@ -340,30 +302,22 @@ export class GuildSession extends EventEmitter<Events> {
   }
 
   /**
-   * A track failed (runs inside the serial runner). The next one never starts synchronously: it waits a
-   * back-off that grows with the run, so a queue whose entries all fail at once cannot spin the event loop,
-   * and after MAX_FAILURE_RUN failures in a row the session stops with one summary. Failed entries are not
-   * re-queued under loop `queue`. If anything else changed the state meanwhile (a /skip, /stop), it wins.
+   * A track failed (runs inside the serial runner): the next one starts after a back-off (see FailureRun),
+   * and a run of MAX_FAILURE_RUN ends with one summary. Failed entries are not re-queued under loop `queue`.
    */
   private afterFailure(): void {
     const { count, last } = this.playback.failureRun;
-    if (count >= MAX_FAILURE_RUN) {
-      this.deps.queue.park();
-      this.playback.toIdle();
-      this.emit('changed');
-      const reason = last && isUserError(last) ? ` The last one: ${last.message}` : '';
-      void this.deps.notifier.send(this.deps.textChannelId, `⚠️ ${ERRORS.FAILURE_RUN}${reason}`);
-      return;
-    }
-    if (this.deps.queue.length === 0) return this.next(this.deps.queue.advance('failed')); // nothing to spin on
-    const failedState = this.state;
-    this.failureTimer = this.deps.clock.setTimeout(() => {
-      this.failureTimer = undefined;
-      void this.serial.run(() => {
-        if (this.state === failedState) this.next(this.deps.queue.advance('failed'));
-      });
-    }, failureBackoffMs(count));
-    this.failureTimer.unref?.();
+    this.failures.after(count, this.state, {
+      queued: this.deps.queue.length > 0,
+      advance: () => this.next(this.deps.queue.advance('failed')),
+      stop: () => {
+        this.deps.queue.park();
+        this.playback.toIdle();
+        this.emit('changed');
+        const reason = last && isUserError(last) ? ` The last one: ${last.message}` : '';
+        void this.deps.notifier.send(this.deps.textChannelId, `⚠️ ${ERRORS.FAILURE_RUN}${reason}`);
+      },
+    });
   }
 
   /**
