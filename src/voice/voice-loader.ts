@@ -16,7 +16,7 @@ export async function loadVoicePort(client: Client, logger: Logger, ops?: VoiceO
     return new DiscordVoice(client, logger, ops);
   } catch (error) {
     logger.error(
-      { err: error },
+      { err: error, see: 'docs/troubleshooting.md#voice-refused-close-4017-dave-required' },
       'voice disabled: @discordjs/voice could not load @snazzah/davey (DAVE end-to-end encryption, required by Discord); run `npm run doctor`',
     );
     return new UnavailableVoice(logger);
