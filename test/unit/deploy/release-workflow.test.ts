@@ -29,6 +29,8 @@ interface Workflow {
 }
 const workflow = parse(readFileSync(join(ROOT, '.github', 'workflows', 'release.yml'), 'utf8')) as Workflow;
 const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+/** A GitHub Actions expression as it appears in the YAML. */
+const expression = (inner: string) => `\${{ ${inner} }}`;
 const action = (name: string) => steps.find((s) => s.uses?.split('@')[0] === name);
 
 describe('release workflow', () => {
@@ -55,7 +57,7 @@ describe('release workflow', () => {
     const build = action('docker/build-push-action')?.with ?? {};
     expect(build.file).toBe('Dockerfile.multiarch');
     expect(build.push).toBe(true);
-    expect(build.platforms).toBe('${{ env.PLATFORMS }}');
+    expect(build.platforms).toBe(expression('env.PLATFORMS'));
     expect(workflow.env.PLATFORMS?.split(',')).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7']);
     expect(action('docker/setup-qemu-action')?.with?.platforms).toBe('arm64,arm');
     // The weekly rebuild must not reuse a cached yt-dlp: that stage exists and is excluded from the cache.
@@ -65,7 +67,7 @@ describe('release workflow', () => {
   });
 
   it('takes the image name from the TUNEBOT_IMAGE variable, else ghcr.io/<owner>/<repo>', () => {
-    expect(workflow.env.IMAGE).toBe("${{ vars.TUNEBOT_IMAGE || format('ghcr.io/{0}', github.repository) }}");
+    expect(workflow.env.IMAGE).toBe(expression("vars.TUNEBOT_IMAGE || format('ghcr.io/{0}', github.repository)"));
   });
 
   describe('the tag-picking step', () => {
@@ -100,7 +102,9 @@ describe('release workflow', () => {
 
     it('a pushed release tag: version, minor and latest, lower-cased', () => {
       const out = pick({ GITHUB_EVENT_NAME: 'push', GITHUB_REF_NAME: 'v0.10.0' });
-      expect(out.tags).toBe('ghcr.io/some-owner/tunebot:0.10.0,ghcr.io/some-owner/tunebot:0.10,ghcr.io/some-owner/tunebot:latest');
+      expect(out.tags).toBe(
+        'ghcr.io/some-owner/tunebot:0.10.0,ghcr.io/some-owner/tunebot:0.10,ghcr.io/some-owner/tunebot:latest',
+      );
       expect(out.registry).toBe('ghcr.io');
       expect(out.version).toBe('0.10.0');
     });

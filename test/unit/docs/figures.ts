@@ -5,7 +5,7 @@
  * ffmpeg children's) CPU there divided by N; memory is the goal line's bot RSS per extra passthrough stream and
  * ffmpeg's PSS per transcoded stream. The Pi rows are estimates: these figures times a CPU slow-down range.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const RESULTS_DIR = join(import.meta.dirname, '..', '..', '..', 'bench', 'results');

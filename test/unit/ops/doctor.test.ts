@@ -215,7 +215,7 @@ describe('runDoctor', () => {
       return byId(report.results, 'yt-dlp')?.fix ?? '';
     };
 
-    it('a venv (the docs\' /opt/yt-dlp): its own pip, not yt-dlp -U', async () => {
+    it("a venv (the docs' /opt/yt-dlp): its own pip, not yt-dlp -U", async () => {
       const venv = join(dir, 'yt-dlp-venv');
       mkdirSync(join(venv, 'bin'), { recursive: true });
       for (const file of ['pyvenv.cfg', 'bin/pip', 'bin/yt-dlp']) writeFileSync(join(venv, file), '');
@@ -231,9 +231,12 @@ describe('runDoctor', () => {
       expect(fix).not.toMatch(/yt-dlp -U/);
     });
 
-    it.each(['zip', 'linux_exe', 'linux_armv7l_exe'])('the release binary (%s) updates itself with -U', async (variant) => {
-      expect(await oldFix('/usr/local/bin/yt-dlp', variant)).toContain('Update it: /usr/local/bin/yt-dlp -U');
-    });
+    it.each(['zip', 'linux_exe', 'linux_armv7l_exe'])(
+      'the release binary (%s) updates itself with -U',
+      async (variant) => {
+        expect(await oldFix('/usr/local/bin/yt-dlp', variant)).toContain('Update it: /usr/local/bin/yt-dlp -U');
+      },
+    );
 
     it('anything else (a distribution package): a venv, or YTDLP_AUTO_UPDATE', async () => {
       const fix = await oldFix('/usr/bin/yt-dlp', 'source');
@@ -426,7 +429,9 @@ describe('runDoctor against a Discord API over HTTP (DISCORD_API_URL)', () => {
     );
     const invite = byId(report.results, 'discord-invite');
     expect(invite?.status).toBe('warn');
-    expect(invite?.message).toBe('the default install link lacks Send Messages, Embed Links, Read Message History, Connect, Speak');
+    expect(invite?.message).toBe(
+      'the default install link lacks Send Messages, Embed Links, Read Message History, Connect, Speak',
+    );
   });
 
   it('fails a rejected token with how to reset it', async () => {
