@@ -29,7 +29,7 @@ async function solverCheck({ env, locateYtDlp, run }: DoctorContext): Promise<Ch
       ...base,
       status: 'warn',
       message: 'no yt-dlp (see above)',
-      fix: 'Install "yt-dlp[default]" (docs/youtube.md).',
+      fix: `Install "yt-dlp[default]" (docs/youtube.md; ${troubleshooting('yt-dlp-missing-or-out-of-date')}).`,
     };
   const { header, problems } = await runYtDlpCheck(location.path, run);
   const [first] = problems;
