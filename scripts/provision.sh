@@ -35,7 +35,7 @@ _tunebot_provision() {
       --with-redis|redis) want_redis=1 ;;
       --with-prometheus|prometheus) want_prometheus=1 ;;
       --with-kubectl|kubectl) want_kubectl=1 ;;
-      -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
+      -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
       *) echo "provision: unknown argument: $arg" >&2; return 2 ;;
     esac
   done
