@@ -8,6 +8,9 @@
 #   1. Node.js >= 22.12: if `node` is missing or older, installs the npm registry package `node@22`
 #      into $TUNEBOT_NODE_PREFIX (default /opt/node22) and puts its bin first on PATH.
 #      If there is no npm client at all, Debian's `npm` is installed first only to bootstrap it.
+#      Whenever that PATH entry is needed, it is also written to /etc/profile.d/tunebot-node.sh
+#      ($TUNEBOT_PROFILE_D overrides the directory), so every later login shell finds Node 22 first
+#      instead of Debian's older /usr/bin/node (rewritten only when its content would change).
 #   2. npm_config_nodedir: native addons (@discordjs/opus, sqlite3) are built from source by
 #      node-gyp against the headers in $npm_config_nodedir. A machine-wide ~/.npmrc may point
 #      `nodedir` at another Node's headers (e.g. /usr for Node 20); when the active node is the
@@ -32,7 +35,7 @@ _tunebot_provision() {
       --with-redis|redis) want_redis=1 ;;
       --with-prometheus|prometheus) want_prometheus=1 ;;
       --with-kubectl|kubectl) want_kubectl=1 ;;
-      -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
+      -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
       *) echo "provision: unknown argument: $arg" >&2; return 2 ;;
     esac
   done
@@ -67,6 +70,21 @@ _tunebot_provision() {
     local major="${v%%.*}" rest="${v#*.}"; local minor="${rest%%.*}"
     [ -n "$major" ] && [ -n "$minor" ] || return 1
     [ "$major" -gt "$min_major" ] || { [ "$major" -eq "$min_major" ] && [ "$minor" -ge "$min_minor" ]; }
+  }
+
+  _tp_profile() { # _tp_profile DIRS : DIRS first on every login shell's PATH (profile.d); warns, never fails
+    local dir="${TUNEBOT_PROFILE_D:-/etc/profile.d}" content
+    local file="$dir/tunebot-node.sh"
+    content="# Written by tunebot's scripts/provision.sh: Node.js >= $min_major.$min_minor first on every login's PATH.
+case \":\$PATH:\" in
+  *\":$1:\"*) ;;
+  *) PATH=\"$1:\$PATH\"; export PATH ;;
+esac"
+    [ -f "$file" ] && [ "$(cat "$file" 2>/dev/null)" = "$content" ] && return 0
+    if ! { $sudo mkdir -p "$dir" && printf '%s\n' "$content" | $sudo tee "$file" >/dev/null; } 2>>"$log"; then
+      echo "provision: warning: could not write $file; add $1 to PATH in your shell profile" >&2
+    fi
+    return 0
   }
 
   _tp_headers_version() { # _tp_headers_version DIR : prints x.y.z from DIR/include/node/node_version.h
@@ -145,6 +163,7 @@ _tunebot_provision() {
       *) export PATH="$path_add:$PATH" ;;
     esac
     exports+=("export PATH=\"$path_add:\$PATH\"")
+    _tp_profile "$path_add"
   fi
 
   # --- 2. headers for node-gyp -----------------------------------------------------------------
@@ -190,7 +209,7 @@ _tunebot_provision() {
 if [ "${BASH_SOURCE[0]}" != "$0" ]; then
   _TUNEBOT_PROVISION_SOURCED=1 _tunebot_provision "$@"
   _tunebot_provision_rc=$?
-  unset -f _tunebot_provision _tp_fail _tp_apt _tp_node_ok _tp_headers_version
+  unset -f _tunebot_provision _tp_fail _tp_apt _tp_node_ok _tp_headers_version _tp_profile
   # shellcheck disable=SC2317
   return "$_tunebot_provision_rc" 2>/dev/null || true
 else

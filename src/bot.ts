@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createApp } from './app.js';
 import { ConfigError, loadEnv, parseConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
@@ -32,6 +33,25 @@ function guardProcess(logger: Logger): void {
   process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception'));
 }
 
+/**
+ * DATA_DIR must exist and be writable before the store opens: otherwise the owner gets a stack trace for what is
+ * a set-up problem (typically DATA_DIR=./data under the systemd unit, where /opt/tunebot is read-only).
+ */
+function ensureDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    process.stderr.write(
+      `DATA_DIR ${resolve(dir)} cannot be created or written (${code}). Fix: point DATA_DIR at a folder the bot's user may ` +
+        'write (the systemd unit: leave DATA_DIR unset, it is /var/lib/tunebot; another path must be in ReadWritePaths=); ' +
+        'see docs/troubleshooting.md#data-directory-not-writable-systemd\n',
+    );
+    process.exit(2);
+  }
+}
+
 /** STORE_URL is validated here: a typo must stop start-up, not silently fall back to another store. */
 async function openStore(env: Env, config: Config, logger: Logger): Promise<KeyvStore> {
   try {
@@ -53,7 +73,7 @@ async function main(): Promise<void> {
   if (!process.env.SHARDING_MANAGER) delete process.env.SHARDS;
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty, secrets: [config.token] });
   guardProcess(logger);
-  mkdirSync(config.dataDir, { recursive: true });
+  ensureDataDir(config.dataDir);
   if (config.logLevel === 'debug' || config.logLevel === 'trace') {
     void runDoctor({ env, online: false }).then((report) => logReport(logger, report));
   }

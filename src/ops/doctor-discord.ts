@@ -1,19 +1,11 @@
-import { ApplicationFlags, PermissionFlagsBits, REST, Routes, type APIApplication, type APIUser } from 'discord.js';
+import { ApplicationFlags, REST, Routes, type APIApplication, type APIUser } from 'discord.js';
 import { errorText } from './doctor-runtime.js';
+import { INVITE_PERMISSION_LIST, inviteUrl } from './invite.js';
 import type { CheckResult, DiscordIdentity, DiscordProbe, DoctorContext } from './doctor-types.js';
 
 export type { DiscordIdentity, DiscordProbe };
 
 const TIMEOUT_MS = 5000;
-
-/** The invite permissions the bot needs: see the channel, post now-playing and errors, join and talk. */
-export const REQUIRED_PERMISSIONS = [
-  ['View Channel', PermissionFlagsBits.ViewChannel],
-  ['Send Messages', PermissionFlagsBits.SendMessages],
-  ['Connect', PermissionFlagsBits.Connect],
-  ['Speak', PermissionFlagsBits.Speak],
-] as const;
-export const INVITE_PERMISSIONS = REQUIRED_PERMISSIONS.reduce((bits, [, bit]) => bits | bit, 0n);
 
 /** Privileged intents and their "limited" variants (unverified bots); the bot needs none of them. */
 const PRIVILEGED = [
@@ -100,8 +92,8 @@ function intentsResult({ application }: DiscordIdentity): CheckResult {
 
 function inviteResult({ application }: DiscordIdentity): CheckResult {
   const base = { id: 'discord-invite', title: 'Invite' };
-  const url = `https://discord.com/oauth2/authorize?client_id=${application.id}&scope=bot+applications.commands&permissions=${INVITE_PERMISSIONS}`;
-  const needs = REQUIRED_PERMISSIONS.map(([name]) => name).join(', ');
+  const url = inviteUrl(application.id);
+  const needs = INVITE_PERMISSION_LIST.map(([name]) => name).join(', ');
   if (application.bot_require_code_grant) {
     return {
       ...base,
@@ -111,7 +103,7 @@ function inviteResult({ application }: DiscordIdentity): CheckResult {
     };
   }
   const granted = BigInt(application.install_params?.permissions ?? '0');
-  const missing = REQUIRED_PERMISSIONS.filter(([, bit]) => (granted & bit) !== bit).map(([name]) => name);
+  const missing = INVITE_PERMISSION_LIST.filter(([, bit]) => (granted & bit) !== bit).map(([name]) => name);
   const who = application.bot_public ? '' : ' (private bot: only you can add it)';
   if (application.install_params && missing.length > 0) {
     return {

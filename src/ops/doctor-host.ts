@@ -2,20 +2,22 @@ import { join, resolve } from 'node:path';
 import { ConfigError, parseConfig } from '../config.js';
 import { parseStoreUrl } from '../store/store-url.js';
 import { errorText } from './doctor-runtime.js';
-import { safely, type CheckResult, type DoctorContext } from './doctor-types.js';
+import { safely, troubleshooting, type CheckResult, type DoctorContext } from './doctor-types.js';
 import { parseShardCount } from './shard-config.js';
+import { classifyYtDlpInstall, YTDLP_DOC, ytDlpUpdateFix } from './ytdlp-update-hint.js';
+import { runYtDlpCheck } from '../sources/ytdlp/ytdlp-check.js';
 
 /** yt-dlp releases track YouTube changes; one older than this is likely to fail on YouTube already. */
 const YTDLP_MAX_AGE_DAYS = 90;
 const TOKEN_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 export const DATA_DIR_FIX = "Chown the folder to the bot's user or set DATA_DIR to a folder it can write";
-const FFMPEG_INSTALL =
-  'Install ffmpeg (Debian/Ubuntu/Raspberry Pi OS: sudo apt install ffmpeg; macOS: brew install ffmpeg)';
+const DATA_DIR_DOC = troubleshooting('data-directory-not-writable-systemd');
+const FFMPEG_INSTALL = `Install ffmpeg (Debian/Ubuntu/Raspberry Pi OS: sudo apt install ffmpeg; macOS: brew install ffmpeg; ${troubleshooting('no-ffmpeg-or-ffmpeg-without-libopus')})`;
 const YTDLP_INSTALL =
   'Install yt-dlp with its challenge solver: python3 -m venv /opt/yt-dlp && /opt/yt-dlp/bin/pip install "yt-dlp[default]" ' +
   '(or pipx install "yt-dlp[default]"), or set YTDLP_PATH to its full path. (The standalone binary from ' +
-  'https://github.com/yt-dlp/yt-dlp/releases/latest/download/yt-dlp bundles ejs too.)';
+  `https://github.com/yt-dlp/yt-dlp/releases/latest/download/yt-dlp bundles ejs too; ${YTDLP_DOC}.)`;
 
 /** Configuration, token shape, the data directory, ffmpeg and yt-dlp. */
 export async function hostChecks(context: DoctorContext): Promise<CheckResult[]> {
@@ -106,7 +108,10 @@ async function dataDirCheck({ env, fs, probeName }: DoctorContext): Promise<Chec
         : code === 'ENOSPC'
           ? 'the disk is full'
           : errorText(error);
-    const fix = code === 'ENOSPC' ? `Free some disk space. ${DATA_DIR_FIX}.` : `${DATA_DIR_FIX} (now ${dir}).`;
+    const fix =
+      code === 'ENOSPC'
+        ? `Free some disk space. ${DATA_DIR_FIX} (${DATA_DIR_DOC}).`
+        : `${DATA_DIR_FIX} (now ${dir}; ${DATA_DIR_DOC}).`;
     return { ...base, status: 'fail', message: `cannot write to ${dir}: ${why}`, fix };
   }
 }
@@ -175,10 +180,16 @@ async function ytDlpCheck({ env, locateYtDlp, run, now }: DoctorContext): Promis
       ...base,
       status: 'warn',
       message: `${version} at ${location.path} is ${age} days old; YouTube changes break old versions`,
-      fix: 'Update it: /opt/yt-dlp/bin/pip install -U "yt-dlp[default]" (or yt-dlp -U, pipx upgrade yt-dlp), or set YTDLP_AUTO_UPDATE=daily.',
+      fix: await updateFixFor(location.path, run),
     };
   }
   return { ...base, status: 'ok', message: `${version} at ${location.path}` };
+}
+
+/** How to update the yt-dlp at `binary`: its `-v` header names how it was built (pip, zip, linux_exe, …). */
+async function updateFixFor(binary: string, run: DoctorContext['run']): Promise<string> {
+  const { header } = await runYtDlpCheck(binary, run);
+  return ytDlpUpdateFix(classifyYtDlpInstall(binary, header.variant));
 }
 
 /** yt-dlp versions are release dates (2025.01.15, maybe with a .N suffix). */

@@ -1,11 +1,12 @@
 import { getCiphers } from 'node:crypto';
-import { safely, type CheckResult, type DoctorContext } from './doctor-types.js';
+import { safely, troubleshooting, type CheckResult, type DoctorContext } from './doctor-types.js';
 
 /** The oldest Node the bot supports (package.json `engines`): require(esm) and the stable fetch/undici it relies on. */
 export const MIN_NODE = [22, 12, 0] as const;
 
 const REINSTALL =
-  'Install build tools (Debian/Ubuntu: sudo apt install build-essential python3; Alpine: apk add build-base python3), then run npm ci again.';
+  'Install build tools (Debian/Ubuntu: sudo apt install build-essential python3; Alpine: apk add build-base python3), then run npm ci again ' +
+  `(${troubleshooting('opus-or-sqlite-fail-to-build-on-arm')}).`;
 
 /** Node, the Opus encoder, the DAVE (end-to-end encryption) library and transport encryption. */
 export async function runtimeChecks(context: DoctorContext): Promise<CheckResult[]> {
@@ -26,7 +27,7 @@ export function nodeCheck(version: string): CheckResult {
     ...base,
     status: 'fail',
     message: `v${version.replace(/^v/, '')} is too old; ${MIN_NODE.join('.')} or newer is required`,
-    fix: 'Install Node.js 22 LTS (https://nodejs.org, or `nvm install 22`), then run npm ci again.',
+    fix: `Install Node.js 22 LTS (source scripts/provision.sh, https://nodejs.org, or \`nvm install 22\`), then run npm ci again (${troubleshooting('node-version-trap')}).`,
   };
 }
 
@@ -100,7 +101,8 @@ async function daveCheck({ load }: DoctorContext): Promise<CheckResult> {
 /** davey 0.1.x ships prebuilt binaries (optionalDependencies) for these; see docs/raspberry-pi.md. */
 const DAVEY_FIX =
   'Run npm ci on this machine (not a node_modules copied from another OS/CPU) so the prebuilt davey binary for this platform is installed: ' +
-  'Linux x64/arm64 (glibc and musl), Linux armv7 (gnueabihf), macOS x64/arm64, Windows x64/ia32/arm64, FreeBSD x64, Android arm64/armv7; other platforms fall back to @snazzah/davey-wasm32-wasi.';
+  'Linux x64/arm64 (glibc and musl), Linux armv7 (gnueabihf), macOS x64/arm64, Windows x64/ia32/arm64, FreeBSD x64, Android arm64/armv7; other platforms fall back to @snazzah/davey-wasm32-wasi ' +
+  `(${troubleshooting('voice-refused-close-4017-dave-required')}).`;
 
 /** Discord's voice transport modes: aead_aes256_gcm_rtpsize (node:crypto) or aead_xchacha20_poly1305_rtpsize (a library). */
 async function encryptionCheck({ load }: DoctorContext): Promise<CheckResult> {

@@ -95,3 +95,6 @@ export async function safely(
     };
   }
 }
+
+/** A section of docs/troubleshooting.md (symptom → cause → fix), named in a finding's fix; a unit test checks it exists. */
+export const troubleshooting = (anchor: string): string => `docs/troubleshooting.md#${anchor}`;

@@ -1,9 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { safely, type CheckResult, type DoctorContext } from './doctor-types.js';
+import { safely, troubleshooting, type CheckResult, type DoctorContext } from './doctor-types.js';
 import { runYtDlpCheck } from '../sources/ytdlp/ytdlp-check.js';
 
 /** Where the bot keeps the last canary result (written by the canary, read here). */
+const YOUTUBE_DOC = troubleshooting('youtube-stops-playing-or-asks-to-sign-in');
+
 export const canaryFile = (dataDir: string): string => path.resolve(dataDir, 'yt-dlp', 'canary.json');
 
 /**
@@ -27,11 +29,14 @@ async function solverCheck({ env, locateYtDlp, run }: DoctorContext): Promise<Ch
       ...base,
       status: 'warn',
       message: 'no yt-dlp (see above)',
-      fix: 'Install "yt-dlp[default]" (docs/youtube.md).',
+      fix: `Install "yt-dlp[default]" (docs/youtube.md; ${troubleshooting('yt-dlp-missing-or-out-of-date')}).`,
     };
   const { header, problems } = await runYtDlpCheck(location.path, run);
   const [first] = problems;
-  if (first) return { ...base, status: 'fail', message: problems.map((p) => p.what).join('; '), fix: first.fix };
+  if (first) {
+    const fix = `${first.fix} (${troubleshooting('javascript-runtime-or-yt_dlp_ejs-missing')})`;
+    return { ...base, status: 'fail', message: problems.map((p) => p.what).join('; '), fix };
+  }
   const node = header.runtimes?.find((r) => r.name === 'node');
   return {
     ...base,
@@ -55,7 +60,7 @@ async function cookiesCheck({ env }: DoctorContext): Promise<CheckResult> {
       ...base,
       status: 'fail',
       message: `${file} is not a file`,
-      fix: 'Export YouTube cookies in Netscape format to that path (docs/youtube.md).',
+      fix: `Export YouTube cookies in Netscape format to that path (docs/youtube.md; ${YOUTUBE_DOC}).`,
     };
   if ((info.mode & 0o077) !== 0) {
     return {
@@ -113,6 +118,6 @@ async function canaryCheck({ env, now }: DoctorContext): Promise<CheckResult> {
     ...base,
     status: 'warn',
     message: `${last.url ?? 'the canary'} failed ${ago} (${last.code ?? 'unknown'})`,
-    fix: 'See docs/youtube.md for what that code means and fixes it.',
+    fix: `See docs/youtube.md for what that code means and fixes it (${YOUTUBE_DOC}).`,
   };
 }

@@ -65,7 +65,7 @@ export class DiscordVoice implements VoicePort {
       // @discordjs/voice would rejoin (and be refused again) forever: stop here, once.
       refusal.abort();
       this.logger.error(
-        { guildId, closeCode: code },
+        { guildId, closeCode: code, see: 'docs/troubleshooting.md#voice-refused-close-4017-dave-required' },
         'voice server refused the connection: DAVE end-to-end encryption is required (close 4017); not rejoining',
       );
       if (connection.state.status !== VoiceConnectionStatus.Destroyed) connection.destroy();
@@ -80,7 +80,10 @@ export class DiscordVoice implements VoicePort {
     } catch (error) {
       if (connection.state.status !== VoiceConnectionStatus.Destroyed) connection.destroy();
       if (refused.aborted) throw new UserError('VOICE_E2EE_REQUIRED');
-      this.logger.warn({ guildId, err: error }, 'voice connection did not become ready');
+      this.logger.warn(
+        { guildId, err: error, see: 'docs/troubleshooting.md#voice-never-connects-blocked-udp' },
+        'voice connection did not become ready',
+      );
       throw new UserError('VOICE_CONNECT_FAILED');
     }
     const e2ee = await waitForE2ee(connection, { timeoutMs: E2EE_WAIT_MS, aloneMs: E2EE_ALONE_MS });

@@ -21,7 +21,7 @@ export async function loadVoicePort(
     return new DiscordVoice(client, logger, ops, mix);
   } catch (error) {
     logger.error(
-      { err: error },
+      { err: error, see: 'docs/troubleshooting.md#voice-refused-close-4017-dave-required' },
       'voice disabled: @discordjs/voice could not load @snazzah/davey (DAVE end-to-end encryption, required by Discord); run `npm run doctor`',
     );
     return new UnavailableVoice(logger);

@@ -14,6 +14,11 @@ import path from 'node:path';
 export interface YtDlpHeader {
   /** `2026.08.19` from `[debug] yt-dlp version stable@2026.08.19 from yt-dlp/yt-dlp [594bd50c2] (pip)`. */
   readonly version: string | undefined;
+  /**
+   * How this yt-dlp was built, the last `(…)` of that line: `pip` (pip, pipx or a venv: `yt-dlp -U` refuses),
+   * `zip` or `*_exe` (the release binaries, which update themselves), `source`, … undefined when missing.
+   */
+  readonly variant: string | undefined;
   /** `node-22.23.3` → { name: node, version: 22.23.3 }; empty when none; undefined when the line is missing. */
   readonly runtimes:
     | readonly { readonly name: string; readonly version: string; readonly unsupported: boolean }[]
@@ -39,6 +44,7 @@ const debugLine = (text: string, label: string): string | undefined =>
 export function parseDebugHeader(stderr: string): YtDlpHeader {
   const versionLine = stderr.split(/\r?\n/).find((l) => l.startsWith('[debug] yt-dlp version '));
   const version = versionLine ? /(\d{4}\.\d{2}\.\d{2}(?:\.\d+)?)/.exec(versionLine)?.[1] : undefined;
+  const variant = versionLine ? /\((\w+)\)\s*$/.exec(versionLine)?.[1] : undefined;
   const runtimesText = debugLine(stderr, 'JS runtimes');
   const runtimesDisabled = runtimesText === 'none (disabled)';
   const runtimes =
@@ -62,6 +68,7 @@ export function parseDebugHeader(stderr: string): YtDlpHeader {
   const plugins = debugLine(stderr, 'Plugin directories') ?? 'none';
   return {
     version,
+    variant,
     runtimes,
     runtimesDisabled,
     libraries,

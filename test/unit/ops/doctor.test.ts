@@ -117,7 +117,7 @@ describe('runDoctor', () => {
       '@snazzah/davey 0.1.12 loads; voice will offer DAVE protocol v1 (max_dave_protocol_version)',
     );
     expect(byId(report.results, 'discord-intents')?.message).toContain('enabled but unused: Message Content');
-    expect(byId(report.results, 'discord-invite')?.message).toContain('permissions=3148800');
+    expect(byId(report.results, 'discord-invite')?.message).toContain('permissions=3230720');
     expect(readdirSync(join(dir, 'data'))).toEqual([]); // the write test cleaned up after itself
     const table = formatReport(report);
     expect(table).toContain('✓ Node.js');
@@ -196,7 +196,87 @@ describe('runDoctor', () => {
     expect(byId(missing.results, 'yt-dlp')?.fix).toContain('releases/latest/download/yt-dlp');
     const old = await runDoctor(healthy({ now: () => Date.UTC(2026, 6, 1) }));
     expect(byId(old.results, 'yt-dlp')?.message).toContain('days old');
-    expect(byId(old.results, 'yt-dlp')?.fix).toContain('yt-dlp -U');
+    // The fixture's header says "(pip)" and /usr/local/bin has no venv: pip, never yt-dlp's own -U.
+    expect(byId(old.results, 'yt-dlp')?.fix).toContain('python3 -m pip install -U "yt-dlp[default]"');
+    expect(byId(old.results, 'yt-dlp')?.fix).not.toMatch(/yt-dlp -U/);
+    expect(byId(old.results, 'yt-dlp')?.fix).toContain('YTDLP_AUTO_UPDATE=daily');
+  });
+
+  describe('the update hint for an old yt-dlp follows how it was installed', () => {
+    const later = () => Date.UTC(2026, 6, 1);
+    const oldFix = async (path: string, variant = 'pip') => {
+      const run: CommandRunner = async (command, args) =>
+        args.includes('-v')
+          ? { code: 2, stdout: '', stderr: debugHeader('healthy').replace('(pip)', `(${variant})`) }
+          : fakeRun(command, args, 1000);
+      const report = await runDoctor(
+        healthy({ now: later, run, locateYtDlp: async () => ({ ok: true, path, via: 'path' }) }),
+      );
+      return byId(report.results, 'yt-dlp')?.fix ?? '';
+    };
+
+    it("a venv (the docs' /opt/yt-dlp): its own pip, not yt-dlp -U", async () => {
+      const venv = join(dir, 'yt-dlp-venv');
+      mkdirSync(join(venv, 'bin'), { recursive: true });
+      for (const file of ['pyvenv.cfg', 'bin/pip', 'bin/yt-dlp']) writeFileSync(join(venv, file), '');
+      const fix = await oldFix(join(venv, 'bin', 'yt-dlp'));
+      expect(fix).toContain(`Update it in its venv: ${join(venv, 'bin', 'pip')} install -U "yt-dlp[default]"`);
+      expect(fix).not.toMatch(/yt-dlp -U/);
+      expect(fix).toContain('docs/troubleshooting.md#yt-dlp-missing-or-out-of-date');
+    });
+
+    it('pipx: pipx upgrade', async () => {
+      const fix = await oldFix('/home/pi/.local/share/pipx/venvs/yt-dlp/bin/yt-dlp');
+      expect(fix).toContain('pipx upgrade yt-dlp');
+      expect(fix).not.toMatch(/yt-dlp -U/);
+    });
+
+    it.each(['zip', 'linux_exe', 'linux_armv7l_exe'])(
+      'the release binary (%s) updates itself with -U',
+      async (variant) => {
+        expect(await oldFix('/usr/local/bin/yt-dlp', variant)).toContain('Update it: /usr/local/bin/yt-dlp -U');
+      },
+    );
+
+    it('anything else (a distribution package): a venv, or YTDLP_AUTO_UPDATE', async () => {
+      const fix = await oldFix('/usr/bin/yt-dlp', 'source');
+      expect(fix).toContain('python3 -m venv /opt/yt-dlp');
+      expect(fix).toContain('YTDLP_AUTO_UPDATE=daily');
+      expect(fix).not.toMatch(/yt-dlp -U/);
+    });
+  });
+
+  it('says davey has a build for every Linux platform the lock file lists (armv7 included)', () => {
+    const lock = JSON.parse(readFileSync(new URL('../../../package-lock.json', import.meta.url), 'utf8')) as {
+      packages: Record<string, { optionalDependencies?: Record<string, string> }>;
+    };
+    const builds = Object.keys(lock.packages['node_modules/@snazzah/davey']?.optionalDependencies ?? {});
+    expect(builds).toContain('@snazzah/davey-linux-arm-gnueabihf');
+    const claims: Record<string, string> = {
+      'linux-x64-gnu': 'Linux x64/arm64 (glibc and musl)',
+      'linux-x64-musl': 'Linux x64/arm64 (glibc and musl)',
+      'linux-arm64-gnu': 'Linux x64/arm64 (glibc and musl)',
+      'linux-arm64-musl': 'Linux x64/arm64 (glibc and musl)',
+      'linux-arm-gnueabihf': 'Linux armv7 (gnueabihf)',
+      'darwin-x64': 'macOS x64/arm64',
+      'darwin-arm64': 'macOS x64/arm64',
+      'win32-x64-msvc': 'Windows x64/ia32/arm64',
+      'win32-ia32-msvc': 'Windows x64/ia32/arm64',
+      'win32-arm64-msvc': 'Windows x64/ia32/arm64',
+      'freebsd-x64': 'FreeBSD x64',
+      'android-arm64': 'Android arm64/armv7',
+      'android-arm-eabi': 'Android arm64/armv7',
+      'wasm32-wasi': '@snazzah/davey-wasm32-wasi',
+    };
+    return runDoctor(healthy({ load: load({}) })).then((report) => {
+      const fix = byId(report.results, 'dave')?.fix ?? '';
+      for (const build of builds) {
+        const platform = build.replace('@snazzah/davey-', '');
+        expect(claims[platform], `${build} is in the lock file: say so in the doctor's DAVE fix`).toBeDefined();
+        expect(fix).toContain(claims[platform]);
+      }
+      expect(fix).not.toMatch(/no (32-bit|armv7|arm\/v7)|does not support/i);
+    });
   });
 
   it('reports configuration and token problems, and skips Discord without a token', async () => {
@@ -349,7 +429,9 @@ describe('runDoctor against a Discord API over HTTP (DISCORD_API_URL)', () => {
     );
     const invite = byId(report.results, 'discord-invite');
     expect(invite?.status).toBe('warn');
-    expect(invite?.message).toBe('the default install link lacks Send Messages, Connect, Speak');
+    expect(invite?.message).toBe(
+      'the default install link lacks Send Messages, Embed Links, Read Message History, Connect, Speak',
+    );
   });
 
   it('fails a rejected token with how to reset it', async () => {

@@ -43,6 +43,7 @@ describe('parseDebugHeader / evaluateHeader on each install state', () => {
   it('a healthy install: node and a matching yt_dlp_ejs, no problems', () => {
     const parsed = parseDebugHeader(header('healthy'));
     expect(parsed.version).toBe('2026.08.19');
+    expect(parsed.variant).toBe('pip'); // how it was installed: decides how the doctor says to update it
     expect(parsed.runtimes).toEqual([{ name: 'node', version: '22.23.3', unsupported: false }]);
     expect(parsed.libraries.get('yt_dlp_ejs')).toBe('0.8.0');
     expect(evaluateHeader(parsed, '0.8.0')).toEqual([]);
