@@ -1,6 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { CrossfadeMixer as MixerType, OpusCodec } from '../../src/media/crossfade-mixer.js';
 import type { CrossfadeOptions } from '../../src/ports/voice.js';
+import { opusToneFrames } from '../../test/offline-discord/audio.js';
 import { round } from '../lib/stats.js';
 
 export interface CrossfadeCost {
@@ -23,22 +24,8 @@ type MixerCtor = new (
 ) => MixerType;
 type CodecFactory = (bitrate: number) => (() => OpusCodec) | undefined;
 
-const FRAME_SAMPLES = 960;
-
-/** `count` Opus frames of a `hz` tone at 48 kHz stereo, encoded once up front (not measured). */
-function toneFrames(codec: OpusCodec, hz: number, count: number): Buffer[] {
-  const frames: Buffer[] = [];
-  for (let f = 0; f < count; f += 1) {
-    const pcm = new Int16Array(FRAME_SAMPLES * 2);
-    for (let i = 0; i < FRAME_SAMPLES; i += 1) {
-      const v = Math.round(Math.sin((2 * Math.PI * hz * (f * FRAME_SAMPLES + i)) / 48_000) * 10_000);
-      pcm[2 * i] = v;
-      pcm[2 * i + 1] = v;
-    }
-    frames.push(codec.encode(Buffer.from(pcm.buffer)));
-  }
-  return frames;
-}
+const toneFrames = (codec: OpusCodec, hz: number, count: number): Buffer[] =>
+  opusToneFrames((pcm) => codec.encode(pcm), hz, count);
 
 function streamOf(frames: readonly Buffer[]): Readable {
   const stream = new PassThrough({ objectMode: true, highWaterMark: frames.length + 1 });

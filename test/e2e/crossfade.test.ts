@@ -3,7 +3,7 @@ import { goertzelPower, SAMPLE_RATE, toMono } from '../offline-discord/audio.js'
 import type { ReceivedPacket } from '../offline-discord/voice-capture.js';
 import { askWith, sleep } from './commands-support.js';
 import { recordFigure } from './figures.js';
-import { freePort, startStack, type Stack } from './harness.js';
+import { freePort, startStack, type Stack, scrapeMetric } from './harness.js';
 
 /**
  * `/settings crossfade`, judged from the audio: two 10 s passthrough tones (440 Hz, then 660 Hz) queued back to
@@ -30,11 +30,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function metric(series: string): Promise<number> {
-  const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
-  return Number(line?.slice(series.length + 1) ?? 0);
-}
+const metric = (series: string): Promise<number> => scrapeMetric(port, series, 0);
 
 /** 100 ms analysis windows over the frames received (in the order sent: timing jitter does not smear them). */
 const WINDOW_FRAMES = 5;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelRms, concatPcm, dbfs, rms } from '../offline-discord/audio.js';
 import { askWith, expectCleanMessages, ROLE_OPTION, sleep, tone } from './commands-support.js';
 import { recordFigure } from './figures.js';
-import { freePort, startStack, type Stack } from './harness.js';
+import { freePort, startStack, type Stack, scrapeMetric } from './harness.js';
 
 /**
  * `/filter`, judged from the audio the fake voice server decodes (stereo, per channel): a 440 Hz tone is heard
@@ -29,15 +29,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function metric(series: string): Promise<number> {
-  const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return Number(
-    body
-      .split('\n')
-      .find((l) => l.startsWith(`${series} `))
-      ?.slice(series.length + 1),
-  );
-}
+const metric = (series: string): Promise<number> => scrapeMetric(port, series);
 
 /** The elapsed part of /nowplaying's `m:ss / m:ss`, in seconds. */
 async function position(): Promise<number> {

@@ -112,3 +112,10 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** One series' value from the bot's /metrics on `port` (`missing` when the series is not there yet). */
+export async function scrapeMetric(port: number, series: string, missing = Number.NaN): Promise<number> {
+  const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? missing : Number(line.slice(series.length + 1));
+}

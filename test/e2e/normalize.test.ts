@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbfs } from '../offline-discord/audio.js';
 import { askWith, meanRms, sleep } from './commands-support.js';
 import { recordFigure } from './figures.js';
-import { freePort, startStack, type Stack } from './harness.js';
+import { freePort, startStack, type Stack, scrapeMetric } from './harness.js';
 
 /**
  * Loudness normalization, judged from the audio: a -30 dBFS and a -6 dBFS tone queued back to back are heard at
@@ -29,15 +29,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function metric(series: string): Promise<number> {
-  const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return Number(
-    body
-      .split('\n')
-      .find((l) => l.startsWith(`${series} `))
-      ?.slice(series.length + 1) ?? Number.NaN,
-  );
-}
+const metric = (series: string): Promise<number> => scrapeMetric(port, series);
 
 async function waitForMetric(series: string, atLeast: number, timeoutMs = 60_000): Promise<void> {
   for (const deadline = performance.now() + timeoutMs; performance.now() < deadline; await sleep(200)) {

@@ -203,3 +203,22 @@ export function packetGapStats(packets: ReadonlyArray<{ seq: number; arrivalMs: 
     duplicates,
   };
 }
+
+/**
+ * `count` consecutive 20 ms frames (960 samples, 48 kHz, stereo, both channels alike) of a `hz` sine at about
+ * -10 dBFS, each encoded with `encode` (an Opus encoder's): test and bench input for frame-level audio code.
+ */
+export function opusToneFrames(encode: (pcm: Buffer) => Buffer, hz: number, count: number): Buffer[] {
+  const samples = 960;
+  const frames: Buffer[] = [];
+  for (let f = 0; f < count; f += 1) {
+    const pcm = new Int16Array(samples * 2);
+    for (let i = 0; i < samples; i += 1) {
+      const v = Math.round(Math.sin((2 * Math.PI * hz * (f * samples + i)) / 48_000) * 10_000);
+      pcm[2 * i] = v;
+      pcm[2 * i + 1] = v;
+    }
+    frames.push(encode(Buffer.from(pcm.buffer)));
+  }
+  return frames;
+}

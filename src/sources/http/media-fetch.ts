@@ -126,16 +126,7 @@ export async function readTextPieces(body: Readable, maxBytes: number, onPiece: 
 
 /** Reads a whole (small) body as text, failing with MEDIA_TOO_LARGE past `maxBytes`. */
 export async function readText(body: Readable, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-    size += buffer.length;
-    if (size > maxBytes) {
-      body.destroy();
-      throw new UserError('MEDIA_TOO_LARGE');
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const pieces: string[] = [];
+  await readTextPieces(body, maxBytes, (piece) => pieces.push(piece));
+  return pieces.join('');
 }

@@ -8,7 +8,7 @@ import {
   nativeOpusCodec,
   type OpusCodec,
 } from '../../../src/media/crossfade-mixer.js';
-import { goertzelPower, toMono } from '../../offline-discord/audio.js';
+import { goertzelPower, opusToneFrames, toMono } from '../../offline-discord/audio.js';
 
 /** "Opus" frames that are their own PCM: decode and encode are the identity, so gains can be read back exactly. */
 const identity = (): OpusCodec => ({ decode: (f) => f, encode: (p) => Buffer.from(p) });
@@ -155,19 +155,8 @@ describe('CrossfadeMixer', () => {
     const codec = nativeOpusCodec(96_000);
     if (!codec) throw new Error('@discordjs/opus did not load');
     const encoder = codec();
-    const tone = (hz: number, count: number) => {
-      const out: Buffer[] = [];
-      for (let f = 0; f < count; f += 1) {
-        const pcm = new Int16Array(FRAME_SAMPLES * 2);
-        for (let i = 0; i < FRAME_SAMPLES; i += 1) {
-          const v = Math.round(Math.sin((2 * Math.PI * hz * (f * FRAME_SAMPLES + i)) / 48_000) * 10_000);
-          pcm[2 * i] = v;
-          pcm[2 * i + 1] = v;
-        }
-        out.push(encoder.encode(Buffer.from(pcm.buffer)));
-      }
-      return out;
-    };
+    const tone = (hz: number, count: number) => opusToneFrames((pcm) => encoder.encode(pcm), hz, count);
+
     const stream = (list: Buffer[]) => {
       const s = new PassThrough({ objectMode: true });
       for (const f of list) s.write(f);
