@@ -3,6 +3,11 @@ import type { PreparedAudio, VoiceLink, VoiceLinkEvents } from '../../src/ports/
 import type { LoadOptions, TrackLoader } from '../../src/session/track-loader.js';
 import type { Track } from '../../src/core/track.js';
 import { PassThrough } from 'node:stream';
+import { Queue } from '../../src/core/queue.js';
+import type { Logger } from '../../src/ports/logger.js';
+import { GuildSession } from '../../src/session/guild-session.js';
+import type { SessionDeps } from '../../src/session/session-types.js';
+import { FakeClock } from './fake-clock.js';
 
 /** A VoiceLink that records what it was told to do; tests end tracks with `finish()`. */
 export class FakeLink extends EventEmitter<VoiceLinkEvents> implements VoiceLink {
@@ -119,3 +124,28 @@ export const track = (title: string, durationMs: number | null = 60_000): Track 
   url: `https://example.com/${encodeURIComponent(title)}`,
   durationMs,
 });
+
+/**
+ * A GuildSession on fakes: a manual clock (starting at `start`), a FakeLink, a FakeLoader, an empty queue, and a
+ * notifier that records what the session posts. `extra` adds or overrides session deps (a crossfade setting, a
+ * looping queue, …).
+ */
+export function fakeSession(extra: Partial<SessionDeps> = {}, start = 1000) {
+  const clock = new FakeClock(start);
+  const link = new FakeLink();
+  const loader = new FakeLoader();
+  const sent: string[] = [];
+  const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+  const session = new GuildSession({
+    guildId: 'g1',
+    link,
+    loader,
+    clock,
+    logger: silent,
+    textChannelId: 'text-1',
+    queue: new Queue(),
+    notifier: { send: async (_channel, content) => void sent.push(content) },
+    ...extra,
+  });
+  return { clock, link, loader, sent, session, queue: session.queue };
+}

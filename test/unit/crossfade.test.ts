@@ -1,32 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { Queue } from '../../src/core/queue.js';
 import type { Track } from '../../src/core/track.js';
 import type { Logger } from '../../src/ports/logger.js';
 import { fadeFor } from '../../src/session/crossfader.js';
-import { GuildSession } from '../../src/session/guild-session.js';
-import { FakeClock, flush } from '../support/fake-clock.js';
-import { FakeLink, FakeLoader, track } from '../support/fake-voice.js';
+import { flush } from '../support/fake-clock.js';
+import { fakeSession, track } from '../support/fake-voice.js';
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+const _silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => _silent };
 const alice = { id: 'u1', name: 'Alice' };
 
 /** A session on a manual clock; `at(ms)` moves the clock and the link's playback position together. */
 function setup(seconds: number) {
-  const clock = new FakeClock();
-  const link = new FakeLink();
-  const loader = new FakeLoader();
   const setting = { seconds };
-  const session = new GuildSession({
-    guildId: 'g1',
-    link,
-    loader,
-    clock,
-    logger: silent,
-    textChannelId: 'text-1',
-    queue: new Queue(),
-    notifier: { send: async () => undefined },
-    crossfadeSeconds: () => setting.seconds,
-  });
+  const { clock, link, loader, session } = fakeSession({ crossfadeSeconds: () => setting.seconds }, 1_700_000_000_000);
   const at = async (ms: number) => {
     const step = ms - link.position;
     link.position = ms;

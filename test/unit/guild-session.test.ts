@@ -1,34 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
-import { Queue } from '../../src/core/queue.js';
 import type { Logger } from '../../src/ports/logger.js';
-import { GuildSession } from '../../src/session/guild-session.js';
 import { PRELOAD_LEAD_MS } from '../../src/session/preloader.js';
 import type { SessionState } from '../../src/session/session-state.js';
-import { FakeClock, flush } from '../support/fake-clock.js';
-import { FakeLink, FakeLoader, track } from '../support/fake-voice.js';
+import { flush } from '../support/fake-clock.js';
+import { type FakeLink, type FakeLoader, fakeSession, track } from '../support/fake-voice.js';
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+const _silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => _silent };
 const alice = { id: 'u1', name: 'Alice' };
 
 function setup() {
-  const clock = new FakeClock(1000);
-  const link = new FakeLink();
-  const loader = new FakeLoader();
-  const sent: string[] = [];
-  const session = new GuildSession({
-    guildId: 'g1',
-    link,
-    loader,
-    clock,
-    logger: silent,
-    textChannelId: 'text-1',
-    queue: new Queue(),
-    notifier: { send: async (_channel, content) => void sent.push(content) },
-  });
+  const fixture = fakeSession();
   const states: SessionState['status'][] = [];
-  session.on('stateChange', (_old, next) => states.push(next.status));
-  return { clock, link, loader, sent, session, states };
+  fixture.session.on('stateChange', (_old, next) => states.push(next.status));
+  return { ...fixture, states };
 }
 
 const titleOf = (link: FakeLink): string | undefined =>

@@ -9,8 +9,8 @@ import { LoopWatchdog } from '../../src/ops/loop-watchdog.js';
 import type { Logger } from '../../src/ports/logger.js';
 import { SongCache } from '../../src/resolver/song-cache.js';
 import { UserError } from '../../src/core/errors.js';
-import { GuildSession, MAX_FAILURE_RUN } from '../../src/session/guild-session.js';
-import { FakeLink, FakeLoader, track } from '../support/fake-voice.js';
+import { MAX_FAILURE_RUN } from '../../src/session/guild-session.js';
+import { fakeSession, track } from '../support/fake-voice.js';
 import { FakeClock, flush } from '../support/fake-clock.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 
@@ -117,24 +117,11 @@ describe('escapeText', () => {
 
 describe('failure runs', () => {
   function setup(failing: string[], loop = false) {
-    const link = new FakeLink();
-    const loader = new FakeLoader();
-    for (const t of failing) loader.failing.set(t, new UserError('NOT_AUDIO'));
-    const sent: string[] = [];
     const queue = new Queue();
     if (loop) queue.loop = 'queue';
-    const clock = new FakeClock(0);
-    const session = new GuildSession({
-      guildId: 'g',
-      link,
-      loader,
-      clock,
-      logger: silent,
-      textChannelId: 't',
-      queue,
-      notifier: { send: async (_c, text) => void sent.push(text) },
-    });
-    return { clock, link, loader, sent, session, queue };
+    const fixture = fakeSession({ queue }, 0);
+    for (const t of failing) fixture.loader.failing.set(t, new UserError('NOT_AUDIO'));
+    return fixture;
   }
   const alice = { id: 'u', name: 'Alice' };
 
