@@ -192,7 +192,7 @@ async function cleanupAttacker(): Promise<void> {
     await sleep(1000);
   }
   // The player message shows the stop up to PLAYER_MIN_INTERVAL_MS later: that write belongs to this case.
-  await settle(t0, 1500, 10_000);
+  await settle(t0, 2500, 10_000);
 }
 
 interface CaseOptions {
