@@ -18,6 +18,8 @@ export interface HlsMediaPlaylist {
   /** Resolve with `segmentUrl` (against `base`, the playlist's own URL after redirects). */
   readonly segments: readonly HlsSegment[];
   readonly base: URL;
+  /** Length of the playlist text (characters): what one reload of it costs to parse. */
+  readonly textLength: number;
   readonly init?: URL;
   readonly ended: boolean;
   readonly targetMs: number;
@@ -186,8 +188,10 @@ function masterChoices(scan: Scan, base: URL): URL[] {
 export class HlsPlaylistParser {
   private readonly scan = new Scan();
   private readonly lines = new LineSplitter((line) => this.scan.line(line));
+  private length = 0;
 
   push(piece: string): void {
+    this.length += piece.length;
     this.lines.push(piece);
   }
 
@@ -198,7 +202,15 @@ export class HlsPlaylistParser {
     if (scan.isMaster) return { kind: 'master', choices: masterChoices(scan, base) };
     const segments = scan.ended ? scan.head : scan.edge();
     const init = resolveUri(scan.init, base);
-    return { kind: 'media', segments, base, ...(init ? { init } : {}), ended: scan.ended, targetMs: scan.targetMs };
+    return {
+      kind: 'media',
+      segments,
+      base,
+      textLength: this.length,
+      ...(init ? { init } : {}),
+      ended: scan.ended,
+      targetMs: scan.targetMs,
+    };
   }
 }
 

@@ -117,6 +117,18 @@ function firstResolvable(
   return undefined;
 }
 
+/** Playlist text parsed per second at most when reloading one live stream (see reloadDelayMs). */
+const RELOAD_CHARS_PER_SECOND = 128 * 1024;
+
+/**
+ * When to reload a live playlist: every half target duration (at least 500 ms), as players do, but never
+ * parsing more than RELOAD_CHARS_PER_SECOND of it per second. A real live list is a few KB (a long DVR
+ * window ~200 KB) and is unaffected; a 2 MiB one is reloaded every 16 s instead of every 500 ms.
+ */
+export function reloadDelayMs(playlist: Pick<HlsMediaPlaylist, 'targetMs' | 'textLength'>): number {
+  return Math.max(500, playlist.targetMs / 2, (playlist.textLength / RELOAD_CHARS_PER_SECOND) * 1000);
+}
+
 interface ReaderState {
   playlist: HlsMediaPlaylist;
   readonly mediaUrl: URL;
@@ -140,7 +152,7 @@ async function* concatenate(state: ReaderState, options: HlsOptions): AsyncGener
     }
     if (state.playlist.ended) return;
     if (++idle > (options.maxIdleReloads ?? 8)) throw new UserError('FETCH_TIMEOUT');
-    await sleep(Math.max(500, state.playlist.targetMs / 2), options.signal);
+    await sleep(reloadDelayMs(state.playlist), options.signal);
     state.playlist = (await loadMedia(state.mediaUrl, options)).playlist;
   }
 }

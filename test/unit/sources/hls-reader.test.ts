@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../../src/core/errors.js';
 import { HlsPlaylistParser, parseHlsPlaylist, segmentUrl } from '../../../src/sources/http/hls-playlist.js';
-import { openHls } from '../../../src/sources/http/hls-reader.js';
+import { openHls, reloadDelayMs } from '../../../src/sources/http/hls-reader.js';
 import { LoopbackServer, drain, failure, loopbackPolicy, signal } from './loopback-server.js';
 
 let server: LoopbackServer;
@@ -135,5 +135,14 @@ describe('openHls', () => {
     media.stream.destroy();
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(server.hits('/hls/endless.m3u8') - before).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('live reload pacing', () => {
+  it('reloads every half target duration, but parses at most 128 KiB of playlist per second', () => {
+    expect(reloadDelayMs({ targetMs: 6_000, textLength: 4_000 })).toBe(3_000); // a real live list
+    expect(reloadDelayMs({ targetMs: 6_000, textLength: 200_000 })).toBe(3_000); // a long DVR window
+    expect(reloadDelayMs({ targetMs: 200, textLength: 100 })).toBe(500); // never faster than twice a second
+    expect(reloadDelayMs({ targetMs: 1_000, textLength: 2 * 1024 * 1024 })).toBe(16_000); // the hostile 2 MiB list
   });
 });
