@@ -62,6 +62,8 @@ export class PlayerMessages implements PlayerMessageRegistry {
   private readonly pending = new WeakMap<GuildSession, Trigger>();
   /** When each session's last write started (for the minimum interval). */
   private readonly lastWrite = new WeakMap<GuildSession, number>();
+  /** Ends a session's wait for its interval early (its end must not wait). */
+  private readonly wake = new WeakMap<GuildSession, () => void>();
   private readonly render: RenderPlayer;
 
   constructor(private readonly deps: PlayerMessagesDeps) {
@@ -89,7 +91,10 @@ export class PlayerMessages implements PlayerMessageRegistry {
   private request(session: GuildSession, trigger: Trigger): void {
     const waiting = this.pending.get(session);
     if (waiting !== undefined) {
-      if (trigger === 'retire') this.pending.set(session, trigger);
+      if (trigger === 'retire') {
+        this.pending.set(session, trigger);
+        this.wake.get(session)?.();
+      }
       return;
     }
     this.pending.set(session, trigger);
@@ -118,8 +123,14 @@ export class PlayerMessages implements PlayerMessageRegistry {
       last === undefined ? 0 : last + (this.deps.minIntervalMs ?? PLAYER_MIN_INTERVAL_MS) - this.deps.clock.now();
     if (wait <= 0 || this.pending.get(session) === 'retire') return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = this.deps.clock.setTimeout(resolve, wait);
+      const done = (): void => {
+        this.deps.clock.clearTimeout(timer);
+        this.wake.delete(session);
+        resolve();
+      };
+      const timer = this.deps.clock.setTimeout(done, wait);
       timer.unref?.();
+      this.wake.set(session, done);
     });
   }
 

@@ -105,4 +105,22 @@ describe('PlayerMessages: one message per session, written at most once per inte
       [100, 'edit'],
     ]);
   });
+
+  it("does not keep a session's end waiting behind a pending update", async () => {
+    const { clock, writes, session } = setup(1000);
+    session.play(1);
+    await flush();
+    await clock.advance(100);
+    session.play(2); // an update waits for the interval (until 1000)
+    await flush();
+    session.state = { status: 'destroyed' };
+    session.emit('stateChange', { status: 'playing' }, session.state);
+    await flush();
+    expect(writes.map((w) => [w.at, w.kind, w.content])).toEqual([
+      [0, 'post', 'entry 1'],
+      [100, 'edit', 'entry none'],
+    ]);
+    await clock.advance(2000);
+    expect(writes).toHaveLength(2); // nothing after the end
+  });
 });
