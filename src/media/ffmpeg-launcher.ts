@@ -71,28 +71,8 @@ export class FfmpegLauncher {
 
 export function ffmpegArgs(options: TranscodeOptions): string[] {
   const seek = options.startMs > 0 ? ['-ss', (options.startMs / 1000).toFixed(3)] : [];
-  const volume = options.pcm
-    ? []
-    : options.audioFilter
-      ? ['-af', options.audioFilter]
-      : options.volume !== 1
-        ? ['-af', `volume=${options.volume.toFixed(3)}`]
-        : [];
-  const input = [
-    '-nostdin',
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-analyzeduration',
-    '0',
-    '-probesize',
-    '64k',
-    ...seek,
-    '-i',
-    'pipe:0',
-  ];
-  if (options.pcm) return [...input, '-map', '0:a:0', '-vn', '-ac', '2', '-ar', '48000', '-f', 's16le', 'pipe:1'];
-  return [
+  // Read from stdin at once (no long probe), take the first audio stream as 48 kHz stereo.
+  const decode = [
     '-nostdin',
     '-hide_banner',
     '-loglevel',
@@ -111,6 +91,15 @@ export function ffmpegArgs(options: TranscodeOptions): string[] {
     '2',
     '-ar',
     '48000',
+  ];
+  if (options.pcm) return [...decode, '-f', 's16le', 'pipe:1'];
+  const volume = options.audioFilter
+    ? ['-af', options.audioFilter]
+    : options.volume !== 1
+      ? ['-af', `volume=${options.volume.toFixed(3)}`]
+      : [];
+  return [
+    ...decode,
     ...volume,
     '-c:a',
     'libopus',
