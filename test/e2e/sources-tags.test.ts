@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { toneInputArgs } from '../offline-discord/index.js';
 import { startSourcesStack, type SourcesStack } from './sources-support.js';
 
 /**
@@ -27,18 +28,7 @@ type Format = keyof typeof FORMATS;
 async function taggedFile(format: Format, hz: number, title: string, artist: string): Promise<Buffer> {
   const file = join(stack.dir, `tagged-${hz}.${format}`);
   await run('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=${hz}:sample_rate=48000:duration=40`,
-    '-ac',
-    '2',
-    '-ar',
-    '48000',
+    ...toneInputArgs(hz, 40),
     '-metadata',
     `title=${title}`,
     '-metadata',

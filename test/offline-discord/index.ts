@@ -73,7 +73,7 @@ export { startOfflineDiscord, OfflineDiscord, makeBotToken } from './offline-dis
 export type { OfflineDiscordOptions } from './offline-discord.js';
 export { startBot, BotProcess, REPO_ROOT } from './bot-process.js';
 export type { ExitInfo, LogLine, StartBotOptions } from './bot-process.js';
-export { startMediaServer, MediaServer, toneFile, TONE_CACHE_DIR } from './media-server.js';
+export { startMediaServer, MediaServer, toneFile, toneInputArgs, TONE_CACHE_DIR } from './media-server.js';
 export type { MediaRequest, ToneFormat, ToneSpec } from './media-server.js';
 export { World } from './world.js';
 export type { Dispatch, GuildSpec } from './world.js';

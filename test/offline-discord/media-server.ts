@@ -42,13 +42,12 @@ const CODEC_ARGS: Record<ToneFormat, string[]> = {
   wav: ['-c:a', 'pcm_s16le', '-f', 'wav'],
 };
 
-/** Generates (once per machine; cached in TONE_CACHE_DIR) a tone file with ffmpeg and returns its path. */
-export async function toneFile(spec: ToneSpec): Promise<string> {
-  const file = join(TONE_CACHE_DIR, `tone-${toneName(spec)}`);
-  if (existsSync(file)) return file;
-  mkdirSync(TONE_CACHE_DIR, { recursive: true });
-  const partial = `${file}.${randomBytes(4).toString('hex')}.partial`;
-  await run('ffmpeg', [
+/**
+ * ffmpeg's arguments up to the codec: a generated `hz` sine of `seconds`, 48 kHz stereo (at `db` dBFS in both
+ * channels when given, else ffmpeg's default level). Shared by every test that makes tone files.
+ */
+export function toneInputArgs(hz: number, seconds: number, db?: number): string[] {
+  return [
     '-hide_banner',
     '-loglevel',
     'error',
@@ -56,17 +55,24 @@ export async function toneFile(spec: ToneSpec): Promise<string> {
     '-f',
     'lavfi',
     '-i',
-    spec.db === undefined
-      ? `sine=frequency=${spec.hz}:sample_rate=48000:duration=${spec.seconds}`
+    db === undefined
+      ? `sine=frequency=${hz}:sample_rate=48000:duration=${seconds}`
       : // Two expressions, two channels: upmixing a mono source would lower each channel by 3 dB.
-        `aevalsrc=${10 ** (spec.db / 20)}*sin(2*PI*${spec.hz}*t)|${10 ** (spec.db / 20)}*sin(2*PI*${spec.hz}*t):s=48000:d=${spec.seconds}`,
+        `aevalsrc=${10 ** (db / 20)}*sin(2*PI*${hz}*t)|${10 ** (db / 20)}*sin(2*PI*${hz}*t):s=48000:d=${seconds}`,
     '-ac',
     '2',
     '-ar',
     '48000',
-    ...CODEC_ARGS[spec.format],
-    partial,
-  ]);
+  ];
+}
+
+/** Generates (once per machine; cached in TONE_CACHE_DIR) a tone file with ffmpeg and returns its path. */
+export async function toneFile(spec: ToneSpec): Promise<string> {
+  const file = join(TONE_CACHE_DIR, `tone-${toneName(spec)}`);
+  if (existsSync(file)) return file;
+  mkdirSync(TONE_CACHE_DIR, { recursive: true });
+  const partial = `${file}.${randomBytes(4).toString('hex')}.partial`;
+  await run('ffmpeg', [...toneInputArgs(spec.hz, spec.seconds, spec.db), ...CODEC_ARGS[spec.format], partial]);
   renameSync(partial, file);
   return file;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toneInputArgs } from '../../offline-discord/media-server.js';
 import { estimateDuration } from '../../../src/media/duration-estimate.js';
 import { canMeasureOgg, oggDurationFromTail } from '../../../src/media/duration-ogg.js';
 import { probeContainer, type ContainerKind } from '../../../src/media/probe.js';
@@ -55,20 +56,7 @@ const bytes = {} as Record<Name, Buffer>;
 async function generate(name: Name): Promise<void> {
   const piped = name.endsWith('-piped');
   const out = join(dir, name);
-  const input = [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=440:sample_rate=48000:duration=${SECONDS}`,
-    '-ac',
-    '2',
-    '-ar',
-    '48000',
-  ];
+  const input = toneInputArgs(440, SECONDS);
   if (piped) {
     const { stdout } = await run('ffmpeg', [...input, ...FILES[name], 'pipe:1'], {
       encoding: 'buffer',
