@@ -95,19 +95,20 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
   ops.metrics.sampleHealth(() => ({ ready: ops.readiness.evaluate().ready, storeHealthy: store.healthy ?? true }));
   const version = botVersion();
   ops.metrics.setBuildInfo(version);
-  const stack = await createSources(config, { clock, logger, store }, ops);
+  // Every child (yt-dlp, ffmpeg, loudness analysis, the /status probe) runs in this one minimal environment:
+  // no token, store URL or API secrets, only what CHILD_ENV_PASSTHROUGH adds on purpose.
+  const childEnvironment = childEnv(process.env, config.childEnvPassthrough);
+  const stack = await createSources(config, { clock, logger, store }, ops, childEnvironment);
   // Until a canary exists, YouTube is healthy exactly when its tool is installed.
   ops.metrics.setSourceHealth('youtube', stack.ytdlpFound);
   const sources = stack.resolver;
   const ffmpeg = locateFfmpeg(config.ffmpegPath);
-  const pipeline = createPipeline(ffmpeg?.path, logger, config.childEnvPassthrough);
+  const pipeline = createPipeline(ffmpeg?.path, logger, childEnvironment);
   const loader = instrumentLoader(
     new SourceTrackLoader(sources, pipeline, { baseline: config.baselinePipeline }),
     ops.metrics,
   );
-  const loudness =
-    ffmpeg &&
-    createLoudness(ffmpeg.path, childEnv(process.env, config.childEnvPassthrough), sources, { store, logger }, ops);
+  const loudness = ffmpeg && createLoudness(ffmpeg.path, childEnvironment, sources, { store, logger }, ops);
   const notifier = new ChannelNotifier(client, logger);
   const settings = new SettingsStore(store, { normalize: config.normalizeDefault });
   const player = new PlayerMessages({
@@ -180,7 +181,19 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     if (text) void notifier.send(session.textChannelId, text);
   });
   const persistence = new SessionPersistence(store, sessions, clock, logger);
-  const owner = createOwnerTools({ client, config, clock, logger, ops, sessions, store, notifier, version, shard });
+  const owner = createOwnerTools({
+    client,
+    config,
+    clock,
+    logger,
+    ops,
+    sessions,
+    store,
+    notifier,
+    version,
+    shard,
+    childEnv: childEnvironment,
+  });
   const playlists = new PlaylistStore(
     store,
     { perUser: config.maxSavedPlaylists, tracks: config.maxSavedPlaylistTracks },
@@ -309,15 +322,9 @@ function createLyrics(config: Config, store: KeyValueStore, clock: Clock, logger
   return { service: new LyricsService(client, store), followers: new LyricsFollowers(clock) };
 }
 
-function createPipeline(
-  ffmpegPath: string | undefined,
-  logger: Logger,
-  childEnvPassthrough: readonly string[],
-): AudioPipeline {
+function createPipeline(ffmpegPath: string | undefined, logger: Logger, env: Record<string, string>): AudioPipeline {
   if (!ffmpegPath) logger.warn('ffmpeg not found (set FFMPEG_PATH or install ffmpeg): only Opus sources will play');
   else logger.debug({ ffmpeg: ffmpegPath }, 'ffmpeg located');
-  // ffmpeg gets a minimal environment: no token, store URL or API secrets reach a child process.
-  const env = childEnv(process.env, childEnvPassthrough);
   return new AudioPipeline(ffmpegPath ? new FfmpegLauncher(ffmpegPath, logger, undefined, env) : undefined, logger);
 }
 
@@ -343,10 +350,10 @@ async function createSources(
   config: Config,
   ports: Pick<AppPorts, 'clock' | 'logger' | 'store'>,
   ops: Ops,
+  ytdlpEnv: Record<string, string>,
 ): Promise<SourceStack & { stopMaintenance(): void }> {
   const holder: { stack?: SourceStack } = {}; // the breaker listener is wired before the stack exists
   const owner = await ownerYtDlpOptions(config.ytdlp, config.dataDir, ports.logger);
-  const ytdlpEnv = childEnv(process.env, config.childEnvPassthrough);
   const stack = await createSourceStack({
     // yt-dlp gets a minimal environment (no token or secrets), the owner's extra options and cookies copy.
     ytdlp: {

@@ -8,7 +8,6 @@ import type { Ops } from '../ops/ops.js';
 import type { OwnerTools } from '../commands/owner-tools.js';
 import { gatherStatus } from '../ops/owner-tools.js';
 import { ProcessSampler } from '../ops/process-sampler.js';
-import { childEnv } from '../core/child-env.js';
 import { YtDlpVersionProbe } from '../ops/ytdlp-version.js';
 import type { SessionManager } from '../session/session-manager.js';
 import { FeedbackStore } from '../settings/feedback-store.js';
@@ -24,6 +23,8 @@ export interface OwnerToolsDeps {
   readonly notifier: Notifier;
   readonly version: string;
   readonly shard: string | undefined;
+  /** The minimal environment every child runs in (for the /status yt-dlp probe). */
+  readonly childEnv: Record<string, string>;
 }
 
 /** Builds what `/status` and `/feedback` use from the live client, the ops objects and the store. */
@@ -33,7 +34,7 @@ export function createOwnerTools(d: OwnerToolsDeps): OwnerTools {
   const ytdlp = new YtDlpVersionProbe({
     clock: d.clock,
     configuredPath: d.config.ytdlpPath,
-    env: childEnv(process.env, d.config.childEnvPassthrough),
+    env: d.childEnv,
   });
   const owners = applicationOwners(d.client, d.logger, d.clock);
   return {

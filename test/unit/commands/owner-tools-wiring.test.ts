@@ -46,6 +46,7 @@ function tools(owner: unknown, sent: string[] = [], feedbackChannelId?: string) 
     store: new MemoryStore(),
     version: '1.2.3',
     shard: undefined,
+    childEnv: { PATH: process.env.PATH ?? '' },
     config: { feedbackChannelId, ytdlpPath: '/nonexistent/yt-dlp' } as unknown as Config,
     sessions: {
       all: () => [{ state: { status: 'playing' } }, { state: { status: 'idle' } }],
