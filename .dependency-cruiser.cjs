@@ -7,7 +7,7 @@
  * Within one folder anything goes, except module cycles (no-circular).
  *
  * Reading order, bottom to top:
- *   core → ports → adapters (net, store, media, sources, ops, voice) → settings, resolver → session
+ *   core → ports → adapters (net, store, media, sources, ops, voice) → engine, settings, resolver → session
  *   → controls → commands → discord → app.ts → main.ts
  */
 
@@ -25,6 +25,8 @@ const LAYERS = {
   sources: ['core', 'ports', 'net', 'media'],
   ops: ['core', 'ports', 'net', 'store', 'media', 'sources', 'config.ts', 'node-version.ts'],
   voice: ['core', 'ports', 'ops'],
+  // The audio engine on worker threads: each worker runs the voice adapter (and the crossfade mixer) itself.
+  engine: ['core', 'ports', 'ops', 'media', 'voice'],
   // Services over the ports.
   settings: ['core', 'ports'],
   resolver: ['core', 'ports', 'net', 'media', 'sources', 'ops'],
@@ -49,6 +51,7 @@ const LAYERS = {
     'sources',
     'ops',
     'voice',
+    'engine',
     'settings',
     'resolver',
     'session',

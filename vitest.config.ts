@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * 250 ms) run after everything else, alone: on a 2-core machine a second test file decoding audio beside
  * them measures the machine, not the bot.
  */
-const ALONE = ['test/e2e/hostile-member.test.ts'];
+const ALONE = ['test/e2e/hostile-member.test.ts', 'test/e2e/main-thread-block.test.ts'];
 
 export default defineConfig({
   test: {

@@ -56,7 +56,7 @@ import type { VoiceLink } from './ports/voice.js';
 import { createOwnerTools } from './discord/owner-tools-wiring.js';
 import { shardLabel } from './ops/shard-config.js';
 import { botVersion } from './ops/version.js';
-import { loadVoicePort } from './voice/voice-loader.js';
+import { loadAudioEngine } from './engine/engine-loader.js';
 
 export interface App {
   readonly client: Client;
@@ -128,8 +128,19 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     listeners: (guildId, channelId) => countListeners(client, guildId, channelId),
     requester: () => ({ id: client.user?.id ?? '0', name: 'autoplay' }),
   });
-  const codec = nativeOpusCodec(96_000); // the bitrate ffmpeg encodes at (see SourceTrackLoader)
-  const voice = await loadVoicePort(client, logger, ops, codec && opusCrossfade(codec));
+  const codec = nativeOpusCodec(MIX_BITRATE);
+  const engine = await loadAudioEngine({
+    client,
+    logger,
+    ops: {
+      ...ops,
+      record: (guildId, sent, expected, silence) => ops.metrics.recordFrames(guildId, sent, expected, silence),
+    },
+    mix: codec && opusCrossfade(codec),
+    mixBitrate: MIX_BITRATE,
+    workers: config.audioWorkers,
+  });
+  const voice = engine.voice;
   const sessions: SessionManager = new SessionManager(
     voice,
     (guildId: string, link: VoiceLink, seed: SessionSeed) => {
@@ -274,10 +285,14 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
       await persistence.saveAll();
       sessions.endAll('shutdown');
       watchdog.stop();
+      await engine.close();
       await client.destroy();
     },
   };
 }
+
+/** The bitrate crossfades re-encode at: ffmpeg's (see SourceTrackLoader), so an overlap sounds like the tracks. */
+const MIX_BITRATE = 96_000;
 
 /** How often expired song-cache rows are deleted from the store. */
 const CACHE_SWEEP_INTERVAL_MS = 10 * 60_000;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createApp } from './app.js';
 import { ConfigError, loadEnv, parseConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { installTestHooks } from './ops/test-hooks.js';
 import { systemClock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
 import { runDoctor } from './ops/doctor.js';
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
   if (!process.env.SHARDING_MANAGER) delete process.env.SHARDS;
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty, secrets: [config.token] });
   guardProcess(logger);
+  installTestHooks(process.env, logger);
   ensureDataDir(config.dataDir);
   if (config.logLevel === 'debug' || config.logLevel === 'trace') {
     void runDoctor({ env, online: false }).then((report) => logReport(logger, report));

@@ -31,6 +31,11 @@ export interface Config {
   readonly maxMediaBytes: number;
   readonly fetchTimeoutMs: number;
   readonly maxSessions: number;
+  /**
+   * Audio worker threads (AUDIO_WORKERS): `auto` (one per core), a number, or 0 for the in-process engine
+   * (audio on the main thread, as before the worker engine).
+   */
+  readonly audioWorkers: number | 'auto';
   readonly idleTimeoutMs: number;
   readonly aloneTimeoutMs: number;
   readonly cleanupIntervalMs: number;
@@ -114,6 +119,7 @@ export function parseConfig(env: Env): Config {
     maxMediaBytes: read.int('MAX_MEDIA_BYTES', 200 * 1024 * 1024, 1024, 2 ** 40),
     fetchTimeoutMs: read.duration('FETCH_TIMEOUT', 10_000, 600),
     maxSessions: read.int('MAX_SESSIONS', 100, 1, 100_000),
+    audioWorkers: readAudioWorkers(env, read),
     idleTimeoutMs: read.duration('IDLE_TIMEOUT', 5 * 60_000),
     aloneTimeoutMs: read.duration('ALONE_TIMEOUT', 2 * 60_000),
     cleanupIntervalMs: read.duration('CLEANUP_INTERVAL', 60_000),
@@ -150,6 +156,17 @@ export function parseConfig(env: Env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** AUDIO_WORKERS: `auto` (default), or 0-64 threads. */
+function readAudioWorkers(env: NodeJS.ProcessEnv, read: Reader): number | 'auto' {
+  const raw = env.AUDIO_WORKERS?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'auto') return 'auto';
+  if (!/^\d+$/.test(raw) || Number(raw) > 64) {
+    read.problem(`AUDIO_WORKERS must be auto or a whole number from 0 to 64 (got "${raw}").`);
+    return 'auto';
+  }
+  return Number(raw);
 }
 
 function readToken(raw: string | undefined, problems: string[]): string {
@@ -310,6 +327,10 @@ class Reader {
       this.problems.push(`${name} must be an http(s) URL, e.g. ${fallback} (got "${value}").`);
     }
     return value.replace(/\/+$/, '');
+  }
+
+  problem(text: string): void {
+    this.problems.push(text);
   }
 
   int(name: string, fallback: number, min: number, max: number): number {

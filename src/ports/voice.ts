@@ -85,3 +85,14 @@ export interface VoicePort {
   /** Joins (or moves to) a channel; resolves once audio can flow. Rejects with a UserError on failure. */
   join(guildId: string, channelId: string, signal?: AbortSignal): Promise<VoiceLink>;
 }
+
+/**
+ * Why an audio stopped when the engine that played it had to be restarted (an audio worker died): not the
+ * track's fault, so the session reopens it where it was, whatever its retry budget. Never shown to users.
+ */
+export class EngineRestart extends Error {
+  constructor() {
+    super('the audio engine was restarted');
+    this.name = 'EngineRestart';
+  }
+}

@@ -6,7 +6,7 @@ import type { QueuedTrack, SourceName } from '../core/track.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
-import type { PreparedAudio, VoiceLink } from '../ports/voice.js';
+import { EngineRestart, type PreparedAudio, type VoiceLink } from '../ports/voice.js';
 import type { Preloader } from './preloader.js';
 import type { SerialRunner } from './serial.js';
 import { isActive, type SessionState } from './session-state.js';
@@ -276,6 +276,11 @@ export class Playback extends EventEmitter<Events> {
     void this.deps.serial.run(() => {
       const state = this.stateValue;
       if (state.status !== 'playing' && state.status !== 'paused') return; // a stop we caused
+      if (error instanceof EngineRestart) {
+        // Not the track's fault (an audio worker was replaced): pick it up where it was, budget untouched.
+        void this.start(state.entry, this.elapsedMs());
+        return;
+      }
       const failure = error ?? this.truncation(state.entry);
       if (failure && this.recovered !== state.entry.entryId && state.entry.isLive !== true) {
         // One retry with a fresh stream at the current position (an expired URL, a dropped connection).

@@ -9,10 +9,10 @@ import {
   type AudioPlayer,
   type AudioPlayerState,
   type AudioResource,
+  type DiscordGatewayAdapterCreator,
   type VoiceConnection,
   type VoiceConnectionState,
 } from '@discordjs/voice';
-import type { Client } from 'discord.js';
 import { EventEmitter } from 'node:events';
 import { UserError } from '../core/errors.js';
 import type { FrameMonitor, FrameSample } from '../ops/frame-monitor.js';
@@ -39,10 +39,16 @@ export interface VoiceOps {
   readonly metrics: Pick<Metrics, 'voiceReconnect'>;
 }
 
+/**
+ * Where a guild's gateway adapter comes from: discord.js's `guild.voiceAdapterCreator` on the main thread, a
+ * message-passing stand-in in an audio worker (src/engine). Undefined: the bot is not in that guild.
+ */
+export type AdapterSource = (guildId: string) => DiscordGatewayAdapterCreator | undefined;
+
 /** The voice port on @discordjs/voice. DAVE (E2EE) stays on: the library loads @snazzah/davey itself. */
 export class DiscordVoice implements VoicePort {
   constructor(
-    private readonly client: Client,
+    private readonly adapters: AdapterSource,
     private readonly logger: Logger,
     private readonly ops?: VoiceOps,
     /** Mixes two tracks' frames for a crossfade (absent: crossfades are refused, tracks switch gaplessly). */
@@ -50,12 +56,12 @@ export class DiscordVoice implements VoicePort {
   ) {}
 
   async join(guildId: string, channelId: string, signal?: AbortSignal): Promise<VoiceLink> {
-    const guild = this.client.guilds.cache.get(guildId);
-    if (!guild) throw new UserError('VOICE_CONNECT_FAILED');
+    const adapterCreator = this.adapters(guildId);
+    if (!adapterCreator) throw new UserError('VOICE_CONNECT_FAILED');
     const connection = joinVoiceChannel({
       guildId,
       channelId,
-      adapterCreator: guild.voiceAdapterCreator,
+      adapterCreator,
       selfDeaf: true,
       daveEncryption: true,
     });

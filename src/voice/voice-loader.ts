@@ -18,7 +18,7 @@ export async function loadVoicePort(
 ): Promise<VoicePort> {
   try {
     const { DiscordVoice } = await import('./discord-voice.js');
-    return new DiscordVoice(client, logger, ops, mix);
+    return new DiscordVoice((guildId) => client.guilds.cache.get(guildId)?.voiceAdapterCreator, logger, ops, mix);
   } catch (error) {
     logger.error(
       { err: error, see: 'docs/troubleshooting.md#voice-refused-close-4017-dave-required' },
@@ -29,7 +29,7 @@ export async function loadVoicePort(
 }
 
 /** The voice port when DAVE cannot load: joins fail at once with a member-facing reason, never retried. */
-class UnavailableVoice implements VoicePort {
+export class UnavailableVoice implements VoicePort {
   constructor(private readonly logger: Logger) {}
 
   join(guildId: string): Promise<never> {

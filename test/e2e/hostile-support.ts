@@ -197,17 +197,19 @@ export class Sampler {
   }
 }
 
-/** Longest silence between consecutive packets that arrived inside [from, to]. */
+/**
+ * Longest silence inside [from, to]: between consecutive packets, and from `from` to the first packet (a
+ * silence that began just before the window is counted from the window's start).
+ */
 export function worstGap(packets: readonly { arrivalMs: number }[], from: number, to: number): number {
   let worst = 0;
-  let last: number | undefined;
+  let last = from;
   for (const p of packets) {
     if (p.arrivalMs < from || p.arrivalMs > to) continue;
-    if (last !== undefined) worst = Math.max(worst, p.arrivalMs - last);
+    worst = Math.max(worst, p.arrivalMs - last);
     last = p.arrivalMs;
   }
-  // Nothing arrived at all in a window of real length: the whole window is a gap.
-  return last === undefined ? to - from : Math.max(worst, to - last);
+  return Math.max(worst, to - last);
 }
 
 export interface CaseFigures {
