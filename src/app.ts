@@ -56,12 +56,14 @@ import type { VoiceLink } from './ports/voice.js';
 import { createOwnerTools } from './discord/owner-tools-wiring.js';
 import { shardLabel } from './ops/shard-config.js';
 import { botVersion } from './ops/version.js';
-import { loadAudioEngine } from './engine/engine-loader.js';
+import { loadAudioEngine, type AudioEngine } from './engine/engine-loader.js';
 
 export interface App {
   readonly client: Client;
   readonly sessions: SessionManager;
   readonly ops: Ops;
+  /** The audio engine (in-process or worker threads). */
+  readonly engine: AudioEngine;
   start(): Promise<void>;
   /** Stops intake, saves every session, leaves voice and closes the gateway. */
   stop(): Promise<void>;
@@ -268,6 +270,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     client,
     sessions,
     ops,
+    engine,
     async start() {
       persistence.start();
       sweep();

@@ -74,13 +74,13 @@ async function main(): Promise<void> {
   if (!process.env.SHARDING_MANAGER) delete process.env.SHARDS;
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty, secrets: [config.token] });
   guardProcess(logger);
-  installTestHooks(process.env, logger);
   ensureDataDir(config.dataDir);
   if (config.logLevel === 'debug' || config.logLevel === 'trace') {
     void runDoctor({ env, online: false }).then((report) => logReport(logger, report));
   }
   const store = await openStore(env, config, logger);
   const app = await createApp({ config, logger, clock: systemClock, store });
+  installTestHooks(process.env, logger, { crashAudioWorker: (index) => app.engine.crash(index) });
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;

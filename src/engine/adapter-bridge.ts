@@ -16,6 +16,11 @@ export class AdapterBridge {
   constructor(
     private readonly adapters: AdapterSource,
     private readonly post: (message: ToWorker) => void,
+    /**
+     * The bot's voice channel in a guild as the gateway reports it (null: none), seen here before the worker:
+     * the main thread's link mirrors it at once, as @discordjs/voice's joinConfig does in-process.
+     */
+    private readonly onChannel: (guildId: string, channelId: string | null) => void,
   ) {}
 
   receive(message: AdapterMessage): void {
@@ -36,7 +41,10 @@ export class AdapterBridge {
       guildId,
       creator({
         onVoiceServerUpdate: (data) => this.post({ type: 'voice-server', guildId, data }),
-        onVoiceStateUpdate: (data) => this.post({ type: 'voice-state', guildId, data }),
+        onVoiceStateUpdate: (data) => {
+          if (data.channel_id !== undefined) this.onChannel(guildId, data.channel_id);
+          this.post({ type: 'voice-state', guildId, data });
+        },
         destroy: () => this.post({ type: 'adapter-destroyed', guildId }),
       }),
     );

@@ -51,8 +51,14 @@ export class AudioShipper {
 
   private readonly pump = (): void => {
     while (!this.closed && this.inFlight < this.window) {
-      const chunk = this.audio.stream.read() as Buffer | null;
+      let chunk = this.audio.stream.read() as Buffer | null;
       if (chunk === null) return;
+      // A paused stream hands over everything it buffered: what is over the window goes back for later.
+      const room = this.window - this.inFlight;
+      if (chunk.byteLength > room) {
+        this.audio.stream.unshift(chunk.subarray(room));
+        chunk = chunk.subarray(0, room);
+      }
       for (let at = 0; at < chunk.byteLength; at += CHUNK_BYTES) {
         const data = new Uint8Array(chunk.subarray(at, at + CHUNK_BYTES)); // a copy, transferred
         this.inFlight += data.byteLength;

@@ -55,7 +55,11 @@ export class AudioWorker {
   ) {
     this.positions = new Int32Array(boot.positions);
     this.freeSlots = Array.from({ length: SLOTS_PER_WORKER }, (_, i) => SLOTS_PER_WORKER - 1 - i);
-    this.bridge = new AdapterBridge(adapters, (message) => this.post(message));
+    this.bridge = new AdapterBridge(
+      adapters,
+      (message) => this.post(message),
+      (guildId, channelId) => this.links.get(guildId)?.observeChannel(channelId),
+    );
     this.thread = new Worker(url, { workerData: boot, name: `audio-${index}` });
     this.ready = new Promise((resolve) => {
       this.thread.on('message', (message: FromWorker) => {
@@ -125,6 +129,11 @@ export class AudioWorker {
         this.post({ type: 'shutdown' });
       });
     }
+    await this.thread.terminate();
+  }
+
+  /** Ends the thread without a goodbye: to the engine this is a death (the worker is restarted). */
+  async crash(): Promise<void> {
     await this.thread.terminate();
   }
 

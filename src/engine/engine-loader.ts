@@ -24,6 +24,11 @@ export interface AudioEngine {
   readonly voice: VoicePort;
   /** `in-process` or the worker count. */
   readonly kind: 'in-process' | number;
+  /**
+   * Ends audio worker `index` abruptly, as a crash would; it is restarted like any worker that dies (ops
+   * drills and the engine's fault test). False with the in-process engine.
+   */
+  crash(index: number): boolean;
   close(): Promise<void>;
 }
 
@@ -36,7 +41,7 @@ export async function loadAudioEngine(choice: EngineChoice): Promise<AudioEngine
   const count = choice.workers === 'auto' ? autoWorkers() : choice.workers;
   if (count === 0) {
     const voice = await loadVoicePort(choice.client, choice.logger, choice.ops, choice.mix);
-    return { voice, kind: 'in-process', close: async () => undefined };
+    return { voice, kind: 'in-process', crash: () => false, close: async () => undefined };
   }
   const engine = new WorkerVoice({
     workers: count,
@@ -51,12 +56,12 @@ export async function loadAudioEngine(choice: EngineChoice): Promise<AudioEngine
   });
   if ((await engine.start()) === 'ready') {
     choice.logger.info({ audioWorkers: count }, 'audio engine: worker threads');
-    return { voice: engine, kind: count, close: () => engine.close() };
+    return { voice: engine, kind: count, crash: (index) => engine.crash(index), close: () => engine.close() };
   }
   await engine.close();
   choice.logger.error(
     { see: 'docs/troubleshooting.md#voice-refused-close-4017-dave-required' },
     'voice disabled: @discordjs/voice could not load @snazzah/davey (DAVE end-to-end encryption, required by Discord); run `npm run doctor`',
   );
-  return { voice: new UnavailableVoice(choice.logger), kind: count, close: async () => undefined };
+  return { voice: new UnavailableVoice(choice.logger), kind: count, crash: () => false, close: async () => undefined };
 }

@@ -99,6 +99,11 @@ export class WorkerVoiceLink extends EventEmitter<VoiceLinkEvents> implements Vo
     this.teardown();
   }
 
+  /** The gateway says the bot's voice channel is now `channelId` (a move by an admin); null: left it. */
+  observeChannel(channelId: string | null): void {
+    if (channelId !== null) this.channel = channelId;
+  }
+
   /** A report from the worker about this guild. */
   receive(message: FromWorker): void {
     switch (message.type) {

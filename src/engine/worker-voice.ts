@@ -68,6 +68,14 @@ export class WorkerVoice implements VoicePort {
     return this.workers.map((w) => w.links.size);
   }
 
+  /** Ends worker `index` as a crash would (see AudioEngine.crash); false when there is no such worker. */
+  crash(index: number): boolean {
+    const worker = this.workers[index];
+    if (!worker || worker.status !== 'ready') return false;
+    void worker.crash();
+    return true;
+  }
+
   /** Ends every worker (after the sessions have left voice). */
   async close(): Promise<void> {
     this.closing = true;

@@ -277,8 +277,10 @@ export class Playback extends EventEmitter<Events> {
       const state = this.stateValue;
       if (state.status !== 'playing' && state.status !== 'paused') return; // a stop we caused
       if (error instanceof EngineRestart) {
-        // Not the track's fault (an audio worker was replaced): pick it up where it was, budget untouched.
-        void this.start(state.entry, this.elapsedMs());
+        // Not the track's fault (an audio worker was replaced): pick it up where it was, budget untouched;
+        // a paused track stays paused, and resume() reopens it there (its style no longer matches).
+        if (state.status === 'paused') this.setState({ ...state, style: ENGINE_RESTARTED });
+        else void this.start(state.entry, this.elapsedMs());
         return;
       }
       const failure = error ?? this.truncation(state.entry);
@@ -313,6 +315,9 @@ export class Playback extends EventEmitter<Events> {
 }
 
 const NEVER = new AbortController().signal;
+
+/** The style of a paused track whose stream went with a restarted audio worker: matches no real style. */
+const ENGINE_RESTARTED = 'engine-restarted';
 
 /** Streams with equal styles sound the same (volume, filter, normalization), whatever their position. */
 const styleOf = (o: LoadOptions): string =>

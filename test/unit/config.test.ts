@@ -113,3 +113,16 @@ describe('unit-less durations', () => {
     expect(parseConfig({ DISCORD_TOKEN: 'aaaa.bbbb.cccc', IDLE_TIMEOUT: '300000ms' }).idleTimeoutMs).toBe(300_000);
   });
 });
+
+describe('AUDIO_WORKERS', () => {
+  it('is auto unless set, takes 0 (in-process) to 64, and names the choices when wrong', () => {
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN }).audioWorkers).toBe('auto');
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, AUDIO_WORKERS: 'AUTO' }).audioWorkers).toBe('auto');
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, AUDIO_WORKERS: '0' }).audioWorkers).toBe(0);
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN, AUDIO_WORKERS: ' 3 ' }).audioWorkers).toBe(3);
+    for (const bad of ['-1', '65', 'two', '1.5'])
+      expect(() => parseConfig({ DISCORD_TOKEN: TOKEN, AUDIO_WORKERS: bad })).toThrow(
+        /AUDIO_WORKERS must be auto or a whole number from 0 to 64/,
+      );
+  });
+});

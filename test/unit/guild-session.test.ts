@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/ports/logger.js';
+import { EngineRestart } from '../../src/ports/voice.js';
 import { PRELOAD_LEAD_MS } from '../../src/session/preloader.js';
 import type { SessionState } from '../../src/session/session-state.js';
 import { flush } from '../support/fake-clock.js';
@@ -140,6 +141,36 @@ describe('GuildSession recovery, seek, volume, previous', () => {
     await clock.advance(150); // the back-off before the next track (100 ms for a run's first failure)
     expect(titleOf(link)).toBe('B');
     expect(sent).toEqual([expect.stringMatching(/Couldn't play \*\*A\*\*/)]);
+  });
+
+  it('picks a track up where it was after its audio worker was replaced, as often as that happens', async () => {
+    const { link, loader, sent, session } = setup();
+    await (await session.enqueue([track('A'), track('B')], alice)).started;
+    link.finish(new EngineRestart(), 20_000);
+    await settle();
+    link.finish(new EngineRestart(), 5_000); // a second restart: not counted against the track's one retry
+    await settle();
+    expect(loader.loads.map((l) => [l.track.title, l.options.startMs])).toEqual([
+      ['A', 0],
+      ['A', 20_000],
+      ['A', 25_000],
+    ]);
+    expect(titleOf(link)).toBe('A');
+    expect(sent).toEqual([]);
+  });
+
+  it('keeps a paused track paused when its audio worker was replaced, and reopens it there on resume', async () => {
+    const { link, loader, session } = setup();
+    await (await session.enqueue([track('A')], alice)).started;
+    link.position = 30_000;
+    session.pause();
+    link.finish(new EngineRestart(), 30_000);
+    await settle();
+    expect(session.state.status).toBe('paused');
+    expect(loader.loads).toHaveLength(1);
+    session.resume();
+    await waitFor(() => loader.loads.length === 2);
+    expect(loader.loads[1]?.options.startMs).toBe(30_000);
   });
 
   it('treats a stream that ends well before its duration as cut', async () => {
