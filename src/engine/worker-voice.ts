@@ -71,7 +71,7 @@ export class WorkerVoice implements VoicePort {
   /** Ends worker `index` as a crash would (see AudioEngine.crash); false when there is no such worker. */
   crash(index: number): boolean {
     const worker = this.workers[index];
-    if (!worker || worker.status !== 'ready') return false;
+    if (worker?.status !== 'ready') return false;
     void worker.crash();
     return true;
   }

@@ -17,7 +17,9 @@ function home(slot = 3): LinkHome & { sent: ToWorker[]; released: number; playId
     positions,
     slot,
     canMix: true,
-    release: () => void (h.released += 1),
+    release: () => {
+      h.released += 1;
+    },
   };
   return h;
 }
@@ -28,7 +30,9 @@ function audio(container: PreparedAudio['container'] = 'ogg-opus'): PreparedAudi
     container,
     pipeline: 'passthrough' as const,
     disposed: 0,
-    dispose: () => void (a.disposed += 1),
+    dispose: () => {
+      a.disposed += 1;
+    },
   };
   return a;
 }
@@ -96,7 +100,10 @@ describe('WorkerVoiceLink', () => {
     const first = audio();
     link.play(first);
     let released = 0;
-    expect(link.crossfade(audio(), 3000, () => void (released += 1))).toBe(true);
+    const onReleased = () => {
+      released += 1;
+    };
+    expect(link.crossfade(audio(), 3000, onReleased)).toBe(true);
     expect(h.sent.at(-1)).toMatchObject({ type: 'play', playId: 2, fadeMs: 3000 });
     expect(first.disposed).toBe(0);
     link.receive({ type: 'released', guildId: 'g', playId: 1 });
