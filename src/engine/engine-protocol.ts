@@ -31,7 +31,14 @@ export type ToWorker =
       readonly inlineVolume?: number;
       /** Set for a crossfade: the overlap length; the worker falls back to a plain switch if it can't mix. */
       readonly fadeMs?: number;
+      /**
+       * Hold it as the guild's next audio instead of playing it: started by the worker itself the moment the
+       * current audio ends without error (reported as the `idle`'s `next`), or by `start-queued`.
+       */
+      readonly queued?: true;
     }
+  | { readonly type: 'start-queued'; readonly guildId: string; readonly playId: number; readonly fadeMs?: number }
+  | { readonly type: 'unqueue'; readonly guildId: string; readonly playId: number }
   | { readonly type: 'chunk'; readonly playId: number; readonly data: Uint8Array }
   | { readonly type: 'end'; readonly playId: number }
   | { readonly type: 'fail'; readonly playId: number }
@@ -58,6 +65,8 @@ export type FromWorker =
       readonly playId: number;
       readonly code?: PlainErrorCode;
       readonly failed?: boolean;
+      /** The queued play the worker started in its place, at the frame it ended. */
+      readonly next?: number;
     }
   | { readonly type: 'released'; readonly guildId: string; readonly playId: number }
   | { readonly type: 'credit'; readonly guildId: string; readonly playId: number; readonly bytes: number }

@@ -31,6 +31,10 @@ interface Play {
 export class WorkerVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLink {
   private current: Play | undefined;
   private readonly outgoing = new Map<number, Play>();
+  /** Shipped ahead as the next audio (`seamless(next)`; the caller still owns it): the worker holds it. */
+  private queued: Play | undefined;
+  /** The queued audio the worker started when the last one ended cleanly, until the session adopts it. */
+  private provisional: Play | undefined;
   private paused = false;
   private releasedAtMs = 0;
   private destroyed = false;
@@ -48,8 +52,27 @@ export class WorkerVoiceLink extends EventEmitter<VoiceLinkEvents> implements Vo
   }
 
   play(audio: PreparedAudio): void {
+    this.dropProvisional(); // the worker replaces it with this play
     this.releaseCurrent();
-    this.start(audio);
+    if (this.queued?.shipper.audio === audio) this.startQueued();
+    else this.start(audio);
+  }
+
+  adopt(audio: PreparedAudio): boolean {
+    const started = this.provisional;
+    if (started?.shipper.audio !== audio) return false;
+    this.provisional = undefined;
+    this.current = started;
+    this.paused = false;
+    return true;
+  }
+
+  withdraw(audio: PreparedAudio): void {
+    const queued = this.queued;
+    if (queued?.shipper.audio !== audio) return;
+    this.queued = undefined;
+    queued.shipper.close();
+    this.home.send({ type: 'unqueue', guildId: this.guildId, playId: queued.shipper.playId });
   }
 
   crossfade(next: PreparedAudio, fadeMs: number, released: () => void): boolean {
@@ -58,13 +81,18 @@ export class WorkerVoiceLink extends EventEmitter<VoiceLinkEvents> implements Vo
     if (playing.shipper.audio.container === 'pcm' || next.container === 'pcm') return false;
     this.outgoing.set(playing.shipper.playId, { shipper: playing.shipper, released });
     this.current = undefined;
-    this.start(next, fadeMs);
+    if (this.queued?.shipper.audio === next) this.startQueued(fadeMs);
+    else this.start(next, fadeMs);
     return true;
   }
 
   stop(): boolean {
+    const provisional = this.dropProvisional();
     const playing = this.current;
-    if (!playing) return false;
+    if (!playing) {
+      if (provisional) this.home.send({ type: 'control', guildId: this.guildId, op: 'stop' });
+      return false;
+    }
     this.releaseCurrent();
     this.home.send({ type: 'control', guildId: this.guildId, op: 'stop' });
     this.emit('idle', playing.shipper.streamError);
@@ -85,8 +113,13 @@ export class WorkerVoiceLink extends EventEmitter<VoiceLinkEvents> implements Vo
     return true;
   }
 
-  seamless(): void {
+  seamless(next?: PreparedAudio): void {
     if (this.current) this.home.send({ type: 'control', guildId: this.guildId, op: 'seamless' });
+    if (!next || next === this.queued?.shipper.audio || next === this.current?.shipper.audio) return;
+    if (this.queued) this.withdraw(this.queued.shipper.audio);
+    this.queued = { shipper: this.shipperFor(next) };
+    this.home.send({ ...this.playMessage(next, this.queued.shipper.playId), queued: true });
+    this.queued.shipper.start();
   }
 
   playbackMs(): number {
@@ -108,7 +141,7 @@ export class WorkerVoiceLink extends EventEmitter<VoiceLinkEvents> implements Vo
   receive(message: FromWorker): void {
     switch (message.type) {
       case 'idle':
-        this.onIdle(message.playId, message.code, message.failed === true);
+        this.onIdle(message.playId, message.code, message.failed === true, message.next);
         return;
       case 'credit':
         this.playOf(message.playId)?.shipper.credit(message.bytes);
@@ -136,6 +169,7 @@ export class WorkerVoiceLink extends EventEmitter<VoiceLinkEvents> implements Vo
   rehome(home: LinkHome): void {
     const playing = this.current;
     this.releaseCurrent();
+    this.forgetAhead();
     for (const playId of [...this.outgoing.keys()]) this.releaseOutgoing(playId);
     this.home = home;
     if (playing) this.emit('idle', new EngineRestart());
@@ -147,34 +181,71 @@ export class WorkerVoiceLink extends EventEmitter<VoiceLinkEvents> implements Vo
   }
 
   private start(audio: PreparedAudio, fadeMs?: number): void {
-    const shipper = new AudioShipper(this.home.nextPlayId(), audio, (message, transfer) =>
-      this.home.send(message, transfer),
-    );
+    const shipper = this.shipperFor(audio);
     this.current = { shipper };
     this.paused = false;
-    this.home.send({
-      type: 'play',
-      guildId: this.guildId,
-      playId: shipper.playId,
-      container: audio.container,
-      ...(audio.inlineVolume !== undefined ? { inlineVolume: audio.inlineVolume } : {}),
-      ...(fadeMs !== undefined ? { fadeMs } : {}),
-    });
+    this.home.send({ ...this.playMessage(audio, shipper.playId), ...(fadeMs !== undefined ? { fadeMs } : {}) });
     shipper.start();
   }
 
-  private onIdle(playId: number, code: PlainErrorCode | undefined, failed: boolean): void {
+  /** The queued audio (already shipping) becomes the current one. */
+  private startQueued(fadeMs?: number): void {
+    const queued = this.queued as Play;
+    this.queued = undefined;
+    this.current = queued;
+    this.paused = false;
+    const { playId } = queued.shipper;
+    this.home.send({
+      type: 'start-queued',
+      guildId: this.guildId,
+      playId,
+      ...(fadeMs !== undefined ? { fadeMs } : {}),
+    });
+  }
+
+  private shipperFor(audio: PreparedAudio): AudioShipper {
+    return new AudioShipper(this.home.nextPlayId(), audio, (message, transfer) => this.home.send(message, transfer));
+  }
+
+  private playMessage(audio: PreparedAudio, playId: number): Extract<ToWorker, { type: 'play' }> {
+    return {
+      type: 'play',
+      guildId: this.guildId,
+      playId,
+      container: audio.container,
+      ...(audio.inlineVolume !== undefined ? { inlineVolume: audio.inlineVolume } : {}),
+    };
+  }
+
+  /** Forgets the worker's self-started audio (not adopted); the caller still owns it. True if there was one. */
+  private dropProvisional(): boolean {
+    const provisional = this.provisional;
+    this.provisional = undefined;
+    provisional?.shipper.close();
+    return provisional !== undefined;
+  }
+
+  private onIdle(playId: number, code: PlainErrorCode | undefined, failed: boolean, next?: number): void {
+    const started = next !== undefined && this.queued?.shipper.playId === next ? this.queued : undefined;
+    if (started) this.queued = undefined;
     const playing = this.current;
-    if (!playing || playing.shipper.playId !== playId) return; // about audio this side already released
+    if (!playing || playing.shipper.playId !== playId) {
+      // This side had already moved on (a stop or play is on its way and ends what the worker started);
+      // the caller keeps the audio, though its shipped bytes are gone with it: a rare race at a track's end.
+      started?.shipper.close();
+      return;
+    }
     const error =
       playing.shipper.streamError ??
       (code ? new UserError(code) : failed ? new Error('the audio worker could not play this audio') : undefined);
     this.releaseCurrent();
+    this.provisional = started;
     this.emit('idle', error);
   }
 
   private playOf(playId: number): Play | undefined {
-    return this.current?.shipper.playId === playId ? this.current : this.outgoing.get(playId);
+    for (const play of [this.current, this.queued, this.provisional]) if (play?.shipper.playId === playId) return play;
+    return this.outgoing.get(playId);
   }
 
   private positionOf(playId: number): number {
@@ -201,9 +272,17 @@ export class WorkerVoiceLink extends EventEmitter<VoiceLinkEvents> implements Vo
     play.released?.();
   }
 
+  /** What was shipped ahead (queued, or started but not adopted) is gone with its worker; callers own it. */
+  private forgetAhead(): void {
+    this.dropProvisional();
+    this.queued?.shipper.close();
+    this.queued = undefined;
+  }
+
   private teardown(): void {
     this.destroyed = true;
     this.releaseCurrent();
+    this.forgetAhead();
     for (const playId of [...this.outgoing.keys()]) this.releaseOutgoing(playId);
     this.home.release(this);
     this.removeAllListeners();

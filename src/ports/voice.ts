@@ -49,9 +49,19 @@ export interface VoiceLink extends Pick<EventEmitter<VoiceLinkEvents>, 'on' | 'o
   playbackMs(): number;
   /**
    * The next audio is ready: let the current one end without its silence padding (5 frames, 100 ms, meant
-   * for when transmission stops), so one track runs straight into the next.
+   * for when transmission stops), so one track runs straight into the next. `next`, when given, is that
+   * audio (still owned by the caller): an engine whose player runs elsewhere may start it by itself the
+   * moment the current audio ends, and the caller then takes it over with `adopt`.
    */
-  seamless(): void;
+  seamless(next?: PreparedAudio): void;
+  /**
+   * After an `idle` with no error: whether the engine already started `audio` (given to `seamless`) in the
+   * current one's place; if so it is now the current audio, owned by the link, as if `play(audio)` had been
+   * called at the exact frame the previous one ended. False (nothing changes): call `play` as usual.
+   */
+  adopt(audio: PreparedAudio): boolean;
+  /** The audio given to `seamless` will not play next after all (the caller releases it). */
+  withdraw(audio: PreparedAudio): void;
   /**
    * Starts `next` now as an overlap: the current audio's remaining frames fade out (equal power) while `next`
    * fades in over `fadeMs`, then `next` plays on untouched. `released` runs once the current audio is no longer

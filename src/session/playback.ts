@@ -114,6 +114,8 @@ export class Playback extends EventEmitter<Events> {
 
   /** Loads and plays `entry` from `offsetMs`; settles when it plays or has failed. `quiet`: caller reports. */
   start(entry: QueuedTrack, offsetMs = 0, quiet = false): Promise<StartOutcome> {
+    const adopted = offsetMs === 0 ? this.adopt(entry) : undefined;
+    if (adopted) return Promise.resolve(adopted);
     const preload = this.deps.preloader.take(entry, offsetMs, this.style(entry));
     const abort = preload?.abort ?? new AbortController();
     this.restyler.cancel();
@@ -185,6 +187,24 @@ export class Playback extends EventEmitter<Events> {
   }
 
   /**
+   * The link's engine already started the preloaded `entry` where the last track ended (see VoiceLink.adopt):
+   * take it over as the current track without stopping anything. Undefined when it did not.
+   */
+  private adopt(entry: QueuedTrack): StartOutcome | undefined {
+    const style = this.style(entry);
+    const audio = this.deps.preloader.readyAudio(entry, style);
+    if (!audio || !this.deps.link.adopt(audio)) return undefined;
+    const held = this.deps.preloader.takeReady(entry, style);
+    if (!held) return undefined;
+    this.restyler.cancel();
+    this.run = { count: 0, last: undefined };
+    this.commit(entry, held.next.abort, audio, 0, this.loadOptions(entry, 0, held.next.abort.signal), 'adopted');
+    this.deps.logger.debug({ track: entry.id, pipeline: audio.pipeline, offsetMs: 0, adopted: true }, 'track started');
+    this.emit('trackStart', entry, 0);
+    return audio.servedBy ? { ok: true, servedBy: audio.servedBy } : { ok: true };
+  }
+
+  /**
    * Hands `audio` to the link (unless a crossfade already did: `handed-over`, whose outgoing stream the link
    * releases) and enters `playing`; the state's speed and style are those it was opened with.
    */
@@ -194,7 +214,7 @@ export class Playback extends EventEmitter<Events> {
     audio: PreparedAudio,
     offsetMs: number,
     options: LoadOptions,
-    how: 'play' | 'handed-over' = 'play',
+    how: 'play' | 'handed-over' | 'adopted' = 'play',
   ): void {
     if (how === 'play') this.deps.link.play(audio);
     audio.stream.once('end', () => {

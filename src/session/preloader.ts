@@ -38,7 +38,7 @@ export type PreloadState =
   | { readonly status: 'ready'; readonly next: PreparedNext; readonly audio: PreparedAudio };
 
 export interface PreloaderDeps {
-  readonly link: Pick<VoiceLink, 'seamless'>;
+  readonly link: Pick<VoiceLink, 'seamless' | 'withdraw'>;
   readonly loader: TrackLoader;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -116,6 +116,12 @@ export class Preloader extends EventEmitter<Events> {
     return state.status === 'ready' && state.next.entry.entryId === entry.entryId && state.next.style === style;
   }
 
+  /** The held, opened audio of `entry` in `style`, without handing it over (see isReady). */
+  readyAudio(entry: QueuedTrack, style: string): PreparedAudio | undefined {
+    const state = this.current;
+    return state.status === 'ready' && this.isReady(entry, style) ? state.audio : undefined;
+  }
+
   /** Hands over the held, opened `entry` in `style` (see isReady); else undefined and nothing changes. */
   takeReady(
     entry: QueuedTrack,
@@ -160,7 +166,7 @@ export class Preloader extends EventEmitter<Events> {
       (audio) => {
         if (this.current.status !== 'opening' || this.current.next !== next) return;
         this.setState({ status: 'ready', next, audio });
-        this.deps.link.seamless();
+        this.deps.link.seamless(audio);
       },
       (error: unknown) => {
         this.deps.logger.debug({ err: error, track: entry.id }, 'preload failed; will load again at start');
@@ -175,7 +181,10 @@ export class Preloader extends EventEmitter<Events> {
     if (old.status === 'waiting' && (state.status !== 'waiting' || state.timer !== old.timer)) {
       this.deps.clock.clearTimeout(old.timer);
     }
-    if (holds(old) && old.next !== taken && !(holds(state) && state.next === old.next)) release(old.next);
+    if (holds(old) && old.next !== taken && !(holds(state) && state.next === old.next)) {
+      if (old.status === 'ready') this.deps.link.withdraw(old.audio);
+      release(old.next);
+    }
     this.current = state;
     this.emit('stateChange', old, state);
   }

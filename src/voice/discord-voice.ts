@@ -221,6 +221,15 @@ class DiscordVoiceLink extends EventEmitter<VoiceLinkEvents> implements VoiceLin
     return this.player.unpause();
   }
 
+  /** In-process the session's next `play` lands within the same 20 ms cycle, so there is nothing to adopt. */
+  adopt(): boolean {
+    return false;
+  }
+
+  withdraw(): void {
+    // nothing was handed over ahead
+  }
+
   seamless(): void {
     // silencePaddingFrames is read when the stream ends; it is a plain field at run time.
     if (this.current) (this.current.resource as { silencePaddingFrames: number }).silencePaddingFrames = 0;

@@ -60,6 +60,14 @@ export class FakeLink extends EventEmitter<VoiceLinkEvents> implements VoiceLink
 
   seamlessCalls = 0;
 
+  adopt(): boolean {
+    return false;
+  }
+
+  withdraw(): void {
+    // the fake never takes audio ahead
+  }
+
   seamless(): void {
     this.seamlessCalls += 1;
   }

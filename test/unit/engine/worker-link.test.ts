@@ -139,6 +139,55 @@ describe('WorkerVoiceLink', () => {
     expect(old.sent.filter((m) => m.type === 'play')).toHaveLength(1);
   });
 
+  it('ships the preloaded next audio ahead; the worker starts it at the end and the session adopts it', () => {
+    const h = home();
+    const link = new WorkerVoiceLink('g', 'c', h);
+    const seen = idles(link);
+    const first = audio();
+    const next = audio();
+    link.play(first);
+    link.seamless(next);
+    expect(h.sent.filter((m) => m.type === 'play').map((m) => [m.playId, 'queued' in m])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    link.receive({ type: 'idle', guildId: 'g', playId: 1, next: 2 });
+    expect(seen).toEqual([undefined]);
+    expect(first.disposed).toBe(1);
+    expect(link.adopt(audio())).toBe(false);
+    expect(link.adopt(next)).toBe(true);
+    publish(h, 2, 40);
+    expect(link.playbackMs()).toBe(40);
+    expect(h.sent.filter((m) => m.type === 'play' || m.type === 'start-queued')).toHaveLength(2);
+  });
+
+  it('plays a queued audio by starting what the worker holds, and withdraws one that will not play', () => {
+    const h = home();
+    const link = new WorkerVoiceLink('g', 'c', h);
+    const next = audio();
+    link.play(audio());
+    link.seamless(next);
+    link.play(next); // a /skip to the preloaded track
+    expect(h.sent.at(-1)).toEqual({ type: 'start-queued', guildId: 'g', playId: 2 });
+    const other = audio();
+    link.seamless(other);
+    link.withdraw(other);
+    expect(h.sent.at(-1)).toEqual({ type: 'unqueue', guildId: 'g', playId: 3 });
+    expect(other.disposed).toBe(0); // the caller still owns it
+  });
+
+  it('stops what the worker started by itself when the session does not adopt it', () => {
+    const h = home();
+    const link = new WorkerVoiceLink('g', 'c', h);
+    const seen = idles(link);
+    link.play(audio());
+    link.seamless(audio());
+    link.receive({ type: 'idle', guildId: 'g', playId: 1, next: 2 });
+    expect(link.stop()).toBe(false);
+    expect(h.sent.at(-1)).toEqual({ type: 'control', guildId: 'g', op: 'stop' });
+    expect(seen).toHaveLength(1);
+  });
+
   it('reports moves and goes away for good on `gone`, freeing its slot once', () => {
     const h = home();
     const link = new WorkerVoiceLink('g', 'c', h);
