@@ -206,6 +206,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     version,
     shard,
     childEnv: childEnvironment,
+    audio: () => engine.summary(),
   });
   const playlists = new PlaylistStore(
     store,

@@ -46,7 +46,14 @@ function resourcesField(r: StatusReport): string {
     const name = kind === 'ytdlp' ? 'yt-dlp' : 'ffmpeg';
     return `${name}: ${k?.processes ?? 0}${k && k.processes > 0 ? ` (${megabytes(k.residentBytes)})` : ''}`;
   });
-  return `bot ${cpu.toFixed(1)} % CPU · ${megabytes(r.rssBytes)} RSS (heap ${megabytes(r.heapUsedBytes)})\n${kids.join(' · ')}`;
+  return `bot ${cpu.toFixed(1)} % CPU · ${megabytes(r.rssBytes)} RSS (heap ${megabytes(r.heapUsedBytes)})\n${kids.join(' · ')}\n${audioLine(r)}`;
+}
+
+/** `audio: 2 worker threads (3 · 2 guilds)` or `audio: main thread (AUDIO_WORKERS=0)`. */
+function audioLine(r: StatusReport): string {
+  if (r.audio.kind === 'in-process') return 'audio: main thread (AUDIO_WORKERS=0)';
+  const n = r.audio.guilds.length;
+  return `audio: ${n} worker thread${n === 1 ? '' : 's'} (${r.audio.guilds.join(' · ')} guilds)`;
 }
 
 function sourcesField(r: StatusReport): string {

@@ -6,7 +6,7 @@ import type { Notifier } from '../ports/notifier.js';
 import type { KeyValueStore } from '../ports/store.js';
 import type { Ops } from '../ops/ops.js';
 import type { OwnerTools } from '../commands/owner-tools.js';
-import { gatherStatus } from '../ops/owner-tools.js';
+import { gatherStatus, type StatusSourceOptions } from '../ops/owner-tools.js';
 import { ProcessSampler } from '../ops/process-sampler.js';
 import { YtDlpVersionProbe } from '../ops/ytdlp-version.js';
 import type { SessionManager } from '../session/session-manager.js';
@@ -25,6 +25,8 @@ export interface OwnerToolsDeps {
   readonly shard: string | undefined;
   /** The minimal environment every child runs in (for the /status yt-dlp probe). */
   readonly childEnv: Record<string, string>;
+  /** Where audio runs now (the audio engine's own summary). */
+  readonly audio: StatusSourceOptions['audio'];
 }
 
 /** Builds what `/status` and `/feedback` use from the live client, the ops objects and the store. */
@@ -53,6 +55,7 @@ export function createOwnerTools(d: OwnerToolsDeps): OwnerTools {
         storeHealthy: () => d.store.healthy ?? true,
         ready: () => d.ops.readiness.evaluate().ready,
         shard: d.shard,
+        audio: d.audio,
       }),
     feedback: new FeedbackStore(d.store),
     observeRating: (stars) => d.ops.metrics.observeRating(stars),

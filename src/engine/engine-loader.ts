@@ -1,4 +1,5 @@
 import type { Client } from 'discord.js';
+import type { AudioEngineSummary } from '../ops/owner-tools.js';
 import type { Logger } from '../ports/logger.js';
 import type { FrameCrossfade, VoicePort } from '../ports/voice.js';
 import type { VoiceOps } from '../voice/discord-voice.js';
@@ -19,6 +20,8 @@ export interface EngineChoice {
   readonly workers: number | 'auto';
 }
 
+const inProcess = (): AudioEngineSummary => ({ kind: 'in-process' });
+
 /** The audio engine the composition root hands to sessions, with a close for shutdown. */
 export interface AudioEngine {
   readonly voice: VoicePort;
@@ -29,6 +32,8 @@ export interface AudioEngine {
    * drills and the engine's fault test). False with the in-process engine.
    */
   crash(index: number): boolean;
+  /** For /status: in-process, or the guilds on each worker. */
+  summary(): AudioEngineSummary;
   close(): Promise<void>;
 }
 
@@ -41,7 +46,7 @@ export async function loadAudioEngine(choice: EngineChoice): Promise<AudioEngine
   const count = choice.workers === 'auto' ? autoWorkers() : choice.workers;
   if (count === 0) {
     const voice = await loadVoicePort(choice.client, choice.logger, choice.ops, choice.mix);
-    return { voice, kind: 'in-process', crash: () => false, close: async () => undefined };
+    return { voice, kind: 'in-process', crash: () => false, summary: inProcess, close: async () => undefined };
   }
   const engine = new WorkerVoice({
     workers: count,
@@ -56,12 +61,24 @@ export async function loadAudioEngine(choice: EngineChoice): Promise<AudioEngine
   });
   if ((await engine.start()) === 'ready') {
     choice.logger.info({ audioWorkers: count }, 'audio engine: worker threads');
-    return { voice: engine, kind: count, crash: (index) => engine.crash(index), close: () => engine.close() };
+    return {
+      voice: engine,
+      kind: count,
+      crash: (index) => engine.crash(index),
+      summary: () => ({ kind: 'workers', guilds: engine.load() }),
+      close: () => engine.close(),
+    };
   }
   await engine.close();
   choice.logger.error(
     { see: 'docs/troubleshooting.md#voice-refused-close-4017-dave-required' },
     'voice disabled: @discordjs/voice could not load @snazzah/davey (DAVE end-to-end encryption, required by Discord); run `npm run doctor`',
   );
-  return { voice: new UnavailableVoice(choice.logger), kind: count, crash: () => false, close: async () => undefined };
+  return {
+    voice: new UnavailableVoice(choice.logger),
+    kind: count,
+    crash: () => false,
+    summary: inProcess,
+    close: async () => undefined,
+  };
 }

@@ -25,7 +25,13 @@ export interface StatusReport {
   readonly ready: boolean;
   /** The shard id(s) of this process, when sharded. */
   readonly shard: string | undefined;
+  /** Where audio runs: on the main thread, or in worker threads (guilds on each). */
+  readonly audio: AudioEngineSummary;
 }
+
+export type AudioEngineSummary =
+  | { readonly kind: 'in-process' }
+  | { readonly kind: 'workers'; readonly guilds: readonly number[] };
 
 export interface StatusSourceOptions {
   readonly clock: Clock;
@@ -40,6 +46,7 @@ export interface StatusSourceOptions {
   readonly storeHealthy: () => boolean;
   readonly ready: () => boolean;
   readonly shard: string | undefined;
+  readonly audio: () => AudioEngineSummary;
 }
 
 /** Gathers a StatusReport; cheap apart from the (cached) yt-dlp version. */
@@ -64,5 +71,6 @@ export async function gatherStatus(o: StatusSourceOptions): Promise<StatusReport
     storeHealthy: o.storeHealthy(),
     ready: o.ready(),
     shard: o.shard,
+    audio: o.audio(),
   };
 }

@@ -55,6 +55,7 @@ const report = (overrides: Partial<StatusReport> = {}): StatusReport => ({
   storeHealthy: true,
   ready: true,
   shard: undefined,
+  audio: { kind: 'workers', guilds: [2, 1] },
   ...overrides,
 });
 
@@ -67,7 +68,9 @@ describe('/status view', () => {
     expect(field('Uptime')).toBe('3h 5m');
     expect(field('Guilds playing')).toBe('2 of 3 servers (2 playing, 1 idle)');
     expect(field('Frames, last 5 minutes')).toBe('✅ 29,970 sent · 30 late · 0 missing (0.10 % short)');
-    expect(field('CPU and memory')).toBe('bot 5.0 % CPU · 120 MB RSS (heap 40 MB)\nffmpeg: 1 (20 MB) · yt-dlp: 0');
+    expect(field('CPU and memory')).toBe(
+      'bot 5.0 % CPU · 120 MB RSS (heap 40 MB)\nffmpeg: 1 (20 MB) · yt-dlp: 0\naudio: 2 worker threads (2 · 1 guilds)',
+    );
     expect(field('Sources')).toBe('yt-dlp 2025.11.12 · youtube ✅');
     expect(field('Feedback in this server')).toBe('★ 4.50 / 5 from 2 ratings');
     expect(embed.image?.url).toBe('attachment://frames-last-hour.png');

@@ -47,6 +47,7 @@ function tools(owner: unknown, sent: string[] = [], feedbackChannelId?: string) 
     version: '1.2.3',
     shard: undefined,
     childEnv: { PATH: process.env.PATH ?? '' },
+    audio: () => ({ kind: 'in-process' }),
     config: { feedbackChannelId, ytdlpPath: '/nonexistent/yt-dlp' } as unknown as Config,
     sessions: {
       all: () => [{ state: { status: 'playing' } }, { state: { status: 'idle' } }],
