@@ -36,6 +36,8 @@ interface PendingJoin {
  */
 export class AudioWorker {
   readonly links = new Map<string, WorkerVoiceLink>();
+  /** Joins under way here: counted with the links when guilds are balanced (twenty /play at once). */
+  joining = 0;
   readonly positions: Int32Array;
   status: 'starting' | 'ready' | 'unavailable' | 'dead' = 'starting';
   readonly ready: Promise<'ready' | 'unavailable' | 'dead'>;

@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { nativeOpusCodec, opusCrossfade } from '../media/crossfade-mixer.js';
 import { FrameMonitor } from '../ops/frame-monitor.js';
@@ -37,7 +39,27 @@ function forwardingLogger(bindings: Record<string, unknown>): Logger {
   };
 }
 
+/** The nice value asked for this thread: audio first, when the host allows it (root, CAP_SYS_NICE, Nice=). */
+const AUDIO_NICE = -10;
+
+/**
+ * Asks Linux to schedule this thread ahead of the bot's other work (and of other processes' threads), so a
+ * frame due now does not wait behind a busy core. On Linux a thread id names one thread for setpriority;
+ * without the privilege (an unprivileged user cannot go below 0) the thread keeps the process's priority.
+ */
+function preferAudioThread(logger: Logger): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    setPriority(tid, AUDIO_NICE);
+    logger.debug({ nice: AUDIO_NICE }, 'audio thread scheduled ahead');
+  } catch (error) {
+    logger.debug({ err: error }, 'audio thread keeps the normal priority (no privilege to raise it)');
+  }
+}
+
 async function start(): Promise<void> {
+  const logger = forwardingLogger({ thread: 'audio' });
+  preferAudioThread(logger);
   const host = new WorkerHost(post, new Int32Array(boot.positions));
   const frames = new FrameMonitor({
     clock: systemClock,
@@ -51,12 +73,7 @@ async function start(): Promise<void> {
     // Loads @snazzah/davey: on a machine without its native binary this throws (the main thread then
     // answers joins with VOICE_E2EE_UNAVAILABLE, as the in-process engine does).
     const { DiscordVoice } = await import('../voice/discord-voice.js');
-    voice = new DiscordVoice(
-      host.adapterFor,
-      forwardingLogger({ thread: 'audio' }),
-      ops,
-      codec && opusCrossfade(codec),
-    );
+    voice = new DiscordVoice(host.adapterFor, logger, ops, codec && opusCrossfade(codec));
   } catch {
     post({ type: 'unavailable' });
     return;

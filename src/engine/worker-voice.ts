@@ -84,18 +84,22 @@ export class WorkerVoice implements VoicePort {
 
   private leastLoaded(): AudioWorker | undefined {
     let best: AudioWorker | undefined;
-    for (const w of this.workers) if (w.status === 'ready' && (!best || w.links.size < best.links.size)) best = w;
+    const load = (w: AudioWorker) => w.links.size + w.joining;
+    for (const w of this.workers) if (w.status === 'ready' && (!best || load(w) < load(best))) best = w;
     return best;
   }
 
   /** Joins on `worker` and returns the link's home there. */
   private async place(worker: AudioWorker, guildId: string, channelId: string, signal?: AbortSignal) {
     const slot = worker.takeSlot();
+    worker.joining += 1;
     try {
       await worker.join(++this.reqIds, guildId, channelId, slot, signal);
     } catch (error) {
       worker.freeSlot(slot);
       throw error;
+    } finally {
+      worker.joining -= 1;
     }
     const home: LinkHome = {
       send: (message, transfer) => worker.post(message, transfer),
