@@ -59,6 +59,10 @@ function preferAudioThread(logger: Logger): void {
 
 async function start(): Promise<void> {
   const logger = forwardingLogger({ thread: 'audio' });
+  // As on the main thread (bot.ts): a stream library's stray error is logged, and the worker's other guilds
+  // play on; a restart would silence every one of them for seconds.
+  process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception in an audio worker'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection in an audio worker'));
   preferAudioThread(logger);
   const host = new WorkerHost(post, new Int32Array(boot.positions));
   const frames = new FrameMonitor({
