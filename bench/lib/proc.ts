@@ -125,3 +125,54 @@ export function udpReceiveDrops(): number {
   const i = names.indexOf('RcvbufErrors');
   return i > 0 ? Number(values[i] ?? 0) : 0;
 }
+
+/** utime + stime of every thread of `pid`, by thread id. */
+export function threadTicks(pid: number): Map<number, number> {
+  const ticks = new Map<number, number>();
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return ticks;
+  }
+  for (const task of tasks) {
+    const stat = threadStat(pid, Number(task));
+    if (stat) ticks.set(Number(task), stat.self);
+  }
+  return ticks;
+}
+
+function threadStat(pid: number, tid: number): CpuTicks | undefined {
+  const stat = read(`/proc/${pid}/task/${tid}/stat`);
+  if (!stat) return undefined;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { self: Number(fields[11] ?? 0) + Number(fields[12] ?? 0), reaped: 0 };
+}
+
+export interface ThreadCpu {
+  /** The main thread (gateway, commands, sources; with AUDIO_WORKERS=0 every player too), % of one core. */
+  mainPct: number;
+  /** The other threads, busiest first (% of one core each): with audio workers, the first ones are the workers. */
+  busiestPct: number[];
+  /** All other threads together (V8's GC helpers, libuv's pool, and the workers beyond `busiestPct`). */
+  restPct: number;
+}
+
+/** Per-thread CPU of `pid` between two `threadTicks` samples taken `seconds` apart; `top` busiest listed. */
+export function threadCpuBetween(
+  pid: number,
+  a: Map<number, number>,
+  b: Map<number, number>,
+  seconds: number,
+  top = 4,
+): ThreadCpu {
+  const pct = (ticks: number) => Math.round((ticks / CLK_TCK / seconds) * 1000) / 10;
+  const others: number[] = [];
+  for (const [tid, ticks] of b) if (tid !== pid) others.push(ticks - (a.get(tid) ?? 0));
+  others.sort((x, y) => y - x);
+  return {
+    mainPct: pct((b.get(pid) ?? 0) - (a.get(pid) ?? 0)),
+    busiestPct: others.slice(0, top).map(pct),
+    restPct: pct(others.slice(top).reduce((sum, t) => sum + t, 0)),
+  };
+}
