@@ -47,6 +47,9 @@ if (stepsArg) {
     plan.steps[name] = stepsArg.split(',').map(Number);
   plan.engines.steps = stepsArg.split(',').map(Number);
 }
+/** `--engines=2,1,0`: the AUDIO_WORKERS values of the engines phase, in this order (on a shared host, reversing the order shows how much the load's drift favoured one). */
+const enginesArg = args.find((a) => a.startsWith('--engines='))?.slice(10);
+if (enginesArg) plan.engines.workers = enginesArg.split(',').map(Number);
 const started = performance.now();
 const log = (line: string) =>
   process.stderr.write(`[bench ${round((performance.now() - started) / 1000, 0)}s] ${line}\n`);

@@ -176,3 +176,40 @@ export function threadCpuBetween(
     restPct: pct(others.slice(top).reduce((sum, t) => sum + t, 0)),
   };
 }
+
+/** Where a process's resident memory is, from /proc/<pid>/smaps (MB). */
+export interface MemoryMap {
+  /** The main thread's malloc heap (brk). */
+  brkMb: number;
+  /** glibc's per-thread malloc arenas: anonymous mappings aligned to 64 MB (HEAP_MAX_SIZE), and how many. */
+  arenasMb: number;
+  arenas: number;
+  /** Every other anonymous mapping: V8's heaps (one per isolate: the main thread's and each worker's), large mallocs. */
+  otherAnonMb: number;
+  /** File-backed: code, native modules. */
+  filesMb: number;
+}
+
+const ARENA_ALIGN = 64 * 2 ** 20;
+
+export function memoryMap(pid: number): MemoryMap | undefined {
+  const smaps = read(`/proc/${pid}/smaps`);
+  if (!smaps) return undefined;
+  const kb = { brk: 0, arenas: 0, anon: 0, files: 0 };
+  let arenas = 0;
+  let kind: keyof typeof kb = 'anon';
+  for (const line of smaps.split('\n')) {
+    const header = /^([0-9a-f]+)-[0-9a-f]+ (\S+) \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (header) {
+      const [, start, , inode, path] = header;
+      const aligned = Number.parseInt(start!, 16) % ARENA_ALIGN === 0;
+      kind = path === '[heap]' ? 'brk' : inode !== '0' ? 'files' : !path && aligned ? 'arenas' : 'anon';
+      if (kind === 'arenas') arenas += 1;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) kb[kind] += Number(rss[1]);
+  }
+  const mb = (k: number) => Math.round((k / 1024) * 10) / 10;
+  return { brkMb: mb(kb.brk), arenasMb: mb(kb.arenas), arenas, otherAnonMb: mb(kb.anon), filesMb: mb(kb.files) };
+}

@@ -94,6 +94,26 @@ function atOnceTable(engines: EngineResult[]): string[] {
   ];
 }
 
+function memoryTable(engines: EngineResult[]): string[] {
+  const rows = engines.flatMap((e) =>
+    (e.memory ?? []).map(
+      (m) =>
+        `| ${label(e)} | ${m.n} | ${round(m.brkMb + m.arenasMb + m.otherAnonMb + m.filesMb)} | ${m.brkMb} | ${m.arenasMb} (${m.arenas}) | ${m.otherAnonMb} | ${m.filesMb} |`,
+    ),
+  );
+  if (rows.length === 0) return [];
+  return [
+    "### Where the bot's memory is (smaps)",
+    '',
+    '| engine | N | resident MB | main malloc heap (brk) MB | per-thread malloc arenas MB (count) | other anonymous MB (V8 heaps of every isolate, large mallocs) | files MB |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+    ...rows,
+    '',
+    "Arenas ≈ anonymous mappings aligned to 64 MB (glibc's per-thread heaps); a worker thread allocating native memory (DAVE, UDP, TLS) gets arenas of its own.",
+    '',
+  ];
+}
+
 function deferralTable(engines: EngineResult[]): string[] {
   const rows = engines
     .filter((e) => e.deferral)
@@ -168,6 +188,7 @@ export function engineTables(results: BenchResults): string[] {
     '',
     ...atOnceTable(engines),
     '',
+    ...memoryTable(engines),
     '### Deferral: commands at once while streams play',
     '',
     ...deferralTable(engines),

@@ -1,5 +1,5 @@
 import type { EnginesPlan } from '../lib/plan.js';
-import { memoryOf } from '../lib/proc.js';
+import { memoryMap, memoryOf, type MemoryMap } from '../lib/proc.js';
 import { summarizeLogs, type BenchGuild, type BenchStack } from '../lib/stack.js';
 import { round, sleep } from '../lib/stats.js';
 import { runDeferralBurst, type DeferralResult } from './latency.js';
@@ -15,6 +15,8 @@ export interface EngineResult {
   restRssMb: number;
   /** Ogg Opus passthrough at each N. */
   steps: StepResult[];
+  /** Where the bot's RSS is, at rest (n = 0) and after each step (smaps). */
+  memory: Array<{ n: number } & MemoryMap>;
   /** `deferralGuilds` /play in one instant while `deferralAt` streams play. */
   deferral?: DeferralResult;
   atOnce?: AtOnceResult;
@@ -46,6 +48,7 @@ export async function runEngines(
       confirmedWorkers: -1,
       restRssMb: 0,
       steps: [],
+      memory: [],
       botAlive: false,
       botErrors: [],
       botWarnings: [],
@@ -79,7 +82,13 @@ async function runOneEngine(
   result.confirmedWorkers = Number(line?.json?.audioWorkers ?? 0);
   await sleep(2000);
   result.restRssMb = round(memoryOf(stack.bot.pid!).botRssMb);
+  const map = (n: number) => {
+    const m = memoryMap(stack.bot.pid!);
+    if (m) result.memory.push({ n, ...m });
+  };
+  map(0);
   const atStep = async (n: number, playing: readonly BenchGuild[]) => {
+    map(n);
     if (n !== plan.deferralAt) return;
     const tone = (i: number) =>
       stack.media.tone({ hz: 440, seconds: 30, format: 'ogg' }, `engine=${workers}-load-${i}`);
