@@ -4,7 +4,7 @@ import { summarizeLogs, type BenchGuild, type BenchStack } from '../lib/stack.js
 import { round, sleep } from '../lib/stats.js';
 import { runDeferralBurst, type DeferralResult } from './latency.js';
 import { runStartAtOnce, type AtOnceResult } from './start-at-once.js';
-import { runStreaming, type StepResult, type StreamingOptions } from './streaming.js';
+import { runStreaming, startStreams, stopAll, type StepResult, type StreamingOptions } from './streaming.js';
 
 export interface EngineResult {
   /** AUDIO_WORKERS (0 = the in-process engine). */
@@ -88,7 +88,7 @@ async function runOneEngine(
   };
   map(0);
   const atStep = async (n: number, playing: readonly BenchGuild[]) => {
-    map(n);
+    if (result.memory.every((m) => m.n !== n)) map(n);
     if (n !== plan.deferralAt) return;
     const tone = (i: number) =>
       stack.media.tone({ hz: 440, seconds: 30, format: 'ogg' }, `engine=${workers}-load-${i}`);
@@ -103,10 +103,34 @@ async function runOneEngine(
     { name: 'ogg-passthrough', url },
     { ...streaming, steps: plan.steps, atStep },
   );
+  if (!result.deferral && plan.deferralAt <= stack.guilds.length)
+    await deferralAnyway(stack, plan, streaming, url, atStep, result);
   result.atOnce = await runStartAtOnce(stack, stack.guilds.slice(0, plan.atOnceGuilds), {
     ms: plan.atOnceMs,
     rounds: plan.atOnceRounds,
     tag: `engine=${workers}`,
     log: streaming.log,
   });
+}
+
+/** The steps broke before `deferralAt`: that many streams are started anyway (not measured) for the burst. */
+async function deferralAnyway(
+  stack: BenchStack,
+  plan: EnginesPlan,
+  streaming: Omit<StreamingOptions, 'steps' | 'atStep'>,
+  url: (s: BenchStack) => Promise<string>,
+  atStep: (n: number, playing: readonly BenchGuild[]) => Promise<void>,
+  result: EngineResult,
+): Promise<void> {
+  const guilds = stack.guilds.slice(0, plan.deferralAt);
+  const failed = await startStreams(stack, guilds, await url(stack), { name: 'ogg-passthrough', url }, streaming.log);
+  streaming.log(`  ${guilds.length - failed}/${guilds.length} streams started for the deferral burst`);
+  await sleep(streaming.warmMs);
+  try {
+    await atStep(plan.deferralAt, guilds);
+    const burst = result.deferral as DeferralResult | undefined;
+    if (burst) result.deferral = { ...burst, playing: guilds.length - failed };
+  } finally {
+    await stopAll(stack, guilds);
+  }
 }

@@ -140,7 +140,7 @@ export async function runStreaming(
   return results;
 }
 
-async function startStreams(
+export async function startStreams(
   stack: BenchStack,
   guilds: readonly BenchGuild[],
   url: string,
