@@ -5,17 +5,19 @@
  * Figures are reported, never asserted: see docs/benchmarks.md for what each one means.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { toneFile } from '../test/offline-discord/index.js';
 import { guildsNeeded, makePlan } from './lib/plan.js';
 import { renderMarkdown, type BenchResults } from './lib/report.js';
-import { BenchStack, type BenchGuild } from './lib/stack.js';
+import { BenchStack, summarizeLogs, type BenchGuild } from './lib/stack.js';
 import { round } from './lib/stats.js';
 import { runCrossfadeCost } from './phases/crossfade.js';
 import { runE2eeCost } from './phases/e2ee.js';
 import { runTrackGap } from './phases/gap.js';
+import { runEngines } from './phases/engines.js';
 import { runColdStarts, runDeferralBurst, runFirstAudio } from './phases/latency.js';
 import { runPlaylist } from './phases/playlist.js';
 import { runQueueOps } from './phases/queue-ops.js';
@@ -40,16 +42,22 @@ const plan = makePlan(quick);
 const stepsArg = args.find((a) => a.startsWith('--steps='))?.slice(8);
 /** `--dave=0` runs the offline Discord at protocol 0 (transport encryption only) for comparison; default DAVE v1. */
 const daveProtocol = Number(args.find((a) => a.startsWith('--dave='))?.slice(7) ?? 1);
-if (stepsArg)
+if (stepsArg) {
   for (const name of Object.keys(plan.steps) as Array<keyof typeof plan.steps>)
     plan.steps[name] = stepsArg.split(',').map(Number);
+  plan.engines.steps = stepsArg.split(',').map(Number);
+}
+/** `--engines=2,1,0`: the AUDIO_WORKERS values of the engines phase, in this order (on a shared host, reversing the order shows how much the load's drift favoured one). */
+const enginesArg = args.find((a) => a.startsWith('--engines='))?.slice(10);
+if (enginesArg) plan.engines.workers = enginesArg.split(',').map(Number);
 const started = performance.now();
 const log = (line: string) =>
   process.stderr.write(`[bench ${round((performance.now() - started) / 1000, 0)}s] ${line}\n`);
 
-// Hard cap: a benchmark must stop on its own whatever happens (quick ~5 min, full ~30 min). What was measured
-// by then is still written; the bot is a child of this process's offline Discord and dies with it.
-const capMs = (quick ? 6 : 32) * 60_000;
+// Hard cap: a benchmark must stop on its own whatever happens (quick ~5 min, full ~30 min, plus ~3 / ~15 min
+// for the engines phase's three bot restarts). What was measured by then is still written; the bot is a child
+// of this process's offline Discord and dies with it.
+const capMs = ((quick ? 6 : 32) + (wants('engines') ? (quick ? 4 : 18) : 0)) * 60_000;
 const cap = setTimeout(() => {
   log(`time cap of ${capMs / 60_000} min reached: writing what was measured and stopping`);
   results.notes.push(`Stopped by the ${capMs / 60_000}-minute cap: later phases are missing.`);
@@ -97,18 +105,6 @@ function machineInfo(): BenchResults['machine'] {
   };
 }
 
-/** Distinct messages the bot logged at exactly `level` (40 warn, 50 error), with counts. */
-function summarizeLogs(stack: BenchStack, level: number): string[] {
-  const counts = new Map<string, number>();
-  for (const l of stack.bot.logs) {
-    if (l.json?.level !== level) continue;
-    const err = (l.json.err as { message?: string } | undefined)?.message;
-    const key = `${String(l.json.msg)}${err ? `: ${err}` : ''}`.replace(/\d{15,}/g, '<id>').slice(0, 200);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts].map(([msg, n]) => `${n} × ${msg}`).slice(0, 20);
-}
-
 async function main(): Promise<void> {
   log(
     `mode ${plan.mode}; load average ${loadavg()
@@ -123,7 +119,10 @@ async function main(): Promise<void> {
   if (wants('crossfade')) results.crossfade = await runCrossfadeCost([3, 12], quick ? 3 : 7, log);
   // Only in-process phases asked for: no offline Discord, no bot.
   if (only?.every((phase) => IN_PROCESS.includes(phase))) return;
-  const { streaming, bursts, total } = guildsNeeded(plan);
+  const { streaming, bursts, total } = guildsNeeded(
+    plan,
+    only?.every((phase) => phase === 'engines'),
+  );
   const stack = await BenchStack.start(total, { relay: !args.includes('--no-relay'), daveProtocol });
   results.shards = stack.shards;
   results.guilds = total;
@@ -214,8 +213,8 @@ async function main(): Promise<void> {
     }
     if (wants('playlist')) results.playlist = await runPlaylist(stack, playlistGuild, plan.playlistEntries, log);
     if (wants('soak')) results.soak = await runSoak(stack, soakGuilds, plan.soakCycles, log);
-    results.botErrors = summarizeLogs(stack, 50);
-    results.botWarnings = summarizeLogs(stack, 40);
+    results.botErrors = summarizeLogs(stack.bot, 50);
+    results.botWarnings = summarizeLogs(stack.bot, 40);
     results.botAlive = stack.bot.exitInfo === undefined && (await stack.healthy());
     if ((wants('streaming') || wants('baseline')) && (!pipelinesArg || pipelinesArg.includes('baseline'))) {
       log('streaming: baseline (bot restarted with BENCH_BASELINE_PIPELINE=true)');
@@ -234,6 +233,13 @@ async function main(): Promise<void> {
           },
         )),
       );
+    }
+    if (wants('engines')) {
+      const options = { warmMs: plan.warmMs, windowMs: plan.windowMs, settleMaxMs: plan.settleMaxMs, log };
+      const ogg = await toneFile({ hz: 440, seconds: plan.toneSeconds, format: 'ogg' });
+      const bytesPerSec = statSync(ogg).size / plan.toneSeconds;
+      const streaming = { ...options, breakLatePct: plan.breakLatePct };
+      results.engines = await runEngines(stack, plan.engines, streaming, tone('ogg'), bytesPerSec);
     }
   } finally {
     await stack.close();
@@ -255,7 +261,8 @@ function finish(code: number): never {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const stamp = results.date.replace(/:/g, '-').replace(/\..*$/, '');
-  const name = `${stamp}-${plan.mode}`;
+  // A run of some phases only is named after them, so it never passes for a full run (the docs quote the latest).
+  const name = `${stamp}-${plan.mode}${only ? `-${only.join('+')}` : ''}`;
   const markdown = renderMarkdown(results);
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(dir, `${name}.md`), markdown);

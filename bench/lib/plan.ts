@@ -19,6 +19,22 @@ export interface Plan {
   soakLanes: number;
   queueSize: number;
   toneSeconds: number;
+  engines: EnginesPlan;
+}
+
+/** The `engines` phase: the bot restarted once per AUDIO_WORKERS value, the same measurements on each. */
+export interface EnginesPlan {
+  /** AUDIO_WORKERS values, in order (0 = the in-process engine). */
+  workers: number[];
+  /** Ogg passthrough N per engine (stops rising once late frames pass breakLatePct). */
+  steps: number[];
+  /** At this N (if reached), `deferralGuilds` of the playing guilds get /play in the same instant. */
+  deferralAt: number;
+  deferralGuilds: number;
+  /** Idle guilds (in voice, nothing playing) that get /play at the same moment; rounds of it; audio judged. */
+  atOnceGuilds: number;
+  atOnceRounds: number;
+  atOnceMs: number;
 }
 
 export function makePlan(quick: boolean): Plan {
@@ -47,6 +63,15 @@ export function makePlan(quick: boolean): Plan {
       soakLanes: 4,
       queueSize: 10_000,
       toneSeconds: 600,
+      engines: {
+        workers: [0, 1, 2],
+        steps: [100, 200],
+        deferralAt: 200,
+        deferralGuilds: 100,
+        atOnceGuilds: 20,
+        atOnceRounds: 1,
+        atOnceMs: 2500,
+      },
     };
   }
   return {
@@ -73,12 +98,28 @@ export function makePlan(quick: boolean): Plan {
     soakLanes: 6,
     queueSize: 10_000,
     toneSeconds: 900,
+    engines: {
+      workers: [0, 1, 2],
+      steps: [100, 200, 300],
+      deferralAt: 200,
+      deferralGuilds: 100,
+      atOnceGuilds: 20,
+      atOnceRounds: 2,
+      atOnceMs: 2500,
+    },
   };
 }
 
-/** Guilds needed: the largest N, plus dedicated guilds for latency, gaps, playlists and the soak. */
-export function guildsNeeded(plan: Plan): { streaming: number; bursts: number; total: number } {
-  const streaming = Math.max(...Object.values(plan.steps).flat(), plan.deferralUnderLoadAt);
+/**
+ * Guilds needed: the largest N, plus dedicated guilds for latency, gaps, playlists and the soak; only the
+ * engines phase's largest N when nothing else is run (fewer guilds: faster bot restarts).
+ */
+export function guildsNeeded(plan: Plan, enginesOnly = false): { streaming: number; bursts: number; total: number } {
+  if (enginesOnly) {
+    const streaming = Math.max(...plan.engines.steps, plan.engines.atOnceGuilds);
+    return { streaming, bursts: 0, total: streaming };
+  }
+  const streaming = Math.max(...Object.values(plan.steps).flat(), plan.deferralUnderLoadAt, ...plan.engines.steps);
   // Bursts with nothing playing start sessions: guilds of their own, so the streaming steps start from one.
   const bursts = plan.deferralBursts.reduce((a, b) => a + b, 0);
   return { streaming, bursts, total: streaming + bursts + plan.coldSamples + 3 + plan.soakLanes };

@@ -125,3 +125,91 @@ export function udpReceiveDrops(): number {
   const i = names.indexOf('RcvbufErrors');
   return i > 0 ? Number(values[i] ?? 0) : 0;
 }
+
+/** utime + stime of every thread of `pid`, by thread id. */
+export function threadTicks(pid: number): Map<number, number> {
+  const ticks = new Map<number, number>();
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return ticks;
+  }
+  for (const task of tasks) {
+    const stat = threadStat(pid, Number(task));
+    if (stat) ticks.set(Number(task), stat.self);
+  }
+  return ticks;
+}
+
+function threadStat(pid: number, tid: number): CpuTicks | undefined {
+  const stat = read(`/proc/${pid}/task/${tid}/stat`);
+  if (!stat) return undefined;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { self: Number(fields[11] ?? 0) + Number(fields[12] ?? 0), reaped: 0 };
+}
+
+export interface ThreadCpu {
+  /** The main thread (gateway, commands, sources; with AUDIO_WORKERS=0 every player too), % of one core. */
+  mainPct: number;
+  /** The other threads, busiest first (% of one core each): with audio workers, the first ones are the workers. */
+  busiestPct: number[];
+  /** All other threads together (V8's GC helpers, libuv's pool, and the workers beyond `busiestPct`). */
+  restPct: number;
+}
+
+/** Per-thread CPU of `pid` between two `threadTicks` samples taken `seconds` apart; `top` busiest listed. */
+export function threadCpuBetween(
+  pid: number,
+  a: Map<number, number>,
+  b: Map<number, number>,
+  seconds: number,
+  top = 4,
+): ThreadCpu {
+  const pct = (ticks: number) => Math.round((ticks / CLK_TCK / seconds) * 1000) / 10;
+  const others: number[] = [];
+  for (const [tid, ticks] of b) if (tid !== pid) others.push(ticks - (a.get(tid) ?? 0));
+  others.sort((x, y) => y - x);
+  return {
+    mainPct: pct((b.get(pid) ?? 0) - (a.get(pid) ?? 0)),
+    busiestPct: others.slice(0, top).map(pct),
+    restPct: pct(others.slice(top).reduce((sum, t) => sum + t, 0)),
+  };
+}
+
+/** Where a process's resident memory is, from /proc/<pid>/smaps (MB). */
+export interface MemoryMap {
+  /** The main thread's malloc heap (brk). */
+  brkMb: number;
+  /** glibc's per-thread malloc arenas: anonymous mappings aligned to 64 MB (HEAP_MAX_SIZE), and how many. */
+  arenasMb: number;
+  arenas: number;
+  /** Every other anonymous mapping: V8's heaps (one per isolate: the main thread's and each worker's), large mallocs. */
+  otherAnonMb: number;
+  /** File-backed: code, native modules. */
+  filesMb: number;
+}
+
+const ARENA_ALIGN = 64 * 2 ** 20;
+
+export function memoryMap(pid: number): MemoryMap | undefined {
+  const smaps = read(`/proc/${pid}/smaps`);
+  if (!smaps) return undefined;
+  const kb = { brk: 0, arenas: 0, anon: 0, files: 0 };
+  let arenas = 0;
+  let kind: keyof typeof kb = 'anon';
+  for (const line of smaps.split('\n')) {
+    const header = /^([0-9a-f]+)-[0-9a-f]+ (\S+) \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (header) {
+      const [, start, , inode, path] = header;
+      const aligned = Number.parseInt(start!, 16) % ARENA_ALIGN === 0;
+      kind = path === '[heap]' ? 'brk' : inode !== '0' ? 'files' : !path && aligned ? 'arenas' : 'anon';
+      if (kind === 'arenas') arenas += 1;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) kb[kind] += Number(rss[1]);
+  }
+  const mb = (k: number) => Math.round((k / 1024) * 10) / 10;
+  return { brkMb: mb(kb.brk), arenasMb: mb(kb.arenas), arenas, otherAnonMb: mb(kb.anon), filesMb: mb(kb.files) };
+}

@@ -6,6 +6,8 @@ import type { DeferralResult, FirstAudioResult } from '../phases/latency.js';
 import type { GapResult } from '../phases/gap.js';
 import type { CrossfadeCost } from '../phases/crossfade.js';
 import type { E2eeCostStep } from '../phases/e2ee.js';
+import type { EngineResult } from '../phases/engines.js';
+import { engineTables } from './report-engines.js';
 import type { Plan } from './plan.js';
 import { round, slope } from './stats.js';
 
@@ -37,6 +39,8 @@ export interface BenchResults {
   daveProtocol?: number;
   e2ee?: E2eeCostStep[];
   crossfade?: CrossfadeCost[];
+  /** The engines phase: the same passthrough measurements per AUDIO_WORKERS value. */
+  engines?: EngineResult[];
   botAlive?: boolean;
   botErrors?: string[];
   botWarnings?: string[];
@@ -436,6 +440,7 @@ export function renderMarkdown(results: BenchResults): string {
   ] as const)
     out.push(...streamingTable(results, pipeline));
   out.push(...baselineTable(results));
+  out.push(...engineTables(results));
   if (results.deferral.length > 0) {
     out.push(
       '## Deferral latency (INTERACTION_CREATE sent → callback received)',

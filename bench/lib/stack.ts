@@ -170,6 +170,18 @@ export class BenchStack {
   }
 }
 
+/** Distinct messages the bot logged at exactly `level` (40 warn, 50 error), with counts. */
+export function summarizeLogs(bot: BotProcess, level: number): string[] {
+  const counts = new Map<string, number>();
+  for (const l of bot.logs) {
+    if (l.json?.level !== level) continue;
+    const err = (l.json.err as { message?: string } | undefined)?.message;
+    const key = `${String(l.json.msg)}${err ? `: ${err}` : ''}`.replace(/\d{15,}/g, '<id>').slice(0, 200);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([msg, n]) => `${n} × ${msg}`).slice(0, 20);
+}
+
 /** Prometheus text, parsed just enough to read single series. */
 export class Metrics {
   private readonly values = new Map<string, number>();

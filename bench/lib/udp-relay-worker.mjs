@@ -15,6 +15,8 @@ let windowSsrcs = new Set();
 /** Whole-process stalls while a window is open: no packet from any measured stream for > STALL_MS. */
 const STALL_MS = 30;
 let stall = { lastAny: 0, count: 0, maxMs: 0, totalMs: 0 };
+/** While tracing (the start-at-once phase): every arrival of the traced SSRCs, up to `max` each. */
+let trace;
 
 function stream(ssrc) {
   let s = streams.get(ssrc);
@@ -27,6 +29,8 @@ function stream(ssrc) {
 
 function onRtp(msg, at) {
   const ssrc = msg.readUInt32BE(8);
+  const traced = trace?.times.get(ssrc);
+  if (traced && traced.length < trace.max) traced.push(at);
   const s = stream(ssrc);
   const w = s.window;
   if (w) {
@@ -80,7 +84,15 @@ function startRelay(id, targetPort) {
 
 parentPort.on('message', (m) => {
   if (m.type === 'relay') startRelay(m.id, m.target);
-  else if (m.type === 'start') {
+  else if (m.type === 'trace') {
+    trace = { max: m.max, times: new Map(m.ssrcs.map((ssrc) => [ssrc, []])) };
+    parentPort.postMessage({ type: 'tracing', id: m.id });
+  } else if (m.type === 'untrace') {
+    // Arrival times on this thread's clock; its time origin lets the caller map them onto its own.
+    const times = Object.fromEntries(trace?.times ?? []);
+    trace = undefined;
+    parentPort.postMessage({ type: 'traced', id: m.id, origin: performance.timeOrigin, times });
+  } else if (m.type === 'start') {
     for (const s of streams.values()) s.window = undefined;
     windowSsrcs = new Set(m.ssrcs);
     for (const ssrc of windowSsrcs)

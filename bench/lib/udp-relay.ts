@@ -75,6 +75,21 @@ export class UdpRelay {
     };
   }
 
+  /** Starts keeping the arrival time of every packet of these SSRCs (up to `max` each). */
+  async trace(ssrcs: readonly number[], max: number): Promise<void> {
+    await this.request({ type: 'trace', ssrcs: [...ssrcs], max });
+  }
+
+  /** Ends the trace: arrival times per SSRC, on this thread's performance.now() clock. */
+  async untrace(): Promise<Map<number, number[]>> {
+    const r = (await this.request({ type: 'untrace' })) as unknown as {
+      origin: number;
+      times: Record<string, number[]>;
+    };
+    const shift = r.origin - performance.timeOrigin;
+    return new Map(Object.entries(r.times).map(([ssrc, times]) => [Number(ssrc), times.map((t) => t + shift)]));
+  }
+
   async close(): Promise<void> {
     await this.worker.terminate();
   }

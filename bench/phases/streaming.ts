@@ -1,6 +1,15 @@
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { cpuBetween, memoryOf, sampleProc, selfCpuPct, udpReceiveDrops } from '../lib/proc.js';
+import {
+  cpuBetween,
+  memoryOf,
+  sampleProc,
+  selfCpuPct,
+  threadCpuBetween,
+  threadTicks,
+  udpReceiveDrops,
+  type ThreadCpu,
+} from '../lib/proc.js';
 import type { BenchGuild, BenchStack, Metrics } from '../lib/stack.js';
 import { mapLimit, round, sleep } from '../lib/stats.js';
 
@@ -49,6 +58,8 @@ export interface StepResult {
   /** Garbage collections in the bot during the window that took more than 10 ms, and all GC time (ms). */
   botGcOver10ms?: number;
   botGcMs?: number;
+  /** The bot's CPU by thread (main, the busiest others: the audio workers when there are any). */
+  botThreads?: ThreadCpu;
   /** The bot's own view (FrameMonitor): late frames / expected, over the window. */
   botLatePct: number;
   botEventLoopP99Ms: number;
@@ -129,7 +140,7 @@ export async function runStreaming(
   return results;
 }
 
-async function startStreams(
+export async function startStreams(
   stack: BenchStack,
   guilds: readonly BenchGuild[],
   url: string,
@@ -235,6 +246,7 @@ async function measure(
   const pid = stack.bot.pid!;
   const m0 = await stack.metrics();
   const before = sampleProc(pid);
+  const threads0 = threadTicks(pid);
   const self = { usage: process.cpuUsage(), at: performance.now() };
   const drops0 = udpReceiveDrops();
   loop.reset();
@@ -248,6 +260,7 @@ async function measure(
   const audio = stack.recorder.endWindow();
   const relayed = await stack.relay?.end();
   const after = sampleProc(pid);
+  const threads1 = threadTicks(pid);
   const udpDrops = udpReceiveDrops() - drops0;
   const fakeCpuPct = selfCpuPct(self);
   loop.disable();
@@ -279,6 +292,7 @@ async function measure(
     maxGapMs: round(audio.maxGapMs),
     latePct: round(audio.latePct, 2),
     silentStreams: audio.silentStreams,
+    botThreads: threadCpuBetween(pid, threads0, threads1, cpu.seconds),
     botLatePct: expected > 0 ? round((late / expected) * 100, 2) : 0,
     botEventLoopP99Ms: round(m1.get('tunebot_nodejs_eventloop_lag_p99_seconds') * 1000),
     fakeCpuPct: round(fakeCpuPct),
