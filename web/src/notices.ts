@@ -1,0 +1,37 @@
+import { useState } from 'preact/hooks';
+import { ApiError } from './api.js';
+
+export interface Notices {
+  /** The API's error message, shown in the role=alert element. */
+  readonly error: string;
+  /** The last success message (the text the slash command would have replied), shown in a role=status. */
+  readonly notice: string;
+  /** Shows an error; anything but an {@link ApiError} gets a generic text (never a stack or internal detail). */
+  fail(error: unknown): void;
+  /** Runs one API call: shows its `message` or its error; resolves true when it succeeded. */
+  act(call: Promise<unknown>): Promise<boolean>;
+  dismiss(): void;
+}
+
+const GENERIC = 'Something went wrong. Please try again.';
+
+export function useNotices(): Notices {
+  const [error, setError] = useState('');
+  const [notice, setNotice] = useState('');
+  const fail = (e: unknown) => {
+    setNotice('');
+    setError(e instanceof ApiError ? e.message : GENERIC);
+  };
+  const act = async (call: Promise<unknown>) => {
+    try {
+      const result = (await call) as { message?: unknown } | undefined;
+      setError('');
+      setNotice(typeof result?.message === 'string' ? result.message : '');
+      return true;
+    } catch (e) {
+      fail(e);
+      return false;
+    }
+  };
+  return { error, notice, fail, act, dismiss: () => setError('') };
+}
