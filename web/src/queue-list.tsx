@@ -23,9 +23,17 @@ interface Drag {
   readonly middles: readonly number[];
 }
 
-/** Pointer-driven reorder (mouse, pen and touch alike): the item follows the pointer, a line marks where it lands. */
+/**
+ * Pointer-driven reorder (mouse, pen and touch alike): the item follows the pointer, a line marks where it
+ * lands. The drag lives in a ref as well as in state: pointer events can arrive faster than renders.
+ */
 function useDrag(tracks: readonly Track[], list: { current: HTMLOListElement | null }, onMove: QueueActions['move']) {
-  const [drag, setDrag] = useState<Drag | null>(null);
+  const [drag, setDragState] = useState<Drag | null>(null);
+  const current = useRef<Drag | null>(null);
+  const setDrag = (next: Drag | null) => {
+    current.current = next;
+    setDragState(next);
+  };
   const start = (index: number, event: PointerEvent) => {
     if (event.button !== 0) return;
     event.preventDefault();
@@ -40,14 +48,16 @@ function useDrag(tracks: readonly Track[], list: { current: HTMLOListElement | n
     setDrag({ from: index, to: index, startY: event.clientY, dy: 0, middles });
   };
   const move = (event: PointerEvent) => {
-    if (!drag) return;
-    setDrag({ ...drag, to: dropIndex(drag.middles, event.clientY), dy: event.clientY - drag.startY });
+    const d = current.current;
+    if (d) setDrag({ ...d, to: dropIndex(d.middles, event.clientY), dy: event.clientY - d.startY });
   };
   const end = (event: PointerEvent) => {
-    if (!drag) return;
-    const track = tracks[drag.from];
+    const d = current.current;
+    if (!d) return;
+    const to = event.type === 'pointerup' ? dropIndex(d.middles, event.clientY) : d.from;
+    const track = tracks[d.from];
     setDrag(null);
-    if (event.type === 'pointerup' && track && drag.to !== drag.from) onMove(track.entryId, drag.to);
+    if (track && to !== d.from) onMove(track.entryId, to);
   };
   return { drag, start, move, end };
 }
