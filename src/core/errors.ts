@@ -90,6 +90,7 @@ export const ERRORS = {
   BAD_QUEUE_RANGE: 'Give a queue position like `3`, or a range like `3-7`.',
   BAD_ADD_POSITION: 'Add at "end" or "next".',
   DUPLICATE_TRACK: "That's already in the queue, and this server doesn't allow duplicates.",
+  QUEUE_ENTRY_GONE: 'That track is no longer in the queue.',
   USER_QUEUE_LIMIT: 'You already have {tracks} queued, the most this server allows per member.',
 
   // Permissions and settings
