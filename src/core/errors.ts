@@ -144,6 +144,18 @@ export const ERRORS = {
   YOUTUBE_UNSUPPORTED_URL:
     "I can't play that kind of YouTube link: give me a video or playlist link, or words to search for.",
 
+  // The web player and REST API (src/web-api)
+  UNAUTHENTICATED: 'Log in with Discord first (or send a personal API token).',
+  CSRF: 'This request is missing its security token; reload the page and try again.',
+  LOGIN_STATE: 'That login did not start here or took too long; please log in again.',
+  LOGIN_FAILED: "Discord didn't confirm your login; please try again in a moment.",
+  GUILD_NOT_FOUND: "I can't find that server: either I'm not in it or you aren't a member.",
+  NOT_FOUND: 'There is nothing here.',
+  TOKEN_NOT_FOUND: 'You have no API token with that id.',
+  TOKEN_LIMIT: 'You already have {limit} API tokens, the most allowed; revoke one first.',
+  INTERNAL: "Something went wrong on my side. If it keeps happening, tell the bot's owner: reference {reference}.",
+  PAGE_NOT_BUILT: "The web player page hasn't been built on this server yet: its owner needs to run `npm run build`.",
+
   // Owner tools
   STATUS_UNAVAILABLE: "My status isn't available right now; please try again in a little while.",
   STATUS_FORBIDDEN: "Only the bot's owner and members with the **Manage Server** permission can see my status.",
