@@ -65,6 +65,7 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
       directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'https:', 'data:'], frameAncestors: ["'none'"] },
     },
     referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
     // HSTS belongs to the TLS terminator (docs/web.md): on plain http it would be wrong.
     strictTransportSecurity: config.publicUrl.startsWith('https:'),
   });
