@@ -45,7 +45,7 @@ const page = (status: number, body: string) => ({
   status,
   body: `<!doctype html><html lang="en"><meta charset="utf-8"><title>Discord</title><body>${body}</body></html>`,
 });
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function registerOAuthRoutes(rest: RestServer, world: World, state: OAuthState): void {
   rest.page('/oauth2/authorize', (url, req) => authorizePage(url, req, world, state));
@@ -107,7 +107,7 @@ function authorizePage(url: URL, req: IncomingMessage, world: World, state: OAut
     q.get('code_challenge_method') !== 'S256' && 'code_challenge_method must be S256',
     !/^[\w-]{43,128}$/.test(q.get('code_challenge') ?? '') && 'code_challenge missing',
   ].filter((p): p is string => typeof p === 'string');
-  if (problems.length > 0) return page(400, `<p>Invalid OAuth2 request: ${escape(problems.join('; '))}</p>`);
+  if (problems.length > 0) return page(400, `<p>Invalid OAuth2 request: ${escapeHtml(problems.join('; '))}</p>`);
   const who = q.get('login_as') ?? cookie(req, 'offline_discord_user') ?? state.defaultUser;
   const user = who ? (world.users.get(who) ?? world.userByName(who)) : undefined;
   if (!user) return page(400, '<p>Nobody is logged in to the offline Discord (login_as, offline_discord_user).</p>');
@@ -124,12 +124,12 @@ function authorizePage(url: URL, req: IncomingMessage, world: World, state: OAut
     const target = new URL(redirectUri);
     for (const [k, v] of Object.entries({ ...params, ...(q.get('state') ? { state: q.get('state') ?? '' } : {}) }))
       target.searchParams.set(k, v);
-    return escape(target.toString());
+    return escapeHtml(target.toString());
   };
   return page(
     200,
-    `<h1>${escape(world.bot.username)} wants to access your account</h1><p>Logged in as ${escape(user.username)}. ` +
-      `Scopes: ${escape(scopes.join(', '))}.</p><a id="authorize" data-testid="oauth-authorize" role="button" ` +
+    `<h1>${escapeHtml(world.bot.username)} wants to access your account</h1><p>Logged in as ${escapeHtml(user.username)}. ` +
+      `Scopes: ${escapeHtml(scopes.join(', '))}.</p><a id="authorize" data-testid="oauth-authorize" role="button" ` +
       `href="${back({ code })}">Authorize</a> <a data-testid="oauth-cancel" href="${back({ error: 'access_denied' })}">Cancel</a>`,
   );
 }
