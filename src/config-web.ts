@@ -16,7 +16,7 @@ export interface WebConfig {
   readonly clientSecret: string;
   /** The key that signs cookies: WEB_SESSION_SECRET, or derived from the client secret with HKDF. */
   readonly sessionSecret: string;
-  /** DISCORD_OAUTH_URL: where browsers are sent to authorize (tests point it at the offline Discord). */
+  /** DISCORD_OAUTH_URL: where browsers are sent to authorize; default DISCORD_API_URL without `/api`. */
   readonly oauthUrl: string;
   /** WEB_TRUST_PROXY: false, true, a hop count, or the proxies' addresses (fastify's trustProxy). */
   readonly trustProxy: boolean | number | string[];
@@ -42,6 +42,7 @@ export function readWebConfig(
   read: WebReader,
   problems: string[],
   rate: (name: string, fallback: Rate) => Rate | null,
+  apiUrl: string,
 ): WebConfig | undefined {
   if (!read.bool('WEB_ENABLED', false)) return undefined;
   const publicUrl = env.PUBLIC_URL?.trim() ?? '';
@@ -61,7 +62,8 @@ export function readWebConfig(
     clientId: read.optionalSnowflake('DISCORD_CLIENT_ID'),
     clientSecret,
     sessionSecret,
-    oauthUrl: read.url('DISCORD_OAUTH_URL', 'https://discord.com'),
+    // https://discord.com/api → https://discord.com; the offline Discord serves its consent page the same way.
+    oauthUrl: read.url('DISCORD_OAUTH_URL', apiUrl.replace(/\/api\/?$/, '') || 'https://discord.com'),
     trustProxy: parseTrustProxy(env.WEB_TRUST_PROXY),
     rateLimit: rate('WEB_RATE_LIMIT', { capacity: 120, perMs: 60_000 }) ?? { capacity: 1_000_000, perMs: 1000 },
   };
