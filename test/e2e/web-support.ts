@@ -45,6 +45,8 @@ export async function logIn(browser: Browser, web: WebStack, username: string, v
     viewport,
     ...(viewport.width < 500 ? PHONE_OPTIONS : {}),
   });
+  // The consent page is the offline Discord's: a browser asks its origin for /favicon.ico, which is no API route.
+  await context.route(`${web.discordOrigin}/favicon.ico`, (route) => route.abort());
   await context.addCookies([{ name: 'offline_discord_user', value: username, url: web.discordOrigin }]);
   const page = await context.newPage();
   await page.goto(web.url);

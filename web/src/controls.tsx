@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { NextIcon, PauseIcon, PlayIcon, PreviousIcon } from './icons.js';
 import { FILTERS, LOOP_MODES, type Player } from './types.js';
 
 export interface ControlActions {
@@ -26,7 +27,7 @@ export function Controls({ player, actions }: Props) {
           aria-label="Previous track"
           onClick={() => actions.control('previous')}
         >
-          ⏮
+          <PreviousIcon />
         </button>
         {paused ? (
           <button
@@ -36,7 +37,7 @@ export function Controls({ player, actions }: Props) {
             aria-label="Resume"
             onClick={() => actions.control('resume')}
           >
-            ▶
+            <PlayIcon />
           </button>
         ) : (
           <button
@@ -47,11 +48,11 @@ export function Controls({ player, actions }: Props) {
             disabled={idle}
             onClick={() => actions.control('pause')}
           >
-            ⏸
+            <PauseIcon />
           </button>
         )}
         <button type="button" data-testid="btn-skip" aria-label="Skip" onClick={() => actions.control('skip')}>
-          ⏭
+          <NextIcon />
         </button>
       </div>
       <div class="settings-row">

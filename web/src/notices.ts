@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from './api.js';
+import { plainText } from './message-text.js';
 
 export interface Notices {
   /** The API's error message, shown in the role=alert element. */
@@ -20,13 +21,13 @@ export function useNotices(): Notices {
   const [notice, setNotice] = useState('');
   const fail = (e: unknown) => {
     setNotice('');
-    setError(e instanceof ApiError ? e.message : GENERIC);
+    setError(e instanceof ApiError ? plainText(e.message) : GENERIC);
   };
   const act = async (call: Promise<unknown>) => {
     try {
       const result = (await call) as { message?: unknown } | undefined;
       setError('');
-      setNotice(typeof result?.message === 'string' ? result.message : '');
+      setNotice(typeof result?.message === 'string' ? plainText(result.message) : '');
       return true;
     } catch (e) {
       fail(e);

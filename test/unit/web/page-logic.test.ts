@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatTime, positionAt, seekTarget } from '../../../web/src/progress.js';
+import { plainText } from '../../../web/src/message-text.js';
 import { dropIndex, moveItem } from '../../../web/src/reorder.js';
 import type { Player } from '../../../web/src/types.js';
 
@@ -51,5 +52,16 @@ describe('queue reorder', () => {
   it('finds the landing index from the pointer and the other items middles', () => {
     const middles = [20, 60, 100];
     expect([0, 21, 59, 61, 140].map((y) => dropIndex(middles, y))).toEqual([0, 1, 1, 2, 3]);
+  });
+});
+
+describe('API messages as plain text', () => {
+  it("drops Discord's Markdown markers, escapes and mentions", () => {
+    expect(plainText('↕ Moved **880\\-60** to position #1.')).toBe('↕ Moved 880-60 to position #1.');
+    expect(plainText('You need to be in my voice channel <#1577358589478174725> to control playback.')).toBe(
+      'You need to be in my voice channel to control playback.',
+    );
+    expect(plainText('Skipped `a_b` for <@123>.')).toBe('Skipped a_b for.');
+    expect(plainText('Plain text stays.')).toBe('Plain text stays.');
   });
 });
