@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../../src/config.js';
+import { type ConfigError, parseConfig } from '../../../src/config.js';
 
 const base = { DISCORD_TOKEN: 'a.b.c' };
 const problems = (env: Record<string, string>): string[] => {
