@@ -54,7 +54,8 @@ export function readWebConfig(
       'WEB_ENABLED=true needs DISCORD_CLIENT_SECRET: Developer Portal → your application → OAuth2 → Client Secret.',
     );
   const sessionSecret = env.WEB_SESSION_SECRET?.trim() || deriveSessionSecret(clientSecret);
-  if (sessionSecret.length < 32) problems.push('WEB_SESSION_SECRET must be at least 32 characters long.');
+  if (env.WEB_SESSION_SECRET?.trim() && sessionSecret.length < 32)
+    problems.push('WEB_SESSION_SECRET must be at least 32 characters long.');
   return {
     port: read.int('WEB_PORT', 8081, 1, 65535),
     host: read.string('WEB_HOST', '0.0.0.0'),
