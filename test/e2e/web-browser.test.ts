@@ -4,7 +4,7 @@ import { plainText } from '../../web/src/message-text.js';
 import { launchChromium } from '../support/browser.js';
 import { mouseDrag } from '../support/pointer.js';
 import { tone, toneTitle } from './commands-support.js';
-import { logIn, PHONE, screenshot, startWebStack, type WebStack } from './web-support.js';
+import { logIn, PHONE, problemsOf, screenshot, startWebStack, type WebStack } from './web-support.js';
 
 /**
  * Issue 16 end to end, in a real browser: the bot process serves the player page (WEB_ENABLED=true); a member
@@ -46,6 +46,8 @@ afterAll(async () => {
 describe('the web player against the real bot', () => {
   it('logs in through the Discord consent page and opens the server: the track plays and its progress moves', async () => {
     page = await logIn(browser, web, 'alice');
+    const served = await page.request.get(web.url);
+    expect(served.headers()['content-security-policy']).toMatch(/default-src 'self'/);
     await page.getByTestId(`guild-${g}`).click();
     await expect.poll(() => page.getByTestId('now-title').textContent(), { timeout: 10_000 }).toMatch(/440-60/);
     const progress = page.getByTestId('progress');
@@ -98,7 +100,9 @@ describe('the web player against the real bot', () => {
     await expect.poll(() => queueTitles(phone)).toEqual(['880-60', '550-60', '770-60']);
     expect(Number(await phone.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(PHONE.width);
     await screenshot(phone, 'web-phone');
+    expect(problemsOf(phone)).toEqual([]);
     await phone.context().close();
+    expect(problemsOf(page)).toEqual([]); // under the server's CSP: no page error, nothing refused
     web.stack.discord.rest.assertNoViolations();
   });
 });

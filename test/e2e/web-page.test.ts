@@ -152,6 +152,26 @@ describe('the player page (desktop)', () => {
     expect(await page.getByTestId('token-created').count()).toBe(0);
   });
 
+  it('keyboard only: every control has a name, Tab reaches skip with a visible focus ring, Enter presses it', async () => {
+    const unnamed = await page.evaluate(`[...document.querySelectorAll('button, input, select, a[href]')]
+      .filter((el) => !(el.getAttribute('aria-label') || el.textContent.trim() || el.labels?.length))
+      .map((el) => el.outerHTML)`);
+    expect(unnamed).toEqual([]);
+    await page.locator('body').focus();
+    let reached = '';
+    for (let i = 0; i < 40 && reached !== 'btn-skip'; i += 1) {
+      await page.keyboard.press('Tab');
+      reached = String(await page.evaluate("document.activeElement?.getAttribute('data-testid') ?? ''"));
+    }
+    expect(reached).toBe('btn-skip');
+    expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
+    const before = api.requests.length;
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => api.requests.slice(before).some((r) => r.method === 'POST' && r.path === `${G}/player/skip`))
+      .toBe(true);
+  });
+
   it('every state-changing request carried the CSRF token; no console error or CSP violation', () => {
     const unsafe = api.requests.filter((r) => r.method !== 'GET' && r.path !== '/auth/login');
     expect(unsafe.length).toBeGreaterThan(10);

@@ -49,12 +49,21 @@ export async function logIn(browser: Browser, web: WebStack, username: string, v
   await context.route(`${web.discordOrigin}/favicon.ico`, (route) => route.abort());
   await context.addCookies([{ name: 'offline_discord_user', value: username, url: web.discordOrigin }]);
   const page = await context.newPage();
+  const seen: string[] = [];
+  problems.set(page, seen);
+  page.on('pageerror', (error) => seen.push(String(error)));
+  page.on('console', (m) => /Content Security Policy|Refused to/.test(m.text()) && seen.push(m.text()));
   await page.goto(web.url);
   await page.getByTestId('login').click();
   await page.getByTestId('oauth-authorize').click();
   await page.getByTestId('logout').waitFor({ timeout: 15_000 });
   return page;
 }
+
+const problems = new WeakMap<Page, string[]>();
+
+/** The page errors and CSP violations a page logged in by {@link logIn} has reported so far. */
+export const problemsOf = (page: Page): readonly string[] => problems.get(page) ?? [];
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
