@@ -16,77 +16,81 @@ interface Props {
 
 /** Previous, pause/resume, skip; volume, loop and filter. Every control is a labelled native element. */
 export function Controls({ player, actions }: Props) {
+  return (
+    <section class="card controls" aria-label="Player controls">
+      <Transport player={player} control={actions.control} />
+      <div class="settings-row">
+        <Volume value={player?.volume ?? 100} onCommit={actions.volume} />
+        <Choice label="Loop" testId="loop" value={player?.loop ?? 'off'} options={LOOP_MODES} onPick={actions.loop} />
+        <Choice
+          label="Filter"
+          testId="filter"
+          value={player?.filter ?? 'off'}
+          options={FILTERS}
+          onPick={actions.filter}
+        />
+      </div>
+    </section>
+  );
+}
+
+function Transport({ player, control }: { player: Player | null; control: ControlActions['control'] }) {
   const paused = player?.status === 'paused';
   const idle = !player || player.status === 'idle';
   return (
-    <section class="card controls" aria-label="Player controls">
-      <div class="transport">
+    <div class="transport">
+      <button type="button" data-testid="btn-previous" aria-label="Previous track" onClick={() => control('previous')}>
+        <PreviousIcon />
+      </button>
+      {paused ? (
         <button
           type="button"
-          data-testid="btn-previous"
-          aria-label="Previous track"
-          onClick={() => actions.control('previous')}
+          class="primary"
+          data-testid="btn-resume"
+          aria-label="Resume"
+          onClick={() => control('resume')}
         >
-          <PreviousIcon />
+          <PlayIcon />
         </button>
-        {paused ? (
-          <button
-            type="button"
-            class="primary"
-            data-testid="btn-resume"
-            aria-label="Resume"
-            onClick={() => actions.control('resume')}
-          >
-            <PlayIcon />
-          </button>
-        ) : (
-          <button
-            type="button"
-            class="primary"
-            data-testid="btn-pause"
-            aria-label="Pause"
-            disabled={idle}
-            onClick={() => actions.control('pause')}
-          >
-            <PauseIcon />
-          </button>
-        )}
-        <button type="button" data-testid="btn-skip" aria-label="Skip" onClick={() => actions.control('skip')}>
-          <NextIcon />
+      ) : (
+        <button
+          type="button"
+          class="primary"
+          data-testid="btn-pause"
+          aria-label="Pause"
+          disabled={idle}
+          onClick={() => control('pause')}
+        >
+          <PauseIcon />
         </button>
-      </div>
-      <div class="settings-row">
-        <Volume value={player?.volume ?? 100} onCommit={actions.volume} />
-        <label class="field">
-          <span>Loop</span>
-          <select
-            data-testid="loop"
-            value={player?.loop ?? 'off'}
-            onChange={(e) => actions.loop(e.currentTarget.value)}
-          >
-            {LOOP_MODES.map((mode) => (
-              <option key={mode} value={mode}>
-                {mode}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field">
-          <span>Filter</span>
-          <select
-            data-testid="filter"
-            value={player?.filter ?? 'off'}
-            onChange={(e) => actions.filter(e.currentTarget.value)}
-          >
-            {FILTERS.map((preset) => (
-              <option key={preset} value={preset}>
-                {preset}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
-    </section>
+      )}
+      <button type="button" data-testid="btn-skip" aria-label="Skip" onClick={() => control('skip')}>
+        <NextIcon />
+      </button>
+    </div>
+  );
+}
+
+interface ChoiceProps {
+  readonly label: string;
+  readonly testId: string;
+  readonly value: string;
+  readonly options: readonly string[];
+  readonly onPick: (value: string) => void;
+}
+
+function Choice({ label, testId, value, options, onPick }: ChoiceProps) {
+  return (
+    <label class="field">
+      <span>{label}</span>
+      <select data-testid={testId} value={value} onChange={(e) => onPick(e.currentTarget.value)}>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

@@ -51,14 +51,21 @@ export function ProgressBar({ player, playerAt, onSeek }: Props) {
         <div class="progress-fill" style={{ width: `${percent}%` }} />
       </div>
       <span class="time">{formatTime(duration)}</span>
-      <div class="seek-buttons">
-        <button type="button" aria-label="Back 10 seconds" disabled={!seekable} onClick={() => by(-10_000)}>
-          −10s
-        </button>
-        <button type="button" aria-label="Forward 10 seconds" disabled={!seekable} onClick={() => by(10_000)}>
-          +10s
-        </button>
-      </div>
+      <SeekButtons disabled={!seekable} by={by} />
+    </div>
+  );
+}
+
+/** The keyboard's (and a small screen's) way to seek: ten seconds back or forward. */
+function SeekButtons({ disabled, by }: { disabled: boolean; by: (deltaMs: number) => void }) {
+  return (
+    <div class="seek-buttons">
+      <button type="button" aria-label="Back 10 seconds" disabled={disabled} onClick={() => by(-10_000)}>
+        −10s
+      </button>
+      <button type="button" aria-label="Forward 10 seconds" disabled={disabled} onClick={() => by(10_000)}>
+        +10s
+      </button>
     </div>
   );
 }

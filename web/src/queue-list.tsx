@@ -145,29 +145,37 @@ function QueueItem({ track, index, last, drag, shift, onRemove }: ItemProps) {
           {track.requestedBy ? ` · ${track.requestedBy}` : ''}
         </span>
       </span>
-      <span class="row item-buttons">
-        <button
-          type="button"
-          data-focus-key={`${track.entryId}:-1`}
-          aria-label={`Move ${track.title} up`}
-          disabled={index === 0}
-          onClick={() => shift(track, index, -1)}
-        >
-          ↑
-        </button>
-        <button
-          type="button"
-          data-focus-key={`${track.entryId}:1`}
-          aria-label={`Move ${track.title} down`}
-          disabled={last}
-          onClick={() => shift(track, index, 1)}
-        >
-          ↓
-        </button>
-        <button type="button" aria-label={`Remove ${track.title}`} onClick={() => onRemove(track.entryId)}>
-          ✕
-        </button>
-      </span>
+      <ItemButtons {...{ track, index, last, shift, onRemove }} />
     </li>
+  );
+}
+
+/** The keyboard's way to reorder (and the way to remove): move up, move down, remove. */
+function ItemButtons({ track, index, last, shift, onRemove }: Omit<ItemProps, 'drag'>) {
+  const { entryId, title } = track;
+  return (
+    <span class="row item-buttons">
+      <button
+        type="button"
+        data-focus-key={`${entryId}:-1`}
+        aria-label={`Move ${title} up`}
+        disabled={index === 0}
+        onClick={() => shift(track, index, -1)}
+      >
+        ↑
+      </button>
+      <button
+        type="button"
+        data-focus-key={`${entryId}:1`}
+        aria-label={`Move ${title} down`}
+        disabled={last}
+        onClick={() => shift(track, index, 1)}
+      >
+        ↓
+      </button>
+      <button type="button" aria-label={`Remove ${title}`} onClick={() => onRemove(entryId)}>
+        ✕
+      </button>
+    </span>
   );
 }

@@ -54,22 +54,7 @@ export function TokensPanel({ notices }: { notices: Notices }) {
           Create token
         </button>
       </form>
-      <ul class="plain-list" data-testid="tokens">
-        {tokens.map((t) => (
-          <li key={t.id} class="list-row">
-            <span>
-              {t.name}{' '}
-              <span class="muted small">
-                created {t.createdAt.slice(0, 10)}
-                {t.lastUsedAt ? `, last used ${t.lastUsedAt.slice(0, 10)}` : ', never used'}
-              </span>
-            </span>
-            <button type="button" aria-label={`Revoke token ${t.name}`} onClick={() => revoke(t.id)}>
-              Revoke
-            </button>
-          </li>
-        ))}
-      </ul>
+      <TokenList tokens={tokens} onRevoke={revoke} />
     </section>
   );
 }
@@ -82,5 +67,26 @@ function CreatedBox({ token }: { token: CreatedToken }) {
       </p>
       <code data-testid="token-value">{token.token}</code>
     </div>
+  );
+}
+
+function TokenList({ tokens, onRevoke }: { tokens: readonly ApiToken[]; onRevoke: (id: string) => void }) {
+  return (
+    <ul class="plain-list" data-testid="tokens">
+      {tokens.map((t) => (
+        <li key={t.id} class="list-row">
+          <span>
+            {t.name}{' '}
+            <span class="muted small">
+              created {t.createdAt.slice(0, 10)}
+              {t.lastUsedAt ? `, last used ${t.lastUsedAt.slice(0, 10)}` : ', never used'}
+            </span>
+          </span>
+          <button type="button" aria-label={`Revoke token ${t.name}`} onClick={() => onRevoke(t.id)}>
+            Revoke
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
