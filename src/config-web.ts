@@ -43,6 +43,7 @@ export function readWebConfig(
   problems: string[],
   rate: (name: string, fallback: Rate) => Rate | null,
   apiUrl: string,
+  portForShard: (base: number) => number,
 ): WebConfig | undefined {
   if (!read.bool('WEB_ENABLED', false)) return undefined;
   const publicUrl = env.PUBLIC_URL?.trim() ?? '';
@@ -57,7 +58,8 @@ export function readWebConfig(
   if (env.WEB_SESSION_SECRET?.trim() && sessionSecret.length < 32)
     problems.push('WEB_SESSION_SECRET must be at least 32 characters long.');
   return {
-    port: read.int('WEB_PORT', 8081, 1, 65535),
+    // Under `npm run start:sharded` shard N's process binds WEB_PORT + N (as HTTP_PORT), serving its shards' servers.
+    port: portForShard(read.int('WEB_PORT', 8081, 1, 65535)),
     host: read.string('WEB_HOST', '0.0.0.0'),
     publicUrl: publicUrl ? read.url('PUBLIC_URL', 'https://music.example.com') : '',
     clientId: read.optionalSnowflake('DISCORD_CLIENT_ID'),

@@ -147,7 +147,14 @@ export function parseConfig(env: Env): Config {
     rateLimitMember: readRate(env, 'RATE_LIMIT_MEMBER', { capacity: 10, perMs: 10_000 }, problems),
     rateLimitGuild: readRate(env, 'RATE_LIMIT_GUILD', { capacity: 60, perMs: 30_000 }, problems),
     childEnvPassthrough: read.list('CHILD_ENV_PASSTHROUGH'),
-    web: readWebConfig(env, read, problems, (name, fallback) => readRate(env, name, fallback, problems), apiUrl),
+    web: readWebConfig(
+      env,
+      read,
+      problems,
+      (name, fallback) => readRate(env, name, fallback, problems),
+      apiUrl,
+      (base) => portForShard(base, env),
+    ),
   };
   if (config.searchSource === 'local' && !config.mediaDir) {
     problems.push('SEARCH_SOURCE=local needs MEDIA_DIR (the folder with your music).');

@@ -148,6 +148,7 @@ export const ERRORS = {
   UNAUTHENTICATED: 'Log in with Discord first (or send a personal API token).',
   CSRF: 'This request is missing its security token; reload the page and try again.',
   LOGIN_STATE: 'That login did not start here or took too long; please log in again.',
+  LOGIN_CANCELLED: 'The login was cancelled on Discord, so you are not logged in.',
   LOGIN_FAILED: "Discord didn't confirm your login; please try again in a moment.",
   GUILD_NOT_FOUND: "I can't find that server: either I'm not in it or you aren't a member.",
   NOT_FOUND: 'There is nothing here.',

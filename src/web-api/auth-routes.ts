@@ -55,13 +55,14 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
       },
     },
     async (request, reply) => {
-      const { code, state } = request.query as { code?: string; state?: string };
+      const { code, state, error } = request.query as { code?: string; state?: string; error?: string };
       const expected = signedCookie(request, STATE_COOKIE);
       reply.clearCookie(STATE_COOKIE, { path: '/auth' });
       // One use only, and only by the browser that started it: the record is deleted whatever happens next.
       const record =
         state && state === expected ? await deps.store.get<{ verifier: string }>(stateKey(state)) : undefined;
       if (state) await deps.store.delete(stateKey(state));
+      if (record && error) return page(reply, 400, 'LOGIN_CANCELLED');
       if (!record || !code) return page(reply, 400, 'LOGIN_STATE');
       try {
         const accessToken = await deps.oauth.exchange(code, record.verifier);

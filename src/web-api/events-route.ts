@@ -27,7 +27,12 @@ export function registerEventsRoute(app: FastifyInstance, deps: GuildRouteDeps &
         tags: ['events'],
         params: guildParams,
         response: responses(
-          { 200: { description: 'text/event-stream: events `player` and `queue`', type: 'string' } },
+          {
+            200: {
+              description: 'Server-sent events `player` (a Player) and `queue` (a Queue); `: ping` every 25 s',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+          },
           400,
           401,
           404,

@@ -58,6 +58,16 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
     // Unknown body fields are refused (additionalProperties: false), not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
   });
+  // A control without a body may still say `content-type: application/json`: an empty body is no body.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(String(text)));
+    } catch {
+      done(new UserError('INVALID_ARGUMENT'), undefined);
+    }
+  });
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

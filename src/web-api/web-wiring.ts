@@ -19,14 +19,19 @@ export async function startWebApi(
 ): Promise<WebServer | undefined> {
   const web = config.web;
   if (!web) return undefined;
+  const logger = deps.logger.child({ component: 'web' });
+  // Like the health endpoint: a taken port is logged and the bot plays on without its web player.
   return startWebServer({
     config: web,
     apiUrl: config.apiUrl,
     clientId: () => web.clientId ?? client.application?.id ?? client.user?.id ?? '',
     store,
     clock: deps.clock,
-    logger: deps.logger.child({ component: 'web' }),
+    logger,
     guilds: discordGuildDirectory(client, deps),
     player: discordWebPlayer(client, deps),
+  }).catch((error: unknown) => {
+    logger.error({ err: error, port: web.port }, 'the web player could not start (is WEB_PORT taken?)');
+    return undefined;
   });
 }

@@ -123,6 +123,21 @@ describe('guilds, player and queue', () => {
     }
   });
 
+  it('takes an empty JSON body as no body, and refuses malformed JSON with INVALID_ARGUMENT', async () => {
+    const headers = { 'x-csrf-token': auth.csrf, 'content-type': 'application/json' };
+    const empty = await h.request({ method: 'POST', url: `${g}/player/pause`, cookies: auth.cookies, headers });
+    expect(empty.statusCode).toBe(200);
+    const bad = await h.request({
+      method: 'PUT',
+      url: `${g}/player/volume`,
+      cookies: auth.cookies,
+      headers,
+      payload: '{',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('INVALID_ARGUMENT');
+  });
+
   it('answers a catalogued refusal with its code and text', async () => {
     const res = await send('DELETE', `${g}/queue/404`);
     expect(res.statusCode).toBe(404);

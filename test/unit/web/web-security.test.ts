@@ -59,6 +59,17 @@ describe('no session without a valid state', () => {
     noSession(await h.request({ method: 'GET', url, cookies: { tunebot_oauth: cookie } }));
   });
 
+  it('says so when the user cancelled on Discord', async () => {
+    const { state, cookie } = await begin();
+    const res = await h.request({
+      method: 'GET',
+      url: `/auth/callback?error=access_denied&state=${state}`,
+      cookies: { tunebot_oauth: cookie },
+    });
+    noSession(res);
+    expect(res.body).toContain('The login was cancelled on Discord');
+  });
+
   it('the page says what to do, from the catalogue', async () => {
     const res = await h.request({ method: 'GET', url: '/auth/callback?code=x&state=y' });
     expect(res.body).toContain('That login did not start here or took too long; please log in again.');
