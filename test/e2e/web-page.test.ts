@@ -58,6 +58,9 @@ describe('the player page (desktop)', () => {
   it('opening the server shows the track and a progress bar that moves by itself', async () => {
     await page.getByTestId(`guild-${FAKE_GUILD.id}`).click();
     await expect.poll(() => page.getByTestId('now-title').textContent()).toBe('Sine 440 Hz');
+    await expect
+      .poll(() => page.locator('img.artwork').evaluate((img: { naturalWidth: number }) => img.naturalWidth))
+      .toBeGreaterThan(0);
     const progress = page.getByTestId('progress');
     expect(await progress.getAttribute('role')).toBe('progressbar');
     const first = Number(await progress.getAttribute('aria-valuenow'));

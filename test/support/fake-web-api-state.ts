@@ -22,6 +22,13 @@ export interface FakePlayer {
 
 let nextEntry = 1;
 
+/** A data: artwork (allowed by the CSP's img-src), so the page's artwork is shown without any network. */
+const ARTWORK =
+  'data:image/svg+xml,' +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8" fill="#e67e22"/></svg>',
+  );
+
 export function fakeTrack(title: string, durationMs: number | null = 180_000): FakeTrack {
   return {
     entryId: nextEntry++,
@@ -37,7 +44,7 @@ export function fakeTrack(title: string, durationMs: number | null = 180_000): F
 export class FakePlayerState {
   player: FakePlayer = {
     status: 'playing',
-    track: fakeTrack('Sine 440 Hz'),
+    track: { ...fakeTrack('Sine 440 Hz'), artworkUrl: ARTWORK },
     positionMs: 12_000,
     volume: 100,
     loop: 'off',

@@ -1,3 +1,4 @@
+import { allowedImage } from './message-text.js';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, setCsrfToken } from './api.js';
 import { GuildPicker } from './guild-picker.js';
@@ -69,7 +70,9 @@ export function App() {
 function Account({ me, onLogout }: { me: Me; onLogout: () => void }) {
   return (
     <div class="account">
-      {me.user.avatarUrl ? <img class="avatar" src={me.user.avatarUrl} alt="" width={28} height={28} /> : null}
+      {allowedImage(me.user.avatarUrl) ? (
+        <img class="avatar" src={allowedImage(me.user.avatarUrl) ?? ''} alt="" width={28} height={28} />
+      ) : null}
       <span class="user-name">{me.user.globalName ?? me.user.username}</span>
       <button type="button" data-testid="logout" onClick={onLogout}>
         Log out

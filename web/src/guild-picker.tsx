@@ -1,3 +1,4 @@
+import { allowedImage } from './message-text.js';
 import type { Guild } from './types.js';
 
 interface Props {
@@ -22,8 +23,8 @@ export function GuildPicker({ guilds, selected, onSelect }: Props) {
               aria-pressed={guild.id === selected}
               onClick={() => onSelect(guild.id)}
             >
-              {guild.iconUrl ? (
-                <img src={guild.iconUrl} alt="" width={32} height={32} />
+              {allowedImage(guild.iconUrl) ? (
+                <img src={allowedImage(guild.iconUrl) ?? ''} alt="" width={32} height={32} />
               ) : (
                 <span class="guild-initial" aria-hidden="true">
                   {guild.name.slice(0, 1).toUpperCase()}

@@ -12,3 +12,9 @@ export function plainText(message: string): string {
     .replace(/ ([.,;:!?])/g, '$1')
     .trim();
 }
+
+/** An image URL the page's CSP lets load (img-src 'self' https: data:); anything else is left out, not broken. */
+export function allowedImage(url: string | null | undefined): string | null {
+  if (!url) return null;
+  return /^(https:|data:image\/|\/(?!\/))/.test(url) ? url : null;
+}

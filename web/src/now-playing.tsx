@@ -1,3 +1,4 @@
+import { allowedImage } from './message-text.js';
 import { ProgressBar } from './progress-bar.js';
 import type { Player } from './types.js';
 
@@ -23,8 +24,8 @@ export function NowPlaying({ player, playerAt, onSeek }: Props) {
         {player ? STATUS[player.status] : 'Loading…'}
       </h2>
       <div class="now-body">
-        {track?.artworkUrl ? (
-          <img class="artwork" src={track.artworkUrl} alt="" width={120} height={120} />
+        {allowedImage(track?.artworkUrl) ? (
+          <img class="artwork" src={allowedImage(track?.artworkUrl) ?? ''} alt="" width={120} height={120} />
         ) : (
           <div class="artwork placeholder" aria-hidden="true">
             ♪

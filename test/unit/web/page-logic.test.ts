@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatTime, positionAt, seekTarget } from '../../../web/src/progress.js';
-import { plainText } from '../../../web/src/message-text.js';
+import { allowedImage, plainText } from '../../../web/src/message-text.js';
 import { dropIndex, moveItem } from '../../../web/src/reorder.js';
 import type { Player } from '../../../web/src/types.js';
 
@@ -63,5 +63,16 @@ describe('API messages as plain text', () => {
     );
     expect(plainText('Skipped `a_b` for <@123>.')).toBe('Skipped a_b for.');
     expect(plainText('Plain text stays.')).toBe('Plain text stays.');
+  });
+});
+
+describe('images under the CSP (img-src self https: data:)', () => {
+  it('keeps https, data:image and same-origin URLs, and leaves the rest out instead of showing a broken image', () => {
+    expect(allowedImage('https://i.ytimg.com/vi/x/hq.jpg')).toBe('https://i.ytimg.com/vi/x/hq.jpg');
+    expect(allowedImage('data:image/png;base64,AAAA')).toBe('data:image/png;base64,AAAA');
+    expect(allowedImage('/art/1.png')).toBe('/art/1.png');
+    expect(
+      [null, '', 'http://example.com/a.jpg', '//evil.example/a.png', 'javascript:alert(1)'].map(allowedImage),
+    ).toEqual([null, null, null, null, null]);
   });
 });
