@@ -189,6 +189,17 @@ describe('the player page (desktop)', () => {
   });
 });
 
+describe('an expired session', () => {
+  it('an API call answered 401 brings back the login button, with the reason', async () => {
+    await page.getByTestId('login').click();
+    await page.getByTestId(`guild-${FAKE_GUILD.id}`).click();
+    await context.clearCookies();
+    await page.getByTestId('btn-skip').click();
+    await page.getByTestId('login').waitFor();
+    expect(await page.getByRole('alert').textContent()).toBe('Log in first.');
+  });
+});
+
 describe('the player page on a phone (375 px, touch)', () => {
   it('fits the width and reorders the queue with a finger', async () => {
     api.state.queue = ['One', 'Two', 'Three'].map((t) => fakeTrack(t));

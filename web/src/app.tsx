@@ -1,5 +1,5 @@
 import { allowedImage } from './message-text.js';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, setCsrfToken } from './api.js';
 import { GuildPicker } from './guild-picker.js';
 import { GuildView } from './guild-view.js';
@@ -9,8 +9,9 @@ import type { Guild, Me } from './types.js';
 
 const GUILD_HASH = /^#guild=(\d+)$/;
 
-function useSession(notices: Notices) {
+function useSession(notices: Notices, expired: { current: () => void }) {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  expired.current = () => setMe(null);
   useEffect(() => {
     api.me().then(
       (body) => {
@@ -45,8 +46,9 @@ function useGuilds(me: Me | null | undefined, notices: Notices) {
 
 /** The page: logged out, a login button; logged in, the server picker, the chosen server's player, tokens. */
 export function App() {
-  const notices = useNotices();
-  const { me, logout } = useSession(notices);
+  const expired = useRef<() => void>(() => undefined);
+  const notices = useNotices(() => expired.current());
+  const { me, logout } = useSession(notices, expired);
   const { guilds, selected, select } = useGuilds(me, notices);
   return (
     <>

@@ -16,11 +16,13 @@ export interface Notices {
 
 const GENERIC = 'Something went wrong. Please try again.';
 
-export function useNotices(): Notices {
+/** `onUnauthenticated`: an API call answered 401 (the session expired or was logged out elsewhere). */
+export function useNotices(onUnauthenticated: () => void): Notices {
   const [error, setError] = useState('');
   const [notice, setNotice] = useState('');
   const fail = (e: unknown) => {
     setNotice('');
+    if (e instanceof ApiError && e.status === 401) onUnauthenticated();
     setError(e instanceof ApiError ? plainText(e.message) : GENERIC);
   };
   const act = async (call: Promise<unknown>) => {
