@@ -37,8 +37,23 @@ const LAYERS = {
   commands: ['core', 'ports', 'ops', 'settings', 'resolver', 'session', 'controls', 'config.ts'],
   // The gateway-facing shell: the interaction router, now-playing messages, client events.
   discord: ['core', 'ports', 'ops', 'settings', 'resolver', 'session', 'controls', 'commands', 'config.ts'],
+  // The web player and REST API (issue 16): the commands' player actions over HTTP, for browsers and apps.
+  'web-api': [
+    'core',
+    'ports',
+    'ops',
+    'settings',
+    'resolver',
+    'session',
+    'controls',
+    'commands',
+    'config.ts',
+    'config-web.ts',
+  ],
   // Top-level files.
-  'config.ts': ['core', 'config-ytdlp.ts'],
+  'config.ts': ['core', 'config-ytdlp.ts', 'config-web.ts'],
+  // The web player's part of the configuration (WEB_ENABLED, PUBLIC_URL, the OAuth2 client), read by config.ts.
+  'config-web.ts': ['core'],
   // The yt-dlp part of the configuration (owner remedies, self-update, canary), read by config.ts.
   'config-ytdlp.ts': ['core'],
   'logger.ts': ['ports'],
@@ -58,6 +73,7 @@ const LAYERS = {
     'controls',
     'commands',
     'discord',
+    'web-api',
     'config.ts',
   ],
   // main.ts is the Node version gate; it loads bot.ts (the real entry) only once the version is fine.

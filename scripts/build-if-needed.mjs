@@ -12,8 +12,16 @@ try {
 } catch {
   tsc = undefined;
 }
+let esbuild;
+try {
+  esbuild = require.resolve('esbuild');
+} catch {
+  esbuild = undefined;
+}
 if (tsc) {
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  // The player page (dist/web/, served when WEB_ENABLED=true) is bundled by esbuild, a dev dependency too.
+  if (esbuild) execFileSync(process.execPath, ['scripts/build-web.mjs', '--quiet'], { stdio: 'inherit' });
 } else if (!existsSync('dist/main.js')) {
   console.error(
     'dist/ is missing and TypeScript is not installed: run `npm ci` (with dev dependencies) and `npm run build`.',

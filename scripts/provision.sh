@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Provision a Debian machine (bookworm or later, run as root) for building and running tunebot.
 #
-#   source scripts/provision.sh [--with-redis] [--with-prometheus]  # exports PATH / npm_config_nodedir
-#   eval "$(scripts/provision.sh [--with-redis] [--with-prometheus])"  # same, for callers that do not source
+#   source scripts/provision.sh [--with-redis] [--with-prometheus] [--with-kubectl] [--with-chromium]
+#                                                   # exports PATH / npm_config_nodedir
+#   eval "$(scripts/provision.sh [--with-redis] ...)"  # same, for callers that do not source
 #
 # What it does, each step only when needed (a second run is a no-op that prints the same exports):
 #   1. Node.js >= 22.12: if `node` is missing or older, installs the npm registry package `node@22`
@@ -23,19 +24,23 @@
 #      with a temporary data dir, so whether the package's own service starts does not matter.
 #      --with-kubectl: `kubectl` (Debian's kubernetes-client) when none is on PATH, for validating
 #      deploy/kubernetes/ (the manifests use kustomize v4+ syntax: kubectl >= 1.21).
+#      --with-chromium: Debian's `chromium` (and the DejaVu fonts) when neither `chromium` nor
+#      `chromium-browser` is on PATH, for the web player's real-browser tests (playwright-core drives the
+#      system binary; its own browser download is not reachable).
 #
 # Safe to source from `set -euo pipefail` scripts: it does not change shell options, uses only
 # locals, and returns (not exits) non-zero with a message on stderr on failure. Quiet on success
 # except for the export lines when executed. Network: the npm registry and Debian's mirrors only.
 
 _tunebot_provision() {
-  local want_redis=0 want_prometheus=0 want_kubectl=0 arg
+  local want_redis=0 want_prometheus=0 want_kubectl=0 want_chromium=0 arg
   for arg in "$@"; do
     case "$arg" in
       --with-redis|redis) want_redis=1 ;;
       --with-prometheus|prometheus) want_prometheus=1 ;;
       --with-kubectl|kubectl) want_kubectl=1 ;;
-      -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
+      --with-chromium|chromium) want_chromium=1 ;;
+      -h|--help) sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return 0 ;;
       *) echo "provision: unknown argument: $arg" >&2; return 2 ;;
     esac
   done
@@ -116,6 +121,9 @@ esac"
     pkgs+=(prometheus)
   fi
   if [ "$want_kubectl" = 1 ] && ! command -v kubectl >/dev/null 2>&1; then pkgs+=(kubernetes-client); fi
+  if [ "$want_chromium" = 1 ] && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+    pkgs+=(chromium fonts-dejavu-core)
+  fi
 
   # --- 1. Node.js >= 22.12 -------------------------------------------------------------------
   local node_bin="" pkg_dir="$prefix/node_modules/node"

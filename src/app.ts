@@ -57,6 +57,7 @@ import { createOwnerTools } from './discord/owner-tools-wiring.js';
 import { shardLabel } from './ops/shard-config.js';
 import { botVersion } from './ops/version.js';
 import { loadAudioEngine, type AudioEngine } from './engine/engine-loader.js';
+import { startWebApi, type WebServer } from './web-api/web-wiring.js';
 
 export interface App {
   readonly client: Client;
@@ -266,6 +267,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     clock.setTimeout(sweepCache, CACHE_SWEEP_INTERVAL_MS).unref?.();
   };
   const watchdog = new LoopWatchdog({ logger });
+  let web: WebServer | undefined; // the web player and API (WEB_ENABLED), started with the rest
 
   return {
     client,
@@ -278,6 +280,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
       clock.setTimeout(sweepCache, CACHE_SWEEP_INTERVAL_MS).unref?.();
       watchdog.start();
       await ops.start();
+      web = await startWebApi(client, deps, store, config);
       if (config.shards)
         logger.info({ shards: config.shards.ids, shardCount: config.shards.count }, 'running these shards');
       await client.login(config.token);
@@ -285,6 +288,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     async stop() {
       stack.stopMaintenance();
       await ops.stop(); // /readyz turns 503 first, so traffic drains before the gateway closes
+      await web?.stop();
       persistence.stop();
       await persistence.saveAll();
       sessions.endAll('shutdown');

@@ -8,6 +8,7 @@ import {
   type ShardPlan,
 } from './core/shard-plan.js';
 import { readYtDlpOwnerConfig, type YtDlpOwnerConfig } from './config-ytdlp.js';
+import { readWebConfig, type WebConfig } from './config-web.js';
 
 /**
  * Configuration, parsed once at start-up into a frozen object. Every problem is collected and reported at
@@ -79,6 +80,8 @@ export interface Config {
   readonly rateLimitGuild: Rate | null;
   /** Extra environment variable names (`NAME` or `PREFIX_*`) passed to yt-dlp and ffmpeg (CHILD_ENV_PASSTHROUGH). */
   readonly childEnvPassthrough: readonly string[];
+  /** The web player and REST API (WEB_ENABLED and friends, config-web.ts); undefined when off. */
+  readonly web: WebConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +153,14 @@ export function parseConfig(env: Env): Config {
     rateLimitMember: readRate(env, 'RATE_LIMIT_MEMBER', { capacity: 10, perMs: 10_000 }, problems),
     rateLimitGuild: readRate(env, 'RATE_LIMIT_GUILD', { capacity: 60, perMs: 30_000 }, problems),
     childEnvPassthrough: read.list('CHILD_ENV_PASSTHROUGH'),
+    web: readWebConfig(
+      env,
+      read,
+      problems,
+      (name, fallback) => readRate(env, name, fallback, problems),
+      apiUrl,
+      (base) => portForShard(base, env),
+    ),
   };
   if (config.searchSource === 'local' && !config.mediaDir) {
     problems.push('SEARCH_SOURCE=local needs MEDIA_DIR (the folder with your music).');

@@ -1,7 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { UserError } from '../core/errors.js';
-import { plural } from '../core/format.js';
-import { actorOf, guardedControl, requireListener } from '../controls/control-guard.js';
+import { actorOf, requireListener } from '../controls/control-guard.js';
+import { clearQueue } from '../controls/session-actions.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/clear`: empties the upcoming queue; the current track plays on (use /stop to end it too). */
@@ -14,11 +13,6 @@ export const clearCommand: SlashCommand = {
   precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
-    const { session } = await guardedControl(actorOf(interaction, deps), 'clear the queue');
-    const removed = await session.editQueue((queue) => {
-      if (queue.length === 0) throw new UserError('QUEUE_EMPTY');
-      return queue.clear();
-    });
-    return `🧹 Cleared ${plural(removed.length, 'upcoming track')}.`;
+    return clearQueue(actorOf(interaction, deps));
   },
 };

@@ -1,7 +1,8 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { FILTER_LABELS, FILTER_PRESETS, isFilterPreset, presetSpeed } from '../core/audio-filter.js';
+import { FILTER_LABELS, FILTER_PRESETS, isFilterPreset } from '../core/audio-filter.js';
 import { UserError } from '../core/errors.js';
-import { actorOf, controlContext, guardedControl } from '../controls/control-guard.js';
+import { actorOf, controlContext } from '../controls/control-guard.js';
+import { setFilterPreset } from '../controls/session-actions.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /**
@@ -30,10 +31,6 @@ export const filterCommand: SlashCommand = {
       return session.filter === 'off' ? '🎛️ No filter is on.' : `🎛️ The filter is ${FILTER_LABELS[session.filter]}.`;
     }
     if (!isFilterPreset(preset)) throw new UserError('UNKNOWN_FILTER');
-    const { session } = await guardedControl(actor, 'change the filter');
-    await session.setFilter(preset);
-    if (preset === 'off') return '🎛️ Filter off.';
-    const speed = presetSpeed(preset);
-    return `🎛️ Filter set to ${FILTER_LABELS[preset]}.${speed !== 1 ? ' Positions stay in track time.' : ''}`;
+    return setFilterPreset(actor, preset);
   },
 };

@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { escapeText } from '../core/format.js';
-import { actorOf, guardedControl, requireListener } from '../controls/control-guard.js';
+import { actorOf, requireListener } from '../controls/control-guard.js';
+import { moveTrack } from '../controls/session-actions.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/move from to`: reorders the queue (positions as /queue shows them). */
@@ -21,8 +21,6 @@ export const moveCommand: SlashCommand = {
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const from = interaction.options.getInteger('from', true);
     const to = interaction.options.getInteger('to', true);
-    const { session } = await guardedControl(actorOf(interaction, deps), 'move tracks');
-    const entry = await session.editQueue((queue) => queue.move(from, to));
-    return `↕️ Moved **${escapeText(entry.title)}** to position #${to}.`;
+    return moveTrack(actorOf(interaction, deps), from, to);
   },
 };

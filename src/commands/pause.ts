@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { escapeText } from '../core/format.js';
-import { actorOf, controlContext, requireListener } from '../controls/control-guard.js';
+import { actorOf, requireListener } from '../controls/control-guard.js';
+import { pausePlayback } from '../controls/session-actions.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/pause`: open to every listener (it is undone by anyone with /resume). */
@@ -13,8 +13,6 @@ export const pauseCommand: SlashCommand = {
   precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
-    const { session } = await controlContext(actorOf(interaction, deps));
-    const entry = await session.pause();
-    return `⏸️ Paused **${escapeText(entry.title)}**. Use /resume to continue.`;
+    return pausePlayback(actorOf(interaction, deps));
   },
 };

@@ -1,8 +1,6 @@
-import type { ChatInputCommandInteraction } from 'discord.js';
 import { escapeText } from '../core/format.js';
 import type { Requester } from '../core/track.js';
 import type { Clock } from '../ports/clock.js';
-import { finalise } from './reply.js';
 import type { PlaylistLoad } from '../resolver/playlist-loader.js';
 import type { GuildSession } from '../session/guild-session.js';
 import type { GuildSettings } from '../settings/guild-settings.js';
@@ -12,7 +10,8 @@ import { applyQueueLimits } from './play-limits.js';
 const PROGRESS_EVERY_MS = 2000;
 
 export interface FillContext {
-  readonly interaction: ChatInputCommandInteraction<'cached'>;
+  /** Replaces the answer with the progress so far (the slash command's reply; nothing on the web). */
+  readonly edit: (content: string) => Promise<void>;
   readonly session: GuildSession;
   readonly requester: Requester;
   readonly settings: GuildSettings;
@@ -61,5 +60,5 @@ export async function fillPlaylist(load: PlaylistLoad, ctx: FillContext): Promis
 }
 
 async function edit(ctx: FillContext, content: string): Promise<void> {
-  await ctx.interaction.editReply(finalise(content)).catch(() => undefined);
+  await ctx.edit(content).catch(() => undefined);
 }

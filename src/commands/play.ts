@@ -6,14 +6,15 @@ import type { SourceName, Track } from '../core/track.js';
 import { actorOf, controlContext, type Actor } from '../controls/control-guard.js';
 import { denials } from '../controls/denials.js';
 import { decideSkip } from '../controls/permissions.js';
-import { assertCanJoin, memberVoiceChannel, notSameChannel } from '../controls/preconditions.js';
+import { actorVoiceChannel, assertCanJoin, memberVoiceChannel, notSameChannel } from '../controls/preconditions.js';
+import { finalise } from './reply.js';
 import type { Clock } from '../ports/clock.js';
 import type { Query } from '../ports/source.js';
 import type { PlaylistLoad } from '../resolver/playlist-loader.js';
 import type { EnqueueResult, GuildSession } from '../session/guild-session.js';
 import { isActive } from '../session/session-state.js';
 import type { GuildSettings } from '../settings/guild-settings.js';
-import type { CommandContext, CommandReply, SlashCommand } from './command.js';
+import type { CommandContext, CommandDeps, CommandReply, SlashCommand } from './command.js';
 import { fillPlaylist } from './play-fill.js';
 import { applyQueueLimits, assertSomethingAccepted, describeLeftOut, type LimitedTracks } from './play-limits.js';
 
@@ -23,7 +24,7 @@ const AUTOCOMPLETE_BUDGET_MS = 2000;
 /** How long `/play` waits for the first track to actually start before replying anyway. */
 const START_WAIT_MS = 15_000;
 
-type Placement = 'end' | 'next' | 'now';
+export type Placement = 'end' | 'next' | 'now';
 
 export const playCommand: SlashCommand = {
   data: new SlashCommandBuilder()
@@ -76,40 +77,67 @@ export const playCommand: SlashCommand = {
   async execute({ interaction, deps, after }: CommandContext): Promise<CommandReply> {
     const query = queryOf(interaction);
     deps.sources.precheck(query);
-    const placement = placementOf(interaction.options.getString('position'));
-    const channel = memberVoiceChannel(interaction);
-    const existing = followOrRefuse(deps.sessions.get(interaction.guildId), channel.id);
-    if (!existing) assertCanJoin(channel);
-    if (existing && placement === 'now') await assertMayReplaceCurrent(actorOf(interaction, deps));
-
-    const { session, load, settings } = await resolveAndJoin(
-      interaction,
-      deps,
+    return playRequest(
+      {
+        actor: actorOf(interaction, deps),
+        deps,
+        textChannelId: interaction.channelId,
+        placement: placementOf(interaction.options.getString('position')),
+        after,
+        edit: (content) => interaction.editReply(finalise(content)).then(() => undefined),
+      },
       query,
-      channel.id,
-      existing === undefined,
     );
-    const requester = { id: interaction.user.id, name: interaction.member.displayName };
-    const queueFacts = {
-      upcoming: session.queue.length,
-      byRequester: session.queue.countBy(requester.id),
-      has: (id: string) => session.queue.has(id),
-    };
-    const limited = applyQueueLimits(tracksOf(load), queueFacts, settings);
-    try {
-      assertSomethingAccepted(limited, settings);
-    } catch (error) {
-      if (!existing) leaveIfUnused(session);
-      throw error;
-    }
-    const result = await session.enqueue(limited.accepted, requester, placement);
-    const told = await describe(load, limited, result, deps.clock);
-    const headline = told.text + standInNote(query, limited.accepted[0], told.servedBy);
-    if (load.kind === 'playlist')
-      after(() => fillPlaylist(load, { interaction, session, requester, settings, headline, clock: deps.clock }));
-    return load.kind === 'playlist' ? `${headline}\n⏳ Loading the rest of **${escapeText(load.title)}**…` : headline;
   },
 };
+
+/**
+ * Who asks `/play` and where the answer goes: the slash command and the web API build one of these, so both
+ * follow exactly the same rules (voice channel, following, DJ rules for `now`, queue limits).
+ */
+export interface PlayRequest {
+  readonly actor: Actor;
+  readonly deps: CommandDeps;
+  /** Where the session's notices go when it starts here. */
+  readonly textChannelId: string;
+  readonly placement: Placement;
+  /** Runs a task once the answer has been given (a playlist filling in behind). */
+  readonly after: (task: () => Promise<void>) => void;
+  /** Replaces the answer (playlist progress); the web's answer is already sent, so it ignores this. */
+  readonly edit: (content: string) => Promise<void>;
+}
+
+/** `/play query` for `request.actor`: resolves, joins, queues; returns the reply text or throws a UserError. */
+export async function playRequest(request: PlayRequest, query: Query): Promise<string> {
+  const { actor, deps, placement } = request;
+  const channel = actorVoiceChannel(actor);
+  const existing = followOrRefuse(deps.sessions.get(actor.guildId), channel.id);
+  if (!existing) assertCanJoin(channel);
+  if (existing && placement === 'now') await assertMayReplaceCurrent(actor);
+
+  const { session, load, settings } = await resolveAndJoin(request, query, channel.id, existing === undefined);
+  const requester = { id: actor.member.id, name: actor.member.displayName };
+  const queueFacts = {
+    upcoming: session.queue.length,
+    byRequester: session.queue.countBy(requester.id),
+    has: (id: string) => session.queue.has(id),
+  };
+  const limited = applyQueueLimits(tracksOf(load), queueFacts, settings);
+  try {
+    assertSomethingAccepted(limited, settings);
+  } catch (error) {
+    if (!existing) leaveIfUnused(session);
+    throw error;
+  }
+  const result = await session.enqueue(limited.accepted, requester, placement);
+  const told = await describe(load, limited, result, deps.clock);
+  const headline = told.text + standInNote(query, limited.accepted[0], told.servedBy);
+  if (load.kind === 'playlist')
+    request.after(() =>
+      fillPlaylist(load, { edit: request.edit, session, requester, settings, headline, clock: deps.clock }),
+    );
+  return load.kind === 'playlist' ? `${headline}\n⏳ Loading the rest of **${escapeText(load.title)}**…` : headline;
+}
 
 /**
  * A bot that is playing belongs to its listeners: `/play` from another channel is refused. An idle bot with an
@@ -133,15 +161,11 @@ interface Joined {
  * Resolves and joins at the same time: the join's round trips hide behind the source's. Playlists come back
  * with their first track ready and the rest to be loaded in the background.
  */
-async function resolveAndJoin(
-  interaction: CommandContext['interaction'],
-  deps: CommandContext['deps'],
-  query: Query,
-  channelId: string,
-  isNew: boolean,
-): Promise<Joined> {
-  const settings = await deps.settings.get(interaction.guildId);
-  const queued = (key: string) => deps.sessions.get(interaction.guildId)?.queue.has(key) ?? false;
+async function resolveAndJoin(request: PlayRequest, query: Query, channelId: string, isNew: boolean): Promise<Joined> {
+  const { deps } = request;
+  const guildId = request.actor.guildId;
+  const settings = await deps.settings.get(guildId);
+  const queued = (key: string) => deps.sessions.get(guildId)?.queue.has(key) ?? false;
   const [resolved, joined] = await Promise.allSettled([
     deps.sources.resolvePlaylist(query, {
       signal: AbortSignal.timeout(RESOLVE_TIMEOUT_MS),
@@ -149,7 +173,7 @@ async function resolveAndJoin(
       allowDuplicates: settings.allowDuplicates,
       cap: settings.maxQueueLength,
     }),
-    deps.sessions.acquire(interaction.guildId, channelId, { textChannelId: interaction.channelId }),
+    deps.sessions.acquire(guildId, channelId, { textChannelId: request.textChannelId }),
   ]);
   if (resolved.status === 'rejected') {
     if (isNew && joined.status === 'fulfilled') leaveIfUnused(joined.value);

@@ -1,15 +1,13 @@
 import { escapeText, plural } from '../core/format.js';
 import type { SavedPlaylist } from '../core/saved-playlist.js';
-import { actorOf } from '../controls/control-guard.js';
-import { assertCanJoin, memberVoiceChannel } from '../controls/preconditions.js';
-import type { CommandContext } from './command.js';
+import { actorVoiceChannel, assertCanJoin } from '../controls/preconditions.js';
 import { applyQueueLimits, assertSomethingAccepted, describeLeftOut } from './play-limits.js';
-import { assertMayReplaceCurrent, followOrRefuse, leaveIfUnused } from './play.js';
+import { assertMayReplaceCurrent, followOrRefuse, leaveIfUnused, type PlayRequest } from './play.js';
 
 /** How long the reply waits for the first track to start (as `/play` does). */
 const START_WAIT_MS = 15_000;
 
-export type Placement = 'end' | 'next' | 'now';
+export type { Placement } from './play.js';
 
 /**
  * `/playlist load`: the saved tracks go into the queue as they were saved, in order, under the same rules as
@@ -17,21 +15,15 @@ export type Placement = 'end' | 'next' | 'now';
  * track is what the source resolved when it was first played, and it is streamed (and refreshed where its
  * stream URL expired) when its turn comes.
  */
-export async function loadSavedPlaylist(
-  ctx: CommandContext,
-  playlist: SavedPlaylist,
-  placement: Placement,
-): Promise<string> {
-  const { interaction, deps } = ctx;
-  const channel = memberVoiceChannel(interaction);
-  const existing = followOrRefuse(deps.sessions.get(interaction.guildId), channel.id);
+export async function loadSavedPlaylist(request: PlayRequest, playlist: SavedPlaylist): Promise<string> {
+  const { actor, deps, placement } = request;
+  const channel = actorVoiceChannel(actor);
+  const existing = followOrRefuse(deps.sessions.get(actor.guildId), channel.id);
   if (!existing) assertCanJoin(channel);
-  if (existing && placement === 'now') await assertMayReplaceCurrent(actorOf(interaction, deps));
-  const settings = await deps.settings.get(interaction.guildId);
-  const session = await deps.sessions.acquire(interaction.guildId, channel.id, {
-    textChannelId: interaction.channelId,
-  });
-  const requester = { id: interaction.user.id, name: interaction.member.displayName };
+  if (existing && placement === 'now') await assertMayReplaceCurrent(actor);
+  const settings = await deps.settings.get(actor.guildId);
+  const session = await deps.sessions.acquire(actor.guildId, channel.id, { textChannelId: request.textChannelId });
+  const requester = { id: actor.member.id, name: actor.member.displayName };
   const queue = session.queue;
   const facts = {
     upcoming: queue.length,

@@ -9,6 +9,7 @@ import { escapeText, plural } from '../core/format.js';
 import { m3uFileName, PLAYLIST_NAME_MAX, toM3u, validPlaylistName } from '../core/saved-playlist.js';
 import type { Track } from '../core/track.js';
 import { isActive } from '../session/session-state.js';
+import { actorOf } from '../controls/control-guard.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 import { loadSavedPlaylist, type Placement } from './playlist-load.js';
 import { renderPlaylist, renderPlaylistList } from './playlist-view.js';
@@ -87,7 +88,17 @@ export const playlistCommand: SlashCommand = {
         return `💾 ${replaced ? 'Replaced' : 'Saved'} **${escapeText(playlist.name)}** with ${plural(playlist.tracks.length, 'track')}. Load it anywhere with \`/playlist load\`.`;
       }
       case 'load':
-        return loadSavedPlaylist(ctx, await deps.playlists.get(owner, name), placementOf(interaction));
+        return loadSavedPlaylist(
+          {
+            actor: actorOf(interaction, deps),
+            deps,
+            textChannelId: interaction.channelId,
+            placement: placementOf(interaction),
+            after: ctx.after,
+            edit: async () => undefined,
+          },
+          await deps.playlists.get(owner, name),
+        );
       case 'show':
         return renderPlaylist(await deps.playlists.get(owner, name));
       case 'delete': {

@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { escapeText } from '../core/format.js';
-import { actorOf, guardedControl, requireListener } from '../controls/control-guard.js';
+import { actorOf, requireListener } from '../controls/control-guard.js';
+import { previousTrack } from '../controls/session-actions.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 /** `/previous`: plays the last played track again; the current one goes back to the front of the queue. */
@@ -13,8 +13,6 @@ export const previousCommand: SlashCommand = {
   precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
-    const { session } = await guardedControl(actorOf(interaction, deps), 'go back a track');
-    const entry = await session.previous();
-    return `⏮️ Back to **${escapeText(entry.title)}**.`;
+    return previousTrack(actorOf(interaction, deps));
   },
 };

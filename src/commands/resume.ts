@@ -1,6 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { escapeText } from '../core/format.js';
-import { actorOf, controlContext, requireListener } from '../controls/control-guard.js';
+import { actorOf, requireListener } from '../controls/control-guard.js';
+import { resumePlayback } from '../controls/session-actions.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 export const resumeCommand: SlashCommand = {
@@ -12,8 +12,6 @@ export const resumeCommand: SlashCommand = {
   precheck: requireListener,
 
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
-    const { session } = await controlContext(actorOf(interaction, deps));
-    const entry = await session.resume();
-    return `▶️ Resumed **${escapeText(entry.title)}**.`;
+    return resumePlayback(actorOf(interaction, deps));
   },
 };

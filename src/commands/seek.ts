@@ -1,9 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { UserError } from '../core/errors.js';
-import { escapeText, formatDuration } from '../core/format.js';
-import { actorOf, guardedControl, requireListener } from '../controls/control-guard.js';
+import { actorOf, requireListener } from '../controls/control-guard.js';
+import { seekTo } from '../controls/session-actions.js';
 import { denials } from '../controls/denials.js';
-import { isActive } from '../session/session-state.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 import { parseSeekTarget, resolveSeekTarget } from './parse-seek.js';
 
@@ -22,10 +20,6 @@ export const seekCommand: SlashCommand = {
   async execute({ interaction, deps }: CommandContext): Promise<CommandReply> {
     const target = parseSeekTarget(interaction.options.getString('position', true));
     if (!target) throw denials.badSeek();
-    const { session } = await guardedControl(actorOf(interaction, deps), 'seek');
-    if (!isActive(session.state)) throw new UserError('NOTHING_PLAYING');
-    const ms = resolveSeekTarget(target, session.elapsedMs());
-    const entry = await session.seek(ms);
-    return `⏩ Jumped to \`${formatDuration(ms)}\` in **${escapeText(entry.title)}**.`;
+    return seekTo(actorOf(interaction, deps), (elapsed) => resolveSeekTarget(target, elapsed));
   },
 };

@@ -1,5 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
-import { actorOf, controlContext, guardedControl, requireListener } from '../controls/control-guard.js';
+import { actorOf, controlContext, requireListener } from '../controls/control-guard.js';
+import { setVolumePercent } from '../controls/session-actions.js';
 import type { CommandContext, CommandReply, SlashCommand } from './command.js';
 
 export const MAX_VOLUME_PERCENT = 200;
@@ -27,8 +28,6 @@ export const volumeCommand: SlashCommand = {
       const { session } = await controlContext(actor);
       return `🔊 The volume is ${Math.round(session.volume * 100)}%.`;
     }
-    const { session } = await guardedControl(actor, 'change the volume');
-    await session.setVolume(percent);
-    return `${percent === 0 ? '🔇' : '🔊'} Volume set to ${percent}%.`;
+    return setVolumePercent(actor, percent);
   },
 };

@@ -1,4 +1,9 @@
-import { PermissionFlagsBits, type ChatInputCommandInteraction, type VoiceBasedChannel } from 'discord.js';
+import {
+  PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+  type GuildMember,
+  type VoiceBasedChannel,
+} from 'discord.js';
 import { UserError } from '../core/errors.js';
 import { denials } from './denials.js';
 import type { GuildSession } from '../session/guild-session.js';
@@ -7,6 +12,13 @@ import type { SessionManager } from '../session/session-manager.js';
 /** The invoking member's voice channel, or NOT_IN_VOICE. */
 export function memberVoiceChannel(interaction: ChatInputCommandInteraction<'cached'>): VoiceBasedChannel {
   const channel = interaction.member.voice.channel;
+  if (!channel) throw new UserError('NOT_IN_VOICE');
+  return channel;
+}
+
+/** The acting member's voice channel (slash command, button or web), or NOT_IN_VOICE. */
+export function actorVoiceChannel(actor: { readonly member: GuildMember }): VoiceBasedChannel {
+  const channel = actor.member.voice.channel;
   if (!channel) throw new UserError('NOT_IN_VOICE');
   return channel;
 }

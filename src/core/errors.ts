@@ -90,6 +90,7 @@ export const ERRORS = {
   BAD_QUEUE_RANGE: 'Give a queue position like `3`, or a range like `3-7`.',
   BAD_ADD_POSITION: 'Add at "end" or "next".',
   DUPLICATE_TRACK: "That's already in the queue, and this server doesn't allow duplicates.",
+  QUEUE_ENTRY_GONE: 'That track is no longer in the queue.',
   USER_QUEUE_LIMIT: 'You already have {tracks} queued, the most this server allows per member.',
 
   // Permissions and settings
@@ -142,6 +143,19 @@ export const ERRORS = {
     "YouTube refused to send that video's audio (HTTP 403). The bot's owner has been told how to fix it.",
   YOUTUBE_UNSUPPORTED_URL:
     "I can't play that kind of YouTube link: give me a video or playlist link, or words to search for.",
+
+  // The web player and REST API (src/web-api)
+  UNAUTHENTICATED: 'Log in with Discord first (or send a personal API token).',
+  CSRF: 'This request is missing its security token; reload the page and try again.',
+  LOGIN_STATE: 'That login did not start here or took too long; please log in again.',
+  LOGIN_CANCELLED: 'The login was cancelled on Discord, so you are not logged in.',
+  LOGIN_FAILED: "Discord didn't confirm your login; please try again in a moment.",
+  GUILD_NOT_FOUND: "I can't find that server: either I'm not in it or you aren't a member.",
+  NOT_FOUND: 'There is nothing here.',
+  TOKEN_NOT_FOUND: 'You have no API token with that id.',
+  TOKEN_LIMIT: 'You already have {limit} API tokens, the most allowed; revoke one first.',
+  INTERNAL: "Something went wrong on my side. If it keeps happening, tell the bot's owner: reference {reference}.",
+  PAGE_NOT_BUILT: "The web player page hasn't been built on this server yet: its owner needs to run `npm run build`.",
 
   // Owner tools
   STATUS_UNAVAILABLE: "My status isn't available right now; please try again in a little while.",

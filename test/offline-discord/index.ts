@@ -76,6 +76,7 @@ export type { ExitInfo, LogLine, StartBotOptions } from './bot-process.js';
 export { startMediaServer, MediaServer, toneFile, toneInputArgs, TONE_CACHE_DIR } from './media-server.js';
 export type { MediaRequest, ToneFormat, ToneSpec } from './media-server.js';
 export { World } from './world.js';
+export { OAuthState } from './oauth-routes.js';
 export type { Dispatch, GuildSpec } from './world.js';
 export type { VoiceChannelSpec, WorldChannel, WorldGuild } from './world-builders.js';
 export { RestServer } from './rest-server.js';

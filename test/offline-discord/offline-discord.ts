@@ -9,6 +9,7 @@ import { MessageStore } from './message-store.js';
 import type { MessageSnapshot } from './message-store.js';
 import { registerInteractionRoutes } from './rest-interaction-routes.js';
 import { registerRoutes } from './rest-routes.js';
+import { OAuthState, registerOAuthRoutes } from './oauth-routes.js';
 import { RestServer } from './rest-server.js';
 import type { Violation } from './rest-types.js';
 import { testCertificate } from './tls-cert.js';
@@ -53,6 +54,8 @@ export class OfflineDiscord {
   readonly rest: RestServer;
   /** Voice channel statuses set by the bot, by channel id. */
   readonly voiceStatus = new Map<string, string | null>();
+  /** OAuth2 ("Login with Discord"): the client secret, who logs in, issued codes and tokens (oauth-routes.ts). */
+  readonly oauth = new OAuthState();
   private readonly cleanups: Array<() => Promise<void> | void> = [];
   private closed = false;
 
@@ -77,6 +80,7 @@ export class OfflineDiscord {
       voiceStatus: this.voiceStatus,
       gatewayInfo: () => ({ url: this.gateway.url, shards: options.shards, maxConcurrency: 16 }),
     });
+    registerOAuthRoutes(this.rest, world, this.oauth);
     registerInteractionRoutes(this.rest, {
       registry: this.registry,
       messages: this.messages,

@@ -77,6 +77,32 @@ export class OpenApiValidator {
     return { known: true, errors: validator(body) ? [] : formatErrors(validator.errors ?? []) };
   }
 
+  /** Validates a JSON answer the fake gives against the spec's schema for that status (its documented shape). */
+  validateResponse(template: string, method: string, status: number, body: unknown): BodyValidation {
+    const operation = this.operation(template, method) as { responses?: Record<string, unknown> } | undefined;
+    if (!operation?.responses?.[String(status)])
+      return { known: false, errors: [`no ${status} answer for ${method.toUpperCase()} ${template} in the spec`] };
+    const pointer = [
+      'paths',
+      template,
+      method.toLowerCase(),
+      'responses',
+      String(status),
+      'content',
+      'application/json',
+      'schema',
+    ]
+      .map((part) => part.replaceAll('~', '~0').replaceAll('/', '~1'))
+      .join('/');
+    const key = `response ${pointer}`;
+    let compiled = this.cache.get(key);
+    if (!compiled) {
+      compiled = this.ajv.compile({ $ref: `discord-openapi.json#/${pointer}` });
+      this.cache.set(key, compiled);
+    }
+    return { known: true, errors: compiled(body) ? [] : formatErrors(compiled.errors ?? []) };
+  }
+
   private operation(template: string, method: string): OpenApiOperation | undefined {
     const item = this.spec.paths[template];
     const op = item?.[method.toLowerCase()];

@@ -43,7 +43,7 @@ export function registerRoutes(rest: RestServer, deps: Deps): void {
     });
   });
   rest.route('GET', '/gateway', () => ok({ url: deps.gatewayInfo().url }), { auth: false });
-  rest.route('GET', '/users/@me', () => ok(world.bot));
+  // GET /users/@me answers both the bot and OAuth2 users: oauth-routes.ts.
   rest.route('GET', '/users/{user_id}', (ctx) => {
     const user = world.users.get(ctx.params.user_id!);
     return user ? ok(user) : apiError(404, 10013, 'Unknown User');

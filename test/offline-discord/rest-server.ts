@@ -13,9 +13,18 @@ interface RouteDef {
   method: string;
   template: string;
   segments: string[];
-  auth: boolean;
+  /** `bearer-too`: the bot token, or an OAuth2 bearer token that the handler checks (`/users/@me`). */
+  auth: boolean | 'bearer-too';
+  /** False for Discord routes the vendored spec lacks (`POST /oauth2/token`): the handler checks the body itself. */
+  spec: boolean;
   handler: RouteHandler;
 }
+
+/** A browser page outside `/api` (the OAuth2 consent page): it answers HTML, not JSON. */
+export type PageHandler = (
+  url: URL,
+  req: IncomingMessage,
+) => { status: number; headers?: Record<string, string>; body: string };
 
 /** The REST half of the fake: records every call, validates bodies against the spec, answers routes. */
 export class RestServer {
@@ -23,6 +32,7 @@ export class RestServer {
   readonly violations: Violation[] = [];
   readonly feed = new ChangeFeed();
   private readonly routes: RouteDef[] = [];
+  private readonly pages = new Map<string, PageHandler>();
   private readonly faults: RestFault[] = [];
   private readonly server: Server;
   private readonly validator: OpenApiValidator;
@@ -41,8 +51,30 @@ export class RestServer {
   }
 
   /** Registers a route. Templates use the OpenAPI spec's names so bodies are validated against it. */
-  route(method: string, template: string, handler: RouteHandler, options: { auth?: boolean } = {}): void {
-    this.routes.push({ method, template, segments: template.split('/').slice(1), auth: options.auth ?? true, handler });
+  route(
+    method: string,
+    template: string,
+    handler: RouteHandler,
+    options: { auth?: boolean | 'bearer-too'; spec?: boolean } = {},
+  ): void {
+    this.routes.push({
+      method,
+      template,
+      segments: template.split('/').slice(1),
+      auth: options.auth ?? true,
+      spec: options.spec ?? true,
+      handler,
+    });
+  }
+
+  /** Registers a GET page outside `/api` (e.g. `/oauth2/authorize`). */
+  page(path: string, handler: PageHandler): void {
+    this.pages.set(path, handler);
+  }
+
+  /** The origin browsers are sent to for pages (DISCORD_OAUTH_URL of the bot under test). */
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
   }
 
   async listen(): Promise<void> {
@@ -118,6 +150,13 @@ export class RestServer {
     const at = performance.now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
+    const page = method === 'GET' ? this.pages.get(url.pathname) : undefined;
+    if (page) {
+      const answer = page(url, req);
+      res.writeHead(answer.status, { 'content-type': 'text/html; charset=utf-8', ...answer.headers });
+      res.end(answer.body);
+      return;
+    }
     const raw = await readBody(req);
     const rawPath = url.pathname.replace(/^\/api\/v10(?=\/)/, '');
     const segments = rawPath.split('/').slice(1).map(safeDecode);
@@ -165,11 +204,12 @@ export class RestServer {
       violate('unknown-route', inSpec ? 'route exists in Discord but not in the fake' : 'not a Discord API route');
       return send({ status: 404, body: { message: '404: Not Found', code: 0 } });
     }
-    if (match.def.auth && req.headers.authorization !== `Bot ${this.token}`) {
+    const bearer = match.def.auth === 'bearer-too' && /^Bearer /.test(req.headers.authorization ?? '');
+    if (match.def.auth && !bearer && req.headers.authorization !== `Bot ${this.token}`) {
       violate('auth', `missing or wrong Authorization header: ${preview(req.headers.authorization ?? null)}`);
       return send({ status: 401, body: { message: '401: Unauthorized', code: 0 } });
     }
-    if (['POST', 'PUT', 'PATCH'].includes(method) || call.body !== undefined) {
+    if (match.def.spec && (['POST', 'PUT', 'PATCH'].includes(method) || call.body !== undefined)) {
       const result = this.validator.validate(match.def.template, method, call.body);
       if (result.errors.length > 0) violate('schema', 'request body does not match the OpenAPI spec', result.errors);
     }
@@ -186,6 +226,7 @@ export class RestServer {
       query: url.searchParams,
       body: call.body,
       files: call.files,
+      headers: req.headers,
       call,
       violate: (message, details) => violate('protocol', message, details),
     };
@@ -228,6 +269,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 async function parseBody(raw: Buffer, contentType: string): Promise<{ body: unknown; files: UploadedFile[] }> {
   if (raw.length === 0) return { body: undefined, files: [] };
+  if (contentType.startsWith('application/x-www-form-urlencoded'))
+    return { body: Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), files: [] };
   if (contentType.startsWith('multipart/form-data')) {
     const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
     const files: UploadedFile[] = [];

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { UploadedFile } from './message-store.js';
 
 /** One HTTP request the bot made to the fake REST API. */
@@ -46,6 +47,8 @@ export interface RouteContext {
   query: URLSearchParams;
   body: unknown;
   files: UploadedFile[];
+  /** The request's headers (routes that accept more than the bot token, e.g. OAuth2 bearer tokens). */
+  headers: IncomingHttpHeaders;
   call: RestCall;
   /** Records a protocol violation (e.g. an interaction acknowledged twice). */
   violate(message: string, details?: string[]): void;

@@ -5,12 +5,15 @@ import { parseConfig } from '../../src/config.js';
 /** Every name `parseConfig` looks up, found by handing it an environment that records each read. */
 function namesRead(): string[] {
   const names = new Set<string>();
-  const env = new Proxy({ DISCORD_TOKEN: 'documented.test.token' } as Record<string, string | undefined>, {
-    get(target, key) {
-      if (typeof key === 'string') names.add(key);
-      return typeof key === 'string' ? target[key] : undefined;
+  const env = new Proxy(
+    { DISCORD_TOKEN: 'documented.test.token', WEB_ENABLED: 'true' } as Record<string, string | undefined>,
+    {
+      get(target, key) {
+        if (typeof key === 'string') names.add(key);
+        return typeof key === 'string' ? target[key] : undefined;
+      },
     },
-  });
+  );
   try {
     parseConfig(env);
   } catch {

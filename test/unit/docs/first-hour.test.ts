@@ -46,7 +46,9 @@ describe('no OWNER placeholder to paste', () => {
   const files = [
     'README.md',
     'Dockerfile.multiarch',
-    ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`),
+    ...readdirSync(join(ROOT, 'docs'), { withFileTypes: true })
+      .filter((f) => f.isFile()) // docs/screenshots/ holds the web player's PNGs
+      .map((f) => `docs/${f.name}`),
     ...readdirSync(join(ROOT, 'docker'))
       .filter((f) => /\.(ya?ml|service|example)$/.test(f))
       .map((f) => `docker/${f}`),
