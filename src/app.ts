@@ -267,7 +267,8 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     clock.setTimeout(sweepCache, CACHE_SWEEP_INTERVAL_MS).unref?.();
   };
   const watchdog = new LoopWatchdog({ logger });
-  let web: WebServer | undefined; // the web player and API (WEB_ENABLED), started with the rest
+  // The web player and API (WEB_ENABLED): starts beside the gateway login, never delaying it.
+  let web: Promise<WebServer | undefined> = Promise.resolve(undefined);
 
   return {
     client,
@@ -280,7 +281,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
       clock.setTimeout(sweepCache, CACHE_SWEEP_INTERVAL_MS).unref?.();
       watchdog.start();
       await ops.start();
-      web = await startWebApi(client, deps, store, config);
+      web = startWebApi(client, deps, store, config);
       if (config.shards)
         logger.info({ shards: config.shards.ids, shardCount: config.shards.count }, 'running these shards');
       await client.login(config.token);
@@ -288,7 +289,7 @@ export async function createApp({ config, logger, clock, store }: AppPorts): Pro
     async stop() {
       stack.stopMaintenance();
       await ops.stop(); // /readyz turns 503 first, so traffic drains before the gateway closes
-      await web?.stop();
+      await (await web)?.stop();
       persistence.stop();
       await persistence.saveAll();
       sessions.endAll('shutdown');

@@ -3,7 +3,7 @@ import type { CommandDeps } from '../commands/command.js';
 import type { Config } from '../config.js';
 import type { KeyValueStore } from '../ports/store.js';
 import { discordGuildDirectory, discordWebPlayer } from './discord-bridge.js';
-import { startWebServer, type WebServer } from './web-server.js';
+import type { WebServer } from './web-server.js';
 
 export type { WebServer } from './web-server.js';
 
@@ -20,6 +20,8 @@ export async function startWebApi(
   const web = config.web;
   if (!web) return undefined;
   const logger = deps.logger.child({ component: 'web' });
+  // fastify and its plugins load only when the web is on: a bot without it starts as fast as before.
+  const { startWebServer } = await import('./web-server.js');
   // Like the health endpoint: a taken port is logged and the bot plays on without its web player.
   return startWebServer({
     config: web,

@@ -94,6 +94,8 @@ beforeAll(async () => {
       DISCORD_CLIENT_SECRET: 'offline-client-secret',
     },
   });
+  // The web server starts beside the gateway login: wait for it, not only for the gateway.
+  await stack.bot.waitForLog((l) => l.json?.msg === 'web player listening', 20_000);
   openapi = new OpenApiCheck((await (await fetch(`${web}/openapi.json`)).json()) as OpenApiDoc);
 });
 afterAll(async () => {
