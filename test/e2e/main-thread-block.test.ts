@@ -66,10 +66,10 @@ const TWO_GUILDS = {
   guilds: [{}, { name: 'Second', members: ['bob'], voiceChannels: ['Music'], textChannels: ['general'] }],
 };
 
-describe('the worker engine (the default)', () => {
+describe('the worker engine (AUDIO_WORKERS=2)', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: HOOKS, discord: TWO_GUILDS });
+    stack = await startStack({ env: { ...HOOKS, AUDIO_WORKERS: '2' }, discord: TWO_GUILDS });
   });
   afterAll(async () => {
     await stack?.close();
