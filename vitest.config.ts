@@ -2,10 +2,17 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Suites that judge the bot by timing from outside (the hostile-member suite bounds every audio gap at
- * 250 ms) run after everything else, alone: on a 2-core machine a second test file decoding audio beside
+ * 250 ms), and the heavy browser suites, run after everything else, alone: on a 2-core machine a second test file decoding audio beside
  * them measures the machine, not the bot.
  */
-const ALONE = ['test/e2e/hostile-member.test.ts', 'test/e2e/main-thread-block.test.ts'];
+const ALONE = [
+  'test/e2e/hostile-member.test.ts',
+  'test/e2e/main-thread-block.test.ts',
+  // A real Chromium beside another bot test takes a core from it: those tests' timing bounds then measure
+  // the browser. The browser suites run after the rest, one at a time.
+  'test/e2e/web-browser.test.ts',
+  'test/e2e/web-page.test.ts',
+];
 
 export default defineConfig({
   test: {
