@@ -116,20 +116,10 @@ export async function playRequest(request: PlayRequest, query: Query): Promise<s
   if (existing && placement === 'now') await assertMayReplaceCurrent(actor);
 
   const { session, load, settings } = await resolveAndJoin(request, query, channel.id, existing === undefined);
-  const requester = { id: actor.member.id, name: actor.member.displayName };
-  const queueFacts = {
-    upcoming: session.queue.length,
-    byRequester: session.queue.countBy(requester.id),
-    has: (id: string) => session.queue.has(id),
-  };
-  const limited = applyQueueLimits(tracksOf(load), queueFacts, settings);
-  try {
-    assertSomethingAccepted(limited, settings);
-  } catch (error) {
-    if (!existing) leaveIfUnused(session);
-    throw error;
-  }
-  const result = await session.enqueue(limited.accepted, requester, placement);
+  const { requester, limited, result } = await enqueueWithinLimits(
+    { session, actor, settings, placement, isNew: !existing },
+    tracksOf(load),
+  );
   const told = await describe(load, limited, result, deps.clock);
   const headline = told.text + standInNote(query, limited.accepted[0], told.servedBy);
   if (load.kind === 'playlist')
@@ -137,6 +127,41 @@ export async function playRequest(request: PlayRequest, query: Query): Promise<s
       fillPlaylist(load, { edit: request.edit, session, requester, settings, headline, clock: deps.clock }),
     );
   return load.kind === 'playlist' ? `${headline}\n⏳ Loading the rest of **${escapeText(load.title)}**…` : headline;
+}
+
+/** Where `enqueueWithinLimits` queues: the session, who asks, the guild's limits, and whether it just started. */
+export interface Enqueueing {
+  readonly session: GuildSession;
+  readonly actor: Actor;
+  readonly settings: GuildSettings;
+  readonly placement: Placement;
+  /** The session was started by this request: it is left again when nothing is accepted. */
+  readonly isNew: boolean;
+}
+
+/**
+ * Queues what the guild's limits accept of `tracks` (`/play` and `/playlist load` alike); nothing accepted is
+ * the limits' UserError.
+ */
+export async function enqueueWithinLimits(
+  e: Enqueueing,
+  tracks: readonly Track[],
+): Promise<{ requester: { id: string; name: string }; limited: LimitedTracks; result: EnqueueResult }> {
+  const { session } = e;
+  const requester = { id: e.actor.member.id, name: e.actor.member.displayName };
+  const queueFacts = {
+    upcoming: session.queue.length,
+    byRequester: session.queue.countBy(requester.id),
+    has: (id: string) => session.queue.has(id),
+  };
+  const limited = applyQueueLimits(tracks, queueFacts, e.settings);
+  try {
+    assertSomethingAccepted(limited, e.settings);
+  } catch (error) {
+    if (e.isNew) leaveIfUnused(session);
+    throw error;
+  }
+  return { requester, limited, result: await session.enqueue(limited.accepted, requester, e.placement) };
 }
 
 /**

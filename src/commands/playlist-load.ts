@@ -1,8 +1,8 @@
 import { escapeText, plural } from '../core/format.js';
 import type { SavedPlaylist } from '../core/saved-playlist.js';
 import { actorVoiceChannel, assertCanJoin } from '../controls/preconditions.js';
-import { applyQueueLimits, assertSomethingAccepted, describeLeftOut } from './play-limits.js';
-import { assertMayReplaceCurrent, followOrRefuse, leaveIfUnused, type PlayRequest } from './play.js';
+import { describeLeftOut } from './play-limits.js';
+import { assertMayReplaceCurrent, enqueueWithinLimits, followOrRefuse, type PlayRequest } from './play.js';
 
 /** How long the reply waits for the first track to start (as `/play` does). */
 const START_WAIT_MS = 15_000;
@@ -23,21 +23,10 @@ export async function loadSavedPlaylist(request: PlayRequest, playlist: SavedPla
   if (existing && placement === 'now') await assertMayReplaceCurrent(actor);
   const settings = await deps.settings.get(actor.guildId);
   const session = await deps.sessions.acquire(actor.guildId, channel.id, { textChannelId: request.textChannelId });
-  const requester = { id: actor.member.id, name: actor.member.displayName };
-  const queue = session.queue;
-  const facts = {
-    upcoming: queue.length,
-    byRequester: queue.countBy(requester.id),
-    has: (id: string) => queue.has(id),
-  };
-  const limited = applyQueueLimits(playlist.tracks, facts, settings);
-  try {
-    assertSomethingAccepted(limited, settings);
-  } catch (error) {
-    if (!existing) leaveIfUnused(session);
-    throw error;
-  }
-  const result = await session.enqueue(limited.accepted, requester, placement);
+  const { limited, result } = await enqueueWithinLimits(
+    { session, actor, settings, placement, isNew: !existing },
+    playlist.tracks,
+  );
   const name = `**${escapeText(playlist.name)}**`;
   const count = `${plural(limited.accepted.length, 'track')}${describeLeftOut(limited)}`;
   if (!result.started) return `📂 Loaded ${name}: queued ${count} from position #${result.position ?? 1}.`;
