@@ -33,8 +33,9 @@ export interface Config {
   readonly fetchTimeoutMs: number;
   readonly maxSessions: number;
   /**
-   * Audio worker threads (AUDIO_WORKERS): `auto` (the default: one per core, one on a single-core host), a
-   * number, or 0 for the in-process engine (audio on the main thread; debugging, tiny hosts).
+   * Audio worker threads (AUDIO_WORKERS): 0 (the default: the in-process engine, audio on the main thread),
+   * `auto` (one per core) or a number. Workers are opt-in until they pass the hostile suite as the default
+   * (see docs/scaling.md#audio-worker-threads-audio_workers).
    */
   readonly audioWorkers: number | 'auto';
   readonly idleTimeoutMs: number;
@@ -169,10 +170,11 @@ export function parseConfig(env: Env): Config {
   return Object.freeze(config);
 }
 
-/** AUDIO_WORKERS: `auto` (default), 0 (in-process), or 1-64 threads. */
+/** AUDIO_WORKERS: 0 (default), `auto`, or 1-64 threads. */
 function readAudioWorkers(env: NodeJS.ProcessEnv, read: Reader): number | 'auto' {
   const raw = env.AUDIO_WORKERS?.trim().toLowerCase();
-  if (raw === undefined || raw === '' || raw === 'auto') return 'auto';
+  if (raw === undefined || raw === '') return 0;
+  if (raw === 'auto') return 'auto';
   if (!/^\d+$/.test(raw) || Number(raw) > 64) {
     read.problem(`AUDIO_WORKERS must be auto or a whole number from 0 to 64 (got "${raw}").`);
     return 'auto';

@@ -209,8 +209,8 @@ describe('/status', () => {
     expect(field('Store')).toContain('healthy');
     expect(field('Sources')).toMatch(/yt-dlp \d{4}\.\d{2}\.\d{2} · youtube ✅/);
     expect(field('CPU and memory')).toMatch(/% CPU · \d+ MB RSS/);
-    // The default engine: audio worker threads (AUDIO_WORKERS=auto, one per core), this guild on one of them.
-    expect(field('CPU and memory')).toMatch(/audio: \d+ worker threads? \((\d+ · )*\d+ guilds\)/);
+    // The default engine: audio on the main thread (AUDIO_WORKERS=0).
+    expect(field('CPU and memory')).toMatch(/audio: main thread \(AUDIO_WORKERS=0\)/);
     expect(field('Feedback in this server')).toBe('★ 4.00 / 5 from 1 rating');
     expect(reply.files.map((f) => f.filename)).toEqual(['frames-last-hour.png']);
     expect(reply.files[0]!.size).toBeGreaterThan(60);

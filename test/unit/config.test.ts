@@ -115,8 +115,8 @@ describe('unit-less durations', () => {
 });
 
 describe('AUDIO_WORKERS', () => {
-  it('is auto (one worker per core) unless set, takes auto or 0 to 64, and names the choices when wrong', () => {
-    expect(parseConfig({ DISCORD_TOKEN: TOKEN }).audioWorkers).toBe('auto');
+  it('is 0 (in-process) unless set, takes auto or 0 to 64, and names the choices when wrong', () => {
+    expect(parseConfig({ DISCORD_TOKEN: TOKEN }).audioWorkers).toBe(0);
     expect(parseConfig({ DISCORD_TOKEN: TOKEN, AUDIO_WORKERS: 'AUTO' }).audioWorkers).toBe('auto');
     expect(parseConfig({ DISCORD_TOKEN: TOKEN, AUDIO_WORKERS: '0' }).audioWorkers).toBe(0);
     expect(parseConfig({ DISCORD_TOKEN: TOKEN, AUDIO_WORKERS: ' 3 ' }).audioWorkers).toBe(3);
