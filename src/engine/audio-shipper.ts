@@ -20,7 +20,7 @@ export class AudioShipper {
   constructor(
     readonly playId: number,
     readonly audio: PreparedAudio,
-    private readonly send: (message: ToWorker, transfer?: ArrayBuffer[]) => void,
+    private readonly send: (message: ToWorker) => void,
   ) {
     this.window = windowBytes(audio.container);
   }
@@ -62,7 +62,7 @@ export class AudioShipper {
       for (let at = 0; at < chunk.byteLength; at += CHUNK_BYTES) {
         // A copy (a subarray would clone its whole backing buffer), cloned rather than transferred: a
         // transferred buffer stays this thread's malloc while the worker's V8 does not count it as its own,
-        // so nothing there collected it soon (the bench saw 700-1100 MB of them at 200 streams).
+        // so nothing there collected it soon (the bench saw 920-1165 MB of them at 200 streams).
         const data = new Uint8Array(chunk.subarray(at, at + CHUNK_BYTES));
         this.inFlight += data.byteLength;
         this.send({ type: 'chunk', playId: this.playId, data });

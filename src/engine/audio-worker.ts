@@ -78,9 +78,9 @@ export class AudioWorker {
     this.thread.on('error', (error) => sinks.logger.error({ err: error, worker: index }, 'audio worker failed'));
   }
 
-  post(message: ToWorker, transfer?: ArrayBuffer[]): void {
+  post(message: ToWorker): void {
     if (this.status === 'dead') return;
-    this.thread.postMessage(message, transfer);
+    this.thread.postMessage(message);
   }
 
   takeSlot(): number {

@@ -6,7 +6,7 @@ import { POSITION_FIELDS, type FromWorker, type ToWorker } from './engine-protoc
 
 /** What a link needs from the engine that placed it: its worker's channel, play ids, its position slot. */
 export interface LinkHome {
-  send(message: ToWorker, transfer?: ArrayBuffer[]): void;
+  send(message: ToWorker): void;
   nextPlayId(): number;
   readonly positions: Int32Array;
   readonly slot: number;
@@ -204,7 +204,7 @@ export class WorkerVoiceLink extends EventEmitter<VoiceLinkEvents> implements Vo
   }
 
   private shipperFor(audio: PreparedAudio): AudioShipper {
-    return new AudioShipper(this.home.nextPlayId(), audio, (message, transfer) => this.home.send(message, transfer));
+    return new AudioShipper(this.home.nextPlayId(), audio, (message) => this.home.send(message));
   }
 
   private playMessage(audio: PreparedAudio, playId: number): Extract<ToWorker, { type: 'play' }> {

@@ -102,7 +102,7 @@ export class WorkerVoice implements VoicePort {
       worker.joining -= 1;
     }
     const home: LinkHome = {
-      send: (message, transfer) => worker.post(message, transfer),
+      send: (message) => worker.post(message),
       nextPlayId: () => ++this.playIds,
       positions: worker.positions,
       slot,
